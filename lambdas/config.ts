@@ -1,0 +1,61 @@
+/**
+ * The runtime settings every function reads from its environment. CDK sets exactly these variables
+ * (it imports ENV from here), the local server sets them for itself, so the names live in one place.
+ */
+export const ENV = {
+  tableName: 'TABLE_NAME',
+  claimSub: 'CLAIM_SUB',
+  claimGroups: 'CLAIM_GROUPS',
+  claimAdminGroups: 'CLAIM_ADMIN_GROUPS',
+  claimRoles: 'CLAIM_ROLES',
+  systemAdminRole: 'SYSTEM_ADMIN_ROLE',
+  /** HMAC key that makes list cursors tamper-evident. */
+  cursorKey: 'CURSOR_KEY',
+  buildProjectName: 'BUILD_PROJECT_NAME',
+  imageRepositoryUri: 'IMAGE_REPOSITORY_URI',
+  cacheRepositoryUri: 'CACHE_REPOSITORY_URI',
+  buildLogGroup: 'BUILD_LOG_GROUP',
+  secretPrefix: 'SECRET_PREFIX',
+  maxImagesPerGroup: 'MAX_IMAGES_PER_GROUP',
+  maxConcurrentBuildsPerGroup: 'MAX_CONCURRENT_BUILDS_PER_GROUP',
+  /** Builds still queued or building after this many minutes are asked about by the reconciler. */
+  stuckBuildMinutes: 'STUCK_BUILD_MINUTES',
+  eventBusName: 'EVENT_BUS_NAME',
+} as const;
+
+export const DEFAULT_CLAIMS = { sub: 'sub', groups: 'groups', adminGroups: 'admin_groups', roles: 'roles' } as const;
+export const DEFAULT_SYSTEM_ADMIN_ROLE = 'system-admin';
+
+export interface ClaimNames {
+  sub: string;
+  groups: string;
+  adminGroups: string;
+  roles: string;
+  systemAdminRole: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+export function required(env: Env, name: string): string {
+  const value = env[name];
+  if (!value) throw new Error(`environment variable ${name} is not set`);
+  return value;
+}
+
+export function claimNamesFrom(env: Env): ClaimNames {
+  return {
+    sub: env[ENV.claimSub] || DEFAULT_CLAIMS.sub,
+    groups: env[ENV.claimGroups] || DEFAULT_CLAIMS.groups,
+    adminGroups: env[ENV.claimAdminGroups] || DEFAULT_CLAIMS.adminGroups,
+    roles: env[ENV.claimRoles] || DEFAULT_CLAIMS.roles,
+    systemAdminRole: env[ENV.systemAdminRole] || DEFAULT_SYSTEM_ADMIN_ROLE,
+  };
+}
+
+export function positiveInt(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`environment variable ${name} must be a positive integer, got "${raw}"`);
+  return n;
+}

@@ -1,0 +1,50 @@
+/**
+ * The contract's field rules, one schema each, shared by every request body that carries the field
+ * (and by the OpenAPI document). zod/mini keeps the Lambda bundles small.
+ */
+import * as z from 'zod/mini';
+
+/** Characters that have no business in a single-line field: C0/C1 controls, DEL, line/paragraph separators. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+export const IMAGE_TYPES = ['cpu', 'gpu', 'universal'] as const;
+export type ImageType = (typeof IMAGE_TYPES)[number];
+export const imageType = z.enum(IMAGE_TYPES);
+
+export const displayName = z.string().check(
+  z.regex(/^[a-z0-9.-]{1,63}$/, 'must be 1 to 63 characters: lowercase letters, digits, "-" and "." only'),
+);
+
+export const DESCRIPTION_MAX = 2000;
+export const description = z.string().check(
+  z.maxLength(DESCRIPTION_MAX, `must be at most ${DESCRIPTION_MAX} characters`),
+  z.refine((s) => !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(s), 'must not contain control characters'),
+);
+
+/**
+ * A container image reference as the distribution spec and docker define it:
+ * [registry[:port]/]repository[:tag][@digest]. Lowercase repository path, tag of word characters.
+ */
+const REGISTRY = String.raw`(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*(?::[0-9]{1,5})?/)`;
+const PATH_COMPONENT = String.raw`[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*`;
+const TAG = String.raw`:[\w][\w.-]{0,127}`;
+const DIGEST = String.raw`@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}`;
+export const IMAGE_REFERENCE = new RegExp(`^${REGISTRY}?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*(?:${TAG})?(?:${DIGEST})?$`);
+export const IMAGE_REFERENCE_MAX = 512;
+
+export const imageReference = z.string().check(
+  z.maxLength(IMAGE_REFERENCE_MAX, `must be at most ${IMAGE_REFERENCE_MAX} characters`),
+  z.refine((s) => !CONTROL.test(s) && IMAGE_REFERENCE.test(s), 'must be a container image reference such as "registry.example.com/team/image:1.0" (lowercase repository, optional :tag and @sha256:digest)'),
+);
+
+/** Pull secret names: DNS-1123 labels, like the Kubernetes secrets they stand for. */
+export const SECRET_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+export const secretName = z.string().check(
+  z.regex(SECRET_NAME, 'must be a secret name: 1 to 63 lowercase letters, digits and "-", starting and ending with a letter or digit'),
+);
+
+/** Group ids come from the identity provider; we accept the usual id alphabet and nothing that could be a key separator. */
+export const GROUP_ID = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,127}$/;
+
+/** Image names are generated DNS-1123 labels. */
+export const IMAGE_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
