@@ -12,6 +12,7 @@ export type ErrorKind =
   | 'conflict'
   | 'precondition-failed'
   | 'payload-too-large'
+  | 'unsupported-media-type'
   | 'validation'
   | 'quota'
   | 'unavailable';
@@ -34,6 +35,7 @@ export const notFound = (detail: string) => new DomainError('not-found', detail)
 export const conflict = (detail: string) => new DomainError('conflict', detail);
 export const preconditionFailed = (detail: string) => new DomainError('precondition-failed', detail);
 export const payloadTooLarge = (detail: string) => new DomainError('payload-too-large', detail);
+export const unsupportedMediaType = (detail: string) => new DomainError('unsupported-media-type', detail);
 export const quotaReached = (detail: string) => new DomainError('quota', detail);
 export const unavailable = (detail: string) => new DomainError('unavailable', detail);
 

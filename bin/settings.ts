@@ -1,0 +1,163 @@
+/**
+ * Deployment settings: CDK context keys (`cdk.json` "context", or `-c key=value`), each with a
+ * default so `cdk synth` works offline, validated with zod. A bad value fails synth with a message
+ * that names the setting, says what it expects and what it got.
+ */
+import * as z from 'zod';
+import { DEFAULT_CLAIMS, DEFAULT_SYSTEM_ADMIN_ROLE } from '../lambdas/config.ts';
+import { BUILD_COMPUTE_TYPES, type DeploymentSettings } from '../lib/settings.ts';
+
+/** The issuer default is a placeholder so that synth works offline; a real deployment must set it. */
+export const PLACEHOLDER_ISSUER = 'https://auth.example.com/';
+
+/** CloudWatch Logs' accepted retention periods (days); "never expire" is deliberately not offered. */
+export const RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** `-c key=value` gives strings; cdk.json gives JSON values. Lists accept a JSON array or "a,b,c". */
+function list(raw: unknown): unknown {
+  if (typeof raw !== 'string') return raw;
+  const text = raw.trim();
+  if (text.startsWith('[')) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return raw;
+    }
+  }
+  return text === '' ? [] : text.split(',').map((s) => s.trim());
+}
+
+const int = (min: number, max: number, fallback: number) =>
+  z.coerce
+    .number({ error: 'expected a whole number' })
+    .int('expected a whole number')
+    .min(min, `expected at least ${min}`)
+    .max(max, `expected at most ${max}`)
+    .default(fallback);
+
+const retention = (fallback: (typeof RETENTION_DAYS)[number]) =>
+  z.coerce
+    .number()
+    .refine((n) => (RETENTION_DAYS as readonly number[]).includes(n), `expected one of CloudWatch Logs' retention periods: ${RETENTION_DAYS.join(', ')}`)
+    .default(fallback);
+
+/** A JWT claim name as API Gateway passes it on; namespaced claims (`https://example.com/groups`) are fine. */
+const claim = (fallback: string) =>
+  z.string().regex(/^[\x21-\x7e]{1,256}$/, 'expected a claim name: 1 to 256 printable characters, no spaces').default(fallback);
+
+/** An optional setting: absent, or given as an empty string, means "not set". */
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
+const httpsUrl = z.url({ protocol: /^https$/, error: 'expected an https URL' });
+
+/** A browser origin: scheme, host and optional port, nothing else (no path, no wildcard). */
+const origin = z.string().refine((value) => {
+  try {
+    const u = new URL(value);
+    const local = u.protocol === 'http:' && (u.hostname === 'localhost' || u.hostname === '127.0.0.1');
+    return (u.protocol === 'https:' || local) && u.origin === value;
+  } catch {
+    return false;
+  }
+}, 'expected an origin like https://portal.example.com (https, no path, no trailing slash; http only for localhost)');
+
+export const settingsSchema = z
+  .object({
+    stackName: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9-]{0,100}$/, 'expected a CloudFormation stack name prefix: a letter, then letters, digits and "-"')
+      .default('GroupImages'),
+    jwtIssuer: httpsUrl.default(PLACEHOLDER_ISSUER),
+    jwtAudience: z.preprocess(list, z.array(z.string().min(1, 'expected non-empty audience values')).min(1, 'expected at least one audience')).default(['group-images']),
+    claimSub: claim(DEFAULT_CLAIMS.sub),
+    claimGroups: claim(DEFAULT_CLAIMS.groups),
+    claimAdminGroups: claim(DEFAULT_CLAIMS.adminGroups),
+    claimRoles: claim(DEFAULT_CLAIMS.roles),
+    systemAdminRole: z.string().min(1, 'expected a non-empty role name').default(DEFAULT_SYSTEM_ADMIN_ROLE),
+    corsOrigins: z.preprocess(list, z.array(origin)).default([]),
+    throttleRateLimit: int(1, 10_000, 50),
+    throttleBurstLimit: int(1, 5_000, 100),
+    accessLogRetentionDays: retention(90),
+    functionLogRetentionDays: retention(30),
+    buildLogRetentionDays: retention(90),
+    buildComputeType: z.enum(BUILD_COMPUTE_TYPES, { error: `expected one of ${BUILD_COMPUTE_TYPES.join(', ')}` }).default('BUILD_GENERAL1_MEDIUM'),
+    buildTimeoutMinutes: int(5, 2160, 60),
+    buildQueuedTimeoutMinutes: int(5, 480, 30),
+    maxImagesPerGroup: int(1, 100_000, 200),
+    maxConcurrentBuildsPerGroup: int(1, 100, 3),
+    stuckBuildMinutes: int(5, 24 * 60, 15),
+    alarmTopicArn: optional(z
+      .string()
+      .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/, 'expected an SNS topic ARN')),
+    eventBusName: optional(z
+      .string()
+      .regex(/^([A-Za-z0-9._\-/]{1,256}|arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[A-Za-z0-9._\-/]{1,256})$/, 'expected an EventBridge bus name or ARN')),
+  })
+  .check((ctx) => {
+    const s = ctx.value;
+    if (s.throttleBurstLimit < s.throttleRateLimit) {
+      ctx.issues.push({ code: 'custom', input: s.throttleBurstLimit, path: ['throttleBurstLimit'], message: `expected at least throttleRateLimit (${s.throttleRateLimit})` });
+    }
+  });
+
+export type RawSettings = Partial<Record<keyof z.input<typeof settingsSchema>, unknown>>;
+export const SETTING_KEYS = Object.keys(settingsSchema.shape) as (keyof typeof settingsSchema.shape)[];
+
+export class SettingsError extends Error {
+  override name = 'SettingsError';
+}
+
+const show = (value: unknown) => (value === undefined ? 'nothing' : JSON.stringify(value));
+
+/** Validates raw settings; throws a SettingsError naming every bad setting. */
+export function parseSettings(raw: RawSettings): DeploymentSettings {
+  const result = settingsSchema.safeParse(raw);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const key = String(issue.path[0] ?? '(settings)');
+      const got = (raw as Record<string, unknown>)[key];
+      return `  - ${key}: ${issue.message}, got ${show(got)}`;
+    });
+    throw new SettingsError(
+      `Invalid deployment settings (CDK context; set them in cdk.json "context" or with -c key=value):\n${lines.join('\n')}`,
+    );
+  }
+  const s = result.data;
+  return {
+    stackName: s.stackName,
+    jwt: { issuer: s.jwtIssuer, audience: s.jwtAudience },
+    claims: {
+      sub: s.claimSub,
+      groups: s.claimGroups,
+      adminGroups: s.claimAdminGroups,
+      roles: s.claimRoles,
+      systemAdminRole: s.systemAdminRole,
+    },
+    api: {
+      corsOrigins: s.corsOrigins,
+      throttleRateLimit: s.throttleRateLimit,
+      throttleBurstLimit: s.throttleBurstLimit,
+      accessLogRetentionDays: s.accessLogRetentionDays,
+    },
+    builds: {
+      computeType: s.buildComputeType,
+      timeoutMinutes: s.buildTimeoutMinutes,
+      queuedTimeoutMinutes: s.buildQueuedTimeoutMinutes,
+      logRetentionDays: s.buildLogRetentionDays,
+      stuckBuildMinutes: s.stuckBuildMinutes,
+    },
+    limits: { maxImagesPerGroup: s.maxImagesPerGroup, maxConcurrentBuildsPerGroup: s.maxConcurrentBuildsPerGroup },
+    functionLogRetentionDays: s.functionLogRetentionDays,
+    alarmTopicArn: s.alarmTopicArn,
+    eventBusName: s.eventBusName,
+  };
+}
+
+/** Reads every setting from the CDK context (the only place that does). */
+export function readSettings(tryGetContext: (key: string) => unknown): DeploymentSettings {
+  const raw: Record<string, unknown> = {};
+  for (const key of SETTING_KEYS) raw[key] = tryGetContext(key);
+  return parseSettings(raw);
+}

@@ -1,0 +1,276 @@
+/**
+ * The image catalog: list, search, create, read, edit and delete images in a scope, and the image
+ * selection members pick from. Knows nothing of HTTP or AWS.
+ */
+import { conflict, invalid, invalidField, notFound, preconditionFailed, unavailable, type FieldError } from './errors.ts';
+import type { CursorCodec } from './cursor.ts';
+import type { ImageFilter, ImageStore } from './image-store.ts';
+import {
+  createImageBody,
+  etagOf,
+  imageNameFor,
+  toImage,
+  typesFor,
+  updateImageBody,
+  urlFor,
+  type Image,
+  type ImageChanges,
+  type ImageRecord,
+  type StoredBuildSpec,
+} from './image.ts';
+import { assertCanRead, assertCanWrite, type Principal } from './principal.ts';
+import { describeScope, groupScope, SYSTEM, type Scope } from './scope.ts';
+import { parseOrThrow } from './validation.ts';
+
+export const PAGE_DEFAULT = 20;
+export const PAGE_MAX = 100;
+
+export interface PageRequest {
+  q?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** Tells whether a pull secret exists; the secrets store implements it. */
+export interface PullSecretDirectory {
+  exists(name: string): Promise<boolean>;
+}
+
+/** Validates a custom image's spec and starts its first build; the build service implements it. */
+export interface FirstBuildStarter {
+  /** The normalised spec, or a 422 naming every bad entry under `/build`. */
+  validateSpec(build: unknown): StoredBuildSpec;
+  startFirstBuild(principal: Principal, scope: Scope, image: ImageRecord): Promise<ImageRecord>;
+}
+
+/** Stops an image's running build when it is deleted; the build service implements it. */
+export interface BuildStopper {
+  stopBuildsOf(scope: Scope, image: ImageRecord): Promise<void>;
+}
+
+export interface CatalogDependencies {
+  store: ImageStore;
+  cursors: CursorCodec;
+  /** Needed by the write paths only: readers never check secrets. */
+  secrets?: PullSecretDirectory;
+  now?: () => Date;
+  nameSuffix?: () => string;
+  builds?: FirstBuildStarter & BuildStopper;
+}
+
+/** One selection entry: an image as a launch sees it, its url resolved for the instance type. */
+export interface SelectableImage {
+  name: string;
+  displayName: string;
+  description: string | null;
+  scope: 'group' | 'system';
+  group: string | null;
+  type: Image['type'];
+  url: string | null;
+  pullSecret: string | null;
+  ready: boolean;
+}
+
+export interface SelectionRequest extends PageRequest {
+  type?: 'cpu' | 'gpu';
+}
+
+const NAME_ATTEMPTS = 3;
+
+export class ImageCatalog {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: CatalogDependencies) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  async list(principal: Principal, scope: Scope, request: PageRequest): Promise<Page<Image>> {
+    assertCanRead(principal, scope);
+    const keyword = request.q?.toLowerCase();
+    const binding = `images|${scope.group ?? ''}|${keyword ?? ''}`;
+    const after = request.cursor ? this.deps.cursors.decode<string>(binding, request.cursor) : undefined;
+    const page = await this.deps.store.page(scope, { after, limit: request.limit ?? PAGE_DEFAULT, filter: keyword ? { keyword } : undefined });
+    return { items: page.items.map(toImage), nextCursor: page.next === null ? null : this.deps.cursors.encode(binding, page.next) };
+  }
+
+  async get(principal: Principal, scope: Scope, name: string): Promise<{ image: Image; etag: string }> {
+    assertCanRead(principal, scope);
+    const record = await this.require(scope, name);
+    return { image: toImage(record), etag: etagOf(record) };
+  }
+
+  async create(principal: Principal, scope: Scope, body: unknown): Promise<{ image: Image; etag: string }> {
+    assertCanWrite(principal, scope);
+    const input = parseOrThrow(createImageBody, body);
+    const errors: FieldError[] = [];
+    if ((input.url === undefined) === (input.build === undefined)) {
+      errors.push({ path: input.url === undefined ? '' : '/build', message: 'give exactly one of "url" (use an existing image) or "build" (build a custom image)' });
+    }
+    if (input.urlForGpu !== undefined && input.type !== 'universal') {
+      errors.push({ path: '/urlForGpu', message: 'is only accepted for universal images' });
+    }
+    if (input.urlForGpu !== undefined && input.build !== undefined) {
+      errors.push({ path: '/urlForGpu', message: 'is set by the build for a custom image' });
+    }
+    if (errors.length) throw invalid(errors);
+    await this.requireSecret(input.pullSecret, '/pullSecret');
+
+    const at = this.now().toISOString();
+    const draft: ImageRecord = {
+      name: '',
+      displayName: input.displayName,
+      description: input.description ?? null,
+      group: scope.group,
+      type: input.type,
+      url: input.url ?? null,
+      urlForGpu: input.urlForGpu ?? null,
+      pullSecret: input.pullSecret ?? null,
+      source: input.build === undefined ? 'existing' : 'build',
+      buildSpec: null,
+      latestBuild: null,
+      createdAt: at,
+      updatedAt: at,
+      createdBy: principal.sub,
+      updatedBy: principal.sub,
+      version: 1,
+    };
+    if (input.build !== undefined) {
+      if (!this.deps.builds) throw unavailable('custom image builds are not available in this deployment');
+      const buildSpec = this.deps.builds.validateSpec(input.build);
+      await this.requireSecret(buildSpec.pullSecret, '/build/pullSecret');
+      const name = await this.insertWithFreshName(scope, { ...draft, buildSpec });
+      const started = await this.deps.builds.startFirstBuild(principal, scope, { ...draft, name, buildSpec });
+      return { image: toImage(started), etag: etagOf(started) };
+    }
+    const name = await this.insertWithFreshName(scope, draft);
+    const record = { ...draft, name };
+    return { image: toImage(record), etag: etagOf(record) };
+  }
+
+  /**
+   * Inserts the image under a generated name, trying again with a new suffix in the (rare) case
+   * the name is taken. The conditional insert makes uniqueness a property of the table.
+   */
+  async insertWithFreshName(scope: Scope, draft: ImageRecord): Promise<string> {
+    for (let attempt = 0; attempt < NAME_ATTEMPTS; attempt++) {
+      const name = imageNameFor(draft.displayName, this.deps.nameSuffix?.());
+      if (await this.deps.store.insert(scope, { ...draft, name })) return name;
+    }
+    throw conflict(`could not find a free name for "${draft.displayName}" in ${describeScope(scope)}; try again`);
+  }
+
+  async update(principal: Principal, scope: Scope, name: string, body: unknown, ifMatch?: string): Promise<{ image: Image; etag: string }> {
+    assertCanWrite(principal, scope);
+    const patch = parseOrThrow(updateImageBody, body);
+    if (Object.keys(patch).length === 0) invalidField('', 'give at least one field to change');
+    const current = await this.require(scope, name);
+    const expected = this.matchVersion(current, ifMatch);
+
+    const changes: ImageChanges = { ...patch };
+    if (current.source === 'build' && patch.url !== undefined) invalidField('/url', "is set by a custom image's builds: rebuild it instead");
+    if (current.source === 'build' && patch.urlForGpu) invalidField('/urlForGpu', "is set by a custom image's builds");
+    const type = patch.type ?? current.type;
+    if (type !== 'universal') {
+      if (patch.urlForGpu) invalidField('/urlForGpu', 'is only accepted for universal images');
+      if (current.urlForGpu !== null) changes.urlForGpu = null; // a cpu or gpu image has one url
+    }
+    await this.requireSecret(patch.pullSecret, '/pullSecret');
+
+    // Without If-Match, only guard what validation relied on (the type), so concurrent edits of
+    // different fields both land; with If-Match, the whole representation must be unchanged.
+    const result = await this.deps.store.update(
+      scope,
+      name,
+      { ...changes, updatedAt: this.now().toISOString(), updatedBy: principal.sub },
+      expected !== undefined ? { version: expected } : { type: current.type },
+    );
+    if (!result.ok) {
+      if (result.reason === 'missing') throw notFound(`no image "${name}" in ${describeScope(scope)}`);
+      if (expected !== undefined) throw preconditionFailed('the image changed since you read it: get it again and retry with its new ETag');
+      throw conflict("the image's type changed while you edited it: get it again and retry");
+    }
+    return { image: toImage(result.value), etag: etagOf(result.value) };
+  }
+
+  async delete(principal: Principal, scope: Scope, name: string, ifMatch?: string): Promise<void> {
+    assertCanWrite(principal, scope);
+    const current = await this.require(scope, name);
+    const expected = this.matchVersion(current, ifMatch);
+    const result = await this.deps.store.remove(scope, name, expected !== undefined ? { version: expected } : {});
+    if (!result.ok) {
+      if (result.reason === 'missing') throw notFound(`no image "${name}" in ${describeScope(scope)}`);
+      throw preconditionFailed('the image changed since you read it: get it again and retry with its new ETag');
+    }
+    if (result.value.source === 'build') await this.deps.builds?.stopBuildsOf(scope, result.value);
+  }
+
+  /**
+   * What members pick from: the group's images, then the system images, with urls resolved for
+   * the instance type. Paged across both scopes with one cursor.
+   */
+  async selection(principal: Principal, group: string, request: SelectionRequest): Promise<Page<SelectableImage>> {
+    const scope = groupScope(group);
+    assertCanRead(principal, scope);
+    const keyword = request.q?.toLowerCase();
+    const filter: ImageFilter = { keyword, types: request.type ? typesFor(request.type) : undefined };
+    const binding = `selection|${group}|${request.type ?? ''}|${keyword ?? ''}`;
+    type Position = { s: 'group' | 'system'; after?: string };
+    let position: Position = request.cursor ? this.deps.cursors.decode<Position>(binding, request.cursor) : { s: 'group' };
+    const limit = request.limit ?? PAGE_DEFAULT;
+    const items: SelectableImage[] = [];
+    let next: Position | null = null;
+    // One query per scope at most: the group's images first, then the system's fill the page.
+    while (items.length < limit) {
+      const page = await this.deps.store.page(position.s === 'group' ? scope : SYSTEM, { after: position.after, limit: limit - items.length, filter, roundTrips: 1 });
+      items.push(...page.items.map((r) => selectable(r, request.type ?? 'cpu')));
+      if (page.next !== null) {
+        next = { s: position.s, after: page.next };
+        break;
+      }
+      if (position.s === 'system') break;
+      position = { s: 'system' };
+      if (items.length === limit) next = position;
+    }
+    return { items, nextCursor: next ? this.deps.cursors.encode(binding, next) : null };
+  }
+
+  private async require(scope: Scope, name: string): Promise<ImageRecord> {
+    const record = await this.deps.store.get(scope, name);
+    if (!record) throw notFound(`no image "${name}" in ${describeScope(scope)}`);
+    return record;
+  }
+
+  /** The version an If-Match names, checked early against what we just read. */
+  private matchVersion(current: ImageRecord, ifMatch: string | undefined): number | undefined {
+    if (ifMatch === undefined) return undefined;
+    const tags = ifMatch.split(',').map((t) => t.trim());
+    if (tags.includes('*')) return current.version;
+    if (!tags.includes(etagOf(current))) throw preconditionFailed(`the image changed since you read it (its ETag is now ${etagOf(current)}): get it again and retry`);
+    return current.version;
+  }
+
+  private async requireSecret(name: string | null | undefined, path: string): Promise<void> {
+    if (!name) return;
+    if (!this.deps.secrets) throw unavailable('pull secrets cannot be checked by this function');
+    if (!(await this.deps.secrets.exists(name))) invalidField(path, `names no pull secret "${name}": ask a system admin to create it, or choose one from GET /secrets`);
+  }
+}
+
+function selectable(r: ImageRecord, instance: 'cpu' | 'gpu'): SelectableImage {
+  return {
+    name: r.name,
+    displayName: r.displayName,
+    description: r.description,
+    scope: r.group === null ? 'system' : 'group',
+    group: r.group,
+    type: r.type,
+    url: urlFor(r, instance),
+    pullSecret: r.pullSecret,
+    ready: r.url !== null,
+  };
+}

@@ -1,0 +1,125 @@
+/**
+ * An image in a catalog: what is stored, what the API returns, and the rules for creating and
+ * editing one.
+ */
+import { randomInt } from 'node:crypto';
+import * as z from 'zod/mini';
+import { description, displayName, imageReference, imageType, secretName, type ImageType } from './fields.ts';
+import type { Scope } from './scope.ts';
+
+export type BuildStatus = 'queued' | 'building' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface LatestBuild {
+  id: string;
+  status: BuildStatus;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+/** A build spec as stored: the normalised form of the request's `build` object. */
+export interface StoredBuildSpec {
+  baseImage: string;
+  pullSecret?: string | null;
+  packages: { apt?: string[]; conda?: string[]; pip?: string[] };
+}
+
+export interface ImageRecord {
+  name: string;
+  displayName: string;
+  description: string | null;
+  group: string | null;
+  type: ImageType;
+  url: string | null;
+  urlForGpu: string | null;
+  pullSecret: string | null;
+  source: 'existing' | 'build';
+  buildSpec: StoredBuildSpec | null;
+  latestBuild: LatestBuild | null;
+  createdAt: string;
+  updatedAt: string;
+  createdBy: string;
+  updatedBy: string;
+  /** Bumped on every change; the ETag is derived from it. */
+  version: number;
+}
+
+export interface Image extends Omit<ImageRecord, 'version'> {
+  scope: 'group' | 'system';
+  ready: boolean;
+}
+
+export function toImage(r: ImageRecord): Image {
+  const { version: _version, ...fields } = r;
+  return { ...fields, scope: r.group === null ? 'system' : 'group', ready: r.url !== null };
+}
+
+export const etagOf = (r: Pick<ImageRecord, 'version'>) => `"v${r.version}"`;
+
+/** The url a launch of the given instance type uses. */
+export const urlFor = (r: Pick<ImageRecord, 'url' | 'urlForGpu'>, instance: 'cpu' | 'gpu') =>
+  instance === 'gpu' ? (r.urlForGpu ?? r.url) : r.url;
+
+/** Which image types can run on an instance type: universal images run on both. */
+export const typesFor = (instance: 'cpu' | 'gpu'): ImageType[] => [instance, 'universal'];
+
+const SUFFIX_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+export const NAME_SUFFIX_LENGTH = 5;
+export const randomNameSuffix = () =>
+  Array.from({ length: NAME_SUFFIX_LENGTH }, () => SUFFIX_ALPHABET[randomInt(SUFFIX_ALPHABET.length)]).join('');
+
+/**
+ * A DNS-1123 label derived from the display name plus a random suffix: "My.Image" -> "my-image-x7k2p".
+ * Display names are already lowercase letters, digits, "-" and "."; dots become dashes.
+ */
+export function imageNameFor(display: string, suffix: string = randomNameSuffix()): string {
+  const room = 63 - NAME_SUFFIX_LENGTH - 1;
+  const base = display
+    .replace(/[^a-z0-9-]/g, '-')
+    .replace(/-+/g, '-')
+    .slice(0, room)
+    .replace(/^-+|-+$/g, '');
+  return `${base || 'image'}-${suffix}`;
+}
+
+/**
+ * Keyword search is case-insensitive over name, displayName, description, urls and type. Names,
+ * display names and types are lowercase already; the free-text fields get lowercase shadows, one per
+ * field, so that an edit of one field never rewrites another's (no derived state to lose).
+ */
+export const SEARCHED_AS_IS = ['name', 'displayName', 'type'] as const;
+export const LOWERCASE_SHADOWS = { description: 'descriptionLc', url: 'urlLc', urlForGpu: 'urlForGpuLc' } as const;
+
+export function searchShadowsOf(fields: Partial<Pick<ImageRecord, 'description' | 'url' | 'urlForGpu'>>): Record<string, string | null | undefined> {
+  const shadows: Record<string, string | null | undefined> = {};
+  for (const [field, shadow] of Object.entries(LOWERCASE_SHADOWS)) {
+    const value = fields[field as keyof typeof LOWERCASE_SHADOWS];
+    shadows[shadow] = value === undefined ? undefined : value === null ? null : value.toLowerCase();
+  }
+  return shadows;
+}
+
+export const createImageBody = z.strictObject({
+  displayName,
+  description: z.optional(z.nullable(description)),
+  type: imageType,
+  url: z.optional(imageReference),
+  urlForGpu: z.optional(imageReference),
+  pullSecret: z.optional(z.nullable(secretName)),
+  /** Validated separately against the package grammars, so that every bad entry is named. */
+  build: z.optional(z.unknown()),
+});
+export type CreateImageBody = z.infer<typeof createImageBody>;
+
+export const updateImageBody = z.strictObject({
+  displayName: z.optional(displayName),
+  description: z.optional(z.nullable(description)),
+  type: z.optional(imageType),
+  url: z.optional(imageReference),
+  urlForGpu: z.optional(z.nullable(imageReference)),
+  pullSecret: z.optional(z.nullable(secretName)),
+});
+export type UpdateImageBody = z.infer<typeof updateImageBody>;
+
+export type ImageChanges = Partial<Pick<ImageRecord, 'displayName' | 'description' | 'type' | 'url' | 'urlForGpu' | 'pullSecret'>>;
+
+export const keyOf = (scope: Scope, name: string) => ({ scope, name });

@@ -1,0 +1,59 @@
+/**
+ * The embedded DynamoDB for local mode and the integration tests: dynalite, speaking DynamoDB's wire
+ * protocol on loopback, persisted with LevelDB under DATA_DIR (or in memory when no path is given).
+ */
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { TABLE_KEYS } from '../store/table.ts';
+import { dynamoClient } from '../store/dynamo.ts';
+
+export const LOCAL_TABLE = 'group-images';
+
+export interface EmbeddedDynamo {
+  endpoint: string;
+  client: DynamoDBClient;
+  close(): Promise<void>;
+}
+
+export async function startEmbeddedDynamo(path?: string): Promise<EmbeddedDynamo> {
+  const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const client = dynamoClient(endpoint);
+  return {
+    endpoint,
+    client,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        client.destroy();
+        server.close((err?: Error) => (err ? reject(err) : resolve()));
+      }),
+  };
+}
+
+/** Creates the table as CDK defines it (same key names), unless it exists. */
+export async function ensureTable(client: DynamoDBClient, table: string): Promise<void> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: table }));
+    return;
+  } catch (e) {
+    if (!(e instanceof ResourceNotFoundException) && (e as Error).name !== 'ResourceNotFoundException') throw e;
+  }
+  await client.send(
+    new CreateTableCommand({
+      TableName: table,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: TABLE_KEYS.partition, AttributeType: 'S' },
+        { AttributeName: TABLE_KEYS.sort, AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: TABLE_KEYS.partition, KeyType: 'HASH' },
+        { AttributeName: TABLE_KEYS.sort, KeyType: 'RANGE' },
+      ],
+    }),
+  );
+}

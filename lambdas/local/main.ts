@@ -1,0 +1,19 @@
+/** `npm start`: the API on http://localhost:${PORT:-3000}, data in ${DATA_DIR:-.data}. */
+import { log } from '../http/log.ts';
+import { startLocalServer } from './server.ts';
+import { dataDirFrom, portFrom } from './settings.ts';
+
+const dataDir = dataDirFrom(process.env);
+const server = await startLocalServer({ dataDir, port: portFrom(process.env), host: process.env.HOST || '127.0.0.1' });
+console.log(`Group Images API listening on ${server.url} (data in ${dataDir}; Ctrl-C stops it)`);
+
+let stopping = false;
+async function stop(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  log('info', 'stopping', { signal });
+  await server.close();
+  process.exit(0);
+}
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -1,0 +1,189 @@
+/**
+ * Local mode: the API over plain HTTP, served by the same route table and the same handlers as in
+ * AWS. Each request becomes an API Gateway HTTP API (v2) event, with the verified JWT's claims
+ * where API Gateway's JWT authorizer puts them.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Context } from 'aws-lambda';
+import { jwtVerify } from 'jose';
+import { claimNamesFrom, type ClaimNames } from '../config.ts';
+import { cursorCodec } from '../domain/cursor.ts';
+import { ImageCatalog } from '../domain/catalog.ts';
+import { apiHandler, type ApiEvent, type ApiResult, type Operations } from '../http/api-handler.ts';
+import { catalogReaderOperations, catalogWriterOperations, publicOperations } from '../http/function-operations.ts';
+import { log } from '../http/log.ts';
+import { problem, problemResponse, type ProblemKind } from '../http/problem.ts';
+import { HTTP_FUNCTIONS, matchPath, ROUTES, routeKey, type HttpFunction, type Route } from '../http/routes.ts';
+import { flattenClaim } from '../http/claims.ts';
+import { DynamoImageStore } from '../store/dynamo-image-store.ts';
+import { ensureTable, LOCAL_TABLE, startEmbeddedDynamo, type EmbeddedDynamo } from './dynamodb.ts';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER, localCursorKey, localSigningKeys } from './keys.ts';
+import { LocalSecretDirectory } from './local-secrets.ts';
+
+/** Like API Gateway's payload limit, but small: bodies are JSON documents of a few KB. */
+const MAX_READ_BYTES = 1024 * 1024;
+
+export interface LocalServerOptions {
+  dataDir: string;
+  port?: number;
+  host?: string;
+  /** Keep DynamoDB in memory instead of DATA_DIR (tests that do not test persistence). */
+  inMemory?: boolean;
+  claims?: ClaimNames;
+}
+
+export interface LocalServer {
+  url: string;
+  dynamo: EmbeddedDynamo;
+  close(): Promise<void>;
+}
+
+type Handler = (event: ApiEvent, context: Context) => Promise<ApiResult>;
+
+export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
+  const { dataDir } = options;
+  const claims = options.claims ?? claimNamesFrom({});
+  const [keys, cursorKey] = await Promise.all([localSigningKeys(dataDir), localCursorKey(dataDir)]);
+  const dynamo = await startEmbeddedDynamo(options.inMemory ? undefined : join(dataDir, 'dynamodb'));
+  await ensureTable(dynamo.client, LOCAL_TABLE);
+
+  const store = new DynamoImageStore(dynamo.client, LOCAL_TABLE);
+  const cursors = cursorCodec(cursorKey);
+  const secrets = new LocalSecretDirectory(join(dataDir, 'secrets'));
+  const catalog = new ImageCatalog({ store, cursors, secrets });
+
+  const operations: Record<HttpFunction, Operations> = {
+    public: publicOperations(),
+    catalogReader: catalogReaderOperations({ catalog }),
+    catalogWriter: catalogWriterOperations({ catalog }),
+    buildLogs: {},
+    secrets: {},
+  };
+  const handlers = Object.fromEntries(
+    (Object.keys(HTTP_FUNCTIONS) as HttpFunction[]).map((fn) => [fn, apiHandler(fn, operations[fn], { claims }) as unknown as Handler]),
+  ) as Record<HttpFunction, Handler>;
+
+  const server = createServer((req, res) => {
+    serve(req, res).catch((e) => {
+      log('error', 'local server failed a request', { error: String(e) });
+      if (!res.headersSent) send(res, problemResponse(problem('internal', 'the local server failed; see its log')));
+    });
+  });
+
+  async function serve(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const requestId = randomUUID();
+    const refuse = (kind: ProblemKind, detail: string, headers: Record<string, string> = {}) =>
+      send(res, problemResponse(problem(kind, detail, { requestId }), headers), requestId);
+
+    if (req.method === 'OPTIONS') return send(res, { statusCode: 204, headers: corsPreflight(req) });
+    const candidates = ROUTES.map((route) => ({ route, params: matchPath(route.path, url.pathname) })).filter((m) => m.params);
+    if (candidates.length === 0) return refuse('route-not-found', `no route for ${url.pathname}`);
+    const found = candidates.find((m) => m.route.method === req.method);
+    if (!found) return refuse('method-not-allowed', `${req.method} is not allowed on ${url.pathname}`, { allow: candidates.map((m) => m.route.method).join(', ') });
+
+    const body = await readBody(req);
+    if (body === undefined) return refuse('payload-too-large', `the body is larger than ${MAX_READ_BYTES} bytes`);
+
+    let jwtClaims: Record<string, unknown> | undefined;
+    if (found.route.auth) {
+      const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+      if (!token) return refuse('unauthenticated', 'send "Authorization: Bearer <token>"; npm run --silent token mints one');
+      try {
+        const { payload } = await jwtVerify(token, keys.publicKey, { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE });
+        jwtClaims = Object.fromEntries(Object.entries(payload).map(([k, v]) => [k, flattenClaim(v)]));
+      } catch (e) {
+        return refuse('unauthenticated', `the bearer token was refused: ${(e as Error).message}`);
+      }
+    }
+
+    const event = toEvent(req, url, found.route, found.params!, body, requestId, jwtClaims);
+    const result = await handlers[found.route.fn](event, lambdaContext(requestId, found.route.fn));
+    send(res, result, requestId);
+  }
+
+  server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  return {
+    url: `http://${host === '127.0.0.1' ? 'localhost' : host}:${address.port}`,
+    dynamo,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await dynamo.close();
+    },
+  };
+}
+
+function toEvent(req: IncomingMessage, url: URL, route: Route, params: Record<string, string>, body: string, requestId: string, claims?: Record<string, unknown>): ApiEvent {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
+  const query: Record<string, string> = {};
+  // API Gateway joins repeated query parameters with commas.
+  for (const key of new Set(url.searchParams.keys())) query[key] = url.searchParams.getAll(key).join(',');
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey: routeKey(route),
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    queryStringParameters: Object.keys(query).length ? query : undefined,
+    pathParameters: Object.keys(params).length ? params : undefined,
+    body: body === '' ? undefined : body,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: req.headers.host ?? 'localhost',
+      domainPrefix: 'localhost',
+      http: { method: req.method!, path: url.pathname, protocol: `HTTP/${req.httpVersion}`, sourceIp: req.socket.remoteAddress ?? '', userAgent: req.headers['user-agent'] ?? '' },
+      requestId,
+      routeKey: routeKey(route),
+      stage: '$default',
+      time: now.toISOString(),
+      timeEpoch: now.getTime(),
+      ...(claims ? { authorizer: { jwt: { claims, scopes: null } } } : {}),
+    },
+  } as unknown as ApiEvent;
+}
+
+function lambdaContext(requestId: string, fn: HttpFunction): Context {
+  return { awsRequestId: requestId, functionName: `local-${fn}`, getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
+}
+
+async function readBody(req: IncomingMessage): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_READ_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Local mode allows any origin, so a portal running on another port can call it. */
+function corsPreflight(req: IncomingMessage): Record<string, string> {
+  return {
+    'access-control-allow-origin': req.headers.origin ?? '*',
+    'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
+    'access-control-allow-headers': 'authorization, content-type, if-match',
+    'access-control-expose-headers': 'etag, location',
+    'access-control-max-age': '600',
+  };
+}
+
+function send(res: ServerResponse, result: ApiResult, requestId?: string) {
+  const headers: Record<string, string> = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'etag, location', ...(requestId ? { 'x-request-id': requestId } : {}) };
+  for (const [k, v] of Object.entries(result.headers ?? {})) headers[k.toLowerCase()] = String(v);
+  res.writeHead(result.statusCode ?? 200, headers);
+  res.end(result.body ?? '');
+}

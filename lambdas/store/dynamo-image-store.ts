@@ -1,0 +1,143 @@
+/** The image catalog in the single DynamoDB table: one item per image under its scope's partition. */
+import { DeleteItemCommand, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
+import type { GuardedResult, ImageFilter, ImageGuard, ImagePage, ImageStore } from '../domain/image-store.ts';
+import { LOWERCASE_SHADOWS, SEARCHED_AS_IS, searchShadowsOf, type ImageRecord } from '../domain/image.ts';
+import type { Scope } from '../domain/scope.ts';
+import { fromItem, isConditionFailure, toItem, updateExpression, type Item } from './dynamo.ts';
+import { IMAGE_PREFIX, imageKey, partitionOf } from './table.ts';
+
+const IMAGE_FIELDS = ['name', 'displayName', 'description', 'group', 'type', 'url', 'urlForGpu', 'pullSecret', 'source', 'buildSpec', 'latestBuild', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy', 'version'] as const;
+
+/** Absent attributes are nulls in the record. */
+export function imageFromItem(item: Item): ImageRecord {
+  const raw = fromItem<Record<string, unknown>>(item);
+  return Object.fromEntries(IMAGE_FIELDS.map((f) => [f, raw[f] ?? null])) as unknown as ImageRecord;
+}
+
+const keyFor = (scope: Scope, name: string) => toItem({ pk: partitionOf(scope), sk: imageKey(name) });
+
+/** A Query reads at most 1 MB; two of them bound a filtered page's cost. */
+const MAX_ROUND_TRIPS = 2;
+
+export class DynamoImageStore implements ImageStore {
+  constructor(
+    private readonly db: DynamoDBClient,
+    private readonly table: string,
+  ) {}
+
+  async insert(scope: Scope, image: ImageRecord): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: toItem({ pk: partitionOf(scope), sk: imageKey(image.name), ...image, ...searchShadowsOf(image) }),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
+  async get(scope: Scope, name: string): Promise<ImageRecord | undefined> {
+    const { Item } = await this.db.send(new GetItemCommand({ TableName: this.table, Key: keyFor(scope, name), ConsistentRead: true }));
+    return Item ? imageFromItem(Item) : undefined;
+  }
+
+  async page(scope: Scope, { after, limit, filter, roundTrips = MAX_ROUND_TRIPS }: { after?: string; limit: number; filter?: ImageFilter; roundTrips?: number }): Promise<ImagePage> {
+    const pk = partitionOf(scope);
+    const names: Record<string, string> = { '#pk': 'pk', '#sk': 'sk' };
+    const values: Record<string, unknown> = { ':pk': pk, ':prefix': IMAGE_PREFIX };
+    const conditions: string[] = [];
+    if (filter?.keyword) {
+      const searched = [...SEARCHED_AS_IS, ...Object.values(LOWERCASE_SHADOWS)];
+      searched.forEach((field) => (names[`#${field}`] = field));
+      values[':keyword'] = filter.keyword;
+      conditions.push(`(${searched.map((field) => `contains(#${field}, :keyword)`).join(' OR ')})`);
+    }
+    if (filter?.types?.length) {
+      names['#type'] = 'type';
+      filter.types.forEach((t, i) => (values[`:type${i}`] = t));
+      conditions.push(`#type IN (${filter.types.map((_, i) => `:type${i}`).join(', ')})`);
+    }
+    const input: QueryCommandInput = {
+      TableName: this.table,
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: toItem(values),
+      ...(conditions.length ? { FilterExpression: conditions.join(' AND ') } : { Limit: limit + 1 }),
+    };
+
+    const items: ImageRecord[] = [];
+    let start: Item | undefined = after === undefined ? undefined : toItem({ pk, sk: imageKey(after) });
+    for (let trip = 0; trip < roundTrips; trip++) {
+      const out = await this.db.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+      items.push(...(out.Items ?? []).map(imageFromItem));
+      start = out.LastEvaluatedKey;
+      if (items.length > limit || !start) break;
+    }
+    if (items.length > limit) return { items: items.slice(0, limit), next: items[limit - 1]!.name };
+    // Filtered and not exhausted after the round-trip budget: a short page that continues where the reads stopped.
+    const next = start ? fromItem<{ sk: string }>(start).sk.slice(IMAGE_PREFIX.length) : null;
+    return { items, next };
+  }
+
+  async update(scope: Scope, name: string, changes: Parameters<ImageStore['update']>[2], guard: ImageGuard): Promise<GuardedResult<ImageRecord>> {
+    return this.guarded(scope, name, guard, async (condition) => {
+      const { expression, names, values } = updateExpression({ ...changes, ...searchShadowsOf(changes) }, ['#version = #version + :one']);
+      const out = await this.db.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: keyFor(scope, name),
+          UpdateExpression: expression,
+          ConditionExpression: condition.expression,
+          ExpressionAttributeNames: { ...names, ...condition.names, '#version': 'version' },
+          ExpressionAttributeValues: toItem({ ...values, ...condition.values, ':one': 1 }),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return imageFromItem(out.Attributes!);
+    });
+  }
+
+  async remove(scope: Scope, name: string, guard: ImageGuard): Promise<GuardedResult<ImageRecord>> {
+    return this.guarded(scope, name, guard, async (condition) => {
+      const out = await this.db.send(
+        new DeleteItemCommand({
+          TableName: this.table,
+          Key: keyFor(scope, name),
+          ConditionExpression: condition.expression,
+          ExpressionAttributeNames: condition.names,
+          ExpressionAttributeValues: Object.keys(condition.values).length ? toItem(condition.values) : undefined,
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      return imageFromItem(out.Attributes!);
+    });
+  }
+
+  /** Runs a conditional write; a failed condition is told apart by whether the item is still there. */
+  private async guarded<T>(scope: Scope, name: string, guard: ImageGuard, write: (c: { expression: string; names: Record<string, string>; values: Record<string, unknown> }) => Promise<T>): Promise<GuardedResult<T>> {
+    const parts = ['attribute_exists(pk)'];
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    if (guard.version !== undefined) {
+      parts.push('#gv = :gv');
+      names['#gv'] = 'version';
+      values[':gv'] = guard.version;
+    }
+    if (guard.type !== undefined) {
+      parts.push('#gt = :gt');
+      names['#gt'] = 'type';
+      values[':gt'] = guard.type;
+    }
+    try {
+      return { ok: true, value: await write({ expression: parts.join(' AND '), names, values }) };
+    } catch (e) {
+      if (!isConditionFailure(e)) throw e;
+      return { ok: false, reason: (await this.get(scope, name)) ? 'changed' : 'missing' };
+    }
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * The deployment settings, already validated (bin/settings.ts turns CDK context into this). The
+ * constructs in lib/ take these values as props and never read context or the environment.
+ */
+
+/** CodeBuild compute types a privileged Linux x86 build can use. */
+export const BUILD_COMPUTE_TYPES = [
+  'BUILD_GENERAL1_SMALL',
+  'BUILD_GENERAL1_MEDIUM',
+  'BUILD_GENERAL1_LARGE',
+  'BUILD_GENERAL1_XLARGE',
+  'BUILD_GENERAL1_2XLARGE',
+] as const;
+export type BuildComputeType = (typeof BUILD_COMPUTE_TYPES)[number];
+
+export interface JwtSettings {
+  /** The identity provider's issuer URL (https); API Gateway fetches its JWKS from it. */
+  issuer: string;
+  /** Accepted `aud` (or `client_id`) values. */
+  audience: string[];
+}
+
+export interface ClaimSettings {
+  sub: string;
+  groups: string;
+  adminGroups: string;
+  roles: string;
+  systemAdminRole: string;
+}
+
+export interface ApiSettings {
+  /** Browser origins allowed by CORS; empty means no CORS configuration at all. */
+  corsOrigins: string[];
+  throttleRateLimit: number;
+  throttleBurstLimit: number;
+  accessLogRetentionDays: number;
+}
+
+export interface BuildSettings {
+  computeType: BuildComputeType;
+  timeoutMinutes: number;
+  queuedTimeoutMinutes: number;
+  logRetentionDays: number;
+  /** Builds queued or building longer than this are asked about by the reconciler. */
+  stuckBuildMinutes: number;
+}
+
+export interface LimitSettings {
+  maxImagesPerGroup: number;
+  maxConcurrentBuildsPerGroup: number;
+}
+
+export interface DeploymentSettings {
+  /** Prefix of the stack names: `<stackName>-Data` and `<stackName>-Api`. */
+  stackName: string;
+  jwt: JwtSettings;
+  claims: ClaimSettings;
+  api: ApiSettings;
+  builds: BuildSettings;
+  limits: LimitSettings;
+  functionLogRetentionDays: number;
+  /** SNS topic that DLQ alarms notify; none means the alarms only change state. */
+  alarmTopicArn?: string;
+  /** EventBridge bus (name or ARN) the service publishes its own build events to; none disables publishing. */
+  eventBusName?: string;
+}
