@@ -109,7 +109,7 @@ export class DynamoImageStore implements ImageStore {
           TableName: this.table,
           Key: keyFor(scope, name),
           ConditionExpression: condition.expression,
-          ExpressionAttributeNames: condition.names,
+          ExpressionAttributeNames: Object.keys(condition.names).length ? condition.names : undefined,
           ExpressionAttributeValues: Object.keys(condition.values).length ? toItem(condition.values) : undefined,
           ReturnValues: 'ALL_OLD',
         }),
