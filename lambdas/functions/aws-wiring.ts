@@ -1,12 +1,17 @@
-/** The AWS adapters every function builds from its environment, created once per container. */
-import { ENV, required } from '../config.ts';
+/**
+ * The AWS adapters the functions build from their environment, created once per container. Each
+ * entry imports only what it uses, so a bundle holds only the SDK clients its function needs.
+ */
+import { ENV, positiveInt, required } from '../config.ts';
 import { cursorCodec } from '../domain/cursor.ts';
 import { dynamoClient } from '../store/dynamo.ts';
 import { DynamoImageStore } from '../store/dynamo-image-store.ts';
+import { DynamoBuildStore } from '../store/dynamo-build-store.ts';
 
-const env = process.env;
+export const env = process.env;
 
-export const db = dynamoClient();
-export const tableName = () => required(env, ENV.tableName);
-export const imageStore = () => new DynamoImageStore(db, tableName());
+const db = dynamoClient();
+export const imageStore = () => new DynamoImageStore(db, required(env, ENV.tableName));
+export const buildStore = () => new DynamoBuildStore(db, required(env, ENV.tableName));
 export const cursors = () => cursorCodec(required(env, ENV.cursorKey));
+export const stuckBuildMinutes = () => positiveInt(env, ENV.stuckBuildMinutes, 90);

@@ -1,9 +1,12 @@
 import { claimNamesFrom } from '../config.ts';
+import { BuildService } from '../domain/builds.ts';
 import { ImageCatalog } from '../domain/catalog.ts';
 import { apiHandler } from '../http/api-handler.ts';
 import { catalogReaderOperations } from '../http/function-operations.ts';
-import { cursors, imageStore } from './aws-wiring.ts';
+import { buildStore, cursors, env, imageStore } from './aws-wiring.ts';
 
-const catalog = new ImageCatalog({ store: imageStore(), cursors: cursors() });
+const images = imageStore();
+const catalog = new ImageCatalog({ store: images, cursors: cursors() });
+const builds = new BuildService({ images, builds: buildStore(), cursors: cursors() });
 
-export const handler = apiHandler('catalogReader', catalogReaderOperations({ catalog }), { claims: claimNamesFrom(process.env) });
+export const handler = apiHandler('catalogReader', catalogReaderOperations({ catalog, builds }), { claims: claimNamesFrom(env) });

@@ -3,14 +3,24 @@
  * entries (lambdas/functions/) and the local server both build their handlers from these, so a
  * route is served the same way in both.
  */
+import type { BuildService } from '../domain/builds.ts';
 import type { ImageCatalog } from '../domain/catalog.ts';
 import type { Operations } from './api-handler.ts';
+import { buildLogOperations, buildReadOperations, buildWriteOperations } from './build-operations.ts';
 import { imageReadOperations, imageWriteOperations } from './image-operations.ts';
 
 export const publicOperations = (): Operations => ({
   health: async () => ({ status: 200, body: { status: 'ok' } }),
 });
 
-export const catalogReaderOperations = (s: { catalog: ImageCatalog }): Operations => imageReadOperations(s.catalog);
+export const catalogReaderOperations = (s: { catalog: ImageCatalog; builds: BuildService }): Operations => ({
+  ...imageReadOperations(s.catalog),
+  ...buildReadOperations(s.builds),
+});
 
-export const catalogWriterOperations = (s: { catalog: ImageCatalog }): Operations => imageWriteOperations(s.catalog);
+export const catalogWriterOperations = (s: { catalog: ImageCatalog; builds: BuildService }): Operations => ({
+  ...imageWriteOperations(s.catalog),
+  ...buildWriteOperations(s.builds),
+});
+
+export const buildLogsOperations = (s: { builds: BuildService }): Operations => buildLogOperations(s.builds);

@@ -22,6 +22,13 @@ export function imageNameOf(request: ApiRequest): string {
   return name;
 }
 
+const BUILD_ID = /^b[0-9a-z]{9,20}$/;
+export function buildIdOf(request: ApiRequest): string {
+  const id = request.params.buildId ?? '';
+  if (!BUILD_ID.test(id)) throw notFound(`no build "${id}"`);
+  return id;
+}
+
 const limit = z.pipe(
   z.string().check(z.regex(/^[0-9]{1,3}$/, `must be a whole number from 1 to ${PAGE_MAX}`)),
   z.transform((s) => Number(s)),

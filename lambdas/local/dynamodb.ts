@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { TABLE_KEYS } from '../store/table.ts';
+import { RUNNING_INDEX, SECRET_USE_INDEXES, TABLE_KEYS } from '../store/table.ts';
 import { dynamoClient } from '../store/dynamo.ts';
 
 export const LOCAL_TABLE = 'group-images';
@@ -46,13 +46,28 @@ export async function ensureTable(client: DynamoDBClient, table: string): Promis
     new CreateTableCommand({
       TableName: table,
       BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: TABLE_KEYS.partition, AttributeType: 'S' },
-        { AttributeName: TABLE_KEYS.sort, AttributeType: 'S' },
-      ],
+      AttributeDefinitions: [TABLE_KEYS.partition, TABLE_KEYS.sort, RUNNING_INDEX.partition, RUNNING_INDEX.sort, ...SECRET_USE_INDEXES.map((i) => i.partition)].map((name) => ({
+        AttributeName: name,
+        AttributeType: 'S',
+      })),
       KeySchema: [
         { AttributeName: TABLE_KEYS.partition, KeyType: 'HASH' },
         { AttributeName: TABLE_KEYS.sort, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: RUNNING_INDEX.name,
+          KeySchema: [
+            { AttributeName: RUNNING_INDEX.partition, KeyType: 'HASH' },
+            { AttributeName: RUNNING_INDEX.sort, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+        ...SECRET_USE_INDEXES.map((i) => ({
+          IndexName: i.name,
+          KeySchema: [{ AttributeName: i.partition, KeyType: 'HASH' as const }],
+          Projection: { ProjectionType: 'KEYS_ONLY' as const },
+        })),
       ],
     }),
   );

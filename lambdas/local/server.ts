@@ -7,19 +7,26 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
+import { existsSync } from 'node:fs';
 import type { Context } from 'aws-lambda';
 import { jwtVerify } from 'jose';
 import { claimNamesFrom, type ClaimNames } from '../config.ts';
 import { cursorCodec } from '../domain/cursor.ts';
 import { ImageCatalog } from '../domain/catalog.ts';
 import { apiHandler, type ApiEvent, type ApiResult, type Operations } from '../http/api-handler.ts';
-import { catalogReaderOperations, catalogWriterOperations, publicOperations } from '../http/function-operations.ts';
+import { buildLogsOperations, catalogReaderOperations, catalogWriterOperations, publicOperations } from '../http/function-operations.ts';
 import { log } from '../http/log.ts';
 import { problem, problemResponse, type ProblemKind } from '../http/problem.ts';
 import { HTTP_FUNCTIONS, matchPath, ROUTES, routeKey, type HttpFunction, type Route } from '../http/routes.ts';
 import { flattenClaim } from '../http/claims.ts';
 import { DynamoImageStore } from '../store/dynamo-image-store.ts';
+import { DynamoBuildStore } from '../store/dynamo-build-store.ts';
+import { BuildService } from '../domain/builds.ts';
+import { buildEventHandler } from '../events/build-events.ts';
+import { RepositoryRegistry } from '../aws/repository-registry.ts';
+import { LocalBuildLogs } from './local-build-logs.ts';
+import { LocalBuilder, LOCAL_ACCOUNT, LOCAL_PROJECT } from './local-builder.ts';
 import { ensureTable, LOCAL_TABLE, startEmbeddedDynamo, type EmbeddedDynamo } from './dynamodb.ts';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, localCursorKey, localSigningKeys } from './keys.ts';
 import { LocalSecretDirectory } from './local-secrets.ts';
@@ -34,11 +41,17 @@ export interface LocalServerOptions {
   /** Keep DynamoDB in memory instead of DATA_DIR (tests that do not test persistence). */
   inMemory?: boolean;
   claims?: ClaimNames;
+  /** The container CLI builds run with; null for dry runs. Default: CONTAINER_CLI, else docker or podman on PATH. */
+  containerCli?: string | null;
+  buildTimeoutMinutes?: number;
+  /** Where built images are said to be: `<registry>/<repository>`. */
+  imageRepository?: string;
 }
 
 export interface LocalServer {
   url: string;
   dynamo: EmbeddedDynamo;
+  builder: LocalBuilder;
   close(): Promise<void>;
 }
 
@@ -54,13 +67,35 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const store = new DynamoImageStore(dynamo.client, LOCAL_TABLE);
   const cursors = cursorCodec(cursorKey);
   const secrets = new LocalSecretDirectory(join(dataDir, 'secrets'));
-  const catalog = new ImageCatalog({ store, cursors, secrets });
+  const logs = new LocalBuildLogs(join(dataDir, 'build-logs'));
+  let onBuildEvent: (event: unknown) => Promise<unknown> = async () => undefined;
+  const builder = new LocalBuilder({
+    dataDir,
+    logs,
+    containerCli: options.containerCli === undefined ? detectContainerCli() : options.containerCli,
+    timeoutMinutes: options.buildTimeoutMinutes ?? 60,
+    pullSecretJson: (name) => secrets.dockerConfigJson(name),
+    emit: (event) => onBuildEvent(event),
+  });
+  const builds = new BuildService({
+    images: store,
+    builds: new DynamoBuildStore(dynamo.client, LOCAL_TABLE),
+    cursors,
+    builder,
+    registry: new RepositoryRegistry(options.imageRepository ?? 'localhost:5000/group-images', ''),
+    secrets,
+    logs,
+  });
+  onBuildEvent = buildEventHandler(builds, { project: LOCAL_PROJECT, account: LOCAL_ACCOUNT });
+  const catalog = new ImageCatalog({ store, cursors, secrets, builds });
+  // The scheduled reconciler's local twin: builds a previous run of the server left unfinished.
+  await builds.reconcile(0);
 
   const operations: Record<HttpFunction, Operations> = {
     public: publicOperations(),
-    catalogReader: catalogReaderOperations({ catalog }),
-    catalogWriter: catalogWriterOperations({ catalog }),
-    buildLogs: {},
+    catalogReader: catalogReaderOperations({ catalog, builds }),
+    catalogWriter: catalogWriterOperations({ catalog, builds }),
+    buildLogs: buildLogsOperations({ builds }),
     secrets: {},
   };
   const handlers = Object.fromEntries(
@@ -114,12 +149,24 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   return {
     url: `http://${host === '127.0.0.1' ? 'localhost' : host}:${address.port}`,
     dynamo,
+    builder,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await builder.shutdown();
       await dynamo.close();
     },
   };
+}
+
+/** CONTAINER_CLI when set (empty: none), else docker or podman when on PATH, else none (dry runs). */
+export function detectContainerCli(env: Record<string, string | undefined> = process.env): string | null {
+  if (env.CONTAINER_CLI !== undefined) return env.CONTAINER_CLI || null;
+  for (const cli of ['docker', 'podman']) {
+    const onPath = (env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, cli)));
+    if (onPath) return cli;
+  }
+  return null;
 }
 
 function toEvent(req: IncomingMessage, url: URL, route: Route, params: Record<string, string>, body: string, requestId: string, claims?: Record<string, unknown>): ApiEvent {

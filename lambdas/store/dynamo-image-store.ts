@@ -1,10 +1,12 @@
 /** The image catalog in the single DynamoDB table: one item per image under its scope's partition. */
 import { DeleteItemCommand, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import type { GuardedResult, ImageFilter, ImageGuard, ImagePage, ImageStore } from '../domain/image-store.ts';
-import { LOWERCASE_SHADOWS, SEARCHED_AS_IS, searchShadowsOf, type ImageRecord } from '../domain/image.ts';
+import type { ImageBuildLink } from '../domain/build-store.ts';
+import { LOWERCASE_SHADOWS, SEARCHED_AS_IS, searchShadowsOf, type ImageRecord, type LatestBuild, type StoredBuildSpec } from '../domain/image.ts';
+import { TERMINAL } from '../domain/build.ts';
 import type { Scope } from '../domain/scope.ts';
 import { fromItem, isConditionFailure, toItem, updateExpression, type Item } from './dynamo.ts';
-import { IMAGE_PREFIX, imageKey, partitionOf } from './table.ts';
+import { IMAGE_PREFIX, imageKey, partitionOf, SECRET_USE_INDEXES } from './table.ts';
 
 const IMAGE_FIELDS = ['name', 'displayName', 'description', 'group', 'type', 'url', 'urlForGpu', 'pullSecret', 'source', 'buildSpec', 'latestBuild', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy', 'version'] as const;
 
@@ -14,12 +16,14 @@ export function imageFromItem(item: Item): ImageRecord {
   return Object.fromEntries(IMAGE_FIELDS.map((f) => [f, raw[f] ?? null])) as unknown as ImageRecord;
 }
 
+const withoutNulls = (o: object) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined));
+
 const keyFor = (scope: Scope, name: string) => toItem({ pk: partitionOf(scope), sk: imageKey(name) });
 
 /** A Query reads at most 1 MB; two of them bound a filtered page's cost. */
 const MAX_ROUND_TRIPS = 2;
 
-export class DynamoImageStore implements ImageStore {
+export class DynamoImageStore implements ImageStore, ImageBuildLink {
   constructor(
     private readonly db: DynamoDBClient,
     private readonly table: string,
@@ -30,7 +34,7 @@ export class DynamoImageStore implements ImageStore {
       await this.db.send(
         new PutItemCommand({
           TableName: this.table,
-          Item: toItem({ pk: partitionOf(scope), sk: imageKey(image.name), ...image, ...searchShadowsOf(image) }),
+          Item: toItem(withoutNulls({ pk: partitionOf(scope), sk: imageKey(image.name), ...image, ...searchShadowsOf(image), buildPullSecret: image.buildSpec?.pullSecret })),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -116,6 +120,68 @@ export class DynamoImageStore implements ImageStore {
       );
       return imageFromItem(out.Attributes!);
     });
+  }
+
+  async beginBuild(scope: Scope, name: string, latest: LatestBuild, spec: StoredBuildSpec | null, by: string, at: string) {
+    const changes = { latestBuild: latest, updatedAt: at, updatedBy: by, ...(spec ? { buildSpec: spec, buildPullSecret: spec.pullSecret ?? null } : {}) };
+    const { expression, names, values } = updateExpression(changes, ['#version = #version + :one']);
+    try {
+      const out = await this.db.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: keyFor(scope, name),
+          UpdateExpression: expression,
+          // One build per image at a time: only when it has none, or its latest has finished.
+          ConditionExpression: `attribute_exists(pk) AND (attribute_not_exists(#latestBuild) OR #latestBuild.#st IN (${TERMINAL.map((_, i) => `:t${i}`).join(', ')}))`,
+          ExpressionAttributeNames: { ...names, '#version': 'version', '#st': 'status' },
+          ExpressionAttributeValues: toItem({ ...values, ':one': 1, ...Object.fromEntries(TERMINAL.map((t, i) => [`:t${i}`, t])) }),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { ok: true as const, value: imageFromItem(out.Attributes!) };
+    } catch (e) {
+      if (!isConditionFailure(e)) throw e;
+      const image = await this.get(scope, name);
+      return image ? { ok: false as const, reason: 'busy' as const, image } : { ok: false as const, reason: 'missing' as const };
+    }
+  }
+
+  async finishBuild(scope: Scope, name: string, latest: LatestBuild, url: string | null): Promise<void> {
+    const { expression, names, values } = updateExpression({ latestBuild: latest, ...(url === null ? {} : { url, ...searchShadowsOf({ url }) }) }, ['#version = #version + :one']);
+    try {
+      await this.db.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: keyFor(scope, name),
+          UpdateExpression: expression,
+          // Only while this build is still the image's latest: an older build never overwrites a newer one.
+          ConditionExpression: '#latestBuild.#id = :buildId',
+          ExpressionAttributeNames: { ...names, '#version': 'version', '#id': 'id' },
+          ExpressionAttributeValues: toItem({ ...values, ':one': 1, ':buildId': latest.id }),
+        }),
+      );
+    } catch (e) {
+      if (!isConditionFailure(e)) throw e;
+    }
+  }
+
+  /** Whether any image uses the secret, to run it or to build it (one Query per index, at most one item each). */
+  async secretInUse(name: string): Promise<boolean> {
+    const found = await Promise.all(
+      SECRET_USE_INDEXES.map((index) =>
+        this.db.send(
+          new QueryCommand({
+            TableName: this.table,
+            IndexName: index.name,
+            KeyConditionExpression: '#s = :s',
+            ExpressionAttributeNames: { '#s': index.partition },
+            ExpressionAttributeValues: toItem({ ':s': name }),
+            Limit: 1,
+          }),
+        ),
+      ),
+    );
+    return found.some((out) => (out.Items ?? []).length > 0);
   }
 
   /** Runs a conditional write; a failed condition is told apart by whether the item is still there. */

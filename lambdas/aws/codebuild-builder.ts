@@ -1,0 +1,68 @@
+/** Builds run by CodeBuild: StartBuild with the build context and references in its environment. */
+import { BatchGetBuildsCommand, StartBuildCommand, StopBuildCommand, type CodeBuildClient, type EnvironmentVariable } from '@aws-sdk/client-codebuild';
+import { buildContextVariables } from '../builds/context-transport.ts';
+import { BUILDSPEC_ENV } from '../builds/buildspec-env.ts';
+import type { BuildProgress } from '../domain/build.ts';
+import type { Builder, BuildJob } from '../domain/builder.ts';
+import { BUILD_REF_ENV, progressOf, scopeRef } from './codebuild-events.ts';
+
+/** CodeBuild's BatchGetBuilds takes at most 100 ids. */
+const BATCH = 100;
+
+/** Every variable a build gets, except its pull secret (which only CodeBuild may resolve). */
+export function buildVariables(job: BuildJob): Record<string, string> {
+  return {
+    ...buildContextVariables(job.files),
+    [BUILDSPEC_ENV.baseImage]: job.build.spec.baseImage,
+    [BUILDSPEC_ENV.imageUri]: job.build.targetUrl,
+    [BUILDSPEC_ENV.cacheRef]: job.cacheRef,
+    [BUILD_REF_ENV.scope]: scopeRef(job.scope),
+    [BUILD_REF_ENV.image]: job.build.image,
+    [BUILD_REF_ENV.build]: job.build.id,
+  };
+}
+
+export class CodeBuildBuilder implements Builder {
+  constructor(
+    private readonly codebuild: CodeBuildClient,
+    private readonly project: string,
+    /** Pull secrets live in Secrets Manager under this prefix. */
+    private readonly secretPrefix: string,
+  ) {}
+
+  async start(job: BuildJob): Promise<{ builderId: string }> {
+    const variables: EnvironmentVariable[] = Object.entries(buildVariables(job)).map(([name, value]) => ({ name, value, type: 'PLAINTEXT' }));
+    if (job.pullSecret) {
+      // CodeBuild resolves it inside the build: the credential is never in our request, the event or the log.
+      variables.push({ name: BUILDSPEC_ENV.pullSecretJson, value: this.secretPrefix + job.pullSecret, type: 'SECRETS_MANAGER' });
+    }
+    const out = await this.codebuild.send(
+      new StartBuildCommand({ projectName: this.project, idempotencyToken: job.build.id, environmentVariablesOverride: variables }),
+    );
+    if (!out.build?.id) throw new Error('CodeBuild did not return a build id');
+    return { builderId: out.build.id };
+  }
+
+  async stop(builderId: string): Promise<void> {
+    try {
+      await this.codebuild.send(new StopBuildCommand({ id: builderId }));
+    } catch (e) {
+      // A build that already finished cannot be stopped, which is what we wanted anyway.
+      if ((e as Error).name !== 'InvalidInputException') throw e;
+    }
+  }
+
+  async describe(builderIds: string[]): Promise<Map<string, BuildProgress>> {
+    const found = new Map<string, BuildProgress>();
+    for (let i = 0; i < builderIds.length; i += BATCH) {
+      const out = await this.codebuild.send(new BatchGetBuildsCommand({ ids: builderIds.slice(i, i + BATCH) }));
+      for (const b of out.builds ?? []) {
+        const phases = (b.phases ?? []).map((p) => ({ 'phase-type': p.phaseType ?? '', 'phase-status': p.phaseStatus, 'phase-context': (p.contexts ?? []).map((c) => [c.statusCode, c.message].filter(Boolean).join(': ')) }));
+        const at = (b.endTime ?? new Date()).toISOString();
+        const progress = progressOf(b.buildStatus ?? '', b.currentPhase ?? null, phases, b.timeoutInMinutes, at);
+        if (b.id && progress) found.set(b.id, progress);
+      }
+    }
+    return found;
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * A build of a custom image, and the rules its status follows: it only moves forward
+ * (queued < building < terminal), a terminal status is written once, and phases only advance.
+ */
+import type { BuildStatus, StoredBuildSpec } from './image.ts';
+
+export type { BuildStatus };
+
+export interface BuildRecord {
+  id: string;
+  image: string;
+  group: string | null;
+  status: BuildStatus;
+  phase: string | null;
+  spec: StoredBuildSpec;
+  specHash: string;
+  /** Where the image is pushed: content-addressed, known before the build runs. */
+  targetUrl: string;
+  /** The produced image, set on success. */
+  imageUrl: string | null;
+  reused: boolean;
+  /** The identical build this one waits for instead of building again. */
+  reusedFrom: string | null;
+  failureReason: string | null;
+  /** Local mode without a container CLI: everything rendered and checked, nothing built. */
+  dryRun: boolean;
+  /** The builder's id for this build (a CodeBuild build ARN, or a local run id). */
+  builderId: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  createdBy: string;
+}
+
+export type Build = Omit<BuildRecord, 'specHash' | 'targetUrl' | 'builderId' | 'reusedFrom' | 'group' | 'image'> & { image: string };
+
+export function toBuild(r: BuildRecord): Build {
+  const { specHash: _h, targetUrl: _t, builderId: _b, reusedFrom: _r, group: _g, ...fields } = r;
+  return fields;
+}
+
+export const TERMINAL: readonly BuildStatus[] = ['succeeded', 'failed', 'cancelled'];
+export const isTerminal = (s: BuildStatus) => TERMINAL.includes(s);
+export const STATUS_RANK: Record<BuildStatus, number> = { queued: 0, building: 1, succeeded: 2, failed: 2, cancelled: 2 };
+
+/** CodeBuild's phases in the order a build goes through them. */
+export const PHASES = ['SUBMITTED', 'QUEUED', 'PROVISIONING', 'DOWNLOAD_SOURCE', 'INSTALL', 'PRE_BUILD', 'BUILD', 'POST_BUILD', 'UPLOAD_ARTIFACTS', 'FINALIZING', 'COMPLETED'] as const;
+export const phaseRank = (phase: string | null) => (phase === null ? -1 : PHASES.indexOf(phase as (typeof PHASES)[number]));
+
+/** Time-sortable build ids: newest-first listing is a reverse key order. */
+export function newBuildId(now: Date, random: () => string): string {
+  return `b${now.getTime().toString(36).padStart(9, '0')}${random()}`;
+}
+
+/** What a builder reports about a build, whatever the builder. */
+export interface BuildProgress {
+  status?: BuildStatus;
+  phase?: string;
+  failureReason?: string;
+  at: string;
+}

@@ -1,0 +1,288 @@
+/**
+ * Custom image builds: start (first build and rebuilds), reuse of identical specs, progress from
+ * the builder, cancel, history and logs. Knows nothing of CodeBuild or HTTP: the builder, the log
+ * reader and the registry are ports.
+ */
+import * as z from 'zod/mini';
+import { buildSpecHash, imageTagFor, normaliseBuildSpec, validateBuildSpec } from '../builds/build-spec.ts';
+import { renderBuildContext, TEMPLATE_VERSION } from '../builds/build-context.ts';
+import { isTerminal, newBuildId, toBuild, type Build, type BuildProgress, type BuildRecord } from './build.ts';
+import type { BuildStore, ImageBuildLink, SpecClaim } from './build-store.ts';
+import type { Builder, BuildLogReader, ImageRegistry, LogLine } from './builder.ts';
+import type { BuildStopper, FirstBuildStarter, Page, PullSecretDirectory } from './catalog.ts';
+import { PAGE_DEFAULT } from './catalog.ts';
+import type { CursorCodec } from './cursor.ts';
+import { conflict, invalid, invalidField, notFound, unavailable } from './errors.ts';
+import type { ImageStore } from './image-store.ts';
+import { randomNameSuffix, type ImageRecord, type LatestBuild, type StoredBuildSpec } from './image.ts';
+import { assertCanRead, assertCanWrite, type Principal } from './principal.ts';
+import { describeScope, type Scope } from './scope.ts';
+import { parseOrThrow } from './validation.ts';
+
+export interface BuildServiceDependencies {
+  images: ImageStore & ImageBuildLink;
+  builds: BuildStore;
+  cursors: CursorCodec;
+  /** The write side: absent in read-only functions. */
+  builder?: Builder;
+  registry?: ImageRegistry;
+  secrets?: PullSecretDirectory;
+  logs?: BuildLogReader;
+  now?: () => Date;
+  random?: () => string;
+}
+
+export const rebuildBody = z.strictObject({ build: z.optional(z.unknown()) });
+
+export const LOG_PAGE = 500;
+
+const latestOf = (b: BuildRecord): LatestBuild => ({ id: b.id, status: b.status, createdAt: b.createdAt, finishedAt: b.finishedAt });
+const scopeKeyOf = (scope: Scope) => (scope.group === null ? 'system' : `group:${scope.group}`);
+
+export class BuildService implements FirstBuildStarter, BuildStopper {
+  private readonly now: () => Date;
+  private readonly random: () => string;
+
+  constructor(private readonly deps: BuildServiceDependencies) {
+    this.now = deps.now ?? (() => new Date());
+    this.random = deps.random ?? randomNameSuffix;
+  }
+
+  validateSpec(build: unknown): StoredBuildSpec {
+    const result = validateBuildSpec(build, '/build');
+    if (!result.ok) throw invalid(result.errors);
+    return normaliseBuildSpec(result.spec);
+  }
+
+  async startFirstBuild(principal: Principal, scope: Scope, image: ImageRecord): Promise<ImageRecord> {
+    const { image: updated } = await this.start(principal, scope, image.name, null);
+    return updated;
+  }
+
+  /** POST .../builds: build the image again, with a new spec when one is given. */
+  async rebuild(principal: Principal, scope: Scope, name: string, body: unknown): Promise<Build> {
+    assertCanWrite(principal, scope);
+    const input = parseOrThrow(rebuildBody, body ?? {});
+    const spec = input.build === undefined ? null : this.validateSpec(input.build);
+    const image = await this.requireImage(scope, name);
+    if (image.source !== 'build') throw conflict(`"${name}" uses an existing image; only custom images are built`);
+    const pullSecret = (spec ?? image.buildSpec)?.pullSecret;
+    if (pullSecret && this.deps.secrets && !(await this.deps.secrets.exists(pullSecret))) {
+      invalidField('/build/pullSecret', `names no pull secret "${pullSecret}"`);
+    }
+    const { build } = await this.start(principal, scope, name, spec);
+    return toBuild(build);
+  }
+
+  private async start(principal: Principal, scope: Scope, name: string, newSpec: StoredBuildSpec | null): Promise<{ image: ImageRecord; build: BuildRecord }> {
+    const { builder, registry } = this.writeSide();
+    const at = this.now().toISOString();
+    const id = newBuildId(this.now(), this.random);
+    const begun = await this.deps.images.beginBuild(scope, name, { id, status: 'queued', createdAt: at, finishedAt: null }, newSpec, principal.sub, at);
+    if (!begun.ok) {
+      if (begun.reason === 'busy') throw conflict(`build ${begun.image.latestBuild?.id} of "${name}" is still ${begun.image.latestBuild?.status}: cancel it or wait for it to finish`);
+      throw notFound(`no image "${name}" in ${describeScope(scope)}`);
+    }
+    const image = begun.value;
+    const spec = image.buildSpec!;
+    const hash = buildSpecHash(scopeKeyOf(scope), spec, TEMPLATE_VERSION);
+    const build: BuildRecord = {
+      id,
+      image: name,
+      group: scope.group,
+      status: 'queued',
+      phase: null,
+      spec,
+      specHash: hash,
+      targetUrl: registry.imageUrlFor(imageTagFor(hash)),
+      imageUrl: null,
+      reused: false,
+      reusedFrom: null,
+      failureReason: null,
+      dryRun: false,
+      builderId: null,
+      createdAt: at,
+      startedAt: null,
+      finishedAt: null,
+      createdBy: principal.sub,
+    };
+    // Recorded before anything starts, so that no build can run that we do not know of.
+    await this.deps.builds.put(scope, build);
+
+    const claim = await this.deps.builds.claimSpec(scope, hash, { image: name, buildId: id });
+    if (claim.claimed) {
+      await this.launch(scope, build, builder, registry);
+    } else {
+      await this.reuse(scope, build, claim.claim);
+    }
+    const [current, updatedImage] = await Promise.all([this.deps.builds.get(scope, name, id), this.deps.images.get(scope, name)]);
+    return { image: updatedImage ?? image, build: current ?? build };
+  }
+
+  private async launch(scope: Scope, build: BuildRecord, builder: Builder, registry: ImageRegistry) {
+    try {
+      const { builderId, dryRun = false } = await builder.start({
+        scope,
+        build,
+        files: renderBuildContext(build.spec).files,
+        cacheRef: registry.cacheRefFor(scope),
+        pullSecret: build.spec.pullSecret ?? null,
+      });
+      await this.deps.builds.setBuilderId(scope, build.image, build.id, builderId, dryRun);
+    } catch (e) {
+      await this.progress(scope, build.image, build.id, {
+        status: 'failed',
+        failureReason: `The build could not be started: ${(e as Error).message}. Rebuild to try again.`,
+        at: this.now().toISOString(),
+      });
+    }
+  }
+
+  /** An identical spec was built, or is being built, in this scope: use its result instead of building. */
+  private async reuse(scope: Scope, build: BuildRecord, claim: SpecClaim) {
+    const at = this.now().toISOString();
+    if (claim.status === 'succeeded') {
+      await this.progress(scope, build.image, build.id, { status: 'succeeded', imageUrl: claim.imageUrl, reused: true, at });
+      return;
+    }
+    const follower = { image: build.image, buildId: build.id };
+    if (await this.deps.builds.follow(scope, claim.hash, claim.leader.buildId, follower)) {
+      await this.deps.builds.markFollower(scope, build.image, build.id, claim.leader.buildId);
+      return;
+    }
+    // The leader finished between our claim and follow: claim again (it failed) or reuse (it succeeded).
+    const again = await this.deps.builds.claimSpec(scope, claim.hash, follower);
+    if (again.claimed) {
+      const { builder, registry } = this.writeSide();
+      await this.launch(scope, build, builder, registry);
+    } else if (again.claim.status === 'succeeded') {
+      await this.reuse(scope, build, again.claim);
+    } else {
+      await this.progress(scope, build.image, build.id, { status: 'failed', failureReason: 'An identical build started at the same time could not be joined. Rebuild to try again.', at });
+    }
+  }
+
+  /**
+   * Applies what a builder reports. Only forward moves change anything, so duplicated, late and
+   * out-of-order reports are harmless. A leader's outcome settles the builds waiting for it.
+   */
+  async progress(scope: Scope, image: string, buildId: string, progress: BuildProgress & { imageUrl?: string | null; reused?: boolean; dryRun?: boolean }): Promise<BuildRecord | undefined> {
+    const current = await this.deps.builds.get(scope, image, buildId);
+    if (!current) return undefined;
+    const success = progress.status === 'succeeded';
+    if (progress.status === 'failed' && current.builderId && !isTerminal(current.status)) {
+      const said = await this.deps.logs?.lastFailure(current).catch(() => undefined);
+      if (said) progress = { ...progress, failureReason: `${said} (${progress.failureReason ?? 'the build failed'})` };
+    }
+    const imageUrl = success ? (progress.imageUrl ?? current.targetUrl) : undefined;
+    const updated = await this.deps.builds.advance(scope, image, buildId, { ...progress, ...(success ? { imageUrl } : {}) });
+    if (!updated) return undefined;
+    await this.deps.images.finishBuild(scope, image, latestOf(updated), success ? imageUrl! : null);
+    if (isTerminal(updated.status) && !updated.reused) {
+      const claim = await this.deps.builds.settleSpec(scope, updated.specHash, updated.id, updated.status as SpecClaim['status'], success ? imageUrl! : null);
+      for (const f of claim?.followers ?? []) {
+        await this.progress(scope, f.image, f.buildId, success
+          ? { status: 'succeeded', imageUrl, reused: true, at: progress.at }
+          : { status: 'failed', failureReason: `The identical build ${updated.id} this build was waiting for ${updated.status === 'cancelled' ? 'was cancelled' : 'failed'}. Rebuild to try again.`, at: progress.at });
+      }
+    }
+    return updated;
+  }
+
+  async cancel(principal: Principal, scope: Scope, name: string, buildId: string): Promise<Build> {
+    assertCanWrite(principal, scope);
+    const build = await this.requireBuild(scope, name, buildId);
+    if (isTerminal(build.status)) throw conflict(`build ${buildId} already ${build.status}; only queued or running builds can be cancelled`);
+    if (build.builderId && !build.reused) await this.writeSide().builder.stop(build.builderId);
+    const updated = await this.progress(scope, name, buildId, { status: 'cancelled', at: this.now().toISOString() });
+    return toBuild(updated ?? (await this.requireBuild(scope, name, buildId)));
+  }
+
+  /** Deleting an image stops its running build. */
+  async stopBuildsOf(scope: Scope, image: ImageRecord): Promise<void> {
+    const latest = image.latestBuild;
+    if (!latest || isTerminal(latest.status)) return;
+    const build = await this.deps.builds.get(scope, image.name, latest.id);
+    if (!build || isTerminal(build.status)) return;
+    if (build.builderId && !build.reused) await this.writeSide().builder.stop(build.builderId);
+    await this.progress(scope, image.name, build.id, { status: 'cancelled', failureReason: undefined, at: this.now().toISOString() });
+  }
+
+  async list(principal: Principal, scope: Scope, name: string, request: { limit?: number; cursor?: string }): Promise<Page<Build>> {
+    assertCanRead(principal, scope);
+    const binding = `builds|${scope.group ?? ''}|${name}`;
+    const after = request.cursor ? this.deps.cursors.decode<string>(binding, request.cursor) : undefined;
+    const [, page] = await Promise.all([this.requireImage(scope, name), this.deps.builds.page(scope, name, { after, limit: request.limit ?? PAGE_DEFAULT })]);
+    return { items: page.items.map(toBuild), nextCursor: page.next === null ? null : this.deps.cursors.encode(binding, page.next) };
+  }
+
+  async get(principal: Principal, scope: Scope, name: string, buildId: string): Promise<Build> {
+    assertCanRead(principal, scope);
+    return toBuild(await this.requireBuild(scope, name, buildId));
+  }
+
+  /**
+   * A page of the build's log. While the build runs, there is always a next cursor (more lines may
+   * come); once it has finished and every line was read, nextCursor is null.
+   */
+  async logs(principal: Principal, scope: Scope, name: string, buildId: string, cursor: string | undefined): Promise<{ lines: LogLine[]; nextCursor: string | null }> {
+    assertCanRead(principal, scope);
+    if (!this.deps.logs) throw unavailable('build logs are not readable by this function');
+    const build = await this.requireBuild(scope, name, buildId);
+    const binding = `logs|${scope.group ?? ''}|${name}|${buildId}`;
+    const position = cursor ? this.deps.cursors.decode<string>(binding, cursor) : undefined;
+    if (!build.builderId) return { lines: [], nextCursor: isTerminal(build.status) ? null : this.deps.cursors.encode(binding, position ?? '') };
+    const { lines, next } = await this.deps.logs.read(build, position || undefined, LOG_PAGE);
+    const more = lines.length === LOG_PAGE || !isTerminal(build.status);
+    return { lines, nextCursor: more ? this.deps.cursors.encode(binding, next ?? position ?? '') : null };
+  }
+
+  /**
+   * A builder's report about one of our builds (an EventBridge event, or the local runner). Only
+   * applied when the builder's id matches the one recorded (or none is recorded yet: the event can
+   * overtake StartBuild's answer).
+   */
+  async report(ref: { scope: Scope; image: string; buildId: string }, builderId: string, progress: BuildProgress): Promise<'applied' | 'no-op' | 'unknown-build' | 'other-builder'> {
+    const build = await this.deps.builds.get(ref.scope, ref.image, ref.buildId);
+    if (!build) return 'unknown-build';
+    if (build.builderId !== null && build.builderId !== builderId) return 'other-builder';
+    return (await this.progress(ref.scope, ref.image, ref.buildId, progress)) ? 'applied' : 'no-op';
+  }
+
+  /** Builds left unfinished longer than expected: ask the builder (events are best-effort). */
+  async reconcile(olderThanMinutes: number): Promise<{ checked: number; settled: number }> {
+    const { builder } = this.writeSide();
+    const cutoff = new Date(this.now().getTime() - olderThanMinutes * 60_000).toISOString();
+    const stuck = await this.deps.builds.running(cutoff);
+    const known = await builder.describe(stuck.flatMap((b) => (b.builderId ? [b.builderId] : [])));
+    let settled = 0;
+    for (const build of stuck) {
+      const scope = { group: build.group };
+      const report = build.builderId
+        ? known.get(build.builderId)
+        : build.reused
+          ? undefined
+          : { status: 'failed' as const, failureReason: 'The build was recorded but never started. Rebuild to try again.', at: this.now().toISOString() };
+      if (report && (await this.progress(scope, build.image, build.id, report))) settled++;
+    }
+    return { checked: stuck.length, settled };
+  }
+
+  private writeSide() {
+    const { builder, registry } = this.deps;
+    if (!builder || !registry) throw unavailable('builds cannot be started or stopped by this function');
+    return { builder, registry };
+  }
+
+  private async requireImage(scope: Scope, name: string): Promise<ImageRecord> {
+    const image = await this.deps.images.get(scope, name);
+    if (!image) throw notFound(`no image "${name}" in ${describeScope(scope)}`);
+    return image;
+  }
+
+  private async requireBuild(scope: Scope, name: string, buildId: string): Promise<BuildRecord> {
+    const build = await this.deps.builds.get(scope, name, buildId);
+    if (!build) throw notFound(`no build "${buildId}" of image "${name}" in ${describeScope(scope)}`);
+    return build;
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * Scheduled: EventBridge delivery is best-effort, so builds left queued or building for longer than
+ * STUCK_BUILD_MINUTES are looked up in CodeBuild and settled from what it says.
+ */
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { CodeBuildClient } from '@aws-sdk/client-codebuild';
+import { ENV, required } from '../config.ts';
+import { CloudWatchBuildLogs } from '../aws/cloudwatch-build-logs.ts';
+import { CodeBuildBuilder } from '../aws/codebuild-builder.ts';
+import { RepositoryRegistry } from '../aws/repository-registry.ts';
+import { BuildService } from '../domain/builds.ts';
+import { log } from '../http/log.ts';
+import { buildStore, cursors, env, imageStore, stuckBuildMinutes } from './aws-wiring.ts';
+
+const builds = new BuildService({
+  images: imageStore(),
+  builds: buildStore(),
+  cursors: cursors(),
+  builder: new CodeBuildBuilder(new CodeBuildClient({}), required(env, ENV.buildProjectName), required(env, ENV.secretPrefix)),
+  registry: new RepositoryRegistry(required(env, ENV.imageRepositoryUri), required(env, ENV.cacheRepositoryUri)),
+  logs: new CloudWatchBuildLogs(new CloudWatchLogsClient({}), required(env, ENV.buildLogGroup)),
+});
+
+export const handler = async () => {
+  const result = await builds.reconcile(stuckBuildMinutes());
+  log(result.settled > 0 ? 'warn' : 'info', 'reconciled stuck builds', result);
+  return result;
+};

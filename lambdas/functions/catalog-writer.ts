@@ -1,0 +1,26 @@
+import { CodeBuildClient } from '@aws-sdk/client-codebuild';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { claimNamesFrom, ENV, required } from '../config.ts';
+import { CodeBuildBuilder } from '../aws/codebuild-builder.ts';
+import { RepositoryRegistry } from '../aws/repository-registry.ts';
+import { SecretsManagerDirectory } from '../aws/secrets-manager-directory.ts';
+import { BuildService } from '../domain/builds.ts';
+import { ImageCatalog } from '../domain/catalog.ts';
+import { apiHandler } from '../http/api-handler.ts';
+import { catalogWriterOperations } from '../http/function-operations.ts';
+import { buildStore, cursors, env, imageStore } from './aws-wiring.ts';
+
+const images = imageStore();
+const secretPrefix = required(env, ENV.secretPrefix);
+const secrets = new SecretsManagerDirectory(new SecretsManagerClient({}), secretPrefix);
+const builds = new BuildService({
+  images,
+  builds: buildStore(),
+  cursors: cursors(),
+  builder: new CodeBuildBuilder(new CodeBuildClient({}), required(env, ENV.buildProjectName), secretPrefix),
+  registry: new RepositoryRegistry(required(env, ENV.imageRepositoryUri), required(env, ENV.cacheRepositoryUri)),
+  secrets,
+});
+const catalog = new ImageCatalog({ store: images, cursors: cursors(), secrets, builds });
+
+export const handler = apiHandler('catalogWriter', catalogWriterOperations({ catalog, builds }), { claims: claimNamesFrom(env) });

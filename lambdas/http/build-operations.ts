@@ -1,0 +1,39 @@
+/** HTTP glue for the build routes. */
+import type { BuildService } from '../domain/builds.ts';
+import type { ApiRequest, Operations } from './api-handler.ts';
+import { imagesPath } from './image-operations.ts';
+import { buildIdOf, cursorQuery, imageNameOf, parseQuery, scopeOf } from './request-parts.ts';
+import * as z from 'zod/mini';
+
+const caller = (request: ApiRequest) => request.principal!;
+const logsQuery = z.strictObject({ cursor: cursorQuery.shape.cursor });
+
+export function buildReadOperations(builds: BuildService): Operations {
+  return {
+    listBuilds: async (request) => {
+      const query = parseQuery(cursorQuery, request);
+      return { status: 200, body: await builds.list(caller(request), scopeOf(request), imageNameOf(request), query) };
+    },
+    getBuild: async (request) => ({ status: 200, body: await builds.get(caller(request), scopeOf(request), imageNameOf(request), buildIdOf(request)) }),
+  };
+}
+
+export function buildWriteOperations(builds: BuildService): Operations {
+  return {
+    startBuild: async (request) => {
+      const name = imageNameOf(request);
+      const build = await builds.rebuild(caller(request), scopeOf(request), name, request.body);
+      return { status: 202, body: build, headers: { location: `${imagesPath(request)}/${name}/builds/${build.id}` } };
+    },
+    cancelBuild: async (request) => ({ status: 202, body: await builds.cancel(caller(request), scopeOf(request), imageNameOf(request), buildIdOf(request)) }),
+  };
+}
+
+export function buildLogOperations(builds: BuildService): Operations {
+  return {
+    getBuildLogs: async (request) => {
+      const { cursor } = parseQuery(logsQuery, request);
+      return { status: 200, body: await builds.logs(caller(request), scopeOf(request), imageNameOf(request), buildIdOf(request), cursor) };
+    },
+  };
+}

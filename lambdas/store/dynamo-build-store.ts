@@ -1,0 +1,207 @@
+/** Builds and spec claims in the single DynamoDB table, under their scope's partition. */
+import { GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { isTerminal, phaseRank, STATUS_RANK, type BuildProgress, type BuildRecord } from '../domain/build.ts';
+import type { BuildStore, SpecClaim } from '../domain/build-store.ts';
+import type { Scope } from '../domain/scope.ts';
+import { fromItem, isConditionFailure, toItem, type Item } from './dynamo.ts';
+import { buildKey, buildPrefix, partitionOf, RUNNING_INDEX, RUNNING_PARTITION, specKey } from './table.ts';
+
+const BUILD_FIELDS = ['id', 'image', 'group', 'status', 'phase', 'spec', 'specHash', 'targetUrl', 'imageUrl', 'reused', 'reusedFrom', 'failureReason', 'dryRun', 'builderId', 'createdAt', 'startedAt', 'finishedAt', 'createdBy'] as const;
+
+export function buildFromItem(item: Item): BuildRecord {
+  const raw = fromItem<Record<string, unknown>>(item);
+  const record = Object.fromEntries(BUILD_FIELDS.map((f) => [f, raw[f] ?? null])) as unknown as BuildRecord;
+  return { ...record, reused: raw.reused === true, dryRun: raw.dryRun === true };
+}
+
+const withoutNulls = (o: object) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined));
+
+export class DynamoBuildStore implements BuildStore {
+  constructor(
+    private readonly db: DynamoDBClient,
+    private readonly table: string,
+  ) {}
+
+  private key(scope: Scope, image: string, buildId: string) {
+    return toItem({ pk: partitionOf(scope), sk: buildKey(image, buildId) });
+  }
+
+  async put(scope: Scope, build: BuildRecord): Promise<void> {
+    const running = isTerminal(build.status) ? {} : { [RUNNING_INDEX.partition]: RUNNING_PARTITION, [RUNNING_INDEX.sort]: `${build.createdAt}#${build.id}` };
+    await this.db.send(
+      new PutItemCommand({
+        TableName: this.table,
+        Item: toItem({ pk: partitionOf(scope), sk: buildKey(build.image, build.id), ...withoutNulls(build), statusRank: STATUS_RANK[build.status], phaseRank: phaseRank(build.phase), ...running }),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async get(scope: Scope, image: string, buildId: string): Promise<BuildRecord | undefined> {
+    const { Item } = await this.db.send(new GetItemCommand({ TableName: this.table, Key: this.key(scope, image, buildId), ConsistentRead: true }));
+    return Item ? buildFromItem(Item) : undefined;
+  }
+
+  async page(scope: Scope, image: string, { after, limit }: { after?: string; limit: number }) {
+    const pk = partitionOf(scope);
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: toItem({ ':pk': pk, ':prefix': buildPrefix(image) }),
+        ScanIndexForward: false,
+        Limit: limit + 1,
+        ExclusiveStartKey: after === undefined ? undefined : toItem({ pk, sk: buildKey(image, after) }),
+      }),
+    );
+    const items = (out.Items ?? []).map(buildFromItem);
+    return items.length > limit ? { items: items.slice(0, limit), next: items[limit - 1]!.id } : { items, next: null };
+  }
+
+  async running(createdBefore: string): Promise<BuildRecord[]> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: RUNNING_INDEX.name,
+        KeyConditionExpression: '#p = :p AND #s < :before',
+        ExpressionAttributeNames: { '#p': RUNNING_INDEX.partition, '#s': RUNNING_INDEX.sort },
+        ExpressionAttributeValues: toItem({ ':p': RUNNING_PARTITION, ':before': createdBefore }),
+      }),
+    );
+    return (out.Items ?? []).map(buildFromItem);
+  }
+
+  async setBuilderId(scope: Scope, image: string, buildId: string, builderId: string, dryRun: boolean): Promise<void> {
+    await this.db.send(
+      new UpdateItemCommand({
+        TableName: this.table,
+        Key: this.key(scope, image, buildId),
+        UpdateExpression: 'SET builderId = :b, dryRun = :d',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: toItem({ ':b': builderId, ':d': dryRun }),
+      }),
+    );
+  }
+
+  async advance(scope: Scope, image: string, buildId: string, progress: BuildProgress & { imageUrl?: string | null; reused?: boolean; dryRun?: boolean }): Promise<BuildRecord | undefined> {
+    const status = progress.status ?? 'building';
+    const rank = STATUS_RANK[status];
+    const pRank = phaseRank(progress.phase ?? null);
+    const set: Record<string, unknown> = { status, statusRank: rank };
+    if (progress.phase) Object.assign(set, { phase: progress.phase, phaseRank: pRank });
+    if (isTerminal(status)) Object.assign(set, { finishedAt: progress.at, failureReason: progress.failureReason ?? null });
+    if (progress.imageUrl !== undefined) set.imageUrl = progress.imageUrl;
+    if (progress.reused !== undefined) set.reused = progress.reused;
+    if (progress.dryRun !== undefined) set.dryRun = progress.dryRun;
+
+    const names: Record<string, string> = { '#rank': 'statusRank', '#pr': 'phaseRank' };
+    const values: Record<string, unknown> = { ':rank': rank, ':pr': pRank, ':two': 2, ':at': progress.at };
+    const assignments: string[] = [];
+    for (const [field, value] of Object.entries(set)) {
+      if (value === undefined) continue;
+      names[`#${field}`] = field;
+      values[`:${field}`] = value;
+      assignments.push(`#${field} = :${field}`);
+    }
+    names['#startedAt'] = 'startedAt';
+    if (rank >= 1) assignments.push('#startedAt = if_not_exists(#startedAt, :at)');
+    const remove = isTerminal(status) ? ` REMOVE #rp, #rs` : '';
+    if (remove) Object.assign(names, { '#rp': RUNNING_INDEX.partition, '#rs': RUNNING_INDEX.sort });
+    // Forward only: a higher status, or a later phase within the same unfinished status.
+    const condition = progress.phase
+      ? 'attribute_exists(pk) AND (#rank < :rank OR (#rank = :rank AND #rank < :two AND #pr < :pr))'
+      : 'attribute_exists(pk) AND #rank < :rank';
+    try {
+      const out = await this.db.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: this.key(scope, image, buildId),
+          UpdateExpression: `SET ${assignments.join(', ')}${remove}`,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: toItem(values),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return buildFromItem(out.Attributes!);
+    } catch (e) {
+      if (isConditionFailure(e)) return undefined;
+      throw e;
+    }
+  }
+
+  async claimSpec(scope: Scope, hash: string, leader: { image: string; buildId: string }) {
+    try {
+      await this.db.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: toItem({ pk: partitionOf(scope), sk: specKey(hash), hash, leader, status: 'building', followers: [] }),
+          ConditionExpression: 'attribute_not_exists(pk) OR #status IN (:failed, :cancelled)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: toItem({ ':failed': 'failed', ':cancelled': 'cancelled' }),
+        }),
+      );
+      return { claimed: true as const };
+    } catch (e) {
+      if (!isConditionFailure(e)) throw e;
+      const { Item } = await this.db.send(new GetItemCommand({ TableName: this.table, Key: toItem({ pk: partitionOf(scope), sk: specKey(hash) }), ConsistentRead: true }));
+      return { claimed: false as const, claim: specFromItem(Item!) };
+    }
+  }
+
+  async markFollower(scope: Scope, image: string, buildId: string, leaderBuildId: string): Promise<void> {
+    await this.db.send(
+      new UpdateItemCommand({
+        TableName: this.table,
+        Key: this.key(scope, image, buildId),
+        UpdateExpression: 'SET reused = :t, reusedFrom = :leader',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: toItem({ ':t': true, ':leader': leaderBuildId }),
+      }),
+    );
+  }
+
+  async follow(scope: Scope, hash: string, leaderBuildId: string, follower: { image: string; buildId: string }): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: toItem({ pk: partitionOf(scope), sk: specKey(hash) }),
+          UpdateExpression: 'SET followers = list_append(followers, :f)',
+          ConditionExpression: '#leader.buildId = :leader AND #status = :building',
+          ExpressionAttributeNames: { '#leader': 'leader', '#status': 'status' },
+          ExpressionAttributeValues: toItem({ ':f': [follower], ':leader': leaderBuildId, ':building': 'building' }),
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
+  async settleSpec(scope: Scope, hash: string, leaderBuildId: string, status: SpecClaim['status'], imageUrl: string | null): Promise<SpecClaim | undefined> {
+    try {
+      const out = await this.db.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: toItem({ pk: partitionOf(scope), sk: specKey(hash) }),
+          UpdateExpression: imageUrl === null ? 'SET #status = :status' : 'SET #status = :status, imageUrl = :url',
+          ConditionExpression: '#leader.buildId = :leader AND #status = :building',
+          ExpressionAttributeNames: { '#leader': 'leader', '#status': 'status' },
+          ExpressionAttributeValues: toItem({ ':status': status, ':leader': leaderBuildId, ':building': 'building', ...(imageUrl === null ? {} : { ':url': imageUrl }) }),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return specFromItem(out.Attributes!);
+    } catch (e) {
+      if (isConditionFailure(e)) return undefined;
+      throw e;
+    }
+  }
+}
+
+function specFromItem(item: Item): SpecClaim {
+  const raw = fromItem<SpecClaim>(item);
+  return { hash: raw.hash, leader: raw.leader, status: raw.status, imageUrl: raw.imageUrl ?? null, followers: raw.followers ?? [] };
+}
