@@ -16,6 +16,8 @@ export const ENV = {
   cacheRepositoryUri: 'CACHE_REPOSITORY_URI',
   buildLogGroup: 'BUILD_LOG_GROUP',
   secretPrefix: 'SECRET_PREFIX',
+  /** Optional customer-managed KMS key for pull secrets (default: the account's aws/secretsmanager key). */
+  secretsKmsKeyId: 'SECRETS_KMS_KEY_ID',
   maxImagesPerGroup: 'MAX_IMAGES_PER_GROUP',
   maxConcurrentBuildsPerGroup: 'MAX_CONCURRENT_BUILDS_PER_GROUP',
   /** Builds still queued or building after this many minutes are asked about by the reconciler. */

@@ -5,9 +5,11 @@
  */
 import type { BuildService } from '../domain/builds.ts';
 import type { ImageCatalog } from '../domain/catalog.ts';
+import type { PullSecrets } from '../domain/pull-secrets.ts';
 import type { Operations } from './api-handler.ts';
 import { buildLogOperations, buildReadOperations, buildWriteOperations } from './build-operations.ts';
 import { imageReadOperations, imageWriteOperations } from './image-operations.ts';
+import { secretOperations } from './secret-operations.ts';
 
 export const publicOperations = (): Operations => ({
   health: async () => ({ status: 200, body: { status: 'ok' } }),
@@ -24,3 +26,5 @@ export const catalogWriterOperations = (s: { catalog: ImageCatalog; builds: Buil
 });
 
 export const buildLogsOperations = (s: { builds: BuildService }): Operations => buildLogOperations(s.builds);
+
+export const secretsOperations = (s: { secrets: PullSecrets }): Operations => secretOperations(s.secrets);

@@ -15,7 +15,8 @@ import { claimNamesFrom, type ClaimNames } from '../config.ts';
 import { cursorCodec } from '../domain/cursor.ts';
 import { ImageCatalog } from '../domain/catalog.ts';
 import { apiHandler, type ApiEvent, type ApiResult, type Operations } from '../http/api-handler.ts';
-import { buildLogsOperations, catalogReaderOperations, catalogWriterOperations, publicOperations } from '../http/function-operations.ts';
+import { buildLogsOperations, catalogReaderOperations, catalogWriterOperations, publicOperations, secretsOperations } from '../http/function-operations.ts';
+import { PullSecrets } from '../domain/pull-secrets.ts';
 import { log } from '../http/log.ts';
 import { problem, problemResponse, type ProblemKind } from '../http/problem.ts';
 import { HTTP_FUNCTIONS, matchPath, ROUTES, routeKey, type HttpFunction, type Route } from '../http/routes.ts';
@@ -29,7 +30,7 @@ import { LocalBuildLogs } from './local-build-logs.ts';
 import { LocalBuilder, LOCAL_ACCOUNT, LOCAL_PROJECT } from './local-builder.ts';
 import { ensureTable, LOCAL_TABLE, startEmbeddedDynamo, type EmbeddedDynamo } from './dynamodb.ts';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, localCursorKey, localSigningKeys } from './keys.ts';
-import { LocalSecretDirectory } from './local-secrets.ts';
+import { LocalSecretStore } from './local-secrets.ts';
 
 /** Like API Gateway's payload limit, but small: bodies are JSON documents of a few KB. */
 const MAX_READ_BYTES = 1024 * 1024;
@@ -66,7 +67,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
 
   const store = new DynamoImageStore(dynamo.client, LOCAL_TABLE);
   const cursors = cursorCodec(cursorKey);
-  const secrets = new LocalSecretDirectory(join(dataDir, 'secrets'));
+  const secrets = new LocalSecretStore(join(dataDir, 'secrets'));
   const logs = new LocalBuildLogs(join(dataDir, 'build-logs'));
   let onBuildEvent: (event: unknown) => Promise<unknown> = async () => undefined;
   const builder = new LocalBuilder({
@@ -96,7 +97,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     catalogReader: catalogReaderOperations({ catalog, builds }),
     catalogWriter: catalogWriterOperations({ catalog, builds }),
     buildLogs: buildLogsOperations({ builds }),
-    secrets: {},
+    secrets: secretsOperations({ secrets: new PullSecrets(secrets, store) }),
   };
   const handlers = Object.fromEntries(
     (Object.keys(HTTP_FUNCTIONS) as HttpFunction[]).map((fn) => [fn, apiHandler(fn, operations[fn], { claims }) as unknown as Handler]),

@@ -1,0 +1,98 @@
+/**
+ * The request's `build` object: its schema (structure by zod, entries by the package grammars),
+ * its normalised form (what is stored and built) and its content hash (what the image tag is).
+ */
+import { createHash } from 'node:crypto';
+import * as z from 'zod/mini';
+import type { FieldError } from '../domain/errors.ts';
+import { imageReference, secretName } from '../domain/fields.ts';
+import { fieldErrors } from '../domain/validation.ts';
+import { PACKAGE_CHECKS, PACKAGE_MANAGERS, normaliseEntry, type PackageManager } from './package-grammars.ts';
+
+export { MAX_ENTRY_LENGTH } from './package-grammars.ts';
+
+/** Most entries one package manager's list may hold (counted as given, before de-duplication). */
+export const MAX_ENTRIES_PER_MANAGER = 100;
+
+const entry = (manager: PackageManager) =>
+  z.string().check(
+    z.superRefine((text: string, ctx) => {
+      const problem = PACKAGE_CHECKS[manager](text);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem, input: text });
+    }),
+  );
+
+// A refinement rather than z.maxLength: zod's length check on arrays hides the entries' own issues,
+// and the contract wants every bad entry named.
+const entryList = (manager: PackageManager) =>
+  z.array(entry(manager)).check(
+    z.superRefine((list: string[], ctx) => {
+      if (list.length > MAX_ENTRIES_PER_MANAGER) {
+        ctx.addIssue({ code: 'custom', message: `has ${list.length} entries; the limit is ${MAX_ENTRIES_PER_MANAGER} per package manager`, input: list });
+      }
+    }),
+  );
+
+export const buildSpecSchema = z.strictObject({
+  baseImage: imageReference,
+  pullSecret: z.optional(z.nullable(secretName)),
+  packages: z.strictObject({
+    apt: z.optional(entryList('apt')),
+    conda: z.optional(entryList('conda')),
+    pip: z.optional(entryList('pip')),
+  }),
+});
+
+export type BuildSpec = z.infer<typeof buildSpecSchema>;
+export type PackageLists = BuildSpec['packages'];
+
+export type BuildSpecValidation = { ok: true; spec: BuildSpec } | { ok: false; errors: FieldError[] };
+
+/** Checks structure and every entry; on failure names each bad field and entry by JSON Pointer under `basePath`. */
+export function validateBuildSpec(input: unknown, basePath = '/build'): BuildSpecValidation {
+  const result = buildSpecSchema.safeParse(input);
+  return result.success ? { ok: true, spec: result.data } : { ok: false, errors: fieldErrors(result.error.issues, basePath) };
+}
+
+/**
+ * The canonical spec, the one to store and build: entries trimmed and in their canonical form,
+ * each list de-duplicated and sorted (apt, conda and pip each install their list in one
+ * transaction, so order carries no meaning), empty lists and a null pull secret dropped.
+ */
+export function normaliseBuildSpec(spec: BuildSpec): BuildSpec {
+  const packages: PackageLists = {};
+  for (const manager of PACKAGE_MANAGERS) {
+    const list = spec.packages[manager];
+    if (!list?.length) continue;
+    packages[manager] = [...new Set(list.map((e) => normaliseEntry(manager, e)))].sort();
+  }
+  return { baseImage: spec.baseImage, ...(spec.pullSecret ? { pullSecret: spec.pullSecret } : {}), packages };
+}
+
+/**
+ * sha256 (hex) of the scope, the normalised spec and the template version. The pull secret is left
+ * out: it decides who may read the base image, not what the image contains.
+ */
+export function buildSpecHash(scopeKey: string, spec: BuildSpec, templateVersion: number): string {
+  const { baseImage, packages } = normaliseBuildSpec(spec);
+  const canonical = canonicalJson({ scope: scopeKey, template: templateVersion, baseImage, packages });
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+/** The immutable, content-addressed tag of the image a spec builds. */
+export function imageTagFor(hash: string): string {
+  if (!/^[0-9a-f]{64}$/.test(hash)) throw new Error('imageTagFor needs a sha256 hex digest');
+  return `sha-${hash.slice(0, 32)}`;
+}
+
+/** JSON with object keys sorted at every level, so equal values always give equal text. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
