@@ -23,7 +23,6 @@ export type PackageManager = (typeof PACKAGE_MANAGERS)[number];
 export const MAX_ENTRY_LENGTH = 200;
 
 const NEVER = /[$`\\{}#&%^?]/;
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 const CONTROL_NAMES: Record<string, string> = { '\n': 'a line break', '\r': 'a carriage return', '\t': 'a tab', '\u0000': 'a NUL character' };

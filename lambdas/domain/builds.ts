@@ -4,7 +4,7 @@
  * reader and the registry are ports.
  */
 import * as z from 'zod/mini';
-import { buildSpecHash, imageTagFor, normaliseBuildSpec, validateBuildSpec } from '../builds/build-spec.ts';
+import { buildSpecHash, buildSpecSchema, imageTagFor, normaliseBuildSpec } from '../builds/build-spec.ts';
 import { renderBuildContext, TEMPLATE_VERSION } from '../builds/build-context.ts';
 import { isTerminal, newBuildId, toBuild, type Build, type BuildProgress, type BuildRecord } from './build.ts';
 import type { BuildStore, ImageBuildLink, SpecClaim } from './build-store.ts';
@@ -12,7 +12,7 @@ import type { Builder, BuildLogReader, ImageRegistry, LogLine } from './builder.
 import type { BuildStopper, FirstBuildStarter, Page, PullSecretDirectory } from './catalog.ts';
 import { PAGE_DEFAULT } from './catalog.ts';
 import type { CursorCodec } from './cursor.ts';
-import { conflict, invalid, invalidField, notFound, unavailable } from './errors.ts';
+import { conflict, invalidField, notFound, unavailable } from './errors.ts';
 import type { ImageStore } from './image-store.ts';
 import { randomNameSuffix, type ImageRecord, type LatestBuild, type StoredBuildSpec } from './image.ts';
 import { assertCanRead, assertCanWrite, type Principal } from './principal.ts';
@@ -32,7 +32,8 @@ export interface BuildServiceDependencies {
   random?: () => string;
 }
 
-export const rebuildBody = z.strictObject({ build: z.optional(z.unknown()) });
+/** A rebuild's body: a new spec, or nothing to build the current spec again. */
+export const rebuildBody = z.strictObject({ build: z.optional(buildSpecSchema) });
 
 export const LOG_PAGE = 500;
 
@@ -48,12 +49,6 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
     this.random = deps.random ?? randomNameSuffix;
   }
 
-  validateSpec(build: unknown): StoredBuildSpec {
-    const result = validateBuildSpec(build, '/build');
-    if (!result.ok) throw invalid(result.errors);
-    return normaliseBuildSpec(result.spec);
-  }
-
   async startFirstBuild(principal: Principal, scope: Scope, image: ImageRecord): Promise<ImageRecord> {
     const { image: updated } = await this.start(principal, scope, image.name, null);
     return updated;
@@ -63,7 +58,7 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
   async rebuild(principal: Principal, scope: Scope, name: string, body: unknown): Promise<Build> {
     assertCanWrite(principal, scope);
     const input = parseOrThrow(rebuildBody, body ?? {});
-    const spec = input.build === undefined ? null : this.validateSpec(input.build);
+    const spec = input.build === undefined ? null : normaliseBuildSpec(input.build);
     const image = await this.requireImage(scope, name);
     if (image.source !== 'build') throw conflict(`"${name}" uses an existing image; only custom images are built`);
     const pullSecret = (spec ?? image.buildSpec)?.pullSecret;

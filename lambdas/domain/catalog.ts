@@ -21,6 +21,7 @@ import {
 import { assertCanRead, assertCanWrite, type Principal } from './principal.ts';
 import { describeScope, groupScope, SYSTEM, type Scope } from './scope.ts';
 import { parseOrThrow } from './validation.ts';
+import { normaliseBuildSpec } from '../builds/build-spec.ts';
 
 export const PAGE_DEFAULT = 20;
 export const PAGE_MAX = 100;
@@ -41,10 +42,8 @@ export interface PullSecretDirectory {
   exists(name: string): Promise<boolean>;
 }
 
-/** Validates a custom image's spec and starts its first build; the build service implements it. */
+/** Starts a custom image's first build; the build service implements it. */
 export interface FirstBuildStarter {
-  /** The normalised spec, or a 422 naming every bad entry under `/build`. */
-  validateSpec(build: unknown): StoredBuildSpec;
   startFirstBuild(principal: Principal, scope: Scope, image: ImageRecord): Promise<ImageRecord>;
 }
 
@@ -141,7 +140,7 @@ export class ImageCatalog {
     };
     if (input.build !== undefined) {
       if (!this.deps.builds) throw unavailable('custom image builds are not available in this deployment');
-      const buildSpec = this.deps.builds.validateSpec(input.build);
+      const buildSpec: StoredBuildSpec = normaliseBuildSpec(input.build);
       await this.requireSecret(buildSpec.pullSecret, '/build/pullSecret');
       const name = await this.insertWithFreshName(scope, { ...draft, buildSpec });
       const started = await this.deps.builds.startFirstBuild(principal, scope, { ...draft, name, buildSpec });

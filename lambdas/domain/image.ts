@@ -6,6 +6,7 @@ import { randomInt } from 'node:crypto';
 import * as z from 'zod/mini';
 import { description, displayName, imageReference, imageType, secretName, type ImageType } from './fields.ts';
 import type { Scope } from './scope.ts';
+import { buildSpecSchema } from '../builds/build-spec.ts';
 
 export type BuildStatus = 'queued' | 'building' | 'succeeded' | 'failed' | 'cancelled';
 
@@ -105,8 +106,7 @@ export const createImageBody = z.strictObject({
   url: z.optional(imageReference),
   urlForGpu: z.optional(imageReference),
   pullSecret: z.optional(z.nullable(secretName)),
-  /** Validated separately against the package grammars, so that every bad entry is named. */
-  build: z.optional(z.unknown()),
+  build: z.optional(buildSpecSchema),
 });
 export type CreateImageBody = z.infer<typeof createImageBody>;
 
