@@ -28,6 +28,9 @@ export const ENV = {
 export const DEFAULT_CLAIMS = { sub: 'sub', groups: 'groups', adminGroups: 'admin_groups', roles: 'roles' } as const;
 export const DEFAULT_SYSTEM_ADMIN_ROLE = 'system-admin';
 
+/** Per-group limits when the deployment does not set them. */
+export const DEFAULT_LIMITS = { maxImagesPerGroup: 200, maxConcurrentBuildsPerGroup: 3 } as const;
+
 export interface ClaimNames {
   sub: string;
   groups: string;

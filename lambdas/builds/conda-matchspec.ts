@@ -5,20 +5,21 @@
  * brackets, `name version build` with spaces) are refused or rewritten into the `=` form.
  *
  * Accepted: `[channel[/subdir...]::]name[constraint]` where constraint is one of
- *   =version[=build]              conda's own form        numpy=1.17, numpy=1.17.*=py38_0
+ *   =version[=build]              conda's own form        numpy=1.17 (-> numpy=1.17*), numpy=1.17.*=py38_0
  *   op version[,op version...]    pip-style comparisons   numpy==1.17*, numpy>=1.20,<2
- *   ' 'version[ build]            space form, rewritten   numpy 1.17.*  ->  numpy=1.17.*
+ *   ' 'version[ build]            space form, rewritten   numpy 1.17.* -> numpy=1.17.*, numpy 1.17 -> numpy==1.17
  * and the portal's documented `-c channel::spec` (also `-c channel spec`), rewritten to `channel::spec`.
  * Refused on purpose: `|` (or), parentheses, brackets, quotes, URLs and paths as channels,
- * `*` wildcards in names.
+ * `*` wildcards in names, and `~=`: spec_from_line's name pattern swallows the `~` (`numpy~=1.2`
+ * would become a search for a package called `numpy~`).
  */
 
 const CHANNEL_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const NAME = /^[a-z0-9_][a-z0-9_.-]*/;
 const VERSION = /^(?:[0-9]+!)?[0-9*][A-Za-z0-9_.+*]*$/;
 const BUILD = /^[A-Za-z0-9_*][A-Za-z0-9_.+*]*$/;
-const OPERATOR = /^(?:==|!=|<=|>=|~=|<|>|=)/;
-const ALLOWED = /^[A-Za-z0-9_.+!*=<>,:~/ -]*$/;
+const OPERATOR = /^(?:==|!=|<=|>=|<|>|=)/;
+const ALLOWED = /^[A-Za-z0-9_.+!*=<>,:/ -]*$/;
 
 const EXAMPLES = 'e.g. "numpy", "numpy=1.17", "numpy>=1.20,<2" or "conda-forge::numpy==1.17*"';
 
@@ -80,6 +81,7 @@ function parseEntry(text: string): Parsed | string {
 }
 
 function refusedCharacter(text: string): string | null {
+  if (text.includes('~=')) return '"~=" does not survive conda\'s list-file reader: write the range out, e.g. "numpy>=1.26.0,<1.27" or "numpy=1.26.*"';
   if (text.includes('://')) return 'channels are names such as "conda-forge", never URLs';
   if (text.includes('[')) return 'key=value brackets are not supported (conda install --file cannot read them): write "numpy=1.17=py38_0" or "conda-forge::numpy" instead';
   if (text.includes('|')) return '"|" (or) is not supported: give one version range, ' + EXAMPLES;
@@ -112,7 +114,7 @@ function constraintProblemOrCanonical(constraint: string): Canonical {
   if (constraint.startsWith('=') && !constraint.startsWith('==')) {
     const [version, build, extra] = constraint.slice(1).split('=');
     if (extra !== undefined || version === '') return fail(`"${constraint}" is not a conda version: write "=version" or "=version=build" (e.g. "numpy=1.17=py38_0")`);
-    return versionAndBuild(version, build, constraint);
+    return versionAndBuild(version, build, constraint, 'prefix');
   }
   if (OPERATOR.test(constraint)) {
     const problem = comparisonsProblem(constraint);
@@ -132,13 +134,20 @@ function spaceForm(rest: string): Canonical {
     const problem = comparisonsProblem(version);
     return problem ? fail(problem) : ok(version);
   }
-  return versionAndBuild(version, build, ` ${rest}`);
+  return versionAndBuild(version, build, ` ${rest}`, 'exact');
 }
 
-function versionAndBuild(version: string, build: string | undefined, original: string): Canonical {
+/**
+ * On conda's command line `numpy=1.17` means 1.17.* and `numpy 1.17` means exactly 1.17. The list
+ * file reader turns `=` into a space, so both would mean "exactly": the canonical forms keep the
+ * command-line meaning explicit (`numpy=1.17*`, `numpy==1.17`). With a build string both are exact.
+ */
+function versionAndBuild(version: string, build: string | undefined, original: string, meaning: 'prefix' | 'exact'): Canonical {
   if (!VERSION.test(version) || version.includes('..')) return fail(`"${version}" is not a conda version (versions look like 1.17, 1.17.*, 2.1.0)`);
   if (build !== undefined && !BUILD.test(build)) return fail(`"${build}" in "${original.trim()}" is not a conda build string (e.g. "py38_0", "*cuda*")`);
-  return ok(`=${version}${build === undefined ? '' : `=${build}`}`);
+  if (build !== undefined) return ok(`=${version}=${build}`);
+  if (version.includes('*')) return ok(`=${version}`);
+  return ok(meaning === 'prefix' ? `=${version}*` : `==${version}`);
 }
 
 function comparisonsProblem(text: string): string | null {
@@ -147,7 +156,6 @@ function comparisonsProblem(text: string): string | null {
     const version = clause.slice(op.length);
     if (version === '') return `expected a version after "${op || ','}" in "${text}"`;
     if (!VERSION.test(version) || version.includes('..')) return `"${version}" is not a conda version (versions look like 1.17, 1.17.*, 2.1.0)`;
-    if (op === '~=' && version.includes('*')) return `"~=" cannot take a wildcard ("${clause}")`;
   }
   return null;
 }

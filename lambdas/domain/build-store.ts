@@ -20,6 +20,8 @@ export interface BuildStore {
   page(scope: Scope, image: string, options: { after?: string; limit: number }): Promise<{ items: BuildRecord[]; next: string | null }>;
   /** Unfinished builds created before the given ISO time, oldest first, in all scopes (the reconciler's view). */
   running(createdBefore: string): Promise<BuildRecord[]>;
+  /** How many builds of the scope are queued or building. */
+  runningIn(scope: Scope): Promise<number>;
   setBuilderId(scope: Scope, image: string, buildId: string, builderId: string, dryRun: boolean): Promise<void>;
   /**
    * Applies progress only if it moves the build forward: a higher status rank, or within the same

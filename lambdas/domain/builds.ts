@@ -12,7 +12,7 @@ import type { Builder, BuildLogReader, ImageRegistry, LogLine } from './builder.
 import type { BuildStopper, FirstBuildStarter, Page, PullSecretDirectory } from './catalog.ts';
 import { PAGE_DEFAULT } from './catalog.ts';
 import type { CursorCodec } from './cursor.ts';
-import { conflict, invalidField, notFound, unavailable } from './errors.ts';
+import { conflict, invalidField, notFound, quotaReached, unavailable } from './errors.ts';
 import type { ImageStore } from './image-store.ts';
 import { randomNameSuffix, type ImageRecord, type LatestBuild, type StoredBuildSpec } from './image.ts';
 import { assertCanRead, assertCanWrite, type Principal } from './principal.ts';
@@ -30,6 +30,8 @@ export interface BuildServiceDependencies {
   logs?: BuildLogReader;
   now?: () => Date;
   random?: () => string;
+  /** Most builds one group may have queued or running at once (system builds are not limited). */
+  maxConcurrentBuildsPerGroup?: number;
 }
 
 /** A rebuild's body: a new spec, or nothing to build the current spec again. */
@@ -71,6 +73,7 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
 
   private async start(principal: Principal, scope: Scope, name: string, newSpec: StoredBuildSpec | null): Promise<{ image: ImageRecord; build: BuildRecord }> {
     const { builder, registry } = this.writeSide();
+    await this.checkBuildQuota(scope);
     const at = this.now().toISOString();
     const id = newBuildId(this.now(), this.random);
     const begun = await this.deps.images.beginBuild(scope, name, { id, status: 'queued', createdAt: at, finishedAt: null }, newSpec, principal.sub, at);
@@ -261,6 +264,15 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
       if (report && (await this.progress(scope, build.image, build.id, report))) settled++;
     }
     return { checked: stuck.length, settled };
+  }
+
+  /** 429 when the group has as many unfinished builds as it may. */
+  async checkBuildQuota(scope: Scope): Promise<void> {
+    const max = this.deps.maxConcurrentBuildsPerGroup;
+    if (scope.group === null || max === undefined) return;
+    if ((await this.deps.builds.runningIn(scope)) >= max) {
+      throw quotaReached(`group "${scope.group}" already has ${max} builds queued or running, its limit: wait for one to finish or cancel one`);
+    }
   }
 
   private writeSide() {

@@ -2,7 +2,7 @@
  * The image catalog: list, search, create, read, edit and delete images in a scope, and the image
  * selection members pick from. Knows nothing of HTTP or AWS.
  */
-import { conflict, invalid, invalidField, notFound, preconditionFailed, unavailable, type FieldError } from './errors.ts';
+import { conflict, invalid, invalidField, notFound, preconditionFailed, quotaReached, unavailable, type FieldError } from './errors.ts';
 import type { CursorCodec } from './cursor.ts';
 import type { ImageFilter, ImageStore } from './image-store.ts';
 import {
@@ -44,6 +44,7 @@ export interface PullSecretDirectory {
 
 /** Starts a custom image's first build; the build service implements it. */
 export interface FirstBuildStarter {
+  checkBuildQuota(scope: Scope): Promise<void>;
   startFirstBuild(principal: Principal, scope: Scope, image: ImageRecord): Promise<ImageRecord>;
 }
 
@@ -60,6 +61,8 @@ export interface CatalogDependencies {
   now?: () => Date;
   nameSuffix?: () => string;
   builds?: FirstBuildStarter & BuildStopper;
+  /** Most images one group may hold (system images are not limited). */
+  maxImagesPerGroup?: number;
 }
 
 /** One selection entry: an image as a launch sees it, its url resolved for the instance type. */
@@ -118,6 +121,7 @@ export class ImageCatalog {
     }
     if (errors.length) throw invalid(errors);
     await this.requireSecret(input.pullSecret, '/pullSecret');
+    await this.checkImageQuota(scope);
 
     const at = this.now().toISOString();
     const draft: ImageRecord = {
@@ -142,6 +146,7 @@ export class ImageCatalog {
       if (!this.deps.builds) throw unavailable('custom image builds are not available in this deployment');
       const buildSpec: StoredBuildSpec = normaliseBuildSpec(input.build);
       await this.requireSecret(buildSpec.pullSecret, '/build/pullSecret');
+      await this.deps.builds.checkBuildQuota(scope);
       const name = await this.insertWithFreshName(scope, { ...draft, buildSpec });
       const started = await this.deps.builds.startFirstBuild(principal, scope, { ...draft, name, buildSpec });
       return { image: toImage(started), etag: etagOf(started) };
@@ -236,6 +241,15 @@ export class ImageCatalog {
       if (items.length === limit) next = position;
     }
     return { items, nextCursor: next ? this.deps.cursors.encode(binding, next) : null };
+  }
+
+  /** Checked before the insert: concurrent creates can pass it together, so the limit is a soft one by that much. */
+  private async checkImageQuota(scope: Scope): Promise<void> {
+    const max = this.deps.maxImagesPerGroup;
+    if (scope.group === null || max === undefined) return;
+    if ((await this.deps.store.count(scope, max)) >= max) {
+      throw quotaReached(`group "${scope.group}" already has ${max} images, its limit: delete images it no longer needs, or ask the platform team to raise maxImagesPerGroup`);
+    }
   }
 
   private async require(scope: Scope, name: string): Promise<ImageRecord> {

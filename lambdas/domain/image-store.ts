@@ -32,4 +32,6 @@ export interface ImageStore {
   page(scope: Scope, options: { after?: string; limit: number; filter?: ImageFilter; roundTrips?: number }): Promise<ImagePage>;
   update(scope: Scope, name: string, changes: ImageChanges & { updatedAt: string; updatedBy: string }, guard: ImageGuard): Promise<GuardedResult<ImageRecord>>;
   remove(scope: Scope, name: string, guard: ImageGuard): Promise<GuardedResult<ImageRecord>>;
+  /** How many images the scope holds, counting no further than `upTo` (a quota check, one bounded read). */
+  count(scope: Scope, upTo: number): Promise<number>;
 }

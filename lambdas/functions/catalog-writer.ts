@@ -1,6 +1,6 @@
 import { CodeBuildClient } from '@aws-sdk/client-codebuild';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { claimNamesFrom, ENV, required } from '../config.ts';
+import { claimNamesFrom, DEFAULT_LIMITS, ENV, positiveInt, required } from '../config.ts';
 import { CodeBuildBuilder } from '../aws/codebuild-builder.ts';
 import { RepositoryRegistry } from '../aws/repository-registry.ts';
 import { SecretsManagerDirectory } from '../aws/secrets-manager-directory.ts';
@@ -20,7 +20,8 @@ const builds = new BuildService({
   builder: new CodeBuildBuilder(new CodeBuildClient({}), required(env, ENV.buildProjectName), secretPrefix),
   registry: new RepositoryRegistry(required(env, ENV.imageRepositoryUri), required(env, ENV.cacheRepositoryUri)),
   secrets,
+  maxConcurrentBuildsPerGroup: positiveInt(env, ENV.maxConcurrentBuildsPerGroup, DEFAULT_LIMITS.maxConcurrentBuildsPerGroup),
 });
-const catalog = new ImageCatalog({ store: images, cursors: cursors(), secrets, builds });
+const catalog = new ImageCatalog({ store: images, cursors: cursors(), secrets, builds, maxImagesPerGroup: positiveInt(env, ENV.maxImagesPerGroup, DEFAULT_LIMITS.maxImagesPerGroup) });
 
 export const handler = apiHandler('catalogWriter', catalogWriterOperations({ catalog, builds }), { claims: claimNamesFrom(env) });

@@ -1,10 +1,18 @@
 /** `npm start`: the API on http://localhost:${PORT:-3000}, data in ${DATA_DIR:-.data}. */
 import { log } from '../http/log.ts';
 import { startLocalServer } from './server.ts';
-import { dataDirFrom, portFrom } from './settings.ts';
+import { dataDirFrom, portFrom, positiveNumberFrom } from './settings.ts';
 
 const dataDir = dataDirFrom(process.env);
-const server = await startLocalServer({ dataDir, port: portFrom(process.env), host: process.env.HOST || '127.0.0.1' });
+const env = process.env;
+const server = await startLocalServer({
+  dataDir,
+  port: portFrom(env),
+  host: env.HOST || '127.0.0.1',
+  buildTimeoutMinutes: positiveNumberFrom(env, 'BUILD_TIMEOUT_MINUTES'),
+  maxImagesPerGroup: positiveNumberFrom(env, 'MAX_IMAGES_PER_GROUP'),
+  maxConcurrentBuildsPerGroup: positiveNumberFrom(env, 'MAX_CONCURRENT_BUILDS_PER_GROUP'),
+});
 console.log(`Group Images API listening on ${server.url} (data in ${dataDir}; Ctrl-C stops it)`);
 
 let stopping = false;

@@ -11,7 +11,7 @@ import { delimiter, join } from 'node:path';
 import { existsSync } from 'node:fs';
 import type { Context } from 'aws-lambda';
 import { jwtVerify } from 'jose';
-import { claimNamesFrom, type ClaimNames } from '../config.ts';
+import { claimNamesFrom, DEFAULT_LIMITS, type ClaimNames } from '../config.ts';
 import { cursorCodec } from '../domain/cursor.ts';
 import { ImageCatalog } from '../domain/catalog.ts';
 import { apiHandler, type ApiEvent, type ApiResult, type Operations } from '../http/api-handler.ts';
@@ -47,6 +47,8 @@ export interface LocalServerOptions {
   buildTimeoutMinutes?: number;
   /** Where built images are said to be: `<registry>/<repository>`. */
   imageRepository?: string;
+  maxImagesPerGroup?: number;
+  maxConcurrentBuildsPerGroup?: number;
 }
 
 export interface LocalServer {
@@ -86,9 +88,10 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     registry: new RepositoryRegistry(options.imageRepository ?? 'localhost:5000/group-images', ''),
     secrets,
     logs,
+    maxConcurrentBuildsPerGroup: options.maxConcurrentBuildsPerGroup ?? DEFAULT_LIMITS.maxConcurrentBuildsPerGroup,
   });
   onBuildEvent = buildEventHandler(builds, { project: LOCAL_PROJECT, account: LOCAL_ACCOUNT });
-  const catalog = new ImageCatalog({ store, cursors, secrets, builds });
+  const catalog = new ImageCatalog({ store, cursors, secrets, builds, maxImagesPerGroup: options.maxImagesPerGroup ?? DEFAULT_LIMITS.maxImagesPerGroup });
   // The scheduled reconciler's local twin: builds a previous run of the server left unfinished.
   await builds.reconcile(0);
 

@@ -71,6 +71,28 @@ export class DynamoBuildStore implements BuildStore {
     return (out.Items ?? []).map(buildFromItem);
   }
 
+  async runningIn(scope: Scope): Promise<number> {
+    let count = 0;
+    let start: Item | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: RUNNING_INDEX.name,
+          KeyConditionExpression: '#p = :p',
+          FilterExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#p': RUNNING_INDEX.partition, '#pk': 'pk' },
+          ExpressionAttributeValues: toItem({ ':p': RUNNING_PARTITION, ':pk': partitionOf(scope) }),
+          Select: 'COUNT',
+          ExclusiveStartKey: start,
+        }),
+      );
+      count += out.Count ?? 0;
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return count;
+  }
+
   async setBuilderId(scope: Scope, image: string, buildId: string, builderId: string, dryRun: boolean): Promise<void> {
     await this.db.send(
       new UpdateItemCommand({
@@ -94,8 +116,13 @@ export class DynamoBuildStore implements BuildStore {
     if (progress.reused !== undefined) set.reused = progress.reused;
     if (progress.dryRun !== undefined) set.dryRun = progress.dryRun;
 
-    const names: Record<string, string> = { '#rank': 'statusRank', '#pr': 'phaseRank' };
-    const values: Record<string, unknown> = { ':rank': rank, ':pr': pRank, ':two': 2, ':at': progress.at };
+    // DynamoDB refuses names and values an expression does not use: add each only with its use.
+    const names: Record<string, string> = { '#rank': 'statusRank' };
+    const values: Record<string, unknown> = { ':rank': rank };
+    if (progress.phase) {
+      names['#pr'] = 'phaseRank';
+      Object.assign(values, { ':pr': pRank, ':two': 2 });
+    }
     const assignments: string[] = [];
     for (const [field, value] of Object.entries(set)) {
       if (value === undefined) continue;
@@ -103,8 +130,11 @@ export class DynamoBuildStore implements BuildStore {
       values[`:${field}`] = value;
       assignments.push(`#${field} = :${field}`);
     }
-    names['#startedAt'] = 'startedAt';
-    if (rank >= 1) assignments.push('#startedAt = if_not_exists(#startedAt, :at)');
+    if (rank >= 1) {
+      names['#startedAt'] = 'startedAt';
+      values[':at'] = progress.at;
+      assignments.push('#startedAt = if_not_exists(#startedAt, :at)');
+    }
     const remove = isTerminal(status) ? ` REMOVE #rp, #rs` : '';
     if (remove) Object.assign(names, { '#rp': RUNNING_INDEX.partition, '#rs': RUNNING_INDEX.sort });
     // Forward only: a higher status, or a later phase within the same unfinished status.

@@ -165,6 +165,19 @@ export class DynamoImageStore implements ImageStore, ImageBuildLink {
     }
   }
 
+  async count(scope: Scope, upTo: number): Promise<number> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: toItem({ ':pk': partitionOf(scope), ':prefix': IMAGE_PREFIX }),
+        Select: 'COUNT',
+        Limit: upTo,
+      }),
+    );
+    return out.Count ?? 0;
+  }
+
   /** Whether any image uses the secret, to run it or to build it (one Query per index, at most one item each). */
   async secretInUse(name: string): Promise<boolean> {
     const found = await Promise.all(
