@@ -40,7 +40,9 @@ function textProblem(entry: string): string | null {
   const foreign = [...entry].find((c) => c > '\u007e');
   if (foreign !== undefined) {
     const code = foreign.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
-    return `contains "${foreign}" (U+${code}): package specs use plain ASCII characters only`;
+    // Invisible or direction-changing characters are named by code point only, so the message reads right.
+    const shown = /^[\p{L}\p{N}\p{P}\p{S}]$/u.test(foreign) ? `"${foreign}" ` : '';
+    return `contains ${shown}(U+${code}): package specs use plain ASCII characters only`;
   }
   const never = NEVER.exec(entry)?.[0];
   if (never !== undefined) return `"${never}" is never part of a package spec`;
