@@ -4,7 +4,7 @@
  * that names the setting, says what it expects and what it got.
  */
 import * as z from 'zod';
-import { DEFAULT_CLAIMS, DEFAULT_SYSTEM_ADMIN_ROLE } from '../lambdas/config.ts';
+import { DEFAULT_CLAIMS, DEFAULT_LIMITS, DEFAULT_STUCK_BUILD_MINUTES, DEFAULT_SYSTEM_ADMIN_ROLE } from '../lambdas/config.ts';
 import { BUILD_COMPUTE_TYPES, type DeploymentSettings } from '../lib/settings.ts';
 
 /** The issuer default is a placeholder so that synth works offline; a real deployment must set it. */
@@ -85,15 +85,21 @@ export const settingsSchema = z
     buildComputeType: z.enum(BUILD_COMPUTE_TYPES, { error: `expected one of ${BUILD_COMPUTE_TYPES.join(', ')}` }).default('BUILD_GENERAL1_MEDIUM'),
     buildTimeoutMinutes: int(5, 2160, 60),
     buildQueuedTimeoutMinutes: int(5, 480, 30),
-    maxImagesPerGroup: int(1, 100_000, 200),
-    maxConcurrentBuildsPerGroup: int(1, 100, 3),
-    stuckBuildMinutes: int(5, 24 * 60, 15),
+    maxImagesPerGroup: int(1, 100_000, DEFAULT_LIMITS.maxImagesPerGroup),
+    maxConcurrentBuildsPerGroup: int(1, 100, DEFAULT_LIMITS.maxConcurrentBuildsPerGroup),
+    stuckBuildMinutes: int(5, 24 * 60, DEFAULT_STUCK_BUILD_MINUTES),
+    buildkitImage: optional(
+      z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._\-/:@]{0,254}$/, 'expected an image reference like public.ecr.aws/example/buildkit:v0.23.0'),
+    ),
     alarmTopicArn: optional(z
       .string()
       .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/, 'expected an SNS topic ARN')),
     eventBusName: optional(z
       .string()
       .regex(/^([A-Za-z0-9._\-/]{1,256}|arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[A-Za-z0-9._\-/]{1,256})$/, 'expected an EventBridge bus name or ARN')),
+    pullSecretKmsKeyArn: optional(
+      z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/(mrk-[0-9a-f]{32}|[0-9a-f-]{36})$/, 'expected a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key id>)'),
+    ),
   })
   .check((ctx) => {
     const s = ctx.value;
@@ -116,9 +122,10 @@ export function parseSettings(raw: RawSettings): DeploymentSettings {
   const result = settingsSchema.safeParse(raw);
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {
-      const key = String(issue.path[0] ?? '(settings)');
+      const [key = '(settings)', ...within] = issue.path.map(String);
       const got = (raw as Record<string, unknown>)[key];
-      return `  - ${key}: ${issue.message}, got ${show(got)}`;
+      const where = within.length ? ` (entry ${within.join('.')})` : '';
+      return `  - ${key}: ${issue.message}${where}, got ${show(got)}`;
     });
     throw new SettingsError(
       `Invalid deployment settings (CDK context; set them in cdk.json "context" or with -c key=value):\n${lines.join('\n')}`,
@@ -147,11 +154,13 @@ export function parseSettings(raw: RawSettings): DeploymentSettings {
       queuedTimeoutMinutes: s.buildQueuedTimeoutMinutes,
       logRetentionDays: s.buildLogRetentionDays,
       stuckBuildMinutes: s.stuckBuildMinutes,
+      buildkitImage: s.buildkitImage,
     },
     limits: { maxImagesPerGroup: s.maxImagesPerGroup, maxConcurrentBuildsPerGroup: s.maxConcurrentBuildsPerGroup },
     functionLogRetentionDays: s.functionLogRetentionDays,
     alarmTopicArn: s.alarmTopicArn,
     eventBusName: s.eventBusName,
+    pullSecretKmsKeyArn: s.pullSecretKmsKeyArn,
   };
 }
 

@@ -43,6 +43,8 @@ export interface BuildSettings {
   logRetentionDays: number;
   /** Builds queued or building longer than this are asked about by the reconciler. */
   stuckBuildMinutes: number;
+  /** BuildKit image for the build's docker-container builder (a mirror); none means the buildspec's default. */
+  buildkitImage?: string;
 }
 
 export interface LimitSettings {
@@ -63,4 +65,6 @@ export interface DeploymentSettings {
   alarmTopicArn?: string;
   /** EventBridge bus (name or ARN) the service publishes its own build events to; none disables publishing. */
   eventBusName?: string;
+  /** Customer-managed KMS key for the pull secrets; none means the account's aws/secretsmanager key. */
+  pullSecretKmsKeyArn?: string;
 }

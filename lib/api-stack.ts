@@ -1,0 +1,307 @@
+/**
+ * The stateless stack: the functions, the HTTP API, the build project and the event wiring. It only
+ * refers to the data stack's resources, so it can be updated, rolled back or replaced freely.
+ *
+ * Functions are grouped by the permissions they need (see HTTP_FUNCTIONS in the route table), and
+ * each one gets a role with exactly those permissions:
+ *
+ *   public           nothing (health, OpenAPI document)
+ *   catalogReader    table read
+ *   catalogWriter    table read/write, StartBuild/StopBuild on the project, DescribeSecret under the prefix
+ *   buildLogs        table read, GetLogEvents/FilterLogEvents on the build log group
+ *   secrets          table read, manage secrets under the prefix (never read their values)
+ *   buildEvents      table read/write, read the build log group        (EventBridge: build events)
+ *   buildReconciler  table read/write, read the build log group, BatchGetBuilds   (every 5 minutes)
+ */
+import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import type * as codebuild from 'aws-cdk-lib/aws-codebuild';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import type { Construct } from 'constructs';
+import { BUILDSPEC_PATH } from '../lambdas/builds/buildspec-env.ts';
+import { ENV } from '../lambdas/config.ts';
+import { HTTP_FUNCTIONS, type HttpFunction } from '../lambdas/http/routes.ts';
+import { DeadLetterQueue } from './dead-letter-queue.ts';
+import { ImageBuildProject, InlineYamlBuildSpec, acknowledgeSecretPrefix, kmsViaSecretsManager, secretPrefixArn } from './image-build-project.ts';
+import { RouteTableApi } from './route-table-api.ts';
+import type { ServiceData } from './service-data.ts';
+import { ServiceFunction, type FunctionCode, PROJECT_ROOT } from './service-function.ts';
+import type { DeploymentSettings } from './settings.ts';
+
+export type ServiceFunctionName = HttpFunction | 'buildEvents' | 'buildReconciler';
+
+/** `catalogReader` -> `lambdas/functions/catalog-reader.ts` */
+export const entryOf = (name: ServiceFunctionName) =>
+  `lambdas/functions/${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}.ts`;
+
+/** How often the reconciler asks CodeBuild about builds that stayed in progress too long. */
+export const RECONCILE_EVERY = Duration.minutes(5);
+
+/** The CodeBuild events the status function consumes (EventBridge detail-type values). */
+export const BUILD_EVENT_DETAIL_TYPES = ['CodeBuild Build State Change', 'CodeBuild Build Phase Change'];
+
+export interface ApiStackProps extends StackProps {
+  readonly data: ServiceData;
+  readonly settings: DeploymentSettings;
+  /** @default 'bundle' */
+  readonly functionCode?: FunctionCode;
+  /** @default the file buildspecs/image-build.yml, inlined */
+  readonly buildspec?: codebuild.BuildSpec;
+}
+
+export class ApiStack extends Stack {
+  readonly functions: Readonly<Record<ServiceFunctionName, ServiceFunction>>;
+  readonly api: RouteTableApi;
+  readonly builds: ImageBuildProject;
+  readonly buildEventsDlq: DeadLetterQueue;
+  readonly reconcilerDlq: DeadLetterQueue;
+  readonly secretPrefix: string;
+
+  constructor(scope: Construct, id: string, props: ApiStackProps) {
+    super(scope, id, props);
+    const { data, settings } = props;
+    const code = props.functionCode ?? 'bundle';
+
+    // Pull secrets are created at run time by the secrets function, all under this prefix; IAM
+    // policies below are written against it.
+    this.secretPrefix = `${settings.stackName}/pull-secrets/`;
+
+    this.builds = new ImageBuildProject(this, 'ImageBuild', {
+      buildspec: props.buildspec ?? new InlineYamlBuildSpec(`${PROJECT_ROOT}${BUILDSPEC_PATH}`),
+      imageRepository: data.imageRepository,
+      cacheRepository: data.cacheRepository,
+      logGroup: data.buildLogGroup,
+      secretPrefix: this.secretPrefix,
+      pullSecretKmsKeyArn: settings.pullSecretKmsKeyArn,
+      settings: settings.builds,
+    });
+    const project = this.builds.project;
+
+    // The HMAC key that makes list cursors tamper-evident. Its value reaches the functions as a plain
+    // environment variable through a CloudFormation dynamic reference (so it is never in the template
+    // or the cloud assembly). That is acceptable for this key: it protects cursor integrity only, a
+    // forged cursor still only addresses pages the caller is authorized to read (every request is
+    // authorized on its own), and the functions need it on every cold start.
+    const cursorKey = new secretsmanager.Secret(this, 'CursorKey', {
+      description: 'Group Images: HMAC key for tamper-evident list cursors',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+    });
+    Validations.of(cursorKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Generated HMAC key for pagination cursors, not a credential: rotating it only invalidates cursors in flight. ' +
+        'To rotate, replace the secret value and redeploy; no rotation Lambda is warranted.',
+    });
+
+    const alarmTopic = settings.alarmTopicArn ? sns.Topic.fromTopicArn(this, 'AlarmTopic', settings.alarmTopicArn) : undefined;
+    this.buildEventsDlq = new DeadLetterQueue(this, 'BuildEventsDlq', { purpose: 'A CodeBuild build event for the status function', alarmTopic });
+    this.reconcilerDlq = new DeadLetterQueue(this, 'ReconcilerDlq', { purpose: 'A scheduled run of the build reconciler', alarmTopic });
+
+    // --- Environment: each function gets the variables it reads (names from lambdas/config.ts). ---
+    const claims = {
+      [ENV.claimSub]: settings.claims.sub,
+      [ENV.claimGroups]: settings.claims.groups,
+      [ENV.claimAdminGroups]: settings.claims.adminGroups,
+      [ENV.claimRoles]: settings.claims.roles,
+      [ENV.systemAdminRole]: settings.claims.systemAdminRole,
+    };
+    const table = { [ENV.tableName]: data.table.tableName };
+    const cursor = { [ENV.cursorKey]: cursorKey.secretValue.unsafeUnwrap() };
+    const bus: Record<string, string> = settings.eventBusName ? { [ENV.eventBusName]: settings.eventBusName } : {};
+    const repositories = {
+      [ENV.imageRepositoryUri]: data.imageRepository.repositoryUri,
+      [ENV.cacheRepositoryUri]: data.cacheRepository.repositoryUri,
+    };
+    const logGroup = { [ENV.buildLogGroup]: data.buildLogGroup.logGroupName };
+    const builder = {
+      [ENV.buildProjectName]: project.projectName,
+      [ENV.secretPrefix]: this.secretPrefix,
+      ...repositories,
+    };
+    const environment: Record<ServiceFunctionName, Record<string, string>> = {
+      public: { ...claims },
+      catalogReader: { ...table, ...claims, ...cursor },
+      catalogWriter: {
+        ...table,
+        ...claims,
+        ...cursor,
+        ...builder,
+        ...bus,
+        [ENV.maxImagesPerGroup]: String(settings.limits.maxImagesPerGroup),
+        [ENV.maxConcurrentBuildsPerGroup]: String(settings.limits.maxConcurrentBuildsPerGroup),
+      },
+      buildLogs: { ...table, ...claims, ...cursor, ...logGroup },
+      secrets: {
+        ...table,
+        ...claims,
+        [ENV.secretPrefix]: this.secretPrefix,
+        ...(settings.pullSecretKmsKeyArn ? { [ENV.secretsKmsKeyId]: settings.pullSecretKmsKeyArn } : {}),
+      },
+      buildEvents: { ...table, ...cursor, ...logGroup, ...bus, [ENV.buildProjectName]: project.projectName },
+      buildReconciler: {
+        ...table,
+        ...cursor,
+        ...logGroup,
+        ...builder,
+        ...bus,
+        [ENV.stuckBuildMinutes]: String(settings.builds.stuckBuildMinutes),
+      },
+    };
+
+    const timeouts: Record<ServiceFunctionName, Duration> = {
+      public: Duration.seconds(5),
+      catalogReader: Duration.seconds(10),
+      catalogWriter: Duration.seconds(20),
+      buildLogs: Duration.seconds(10),
+      secrets: Duration.seconds(10),
+      buildEvents: Duration.seconds(30),
+      buildReconciler: Duration.minutes(2),
+    };
+    const descriptions: Record<ServiceFunctionName, string> = {
+      ...HTTP_FUNCTIONS,
+      buildEvents: "records CodeBuild state and phase changes on the build's record; DynamoDB read/write, build log read",
+      buildReconciler: 'asks CodeBuild about builds that stayed in progress too long; DynamoDB read/write, build log read, BatchGetBuilds',
+    };
+    const deadLetterQueues: Partial<Record<ServiceFunctionName, DeadLetterQueue>> = {
+      buildEvents: this.buildEventsDlq,
+      buildReconciler: this.reconcilerDlq,
+    };
+
+    const make = (name: ServiceFunctionName) =>
+      new ServiceFunction(this, name.charAt(0).toUpperCase() + name.slice(1), {
+        entry: entryOf(name),
+        description: descriptions[name],
+        environment: environment[name],
+        timeout: timeouts[name],
+        logRetentionDays: settings.functionLogRetentionDays,
+        code,
+        deadLetterQueue: deadLetterQueues[name]?.queue,
+      });
+    const fns = {
+      public: make('public'),
+      catalogReader: make('catalogReader'),
+      catalogWriter: make('catalogWriter'),
+      buildLogs: make('buildLogs'),
+      secrets: make('secrets'),
+      buildEvents: make('buildEvents'),
+      buildReconciler: make('buildReconciler'),
+    };
+    this.functions = fns;
+
+    // --- Permissions ---
+    for (const fn of [fns.catalogReader, fns.buildLogs, fns.secrets]) data.grantCatalogRead(fn.role);
+    for (const fn of [fns.catalogWriter, fns.buildEvents, fns.buildReconciler]) data.grantCatalogReadWrite(fn.role);
+
+    fns.catalogWriter.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['codebuild:StartBuild', 'codebuild:StopBuild'], resources: [project.projectArn] }),
+    );
+    fns.buildReconciler.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['codebuild:BatchGetBuilds'], resources: [project.projectArn] }),
+    );
+
+    // The logs route reads a build's log; the status and reconciler functions read a failed build's
+    // log for its "FAILED: " line (the failure reason).
+    for (const fn of [fns.buildLogs, fns.buildEvents, fns.buildReconciler]) {
+      data.buildLogGroup.grant(fn.role, 'logs:GetLogEvents', 'logs:FilterLogEvents');
+    }
+
+    const secretsUnderPrefix = secretPrefixArn(this.secretPrefix);
+    // The writer checks that a named pull secret exists (metadata only, never the value).
+    fns.catalogWriter.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['secretsmanager:DescribeSecret'], resources: [secretsUnderPrefix] }),
+    );
+    // The secrets function manages them (TagResource: the registry is a tag, set on create and on
+    // replace) but cannot read a value back: no GetSecretValue.
+    fns.secrets.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'secretsmanager:CreateSecret',
+          'secretsmanager:PutSecretValue',
+          'secretsmanager:DescribeSecret',
+          'secretsmanager:DeleteSecret',
+          'secretsmanager:TagResource',
+        ],
+        resources: [secretsUnderPrefix],
+      }),
+    );
+    fns.secrets.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['secretsmanager:ListSecrets'], resources: ['*'] }),
+    );
+    if (settings.pullSecretKmsKeyArn) {
+      // Creating or replacing a secret under a customer-managed key: Secrets Manager asks KMS for a
+      // data key on the caller's behalf (Decrypt: to re-encrypt on PutSecretValue).
+      fns.secrets.role.addToPrincipalPolicy(kmsViaSecretsManager(settings.pullSecretKmsKeyArn, ['kms:GenerateDataKey', 'kms:Decrypt']));
+    }
+    acknowledgeSecretPrefix(
+      fns.catalogWriter.role,
+      this.secretPrefix,
+      'DescribeSecret on the pull-secret prefix: the writer checks that a pullSecret named in a request exists (metadata only, no value). Names are chosen at run time, so the prefix is the narrowest resource.',
+    );
+    acknowledgeSecretPrefix(
+      fns.secrets.role,
+      this.secretPrefix,
+      'The secrets function creates, replaces and deletes pull secrets whose names are chosen at run time, all under the service prefix; it has no GetSecretValue.',
+    );
+    Validations.of(fns.secrets.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'secretsmanager:ListSecrets has no resource-level permissions; it returns names and metadata, never a secret value, and the function filters by the service prefix.',
+    });
+
+    if (settings.eventBusName) {
+      const eventBus = settings.eventBusName.startsWith('arn:')
+        ? events.EventBus.fromEventBusArn(this, 'ServiceEventBus', settings.eventBusName)
+        : events.EventBus.fromEventBusName(this, 'ServiceEventBus', settings.eventBusName);
+      for (const fn of [fns.catalogWriter, fns.buildEvents, fns.buildReconciler]) eventBus.grantPutEventsTo(fn.role);
+    }
+
+    // --- Asynchronous wiring: build events and the reconciler schedule, each with retries and a DLQ. ---
+    new events.Rule(this, 'BuildEventsRule', {
+      description: "Group Images: this project's CodeBuild build state and phase changes to the status function",
+      eventPattern: {
+        source: ['aws.codebuild'],
+        detailType: BUILD_EVENT_DETAIL_TYPES,
+        account: [this.account],
+        detail: { 'project-name': [project.projectName] },
+      },
+      targets: [
+        new targets.LambdaFunction(fns.buildEvents.function, {
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(2),
+          deadLetterQueue: this.buildEventsDlq.queue,
+        }),
+      ],
+    });
+
+    new events.Rule(this, 'ReconcilerSchedule', {
+      description: 'Group Images: ask CodeBuild about builds that stayed in progress too long (events are best-effort)',
+      schedule: events.Schedule.rate(RECONCILE_EVERY),
+      targets: [
+        new targets.LambdaFunction(fns.buildReconciler.function, {
+          retryAttempts: 2,
+          maxEventAge: Duration.minutes(10),
+          deadLetterQueue: this.reconcilerDlq.queue,
+        }),
+      ],
+    });
+
+    // --- The HTTP API, from the route table ---
+    this.api = new RouteTableApi(this, 'Http', {
+      functions: {
+        public: fns.public.function,
+        catalogReader: fns.catalogReader.function,
+        catalogWriter: fns.catalogWriter.function,
+        buildLogs: fns.buildLogs.function,
+        secrets: fns.secrets.function,
+      },
+      jwt: settings.jwt,
+      settings: settings.api,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { description: 'Base URL of the Group Images API', value: this.api.url });
+    new CfnOutput(this, 'BuildProjectName', { description: 'CodeBuild project that builds the images', value: project.projectName });
+    new CfnOutput(this, 'PullSecretPrefix', { description: 'Secrets Manager name prefix of the registry pull secrets', value: this.secretPrefix });
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * The CodeBuild project that turns a build spec into an image in ECR. It has no source: the
+ * catalogWriter function starts each build with environment-variable overrides that describe it
+ * (and, for a private base image, a Secrets Manager-typed PULL_SECRET_JSON), and the buildspec
+ * renders the build context from them.
+ */
+import { readFileSync } from 'node:fs';
+import { Aws, Duration, Validations } from 'aws-cdk-lib';
+import * as codebuild from 'aws-cdk-lib/aws-codebuild';
+import type * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { BUILDSPEC_ENV } from '../lambdas/builds/buildspec-env.ts';
+import type { BuildSettings } from './settings.ts';
+
+/**
+ * The buildspec file, inlined into the project as written. `BuildSpec.fromSourceFilename` cannot
+ * work without a source; `BuildSpec.fromAsset` would upload it to the bootstrap bucket and give the
+ * build role read access to that bucket (the whole CDK asset store), so the file goes in the template.
+ */
+export class InlineYamlBuildSpec extends codebuild.BuildSpec {
+  readonly isImmediate = true;
+  private readonly text: string;
+
+  constructor(path: string) {
+    super();
+    const text = readFileSync(path, 'utf8');
+    if (!/^version:\s*0\.2\s*$/m.test(text)) {
+      throw new Error(`${path} is not a CodeBuild buildspec: it has no "version: 0.2" line`);
+    }
+    this.text = text;
+  }
+
+  toBuildSpec(): string {
+    return this.text;
+  }
+}
+
+export interface ImageBuildProjectProps {
+  readonly buildspec: codebuild.BuildSpec;
+  readonly imageRepository: ecr.IRepository;
+  readonly cacheRepository: ecr.IRepository;
+  readonly logGroup: logs.ILogGroup;
+  /** Pull secrets live in Secrets Manager under this name prefix; the build may read those and no other. */
+  readonly secretPrefix: string;
+  /** The customer-managed KMS key the pull secrets are encrypted with, if not the AWS managed one. */
+  readonly pullSecretKmsKeyArn?: string;
+  readonly settings: BuildSettings;
+}
+
+export class ImageBuildProject extends Construct {
+  readonly project: codebuild.Project;
+  readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: ImageBuildProjectProps) {
+    super(scope, id);
+
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com'),
+      description: 'Image builds: push to the service repositories, read its pull secrets, write the build log',
+    });
+
+    this.project = new codebuild.Project(this, 'Project', {
+      description: 'Group Images: builds a container image from a base image and APT, Conda and Pip lists',
+      buildSpec: props.buildspec,
+      // The project would add its own statements to the role: writing to a default
+      // /aws/codebuild/<project> log group it never uses and creating test-report groups. Every
+      // permission this role has is granted explicitly below instead.
+      role: this.role.withoutPolicyUpdates(),
+      environment: {
+        // x86_64: the images run on the portal's CPU and GPU nodes, which are x86_64 (CUDA base
+        // images are amd64); an arm64 build host would need emulation for every RUN step.
+        buildImage: codebuild.LinuxBuildImage.STANDARD_7_0,
+        computeType: props.settings.computeType as codebuild.ComputeType,
+        // Privileged mode is acknowledged, not avoided: it runs the Docker daemon that BuildKit
+        // builds with, and CodeBuild offers no other way to build an image from a Dockerfile. What
+        // keeps it safe: no source and no VPC, a role that can only push to the two service
+        // repositories and read pull secrets, and RUN steps cut off from the credentials endpoint
+        // by the buildspec. (cdk-nag 3 has no rule on privileged mode, so there is nothing to
+        // acknowledge in code; this comment is the acknowledgement.)
+        privileged: true,
+        // Everything else a build needs arrives with its StartBuild (BUILDSPEC_ENV).
+        environmentVariables: props.settings.buildkitImage
+          ? { [BUILDSPEC_ENV.buildkitImage]: { value: props.settings.buildkitImage } }
+          : undefined,
+      },
+      timeout: Duration.minutes(props.settings.timeoutMinutes),
+      queuedTimeout: Duration.minutes(props.settings.queuedTimeoutMinutes),
+      logging: { cloudWatch: { logGroup: props.logGroup, enabled: true } },
+    });
+
+    this.project.node.addDependency(this.role);
+    props.logGroup.grantWrite(this.role);
+
+    // ECR: push and pull on the two service repositories only (pull: the layer cache, and existing
+    // layers on push); GetAuthorizationToken has no resource-level permissions.
+    props.imageRepository.grantPullPush(this.role);
+    props.cacheRepository.grantPullPush(this.role);
+
+    // Pull secrets: read, and only under the service prefix (CodeBuild resolves the build's
+    // Secrets Manager-typed PULL_SECRET_JSON with this role).
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [secretPrefixArn(props.secretPrefix)],
+      }),
+    );
+
+    if (props.pullSecretKmsKeyArn) {
+      this.role.addToPrincipalPolicy(kmsViaSecretsManager(props.pullSecretKmsKeyArn, ['kms:Decrypt']));
+    }
+
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'ecr:GetAuthorizationToken (the docker login to ECR) has no resource-level permissions; pushes and pulls are limited to the two service repositories.',
+    });
+    acknowledgeSecretPrefix(
+      this.role,
+      props.secretPrefix,
+      "The build reads the pull secret its StartBuild names; IAM cannot narrow a static role to one build's secret, so it is limited to the service's pull-secret prefix, which holds registry pull credentials only.",
+    );
+    Validations.of(this.project).acknowledge({
+      id: 'AwsSolutions-CB4',
+      reason: 'The project produces no artifacts (NO_ARTIFACTS): images go to ECR (encrypted at rest) and logs to CloudWatch Logs; CodeBuild encrypts its own build storage with the AWS managed key.',
+    });
+  }
+}
+
+/**
+ * `arn:...:secret:<prefix>*` (Secrets Manager appends a random suffix to every secret's ARN). Built
+ * from the pseudo parameters even when the stack's account and region are known, so that the ARN,
+ * and cdk-nag's finding id for it, read the same in every environment.
+ */
+export function secretPrefixArn(prefix: string): string {
+  return `arn:${Aws.PARTITION}:secretsmanager:${Aws.REGION}:${Aws.ACCOUNT_ID}:secret:${prefix}*`;
+}
+
+/** Use of a KMS key, only by way of Secrets Manager (as it encrypts or decrypts a secret for the caller). */
+export function kmsViaSecretsManager(keyArn: string, actions: string[]): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    actions,
+    resources: [keyArn],
+    conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Aws.REGION}.amazonaws.com` } },
+  });
+}
+
+/**
+ * Acknowledges cdk-nag's IAM5 finding for a statement on `secretPrefixArn(prefix)`: cdk-nag names the
+ * finding after the rendered resource, so the id is computed the same way.
+ */
+export function acknowledgeSecretPrefix(scope: Construct, prefix: string, reason: string): void {
+  Validations.of(scope).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${prefix}*]`,
+    reason,
+  });
+}

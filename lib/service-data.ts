@@ -1,0 +1,121 @@
+/**
+ * Everything that holds data: the catalog table, the two ECR repositories and the build log group.
+ * It lives in a stack of its own (DataStack) so that deploying, rolling back or even deleting the
+ * API stack can never replace or delete it, and every resource here is retained on deletion.
+ */
+import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { RUNNING_INDEX, TABLE_KEYS } from '../lambdas/store/table.ts';
+
+export interface ServiceDataProps {
+  readonly buildLogRetentionDays: logs.RetentionDays;
+}
+
+export class ServiceData extends Construct {
+  /** The single catalog table: images, builds and spec-reuse records, one partition per scope. */
+  readonly table: dynamodb.Table;
+  /** Built images; tags are content hashes and never move. */
+  readonly imageRepository: ecr.Repository;
+  /** BuildKit's registry layer cache, one cache reference per scope. */
+  readonly cacheRepository: ecr.Repository;
+  /** Every build's log, read back by the logs route during and after the build. */
+  readonly buildLogGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: ServiceDataProps) {
+    super(scope, id);
+
+    this.table = new dynamodb.Table(this, 'Catalog', {
+      partitionKey: { name: TABLE_KEYS.partition, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: TABLE_KEYS.sort, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // A KMS key (aws/dynamodb) rather than the DynamoDB-owned default: key use shows in CloudTrail.
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // Sparse: only builds still queued or building carry these keys, so the reconciler finds the
+    // stuck ones with one Query (never a Scan). ALL: the index holds a handful of small items.
+    this.table.addGlobalSecondaryIndex({
+      indexName: RUNNING_INDEX.name,
+      partitionKey: { name: RUNNING_INDEX.partition, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: RUNNING_INDEX.sort, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.ALL,
+    });
+
+    this.imageRepository = new ecr.Repository(this, 'Images', {
+      // Tags are content hashes of the normalised spec: a tag, once pushed, must always mean the
+      // same image (catalog records and running workloads point at it).
+      imageTagMutability: ecr.TagMutability.IMMUTABLE,
+      imageScanOnPush: true,
+      encryption: ecr.RepositoryEncryption.AES_256,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [
+        // Only untagged images expire (layers of interrupted pushes, manifests left behind). Tagged
+        // images are never expired by age or count: an image's url points at its tag, and expiring
+        // it would break every workload that pulls it. Deleting a catalog image is what retires it.
+        { description: 'Untagged images (interrupted or superseded pushes)', tagStatus: ecr.TagStatus.UNTAGGED, maxImageAge: Duration.days(7) },
+      ],
+    });
+
+    this.cacheRepository = new ecr.Repository(this, 'BuildCache', {
+      // MUTABLE on purpose: BuildKit's registry cache (`--cache-to type=registry,ref=...:<scope>`)
+      // rewrites the same cache tag after every build. Nothing ever runs an image from this
+      // repository, so a moving tag cannot change what a workload runs.
+      imageTagMutability: ecr.TagMutability.MUTABLE,
+      imageScanOnPush: false,
+      encryption: ecr.RepositoryEncryption.AES_256,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [
+        { rulePriority: 1, description: 'Superseded cache manifests', tagStatus: ecr.TagStatus.UNTAGGED, maxImageAge: Duration.days(1) },
+        // A scope that has not built for a month loses its cache; its next build is just slower.
+        { rulePriority: 2, description: 'Cache not refreshed for 30 days', tagStatus: ecr.TagStatus.ANY, maxImageAge: Duration.days(30) },
+      ],
+    });
+
+    this.buildLogGroup = new logs.LogGroup(this, 'BuildLogs', {
+      retention: props.buildLogRetentionDays,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+
+  /**
+   * Read access to the catalog table and its index, for a function's role. Deliberately not
+   * `table.grantReadData`: that also grants Scan (the service never scans: every read is a key
+   * lookup or a Query) and stream reads (there is no stream), and names the indexes as `index/*`.
+   */
+  grantCatalogRead(role: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee: role, actions: CATALOG_READ_ACTIONS, resourceArns: this.catalogArns() });
+  }
+
+  /** Read and write access to the catalog table and its index (conditional writes included). */
+  grantCatalogReadWrite(role: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee: role, actions: [...CATALOG_READ_ACTIONS, ...CATALOG_WRITE_ACTIONS], resourceArns: this.catalogArns() });
+  }
+
+  private catalogArns(): string[] {
+    return [this.table.tableArn, `${this.table.tableArn}/index/${RUNNING_INDEX.name}`];
+  }
+}
+
+/** Key lookups and Queries; no Scan. (Transactions are authorized by these same actions.) */
+export const CATALOG_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'];
+export const CATALOG_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+
+export interface DataStackProps extends StackProps {
+  readonly buildLogRetentionDays: logs.RetentionDays;
+}
+
+/** The stateful stack. Deploy it first; the API stack refers to its resources. */
+export class DataStack extends Stack {
+  readonly data: ServiceData;
+
+  constructor(scope: Construct, id: string, props: DataStackProps) {
+    super(scope, id, props);
+    this.data = new ServiceData(this, 'Data', { buildLogRetentionDays: props.buildLogRetentionDays });
+  }
+}

@@ -1,0 +1,129 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { PLACEHOLDER_ISSUER, parseSettings, readSettings, SettingsError, type RawSettings } from '../../bin/settings.ts';
+import { PROJECT_ROOT } from '../../lib/service-function.ts';
+
+const run = promisify(execFile);
+
+function errorOf(raw: RawSettings): string {
+  try {
+    parseSettings(raw);
+  } catch (e) {
+    expect(e).toBeInstanceOf(SettingsError);
+    return (e as Error).message;
+  }
+  throw new Error('expected the settings to be refused');
+}
+
+describe('deployment settings', () => {
+  it('has a default for every setting, so synth works with no context at all', () => {
+    const s = parseSettings({});
+
+    expect(s).toEqual({
+      stackName: 'GroupImages',
+      jwt: { issuer: PLACEHOLDER_ISSUER, audience: ['group-images'] },
+      claims: { sub: 'sub', groups: 'groups', adminGroups: 'admin_groups', roles: 'roles', systemAdminRole: 'system-admin' },
+      api: { corsOrigins: [], throttleRateLimit: 50, throttleBurstLimit: 100, accessLogRetentionDays: 90 },
+      builds: { computeType: 'BUILD_GENERAL1_MEDIUM', timeoutMinutes: 60, queuedTimeoutMinutes: 30, logRetentionDays: 90, stuckBuildMinutes: 15, buildkitImage: undefined },
+      limits: { maxImagesPerGroup: 200, maxConcurrentBuildsPerGroup: 3 },
+      functionLogRetentionDays: 30,
+      alarmTopicArn: undefined,
+      eventBusName: undefined,
+      pullSecretKmsKeyArn: undefined,
+    });
+  });
+
+  it('reads `-c key=value` strings: numbers, comma-separated and JSON lists', () => {
+    const s = readSettings(
+      (key) =>
+        ({
+          throttleRateLimit: '20',
+          throttleBurstLimit: '40',
+          jwtAudience: 'portal, cli',
+          corsOrigins: '["https://portal.example.com","http://localhost:5173"]',
+          buildLogRetentionDays: '365',
+          alarmTopicArn: '',
+        })[key],
+    );
+
+    expect(s.api.throttleRateLimit).toBe(20);
+    expect(s.api.throttleBurstLimit).toBe(40);
+    expect(s.jwt.audience).toEqual(['portal', 'cli']);
+    expect(s.api.corsOrigins).toEqual(['https://portal.example.com', 'http://localhost:5173']);
+    expect(s.builds.logRetentionDays).toBe(365);
+    expect(s.alarmTopicArn).toBeUndefined();
+  });
+
+  it('reads cdk.json values as they are (JSON numbers and arrays)', () => {
+    const s = parseSettings({ jwtAudience: ['a', 'b'], buildTimeoutMinutes: 120, claimGroups: 'https://example.com/groups' });
+
+    expect(s.jwt.audience).toEqual(['a', 'b']);
+    expect(s.builds.timeoutMinutes).toBe(120);
+    expect(s.claims.groups).toBe('https://example.com/groups');
+  });
+
+  it.each<[string, RawSettings]>([
+    ['jwtIssuer', { jwtIssuer: 'http://auth.example.com/' }],
+    ['jwtIssuer', { jwtIssuer: 'not a url' }],
+    ['jwtAudience', { jwtAudience: [] }],
+    ['jwtAudience', { jwtAudience: '' }],
+    ['claimSub', { claimSub: 'has space' }],
+    ['claimRoles', { claimRoles: '' }],
+    ['systemAdminRole', { systemAdminRole: '' }],
+    ['corsOrigins', { corsOrigins: '*' }],
+    ['corsOrigins', { corsOrigins: ['https://portal.example.com/'] }],
+    ['corsOrigins', { corsOrigins: ['http://portal.example.com'] }],
+    ['throttleRateLimit', { throttleRateLimit: 'fast' }],
+    ['throttleRateLimit', { throttleRateLimit: 0 }],
+    ['throttleBurstLimit', { throttleBurstLimit: 1.5 }],
+    ['throttleBurstLimit', { throttleRateLimit: 100, throttleBurstLimit: 10 }],
+    ['accessLogRetentionDays', { accessLogRetentionDays: 10 }],
+    ['functionLogRetentionDays', { functionLogRetentionDays: 9999 }],
+    ['buildLogRetentionDays', { buildLogRetentionDays: 'forever' }],
+    ['buildComputeType', { buildComputeType: 'BUILD_GENERAL1_HUGE' }],
+    ['buildTimeoutMinutes', { buildTimeoutMinutes: 3 }],
+    ['buildQueuedTimeoutMinutes', { buildQueuedTimeoutMinutes: 481 }],
+    ['maxImagesPerGroup', { maxImagesPerGroup: -1 }],
+    ['maxConcurrentBuildsPerGroup', { maxConcurrentBuildsPerGroup: 0 }],
+    ['stuckBuildMinutes', { stuckBuildMinutes: 1 }],
+    ['alarmTopicArn', { alarmTopicArn: 'my-topic' }],
+    ['eventBusName', { eventBusName: 'bus with spaces' }],
+    ['buildkitImage', { buildkitImage: 'moby/buildkit; rm -rf /' }],
+    ['pullSecretKmsKeyArn', { pullSecretKmsKeyArn: 'alias/pull-secrets' }],
+    ['stackName', { stackName: '1-starts-with-a-digit' }],
+  ])('refuses a bad %s and names it', (key, raw) => {
+    const message = errorOf(raw);
+
+    expect(message).toMatch(new RegExp(`^  - ${key}: `, 'm'));
+    expect(message).toContain('cdk.json');
+  });
+
+  it('names every bad setting at once, with what it got', () => {
+    const message = errorOf({ throttleRateLimit: 'fast', buildComputeType: 'HUGE' });
+
+    expect(message).toContain('throttleRateLimit: expected a whole number, got "fast"');
+    expect(message).toContain('buildComputeType: expected one of BUILD_GENERAL1_SMALL');
+    expect(message).toContain('got "HUGE"');
+  });
+
+  it('fails `cdk synth` (bin/app.ts) with the message, before building anything', async () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'gi-synth-'));
+    try {
+      const result = await run(join(PROJECT_ROOT, 'node_modules/.bin/tsx'), ['bin/app.ts'], {
+        cwd: PROJECT_ROOT,
+        env: { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify({ throttleBurstLimit: 'lots' }) },
+      }).then(
+        () => ({ code: 0, stderr: '' }),
+        (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
+      );
+
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('throttleBurstLimit: expected a whole number, got "lots"');
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
