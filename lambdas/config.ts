@@ -31,6 +31,9 @@ export const DEFAULT_SYSTEM_ADMIN_ROLE = 'system-admin';
 /** Per-group limits when the deployment does not set them. */
 export const DEFAULT_LIMITS = { maxImagesPerGroup: 200, maxConcurrentBuildsPerGroup: 3 } as const;
 
+/** Builds unfinished this long are looked up by the reconciler. */
+export const DEFAULT_STUCK_BUILD_MINUTES = 15;
+
 export interface ClaimNames {
   sub: string;
   groups: string;

@@ -23,9 +23,10 @@ export function cursorCodec(key: string | Buffer): CursorCodec {
     },
     decode<P>(binding: string, cursor: string): P {
       const [payload, signature, extra] = cursor.split('.');
-      const expected = payload ? sign(payload) : undefined;
-      const given = Buffer.from(signature ?? '', 'base64url');
-      if (!payload || !expected || extra !== undefined || given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      // Compared as text, not decoded bytes: base64url decoding ignores a last character's spare bits.
+      const expected = Buffer.from(payload ? b64(sign(payload)) : '');
+      const given = Buffer.from(signature ?? '');
+      if (!payload || extra !== undefined || given.length !== expected.length || !timingSafeEqual(given, expected)) {
         throw badRequest('the cursor is not valid: pass back the nextCursor of the previous page unchanged');
       }
       const { b, p } = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { b: string; p: P };

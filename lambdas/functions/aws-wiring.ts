@@ -2,7 +2,7 @@
  * The AWS adapters the functions build from their environment, created once per container. Each
  * entry imports only what it uses, so a bundle holds only the SDK clients its function needs.
  */
-import { ENV, positiveInt, required } from '../config.ts';
+import { DEFAULT_STUCK_BUILD_MINUTES, ENV, positiveInt, required } from '../config.ts';
 import { cursorCodec } from '../domain/cursor.ts';
 import { dynamoClient } from '../store/dynamo.ts';
 import { DynamoImageStore } from '../store/dynamo-image-store.ts';
@@ -14,4 +14,4 @@ const db = dynamoClient();
 export const imageStore = () => new DynamoImageStore(db, required(env, ENV.tableName));
 export const buildStore = () => new DynamoBuildStore(db, required(env, ENV.tableName));
 export const cursors = () => cursorCodec(required(env, ENV.cursorKey));
-export const stuckBuildMinutes = () => positiveInt(env, ENV.stuckBuildMinutes, 90);
+export const stuckBuildMinutes = () => positiveInt(env, ENV.stuckBuildMinutes, DEFAULT_STUCK_BUILD_MINUTES);

@@ -7,8 +7,9 @@ const threshold = () => LEVELS[(process.env.LOG_LEVEL as keyof typeof LEVELS) ??
 export function log(level: Level, message: string, fields: Record<string, unknown> = {}): void {
   if (LEVELS[level] < threshold()) return;
   const line = JSON.stringify({ level, message, time: new Date().toISOString(), ...fields });
-  if (level === 'error' || level === 'warn') console.error(line);
-  else console.log(line);
+  // Written to the stream, not through console: Lambda's JSON log format would wrap console output
+  // in a message string; a line on stdout/stderr stays the JSON object Logs Insights can query.
+  (level === 'error' || level === 'warn' ? process.stderr : process.stdout).write(`${line}\n`);
 }
 
 export const errorFields = (e: unknown) => (e instanceof Error ? { error: e.name, errorMessage: e.message, stack: e.stack } : { error: String(e) });

@@ -210,15 +210,15 @@ function lambdaContext(requestId: string, fn: HttpFunction): Context {
   return { awsRequestId: requestId, functionName: `local-${fn}`, getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
 }
 
+/** The body, or undefined when it is too large. A too-large body is still read to its end (and dropped), so the client gets its 413 instead of a reset connection. */
 async function readBody(req: IncomingMessage): Promise<string | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_READ_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
+    if (size <= MAX_READ_BYTES) chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return size > MAX_READ_BYTES ? undefined : Buffer.concat(chunks).toString('utf8');
 }
 
 /** Local mode allows any origin, so a portal running on another port can call it. */
