@@ -1,0 +1,628 @@
+import { beforeEach, describe, expect, it } from '@jest/globals';
+import { ImageCatalog, type PullSecretDirectory } from '../../../lambdas/domain/catalog.ts';
+import { cursorCodec } from '../../../lambdas/domain/cursor.ts';
+import { DomainError } from '../../../lambdas/domain/errors.ts';
+import type { ImageRecord } from '../../../lambdas/domain/image.ts';
+import type { Principal } from '../../../lambdas/domain/principal.ts';
+import { groupScope, SYSTEM } from '../../../lambdas/domain/scope.ts';
+import { MemoryImageStore } from '../../support/memory-image-store.ts';
+
+const TEAM_A = groupScope('team-a');
+
+const principal = (p: Partial<Principal> & { sub: string }): Principal => ({ groups: new Set(), adminGroups: new Set(), systemAdmin: false, ...p });
+const admin = principal({ sub: 'ada', groups: new Set(['team-a']), adminGroups: new Set(['team-a']) });
+const member = principal({ sub: 'mel', groups: new Set(['team-a']) });
+const outsider = principal({ sub: 'oto', groups: new Set(['team-b']), adminGroups: new Set(['team-b']) });
+const sysAdmin = principal({ sub: 'sys', systemAdmin: true });
+
+class SecretNames implements PullSecretDirectory {
+  constructor(private readonly names: string[]) {}
+  async exists(name: string) {
+    return this.names.includes(name);
+  }
+}
+
+let store: MemoryImageStore;
+let catalog: ImageCatalog;
+let suffixes: string[];
+
+beforeEach(() => {
+  store = new MemoryImageStore();
+  suffixes = [];
+  let n = 0;
+  catalog = new ImageCatalog({
+    store,
+    cursors: cursorCodec('unit-test-key'),
+    secrets: new SecretNames(['registry-cred']),
+    now: () => new Date(Date.UTC(2025, 0, 1, 0, 0, n++)),
+    nameSuffix: () => suffixes.shift() ?? `s${String(n).padStart(4, '0')}`,
+  });
+});
+
+async function rejection(promise: Promise<unknown>): Promise<DomainError> {
+  try {
+    await promise;
+  } catch (e) {
+    if (e instanceof DomainError) return e;
+    throw e;
+  }
+  throw new Error('the call succeeded');
+}
+
+const universal = { displayName: 'tf', type: 'universal', url: 'tensorflow/tensorflow:2.15.0', urlForGpu: 'tensorflow/tensorflow:2.15.0-gpu' };
+const cpuImage = { displayName: 'python', type: 'cpu', url: 'python:3.12' };
+
+/** A custom image as the build service leaves it after its first successful build. */
+async function storeBuiltImage(): Promise<ImageRecord> {
+  const record: ImageRecord = {
+    name: 'custom-bbbbb',
+    displayName: 'custom',
+    description: null,
+    group: 'team-a',
+    type: 'cpu',
+    url: 'registry.example.com/team-a/custom:abc',
+    urlForGpu: null,
+    pullSecret: null,
+    source: 'build',
+    buildSpec: { baseImage: 'python:3.12', packages: { pip: ['requests'] } },
+    latestBuild: { id: 'b1', status: 'succeeded', createdAt: '2025-01-01T00:00:00.000Z', finishedAt: '2025-01-01T00:05:00.000Z' },
+    createdAt: '2025-01-01T00:00:00.000Z',
+    updatedAt: '2025-01-01T00:05:00.000Z',
+    createdBy: 'ada',
+    updatedBy: 'ada',
+    version: 3,
+  };
+  await store.insert(TEAM_A, record);
+  return record;
+}
+
+describe('ImageCatalog.create', () => {
+  it('stores an existing image under a generated name with its owner and audit fields', async () => {
+    // Prepare
+    suffixes = ['x7k2p'];
+
+    // Act
+    const { image, etag } = await catalog.create(admin, TEAM_A, { ...cpuImage, description: 'CPython' });
+
+    // Assess
+    expect(image).toMatchObject({ name: 'python-x7k2p', scope: 'group', group: 'team-a', ready: true, source: 'existing', buildSpec: null, latestBuild: null, createdBy: 'ada', updatedBy: 'ada' });
+    expect(etag).toBe('"v1"');
+    expect(await store.get(TEAM_A, 'python-x7k2p')).toMatchObject({ displayName: 'python', description: 'CPython', url: 'python:3.12', version: 1 });
+  });
+
+  it('tries another suffix when the generated name is taken', async () => {
+    // Prepare
+    suffixes = ['aaaaa'];
+    await catalog.create(admin, TEAM_A, cpuImage);
+    suffixes = ['aaaaa', 'bbbbb'];
+
+    // Act
+    const { image } = await catalog.create(admin, TEAM_A, cpuImage);
+
+    // Assess
+    expect(image.name).toBe('python-bbbbb');
+    expect((await store.get(TEAM_A, 'python-aaaaa'))?.createdAt).not.toBe(image.createdAt);
+  });
+
+  it('is a conflict when no free name is found, and keeps the existing image', async () => {
+    // Prepare
+    suffixes = ['aaaaa'];
+    const first = await catalog.create(admin, TEAM_A, cpuImage);
+    suffixes = ['aaaaa', 'aaaaa', 'aaaaa', 'aaaaa'];
+
+    // Act
+    const error = await rejection(catalog.create(admin, TEAM_A, { ...cpuImage, description: 'overwrite?' }));
+
+    // Assess
+    expect(error.kind).toBe('conflict');
+    expect(await store.get(TEAM_A, 'python-aaaaa')).toMatchObject({ description: null, createdAt: first.image.createdAt });
+  });
+
+  it('allows the same name in another scope', async () => {
+    // Prepare
+    suffixes = ['aaaaa', 'aaaaa'];
+    await catalog.create(admin, TEAM_A, cpuImage);
+
+    // Act
+    const { image } = await catalog.create(sysAdmin, SYSTEM, cpuImage);
+
+    // Assess
+    expect(image).toMatchObject({ name: 'python-aaaaa', scope: 'system', group: null });
+  });
+
+  it.each([
+    ['urlForGpu on a cpu image', { ...cpuImage, urlForGpu: 'python:3.12-cuda' }, ['/urlForGpu']],
+    ['urlForGpu on a gpu image', { ...cpuImage, type: 'gpu', urlForGpu: 'python:3.12-cuda' }, ['/urlForGpu']],
+    ['neither url nor build', { displayName: 'python', type: 'cpu' }, ['']],
+    ['both url and build', { ...cpuImage, build: { baseImage: 'python:3.12', packages: {} } }, ['/build']],
+    ['an unknown pull secret', { ...cpuImage, pullSecret: 'nope' }, ['/pullSecret']],
+    ['an unknown field', { ...cpuImage, zzz: true }, ['/zzz']],
+    ['a supplied name', { ...cpuImage, name: 'mine' }, ['/name']],
+  ])('refuses %s as a validation error', async (_label, body, paths) => {
+    // Act
+    const error = await rejection(catalog.create(admin, TEAM_A, body));
+
+    // Assess
+    expect(error.kind).toBe('validation');
+    expect(error.errors.map((e) => e.path)).toEqual(paths);
+    expect((await catalog.list(admin, TEAM_A, {})).items).toEqual([]);
+  });
+
+  it('accepts a pull secret that exists', async () => {
+    // Act
+    const { image } = await catalog.create(admin, TEAM_A, { ...cpuImage, pullSecret: 'registry-cred' });
+
+    // Assess
+    expect(image.pullSecret).toBe('registry-cred');
+  });
+
+  it.each([
+    ['a member', member, TEAM_A],
+    ['an admin of another group', outsider, TEAM_A],
+    ['a group admin, in the system scope', admin, SYSTEM],
+  ])('forbids %s to create', async (_label, who, scope) => {
+    // Act
+    const error = await rejection(catalog.create(who, scope, cpuImage));
+
+    // Assess
+    expect(error.kind).toBe('forbidden');
+  });
+});
+
+describe('ImageCatalog image quota', () => {
+  const limited = () => new ImageCatalog({ store, cursors: cursorCodec('unit-test-key'), maxImagesPerGroup: 2 });
+
+  it("refuses a group's image beyond its limit as quota reached, storing nothing", async () => {
+    // Prepare
+    const catalog = limited();
+    await catalog.create(admin, TEAM_A, cpuImage);
+    await catalog.create(admin, TEAM_A, cpuImage);
+
+    // Act
+    const error = await rejection(catalog.create(admin, TEAM_A, cpuImage));
+
+    // Assess
+    expect(error.kind).toBe('quota');
+    expect((await catalog.list(admin, TEAM_A, {})).items).toHaveLength(2);
+  });
+
+  it('does not limit the system images', async () => {
+    // Prepare
+    const catalog = limited();
+    for (let i = 0; i < 3; i++) await catalog.create(sysAdmin, SYSTEM, cpuImage);
+
+    // Act
+    const { image } = await catalog.create(sysAdmin, SYSTEM, cpuImage);
+
+    // Assess
+    expect(image.scope).toBe('system');
+  });
+
+  it('makes room again when an image is deleted', async () => {
+    // Prepare
+    const catalog = limited();
+    const first = await catalog.create(admin, TEAM_A, cpuImage);
+    await catalog.create(admin, TEAM_A, cpuImage);
+    await catalog.delete(admin, TEAM_A, first.image.name);
+
+    // Act
+    const { image } = await catalog.create(admin, TEAM_A, cpuImage);
+
+    // Assess
+    expect(image.group).toBe('team-a');
+  });
+});
+
+describe('ImageCatalog.update', () => {
+  it.each([['cpu'], ['gpu']])('clears urlForGpu when a universal image becomes %s', async (type) => {
+    // Prepare
+    const { image } = await catalog.create(admin, TEAM_A, universal);
+
+    // Act
+    const updated = await catalog.update(admin, TEAM_A, image.name, { type });
+
+    // Assess
+    expect(updated.image).toMatchObject({ type, url: universal.url, urlForGpu: null });
+    expect(await store.get(TEAM_A, image.name)).toMatchObject({ type, urlForGpu: null, version: 2 });
+  });
+
+  it('keeps urlForGpu when a universal image stays universal', async () => {
+    // Prepare
+    const { image } = await catalog.create(admin, TEAM_A, universal);
+
+    // Act
+    const updated = await catalog.update(admin, TEAM_A, image.name, { description: 'TensorFlow' });
+
+    // Assess
+    expect(updated.image).toMatchObject({ type: 'universal', urlForGpu: universal.urlForGpu, description: 'TensorFlow' });
+  });
+
+  it('accepts urlForGpu when the same edit makes the image universal', async () => {
+    // Prepare
+    const { image } = await catalog.create(admin, TEAM_A, cpuImage);
+
+    // Act
+    const updated = await catalog.update(admin, TEAM_A, image.name, { type: 'universal', urlForGpu: 'python:3.12-cuda' });
+
+    // Assess
+    expect(updated.image).toMatchObject({ type: 'universal', url: 'python:3.12', urlForGpu: 'python:3.12-cuda' });
+  });
+
+  it.each([
+    ['urlForGpu on a cpu image', cpuImage, { urlForGpu: 'python:3.12-cuda' }],
+    ['urlForGpu on a gpu image', { ...cpuImage, type: 'gpu' }, { urlForGpu: 'python:3.12-cuda' }],
+    ['urlForGpu while turning a universal image into cpu', universal, { type: 'cpu', urlForGpu: 'python:3.12-cuda' }],
+  ])('refuses %s with a 422 on /urlForGpu and changes nothing', async (_label, body, patch) => {
+    // Prepare
+    const { image } = await catalog.create(admin, TEAM_A, body);
+
+    // Act
+    const error = await rejection(catalog.update(admin, TEAM_A, image.name, patch));
+
+    // Assess
+    expect(error.kind).toBe('validation');
+    expect(error.errors).toEqual([{ path: '/urlForGpu', message: expect.any(String) }]);
+    expect(await store.get(TEAM_A, image.name)).toMatchObject({ version: 1, type: body.type });
+  });
+
+  it('refuses a url on an image a build produces', async () => {
+    // Prepare
+    const built = await storeBuiltImage();
+
+    // Act
+    const error = await rejection(catalog.update(admin, TEAM_A, built.name, { url: 'python:3.13' }));
+
+    // Assess
+    expect(error.kind).toBe('validation');
+    expect(error.errors).toEqual([{ path: '/url', message: expect.any(String) }]);
+    expect(await store.get(TEAM_A, built.name)).toMatchObject({ url: built.url, version: built.version });
+  });
+
+  it('refuses a urlForGpu on an image a build produces', async () => {
+    // Prepare
+    const built = await storeBuiltImage();
+
+    // Act
+    const error = await rejection(catalog.update(admin, TEAM_A, built.name, { type: 'universal', urlForGpu: 'python:3.13' }));
+
+    // Assess
+    expect(error.kind).toBe('validation');
+    expect(error.errors.map((e) => e.path)).toEqual(['/urlForGpu']);
+  });
+
+  it('edits the descriptive fields of an image a build produces', async () => {
+    // Prepare
+    const built = await storeBuiltImage();
+
+    // Act
+    const { image } = await catalog.update(admin, TEAM_A, built.name, { displayName: 'custom.v2', description: 'with requests' });
+
+    // Assess
+    expect(image).toMatchObject({ name: built.name, displayName: 'custom.v2', description: 'with requests', url: built.url, source: 'build' });
+  });
+
+  it('refuses an empty edit', async () => {
+    // Prepare
+    const { image } = await catalog.create(admin, TEAM_A, cpuImage);
+
+    // Act
+    const error = await rejection(catalog.update(admin, TEAM_A, image.name, {}));
+
+    // Assess
+    expect(error.kind).toBe('validation');
+  });
+
+  it.each([['name'], ['scope'], ['group'], ['createdBy'], ['source'], ['version']])('refuses an edit of the read-only field %s', async (field) => {
+    // Prepare
+    const { image } = await catalog.create(admin, TEAM_A, cpuImage);
+
+    // Act
+    const error = await rejection(catalog.update(admin, TEAM_A, image.name, { [field]: 'x' }));
+
+    // Assess
+    expect(error.errors.map((e) => e.path)).toEqual([`/${field}`]);
+  });
+
+  it('removes the description when it is set to null', async () => {
+    // Prepare
+    const { image } = await catalog.create(admin, TEAM_A, { ...cpuImage, description: 'old' });
+
+    // Act
+    const updated = await catalog.update(admin, TEAM_A, image.name, { description: null });
+
+    // Assess
+    expect(updated.image.description).toBeNull();
+  });
+
+  it('records who edited and when, and bumps the ETag', async () => {
+    // Prepare
+    const { image, etag } = await catalog.create(admin, TEAM_A, cpuImage);
+
+    // Act
+    const updated = await catalog.update(sysAdmin, TEAM_A, image.name, { description: 'by sys' });
+
+    // Assess
+    expect(updated.image).toMatchObject({ updatedBy: 'sys', createdBy: 'ada', createdAt: image.createdAt });
+    expect(updated.image.updatedAt > image.updatedAt).toBe(true);
+    expect(updated.etag).not.toBe(etag);
+  });
+
+  it('applies the edit when If-Match is "*"', async () => {
+    // Prepare
+    const { image } = await catalog.create(admin, TEAM_A, cpuImage);
+    await catalog.update(admin, TEAM_A, image.name, { description: 'first' });
+
+    // Act
+    const updated = await catalog.update(admin, TEAM_A, image.name, { description: 'second' }, '*');
+
+    // Assess
+    expect(updated.image.description).toBe('second');
+  });
+
+  it('applies the edit when If-Match is the current ETag', async () => {
+    // Prepare
+    const { image, etag } = await catalog.create(admin, TEAM_A, cpuImage);
+
+    // Act
+    const updated = await catalog.update(admin, TEAM_A, image.name, { description: 'current' }, etag);
+
+    // Assess
+    expect(updated).toMatchObject({ image: { description: 'current' }, etag: '"v2"' });
+  });
+
+  it('applies the edit when a list of ETags in If-Match contains the current one', async () => {
+    // Prepare
+    const { image } = await catalog.create(admin, TEAM_A, cpuImage);
+
+    // Act
+    const updated = await catalog.update(admin, TEAM_A, image.name, { description: 'listed' }, '"v7", "v1" ,"v9"');
+
+    // Assess
+    expect(updated.image.description).toBe('listed');
+  });
+
+  it.each([
+    ['a stale ETag', '"v1"'],
+    ['a list of stale ETags', '"v1", "v3"'],
+    ['a weak form of the current ETag', 'W/"v2"'],
+    ['something that is not an ETag', 'v2'],
+  ])('refuses the edit with %s as a failed precondition and changes nothing', async (_label, ifMatch) => {
+    // Prepare
+    const { image } = await catalog.create(admin, TEAM_A, cpuImage);
+    await catalog.update(admin, TEAM_A, image.name, { description: 'someone else' });
+
+    // Act
+    const error = await rejection(catalog.update(admin, TEAM_A, image.name, { description: 'mine' }, ifMatch));
+
+    // Assess
+    expect(error.kind).toBe('precondition-failed');
+    expect(await store.get(TEAM_A, image.name)).toMatchObject({ description: 'someone else', version: 2 });
+  });
+
+  it('refuses the edit as a failed precondition when the image changes between read and write', async () => {
+    // Prepare
+    const { image, etag } = await catalog.create(admin, TEAM_A, cpuImage);
+    store.beforeWrite = async () => {
+      store.beforeWrite = undefined;
+      await catalog.update(sysAdmin, TEAM_A, image.name, { description: 'in between' });
+    };
+
+    // Act
+    const error = await rejection(catalog.update(admin, TEAM_A, image.name, { description: 'mine' }, etag));
+
+    // Assess
+    expect(error.kind).toBe('precondition-failed');
+    expect((await store.get(TEAM_A, image.name))?.description).toBe('in between');
+  });
+
+  it('keeps both of two interleaved edits of different fields without If-Match', async () => {
+    // Prepare
+    const { image } = await catalog.create(admin, TEAM_A, cpuImage);
+    store.beforeWrite = async () => {
+      store.beforeWrite = undefined;
+      await catalog.update(sysAdmin, TEAM_A, image.name, { displayName: 'python.3' });
+    };
+
+    // Act
+    await catalog.update(admin, TEAM_A, image.name, { description: 'CPython' });
+
+    // Assess
+    expect(await store.get(TEAM_A, image.name)).toMatchObject({ displayName: 'python.3', description: 'CPython', version: 3 });
+  });
+
+  it('is a conflict when the type the edit was validated against changes in between', async () => {
+    // Prepare
+    const { image } = await catalog.create(admin, TEAM_A, universal);
+    store.beforeWrite = async () => {
+      store.beforeWrite = undefined;
+      await catalog.update(sysAdmin, TEAM_A, image.name, { type: 'cpu' });
+    };
+
+    // Act
+    const error = await rejection(catalog.update(admin, TEAM_A, image.name, { urlForGpu: 'tensorflow/tensorflow:2.16.0-gpu' }));
+
+    // Assess
+    expect(error.kind).toBe('conflict');
+    expect(await store.get(TEAM_A, image.name)).toMatchObject({ type: 'cpu', urlForGpu: null });
+  });
+
+  it('is not found when the image is deleted between read and write', async () => {
+    // Prepare
+    const { image } = await catalog.create(admin, TEAM_A, cpuImage);
+    store.beforeWrite = async () => {
+      store.beforeWrite = undefined;
+      await catalog.delete(sysAdmin, TEAM_A, image.name);
+    };
+
+    // Act
+    const error = await rejection(catalog.update(admin, TEAM_A, image.name, { description: 'too late' }));
+
+    // Assess
+    expect(error.kind).toBe('not-found');
+  });
+
+  it('is not found for a name that does not exist in the scope', async () => {
+    // Prepare
+    const { image } = await catalog.create(sysAdmin, SYSTEM, cpuImage);
+
+    // Act
+    const error = await rejection(catalog.update(admin, TEAM_A, image.name, { description: 'x' }));
+
+    // Assess
+    expect(error.kind).toBe('not-found');
+  });
+
+  it('refuses an unknown pull secret', async () => {
+    // Prepare
+    const { image } = await catalog.create(admin, TEAM_A, cpuImage);
+
+    // Act
+    const error = await rejection(catalog.update(admin, TEAM_A, image.name, { pullSecret: 'nope' }));
+
+    // Assess
+    expect(error.errors.map((e) => e.path)).toEqual(['/pullSecret']);
+  });
+
+  it('forbids a member to edit', async () => {
+    // Prepare
+    const { image } = await catalog.create(admin, TEAM_A, cpuImage);
+
+    // Act
+    const error = await rejection(catalog.update(member, TEAM_A, image.name, { description: 'x' }));
+
+    // Assess
+    expect(error.kind).toBe('forbidden');
+  });
+});
+
+describe('ImageCatalog.delete', () => {
+  it('deletes with the current ETag', async () => {
+    // Prepare
+    const { image, etag } = await catalog.create(admin, TEAM_A, cpuImage);
+
+    // Act
+    await catalog.delete(admin, TEAM_A, image.name, etag);
+
+    // Assess
+    expect(await store.get(TEAM_A, image.name)).toBeUndefined();
+  });
+
+  it('refuses a stale ETag and keeps the image', async () => {
+    // Prepare
+    const { image, etag } = await catalog.create(admin, TEAM_A, cpuImage);
+    await catalog.update(admin, TEAM_A, image.name, { description: 'changed' });
+
+    // Act
+    const error = await rejection(catalog.delete(admin, TEAM_A, image.name, etag));
+
+    // Assess
+    expect(error.kind).toBe('precondition-failed');
+    expect(await store.get(TEAM_A, image.name)).toBeDefined();
+  });
+
+  it('is not found the second time', async () => {
+    // Prepare
+    const { image } = await catalog.create(admin, TEAM_A, cpuImage);
+    await catalog.delete(admin, TEAM_A, image.name);
+
+    // Act
+    const error = await rejection(catalog.delete(admin, TEAM_A, image.name));
+
+    // Assess
+    expect(error.kind).toBe('not-found');
+  });
+});
+
+describe('ImageCatalog reads', () => {
+  it('lets a member read and forbids an outsider', async () => {
+    // Prepare
+    const { image } = await catalog.create(admin, TEAM_A, cpuImage);
+
+    // Act
+    const read = await catalog.get(member, TEAM_A, image.name);
+    const error = await rejection(catalog.get(outsider, TEAM_A, image.name));
+
+    // Assess
+    expect(read.image.name).toBe(image.name);
+    expect(error.kind).toBe('forbidden');
+  });
+
+  it('pages through a scope in name order without gaps or duplicates', async () => {
+    // Prepare
+    for (let i = 0; i < 7; i++) await catalog.create(admin, TEAM_A, { ...cpuImage, displayName: `img${i}` });
+
+    // Act
+    const first = await catalog.list(member, TEAM_A, { limit: 3 });
+    const second = await catalog.list(member, TEAM_A, { limit: 3, cursor: first.nextCursor! });
+    const third = await catalog.list(member, TEAM_A, { limit: 3, cursor: second.nextCursor! });
+
+    // Assess
+    expect([first, second, third].map((p) => p.items.map((i) => i.displayName))).toEqual([
+      ['img0', 'img1', 'img2'],
+      ['img3', 'img4', 'img5'],
+      ['img6'],
+    ]);
+    expect(third.nextCursor).toBeNull();
+  });
+
+  it('refuses a list cursor replayed with another keyword', async () => {
+    // Prepare
+    for (let i = 0; i < 3; i++) await catalog.create(admin, TEAM_A, { ...cpuImage, displayName: `img${i}` });
+    const first = await catalog.list(member, TEAM_A, { limit: 1 });
+
+    // Act
+    const error = await rejection(catalog.list(member, TEAM_A, { limit: 1, q: 'img', cursor: first.nextCursor! }));
+
+    // Assess
+    expect(error.kind).toBe('bad-request');
+  });
+
+  it('accepts a list cursor with the same keyword in another case', async () => {
+    // Prepare
+    for (let i = 0; i < 3; i++) await catalog.create(admin, TEAM_A, { ...cpuImage, displayName: `img${i}` });
+    const first = await catalog.list(member, TEAM_A, { limit: 1, q: 'img' });
+
+    // Act
+    const second = await catalog.list(member, TEAM_A, { limit: 1, q: 'IMG', cursor: first.nextCursor! });
+
+    // Assess
+    expect(second.items.map((i) => i.displayName)).toEqual(['img1']);
+  });
+
+  it('selects the group images then the system images, resolving the url for the instance type', async () => {
+    // Prepare
+    const tf = await catalog.create(admin, TEAM_A, universal);
+    const cuda = await catalog.create(sysAdmin, SYSTEM, { displayName: 'cuda', type: 'gpu', url: 'nvidia/cuda:12.4.0-runtime-ubuntu22.04' });
+    await catalog.create(sysAdmin, SYSTEM, cpuImage);
+
+    // Act
+    const gpu = await catalog.selection(member, 'team-a', { type: 'gpu' });
+
+    // Assess
+    expect(gpu).toEqual({
+      items: [
+        expect.objectContaining({ name: tf.image.name, scope: 'group', url: universal.urlForGpu, ready: true }),
+        expect.objectContaining({ name: cuda.image.name, scope: 'system', url: 'nvidia/cuda:12.4.0-runtime-ubuntu22.04', ready: true }),
+      ],
+      nextCursor: null,
+    });
+  });
+
+  it('pages the selection across the group and system images with one cursor', async () => {
+    // Prepare
+    for (let i = 0; i < 3; i++) await catalog.create(admin, TEAM_A, { ...cpuImage, displayName: `grp${i}` });
+    for (let i = 0; i < 3; i++) await catalog.create(sysAdmin, SYSTEM, { ...cpuImage, displayName: `sys${i}` });
+    const seen: string[] = [];
+    let cursor: string | undefined;
+
+    // Act
+    do {
+      const page = await catalog.selection(member, 'team-a', { limit: 2, cursor });
+      seen.push(...page.items.map((i) => i.displayName));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+
+    // Assess
+    expect(seen).toEqual(['grp0', 'grp1', 'grp2', 'sys0', 'sys1', 'sys2']);
+  });
+});
