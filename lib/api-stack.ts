@@ -250,12 +250,13 @@ export class ApiStack extends Stack {
       reason: 'secretsmanager:ListSecrets has no resource-level permissions; it returns names and metadata, never a secret value, and the function filters by the service prefix.',
     });
 
-    if (settings.eventBusName) {
-      const eventBus = settings.eventBusName.startsWith('arn:')
-        ? events.EventBus.fromEventBusArn(this, 'ServiceEventBus', settings.eventBusName)
-        : events.EventBus.fromEventBusName(this, 'ServiceEventBus', settings.eventBusName);
-      for (const fn of [fns.catalogWriter, fns.buildEvents, fns.buildReconciler]) eventBus.grantPutEventsTo(fn.role);
-    }
+    // Build outcomes ("Image Build Succeeded / Failed / Cancelled") go to the named bus, else the
+    // account's default bus: whoever settles a build (writer, events, reconciler) may publish there.
+    const busName = settings.eventBusName ?? 'default';
+    const eventBus = busName.startsWith('arn:')
+      ? events.EventBus.fromEventBusArn(this, 'ServiceEventBus', busName)
+      : events.EventBus.fromEventBusName(this, 'ServiceEventBus', busName);
+    for (const fn of [fns.catalogWriter, fns.buildEvents, fns.buildReconciler]) eventBus.grantPutEventsTo(fn.role);
 
     // --- Asynchronous wiring: build events and the reconciler schedule, each with retries and a DLQ. ---
     new events.Rule(this, 'BuildEventsRule', {

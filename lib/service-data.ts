@@ -9,7 +9,7 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { RUNNING_INDEX, TABLE_KEYS } from '../lambdas/store/table.ts';
+import { RUNNING_INDEX, SECRET_USE_INDEXES, TABLE_KEYS } from '../lambdas/store/table.ts';
 
 export interface ServiceDataProps {
   readonly buildLogRetentionDays: logs.RetentionDays;
@@ -46,6 +46,15 @@ export class ServiceData extends Construct {
       sortKey: { name: RUNNING_INDEX.sort, type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.ALL,
     });
+    // Sparse: images by the pull secret they run or build with, so that deleting a secret still in
+    // use is refused after one Query per index (keys only: the answer is "is there any").
+    for (const index of SECRET_USE_INDEXES) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: { name: index.partition, type: dynamodb.AttributeType.STRING },
+        projectionType: dynamodb.ProjectionType.KEYS_ONLY,
+      });
+    }
 
     this.imageRepository = new ecr.Repository(this, 'Images', {
       // Tags are content hashes of the normalised spec: a tag, once pushed, must always mean the
@@ -84,7 +93,7 @@ export class ServiceData extends Construct {
   }
 
   /**
-   * Read access to the catalog table and its index, for a function's role. Deliberately not
+   * Read access to the catalog table and its indexes, for a function's role. Deliberately not
    * `table.grantReadData`: that also grants Scan (the service never scans: every read is a key
    * lookup or a Query) and stream reads (there is no stream), and names the indexes as `index/*`.
    */
@@ -92,13 +101,13 @@ export class ServiceData extends Construct {
     return iam.Grant.addToPrincipal({ grantee: role, actions: CATALOG_READ_ACTIONS, resourceArns: this.catalogArns() });
   }
 
-  /** Read and write access to the catalog table and its index (conditional writes included). */
+  /** Read and write access to the catalog table and its indexes (conditional writes included). */
   grantCatalogReadWrite(role: iam.IGrantable): iam.Grant {
     return iam.Grant.addToPrincipal({ grantee: role, actions: [...CATALOG_READ_ACTIONS, ...CATALOG_WRITE_ACTIONS], resourceArns: this.catalogArns() });
   }
 
   private catalogArns(): string[] {
-    return [this.table.tableArn, `${this.table.tableArn}/index/${RUNNING_INDEX.name}`];
+    return [this.table.tableArn, ...[RUNNING_INDEX, ...SECRET_USE_INDEXES].map((index) => `${this.table.tableArn}/index/${index.name}`)];
   }
 }
 

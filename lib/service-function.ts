@@ -3,18 +3,17 @@
  * bundle (minified, with source maps), its own log group with a retention, and its own role that
  * starts empty (no AWS managed policy): callers grant exactly what the function needs.
  */
-import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { Duration, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { FUNCTION_BUNDLING, PROJECT_ROOT } from './bundling.ts';
 
-/** The repository root: entries are resolved from here, and esbuild runs here (package-lock.json). */
-export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+export { PROJECT_ROOT };
 
 /**
  * How the function's code is produced. `bundle` runs esbuild on the entry (deployments, and the one
@@ -22,9 +21,6 @@ export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
  * synthesize quickly and before every handler exists; it must never reach a real deployment.
  */
 export type FunctionCode = 'bundle' | 'stub';
-
-/** ESM bundles have no `require`; a few CommonJS dependencies still call it. */
-const ESM_REQUIRE_BANNER = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
 export interface ServiceFunctionProps {
   /** Entry file relative to the project root, e.g. `lambdas/functions/catalog-reader.ts`; exports `handler`. */
@@ -94,19 +90,8 @@ export class ServiceFunction extends Construct {
         handler: 'handler',
         projectRoot: PROJECT_ROOT,
         depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
-        bundling: {
-          format: OutputFormat.ESM,
-          target: 'node24',
-          mainFields: ['module', 'main'],
-          banner: ESM_REQUIRE_BANNER,
-          minify: true,
-          sourceMap: true,
-          sourceMapMode: SourceMapMode.DEFAULT,
-          sourcesContent: false,
-          // Bundle the AWS SDK too: the function then runs the SDK versions the tests ran against
-          // (package-lock.json), not whatever copy the runtime ships, and esbuild drops what is unused.
-          bundleAwsSDK: true,
-        },
+        // One definition (lib/bundling.ts), shared with the benchmarks so they measure what is shipped.
+        bundling: FUNCTION_BUNDLING,
       });
     }
 

@@ -9,11 +9,13 @@ import { CloudWatchBuildLogs } from '../aws/cloudwatch-build-logs.ts';
 import { BuildService } from '../domain/builds.ts';
 import { buildEventHandler } from '../events/build-events.ts';
 import { buildStore, cursors, env, imageStore } from './aws-wiring.ts';
+import { outcomes } from './outcomes.ts';
 
 const builds = new BuildService({
   images: imageStore(),
   builds: buildStore(),
   cursors: cursors(),
+  outcomes: outcomes(),
   logs: new CloudWatchBuildLogs(new CloudWatchLogsClient({}), required(env, ENV.buildLogGroup)),
 });
 const project = required(env, ENV.buildProjectName);

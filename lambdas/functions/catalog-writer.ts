@@ -9,6 +9,7 @@ import { ImageCatalog } from '../domain/catalog.ts';
 import { apiHandler } from '../http/api-handler.ts';
 import { catalogWriterOperations } from '../http/function-operations.ts';
 import { buildStore, cursors, env, imageStore } from './aws-wiring.ts';
+import { outcomes } from './outcomes.ts';
 
 const images = imageStore();
 const secretPrefix = required(env, ENV.secretPrefix);
@@ -17,6 +18,7 @@ const builds = new BuildService({
   images,
   builds: buildStore(),
   cursors: cursors(),
+  outcomes: outcomes(),
   builder: new CodeBuildBuilder(new CodeBuildClient({}), required(env, ENV.buildProjectName), secretPrefix),
   registry: new RepositoryRegistry(required(env, ENV.imageRepositoryUri), required(env, ENV.cacheRepositoryUri)),
   secrets,

@@ -8,9 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { App, Duration, Stack } from 'aws-cdk-lib';
+import { build } from 'esbuild';
 import { Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { entryOf } from '../../lib/api-stack.ts';
+import { esbuildOptionsFor } from '../../lib/bundling.ts';
 import { ServiceFunction } from '../../lib/service-function.ts';
 
 const run = promisify(execFile);
@@ -64,5 +66,19 @@ describe('function bundling', () => {
     const { stdout } = await run(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', script], { cwd: outdir });
 
     expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toEqual({ statusCode: 200 });
+  }, 60_000);
+
+  it('is what the benchmarks build: esbuild called with esbuildOptionsFor() gives the same bundle, byte for byte', async () => {
+    // Prepare
+    const benchDir = join(outdir, 'bench');
+
+    // Act
+    const options = esbuildOptionsFor(entryOf('public'), benchDir);
+    await build({ ...options, logLevel: 'silent' });
+
+    // Assess
+    expect(readFileSync(options.outfile, 'utf8')).toBe(readFileSync(bundle, 'utf8'));
+    const mappings = (file: string) => (JSON.parse(readFileSync(file, 'utf8')) as { mappings: string }).mappings;
+    expect(mappings(`${options.outfile}.map`)).toBe(mappings(`${bundle}.map`));
   }, 60_000);
 });

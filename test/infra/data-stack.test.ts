@@ -1,5 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { RUNNING_INDEX, TABLE_KEYS } from '../../lambdas/store/table.ts';
+import { RUNNING_INDEX, SECRET_USE_INDEXES, TABLE_KEYS } from '../../lambdas/store/table.ts';
 import { only, resourcesOf, synth } from './synth.ts';
 
 describe('data stack', () => {
@@ -29,7 +29,7 @@ describe('data stack', () => {
     });
   });
 
-  it('has the sparse index of running builds the reconciler queries', () => {
+  it('has the sparse indexes the reconciler and the secret-in-use check query', () => {
     dataTemplate.hasResourceProperties('AWS::DynamoDB::Table', {
       GlobalSecondaryIndexes: [
         {
@@ -40,6 +40,11 @@ describe('data stack', () => {
           ],
           Projection: { ProjectionType: 'ALL' },
         },
+        ...SECRET_USE_INDEXES.map((index) => ({
+          IndexName: index.name,
+          KeySchema: [{ AttributeName: index.partition, KeyType: 'HASH' }],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        })),
       ],
     });
   });

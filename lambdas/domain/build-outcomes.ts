@@ -1,0 +1,49 @@
+/**
+ * "Image Build Succeeded / Failed / Cancelled": what the service tells the portal and notification
+ * tools when a build ends, so they can react without polling.
+ */
+import type { BuildRecord } from './build.ts';
+
+export const OUTCOME_SOURCE = 'group-images';
+export const OUTCOME_DETAIL_TYPES = {
+  succeeded: 'Image Build Succeeded',
+  failed: 'Image Build Failed',
+  cancelled: 'Image Build Cancelled',
+} as const;
+
+/** The event's `detail`: enough to act on without calling the API back. */
+export interface BuildOutcome {
+  scope: 'group' | 'system';
+  group: string | null;
+  image: string;
+  buildId: string;
+  status: 'succeeded' | 'failed' | 'cancelled';
+  imageUrl: string | null;
+  reused: boolean;
+  failureReason: string | null;
+  createdBy: string;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+export interface BuildOutcomePublisher {
+  /** Best effort: a failure to publish is logged, never undoes the build's status. */
+  publish(outcome: BuildOutcome): Promise<void>;
+}
+
+export function outcomeOf(build: BuildRecord): BuildOutcome | undefined {
+  if (build.status !== 'succeeded' && build.status !== 'failed' && build.status !== 'cancelled') return undefined;
+  return {
+    scope: build.group === null ? 'system' : 'group',
+    group: build.group,
+    image: build.image,
+    buildId: build.id,
+    status: build.status,
+    imageUrl: build.imageUrl,
+    reused: build.reused,
+    failureReason: build.failureReason,
+    createdBy: build.createdBy,
+    createdAt: build.createdAt,
+    finishedAt: build.finishedAt,
+  };
+}
