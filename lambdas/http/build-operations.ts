@@ -6,7 +6,7 @@ import { buildIdOf, cursorQuery, imageNameOf, parseQuery, scopeOf } from './requ
 import * as z from 'zod/mini';
 
 const caller = (request: ApiRequest) => request.principal!;
-const logsQuery = z.strictObject({ cursor: cursorQuery.shape.cursor });
+export const logsQuery = z.strictObject({ cursor: cursorQuery.shape.cursor });
 
 export function buildReadOperations(builds: BuildService): Operations {
   return {

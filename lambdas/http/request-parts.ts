@@ -22,7 +22,7 @@ export function imageNameOf(request: ApiRequest): string {
   return name;
 }
 
-const BUILD_ID = /^b[0-9a-z]{9,20}$/;
+export const BUILD_ID = /^b[0-9a-z]{9,20}$/;
 export function buildIdOf(request: ApiRequest): string {
   const id = request.params.buildId ?? '';
   if (!BUILD_ID.test(id)) throw notFound(`no build "${id}"`);

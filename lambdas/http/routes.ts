@@ -8,7 +8,7 @@
  * the logs function reads CloudWatch Logs, only the secrets function manages Secrets Manager.
  */
 export const HTTP_FUNCTIONS = {
-  public: 'liveness; no AWS access',
+  public: 'liveness and the OpenAPI document; no AWS access',
   catalogReader: 'reads images, builds and the image selection; DynamoDB read-only',
   catalogWriter: 'creates, edits and deletes images, starts and cancels builds; DynamoDB, CodeBuild, secret metadata',
   buildLogs: "reads a build's log; DynamoDB read-only and CloudWatch Logs read",
@@ -58,6 +58,7 @@ function scoped(method: Method, path: string, operation: Operation, fn: HttpFunc
 
 export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/health', operation: 'health', fn: 'public', auth: false },
+  { method: 'GET', path: '/openapi.json', operation: 'openapi', fn: 'public', auth: false },
   ...scoped('GET', '/images', 'listImages', 'catalogReader'),
   ...scoped('POST', '/images', 'createImage', 'catalogWriter'),
   ...scoped('GET', '/images/{name}', 'getImage', 'catalogReader'),

@@ -7,9 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalServer, type LocalServer, type LocalServerOptions } from '../../lambdas/local/server.ts';
 import { mintLocalToken, type TokenRequest } from '../../lambdas/local/token.ts';
+import { assertKeepsContract } from './contract.ts';
 
 process.env.LOG_LEVEL ??= 'silent';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read reply bodies freely
 export interface Reply<T = any> {
   status: number;
   headers: Headers;
@@ -28,6 +30,7 @@ export interface LocalApi {
   server: LocalServer;
   dataDir: string;
   token(request: TokenRequest): Promise<string>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read reply bodies freely
   call<T = any>(method: string, path: string, options?: CallOptions): Promise<Reply<T>>;
   stop(options?: { keepData?: boolean }): Promise<void>;
 }
@@ -51,7 +54,10 @@ export async function startLocalApi(options: Partial<LocalServerOptions> & { dat
       });
       const text = await res.text();
       const type = res.headers.get('content-type') ?? '';
-      return { status: res.status, headers: res.headers, body: text && type.includes('json') ? JSON.parse(text) : text };
+      const reply = { status: res.status, headers: res.headers, body: text && type.includes('json') ? JSON.parse(text) : text };
+      // Every response of every integration test is held to the OpenAPI document.
+      assertKeepsContract(method, path, reply);
+      return reply;
     },
     async stop({ keepData = false } = {}) {
       await server.close();

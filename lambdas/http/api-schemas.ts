@@ -1,0 +1,269 @@
+/**
+ * The API's response bodies as zod/mini schemas, for the OpenAPI document (and the contract tests
+ * that hold every response to it). The handlers build their responses from the domain types; the
+ * unit tests check that each schema's type is exactly that domain type, so the two cannot drift.
+ *
+ * Request bodies and query parameters are the handlers' own schemas (the ones they parse with);
+ * their documentation is attached here, to those very schema instances, so that the domain code
+ * carries no prose for the document and the document has no copy of the rules.
+ */
+import * as z from 'zod/mini';
+import { buildSpecSchema, MAX_ENTRIES_PER_MANAGER, MAX_ENTRY_LENGTH } from '../builds/build-spec.ts';
+import { PAGE_DEFAULT, PAGE_MAX } from '../domain/catalog.ts';
+import { rebuildBody } from '../domain/builds.ts';
+import { DESCRIPTION_MAX, GROUP_ID, IMAGE_NAME, IMAGE_TYPES, SECRET_NAME } from '../domain/fields.ts';
+import { createImageBody, updateImageBody } from '../domain/image.ts';
+import { registryLoginBody } from '../domain/pull-secrets.ts';
+import { PROBLEM_TYPE_BASE, PROBLEMS } from './problem.ts';
+import { BUILD_ID, cursorQuery, pageQuery, Q_MAX, selectionQuery } from './request-parts.ts';
+
+type Described = Record<string, unknown> & { description: string };
+
+/** Adds documentation to a schema instance the handlers own, keeping whatever it already had. */
+function document(schema: z.core.$ZodType, meta: Described): void {
+  z.globalRegistry.add(schema, { ...z.globalRegistry.get(schema), ...meta });
+}
+
+/** Documents an object schema and each of its fields; every field must be named (the type says so). */
+function documentObject<S extends z.ZodMiniObject>(schema: S, description: string, fields: { [K in keyof S['shape']]: string }): void {
+  document(schema, { description });
+  for (const [name, text] of Object.entries(fields) as [string, string][]) document(schema.shape[name]!, { description: text });
+}
+
+const text = (description: string) => z.string().check(z.describe(description));
+const isoTime = z.iso.datetime();
+const timestamp = (description: string) => isoTime.check(z.describe(`${description} (ISO 8601, UTC).`));
+const nullable = <T extends z.ZodMiniType>(schema: T, description: string) => z.nullable(schema).check(z.describe(description));
+
+// ---------------------------------------------------------------------------------------------
+// Request bodies and query parameters: the handlers' schemas, documented.
+
+const PACKAGES_DOC =
+  `One package spec per entry, at most ${MAX_ENTRIES_PER_MANAGER} entries per package manager and ${MAX_ENTRY_LENGTH} characters per entry; ` +
+  'a bad entry is a 422 naming it by JSON Pointer (`/build/packages/pip/0`).';
+
+documentObject(buildSpecSchema, 'A custom image build: a base image and the packages to install on it, apt first, then conda, then pip.', {
+  baseImage: 'The image to build on: a container image reference such as `python:3.12-slim` or `registry.example.com/team/base:1.0`.',
+  pullSecret: "The pull secret (by name) that logs in to the base image's registry; absent or null for a public base image.",
+  packages: `The packages to install. ${PACKAGES_DOC}`,
+});
+documentObject(buildSpecSchema.shape.packages, 'Package lists by package manager; each may be absent or empty.', {
+  apt: 'Debian package names, optionally `=version`: `curl`, `g++`, `libssl-dev=3.0.11-1~deb12u2`.',
+  conda:
+    'conda MatchSpecs, optionally with a channel name: `numpy`, `numpy==1.17*`, `conda-forge::numpy==1.17*`, `numpy>=1.20,<2`, `-c conda-forge::numpy==1.17*`. Channels are names, never URLs or paths.',
+  pip: 'PEP 508 requirements with extras and markers, without URLs, paths or pip options: `requests==2.32.3`, `uvicorn[standard]>=0.30`, `backports.zoneinfo; python_version < "3.9"`.',
+});
+
+documentObject(
+  createImageBody,
+  'A new image: give exactly one of `url` (add an existing image) or `build` (build a custom image). Unknown fields are rejected with a 422.',
+  {
+    displayName: 'The name users see: 1 to 63 characters, lowercase letters, digits, `-` and `.` only. The image `name` is derived from it.',
+    description: `Free text for users, at most ${DESCRIPTION_MAX} characters.`,
+    type: 'The instance type the image runs on: `cpu`, `gpu`, or `universal` (both).',
+    url: 'The existing image to use (a container image reference); not with `build`.',
+    urlForGpu: 'For `universal` images only: the image GPU instances use. When absent, GPU instances use `url`.',
+    pullSecret: 'The pull secret (by name) that logs in to the registry of `url`; it must exist (422 otherwise).',
+    build: 'Build a custom image from this spec instead of giving a `url`.',
+  },
+);
+
+documentObject(updateImageBody, 'The fields to change; at least one. Absent fields are left as they are; unknown fields are rejected with a 422.', {
+  displayName: 'The name users see: 1 to 63 characters, lowercase letters, digits, `-` and `.` only. The image `name` does not change.',
+  description: `Free text for users, at most ${DESCRIPTION_MAX} characters; null clears it.`,
+  type: 'The instance type: `cpu`, `gpu` or `universal`. Changing a universal image to `cpu` or `gpu` drops its `urlForGpu`.',
+  url: 'The image to use; only for images added with a `url` (a custom image gets its url from its builds).',
+  urlForGpu: 'For `universal` images only: the image GPU instances use; null makes GPU instances use `url`.',
+  pullSecret: 'The pull secret (by name) for the registry of `url`; null for none. It must exist (422 otherwise).',
+});
+
+documentObject(rebuildBody, 'A rebuild: with `build`, the new spec replaces the current one; without it, the current spec is built again.', {
+  build: 'The new build spec; absent to build the current spec again.',
+});
+
+documentObject(registryLoginBody, 'A registry login, stored in Secrets Manager and never returned by the API.', {
+  registry: 'The registry host, optionally with a port: `ghcr.io`, `registry.example.com:5000`.',
+  username: 'The registry user name (no `:`).',
+  password: 'The registry password or access token.',
+});
+
+// The query schemas share their field schemas (selectionQuery spreads pageQuery's), so one
+// documentation call covers every list. `limit` arrives as text and is parsed to a number: the
+// document describes the number the client sends, not the string it travels as.
+document(pageQuery.shape.q, { description: `A case-insensitive keyword, at most ${Q_MAX} characters, searched in name, displayName, description, url and type.` });
+document(pageQuery.shape.cursor, { description: 'The `nextCursor` of the previous page, passed back unchanged; absent for the first page.' });
+for (const limit of [pageQuery.shape.limit, cursorQuery.shape.limit]) {
+  document(limit, { description: `How many items a page holds at most: 1 to ${PAGE_MAX}, default ${PAGE_DEFAULT}.` });
+  document(limit._zod.def.innerType, { type: 'integer', minimum: 1, maximum: PAGE_MAX, default: PAGE_DEFAULT, description: 'Page size.' });
+}
+document(selectionQuery.shape.type, { description: 'The instance type the user launches on: `cpu` (default) or `gpu`. Only images that run on it are listed, with `url` resolved for it.' });
+
+/** Path parameters: a value outside these patterns cannot name anything, so it is a 404. */
+export const pathParameters = {
+  group: z.string().check(z.regex(GROUP_ID), z.describe('The group id, as the identity provider names it.')),
+  name: z.string().check(z.regex(IMAGE_NAME), z.describe('The image name (generated, a DNS-1123 label such as `python-x7k2p`).')),
+  buildId: z.string().check(z.regex(BUILD_ID), z.describe('The build id.')),
+  secret: z.string().check(z.regex(SECRET_NAME), z.describe('The pull secret name: 1 to 63 lowercase letters, digits and `-`, starting and ending with a letter or digit.')),
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Response bodies.
+
+const buildStatus = z.enum(['queued', 'building', 'succeeded', 'failed', 'cancelled']).check(
+  z.describe('queued, then building, then one of succeeded, failed or cancelled; it only moves forward.'),
+);
+const imageName = z.string().check(z.regex(IMAGE_NAME), z.describe('Generated from the display name plus a random suffix: a DNS-1123 label, unique in its scope.'));
+const scopeName = z.enum(['group', 'system']).check(z.describe('`group` for a group image, `system` for a system image.'));
+const imageType = z.enum(IMAGE_TYPES).check(z.describe('The instance type the image runs on: `cpu`, `gpu`, or `universal` (both).'));
+
+export const latestBuildSchema = z
+  .strictObject({
+    id: text('The build id.'),
+    status: buildStatus,
+    createdAt: timestamp('When the build was requested'),
+    finishedAt: nullable(isoTime, 'When the build finished (ISO 8601, UTC); null while it runs.'),
+  })
+  .check(z.describe("The image's most recent build, in brief."));
+
+export const imageSchema = z
+  .strictObject({
+    name: imageName,
+    displayName: text('The name users see.'),
+    description: nullable(z.string(), 'Free text for users; null when none was given.'),
+    scope: scopeName,
+    group: nullable(z.string(), 'The owning group; null for a system image.'),
+    type: imageType,
+    url: nullable(z.string(), 'The image a launch uses; null until a custom image\'s first build succeeds. A rebuild changes it only when it succeeds.'),
+    urlForGpu: nullable(z.string(), 'For universal images: the image GPU instances use; null when they use `url`.'),
+    pullSecret: nullable(z.string(), 'The pull secret (by name) for the registry of `url`; null for none.'),
+    ready: z.boolean().check(z.describe('True when the image has a usable url (a custom image: once a build has succeeded).')),
+    source: z.enum(['existing', 'build']).check(z.describe('`existing` when added by url, `build` for a custom image.')),
+    buildSpec: nullable(buildSpecSchema, 'The spec the next rebuild builds (normalised: entries canonical, sorted, without duplicates); null for an existing image.'),
+    latestBuild: nullable(latestBuildSchema, 'The most recent build; null if the image was never built.'),
+    createdAt: timestamp('When the image was added'),
+    updatedAt: timestamp('When the image last changed'),
+    createdBy: text('The user id (`sub`) that added the image.'),
+    updatedBy: text('The user id (`sub`) that last changed the image.'),
+  })
+  .check(z.describe('An image in a group\'s catalog or in the system catalog. `GET`, `PATCH` and create responses carry its `ETag`.'));
+
+export const buildSchema = z
+  .strictObject({
+    id: text('The build id: time-sortable, newest last.'),
+    image: imageName.check(z.describe('The name of the image this build belongs to.')),
+    status: buildStatus,
+    phase: nullable(z.string(), 'The current or last build phase (`PROVISIONING`, `BUILD`, `POST_BUILD`, ...); null before the builder reports one.'),
+    spec: buildSpecSchema,
+    imageUrl: nullable(z.string(), 'The produced image, set when the build succeeds.'),
+    reused: z.boolean().check(z.describe('True when an identical spec had already been built in this scope and its image was reused without building.')),
+    failureReason: nullable(z.string(), 'Null unless the build failed: which phase failed and why, in words a group admin can act on.'),
+    dryRun: z.boolean().check(z.describe('True when the build only rendered and checked everything without building (local mode without a container CLI).')),
+    createdAt: timestamp('When the build was requested'),
+    startedAt: nullable(isoTime, 'When the builder started it (ISO 8601, UTC); null while queued.'),
+    finishedAt: nullable(isoTime, 'When the build finished (ISO 8601, UTC); null while it runs.'),
+    createdBy: text('The user id (`sub`) that requested the build.'),
+  })
+  .check(z.describe('One build of a custom image. Every build is kept.'));
+
+const nextCursor = nullable(z.string(), 'Pass it as `cursor` to get the next page; null on the last page.');
+
+export const imagePageSchema = z
+  .strictObject({ items: z.array(imageSchema), nextCursor })
+  .check(z.describe('A page of images, in name order.'));
+
+export const buildPageSchema = z
+  .strictObject({ items: z.array(buildSchema), nextCursor })
+  .check(z.describe('A page of builds, newest first.'));
+
+export const logLineSchema = z
+  .strictObject({ timestamp: timestamp('When the line was logged'), message: text('The line, without its line break.') })
+  .check(z.describe('One line of a build log.'));
+
+export const logPageSchema = z
+  .strictObject({
+    lines: z.array(logLineSchema),
+    nextCursor: nullable(z.string(), 'Pass it as `cursor` for the lines that follow. While the build runs there is always one (more lines may come); null once it has finished and every line was read.'),
+  })
+  .check(z.describe('A page of a build log, oldest line first.'));
+
+export const selectableImageSchema = z
+  .strictObject({
+    name: imageName,
+    displayName: text('The name users see.'),
+    description: nullable(z.string(), 'Free text for users; null when none was given.'),
+    scope: scopeName.check(z.describe('`group` for the group\'s own images (the portal\'s "Group" hint), `system` for system images.')),
+    group: nullable(z.string(), 'The owning group; null for a system image.'),
+    type: imageType,
+    url: nullable(z.string(), 'The image to launch, resolved for the requested instance type; null while not ready.'),
+    pullSecret: nullable(z.string(), 'The pull secret (by name) for the registry of `url`; null for none.'),
+    ready: z.boolean().check(z.describe('True when the image has a usable url.')),
+  })
+  .check(z.describe('An image as a launch sees it.'));
+
+export const selectionPageSchema = z
+  .strictObject({ items: z.array(selectableImageSchema), nextCursor })
+  .check(z.describe("What members pick from: the group's images first, then the system images."));
+
+export const pullSecretSchema = z
+  .strictObject({
+    name: z.string().check(z.regex(SECRET_NAME), z.describe('The pull secret name, which images and build specs refer to.')),
+    registry: text('The registry host (and port) the login is for.'),
+    createdAt: timestamp('When the secret was stored (or last replaced)'),
+  })
+  .check(z.describe("A pull secret's metadata; the credential itself is never returned."));
+
+export const pullSecretListSchema = z.strictObject({ items: z.array(pullSecretSchema) }).check(z.describe('Every pull secret, by name.'));
+
+export const healthSchema = z.strictObject({ status: z.literal('ok') }).check(z.describe('The service is up.'));
+
+export const fieldErrorSchema = z
+  .strictObject({
+    path: text('A JSON Pointer into the request body (`/build/packages/pip/0`, `/displayName`) or the query (`/query/limit`); empty for the body as a whole.'),
+    message: text('What is wrong with it.'),
+  })
+  .check(z.describe('One invalid field.'));
+
+const problemKinds = Object.keys(PROBLEMS).join(', ');
+const problemFields = {
+  type: text(`A URI naming the kind of problem: \`${PROBLEM_TYPE_BASE}{kind}\`, kind one of ${problemKinds}.`),
+  title: text('A short summary of the kind of problem, the same for every occurrence.'),
+  status: z.int().check(z.describe('The HTTP status code.')),
+  detail: text('What went wrong this time, and what to do about it.'),
+  requestId: z.optional(text('The request id, to find the request in the logs.')),
+};
+
+export const problemSchema = z
+  .strictObject({ ...problemFields, errors: z.optional(z.array(fieldErrorSchema).check(z.describe('For 422 only: every invalid field.'))) })
+  .check(z.describe('An RFC 9457 problem details body (`application/problem+json`).'));
+
+export const validationProblemSchema = z
+  .strictObject({ ...problemFields, errors: z.array(fieldErrorSchema).check(z.describe('Every invalid field, at least one.')) })
+  .check(z.describe('A 422: a problem details body naming every invalid field by JSON Pointer.'));
+
+/**
+ * The schemas of components/schemas, by name. The document refers to them with $ref wherever they
+ * appear, in bodies and nested in one another.
+ */
+export const COMPONENT_SCHEMAS = {
+  Image: imageSchema,
+  ImagePage: imagePageSchema,
+  LatestBuild: latestBuildSchema,
+  Build: buildSchema,
+  BuildPage: buildPageSchema,
+  LogLine: logLineSchema,
+  LogPage: logPageSchema,
+  SelectableImage: selectableImageSchema,
+  SelectionPage: selectionPageSchema,
+  PullSecret: pullSecretSchema,
+  PullSecretList: pullSecretListSchema,
+  Health: healthSchema,
+  FieldError: fieldErrorSchema,
+  Problem: problemSchema,
+  ValidationProblem: validationProblemSchema,
+  BuildSpec: buildSpecSchema,
+  CreateImage: createImageBody,
+  UpdateImage: updateImageBody,
+  Rebuild: rebuildBody,
+  RegistryLogin: registryLoginBody,
+} as const satisfies Record<string, z.ZodMiniType>;
+export type ComponentName = keyof typeof COMPONENT_SCHEMAS;
