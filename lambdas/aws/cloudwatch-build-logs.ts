@@ -8,6 +8,9 @@ import { lastFailureIn, type BuildLogReader, type LogLine } from '../domain/buil
 /** CodeBuild names a build's stream after the id part of its ARN: `...:build/<project>:<uuid>` -> `<uuid>`. */
 export const logStreamOf = (builderId: string) => builderId.slice(builderId.lastIndexOf(':') + 1);
 
+/** How many empty pages with a new token one read follows before it answers (the reader comes back with the token). */
+const EMPTY_PAGES_FOLLOWED = 4;
+
 export class CloudWatchBuildLogs implements BuildLogReader {
   constructor(
     private readonly logs: CloudWatchLogsClient,
@@ -17,11 +20,18 @@ export class CloudWatchBuildLogs implements BuildLogReader {
   async read(build: BuildRecord, position: string | undefined, limit: number): Promise<{ lines: LogLine[]; next: string | undefined }> {
     if (!build.builderId) return { lines: [], next: position };
     try {
-      const out = await this.logs.send(
-        new GetLogEventsCommand({ logGroupName: this.logGroup, logStreamName: logStreamOf(build.builderId), startFromHead: true, nextToken: position, limit }),
-      );
-      const lines = (out.events ?? []).map((e) => ({ timestamp: new Date(e.timestamp ?? 0).toISOString(), message: (e.message ?? '').replace(/\n$/, '') }));
-      return { lines, next: out.nextForwardToken ?? position };
+      let token = position;
+      // GetLogEvents can answer an empty page while more events follow; only the token it was given,
+      // handed back, means the end of the stream. Follow a few empty pages rather than end early.
+      for (let attempt = 0; ; attempt++) {
+        const out = await this.logs.send(
+          new GetLogEventsCommand({ logGroupName: this.logGroup, logStreamName: logStreamOf(build.builderId), startFromHead: true, nextToken: token, limit }),
+        );
+        const lines = (out.events ?? []).map((e) => ({ timestamp: new Date(e.timestamp ?? 0).toISOString(), message: (e.message ?? '').replace(/\n$/, '') }));
+        const next = out.nextForwardToken ?? token;
+        if (lines.length > 0 || next === token || attempt === EMPTY_PAGES_FOLLOWED) return { lines, next };
+        token = next;
+      }
     } catch (e) {
       // The stream appears only once the build has started writing.
       if ((e as Error).name === 'ResourceNotFoundException') return { lines: [], next: position };

@@ -41,7 +41,8 @@ const codeBuildEvent = z.object({
     'current-phase': z.optional(z.string()),
     'completed-phase': z.optional(z.string()),
     'completed-phase-status': z.optional(z.string()),
-    'completed-phase-context': z.optional(z.array(z.string())),
+    // CodeBuild sends this one as a string ("[]", "[: ]"), unlike the phases' lists; neither is read.
+    'completed-phase-context': z.optional(z.union([z.string(), z.array(z.string())])),
     'additional-information': z.object({
       environment: z.optional(z.object({ 'environment-variables': z.optional(z.array(z.object({ name: z.string(), value: z.optional(z.string()) }))) })),
       phases: z.optional(z.array(phase)),
@@ -73,7 +74,16 @@ export function recogniseEvent(event: unknown, ours: { project: string; account?
       ? progressOf(d['build-status'] ?? '', d['current-phase'] ?? null, d['additional-information'].phases ?? [], d['additional-information']['timeout-in-minutes'], e.time)
       : phaseProgress(d['completed-phase'], d['completed-phase-status'], e.time);
   if (!progress) return { ok: false, reason: 'no-news', detail: `${e['detail-type']} ${d['build-status'] ?? d['completed-phase'] ?? ''}` };
-  return { ok: true, builderId: d['build-id'], ref: { scope, image, buildId }, progress };
+  return { ok: true, builderId: codeBuildIdOf(d['build-id']), ref: { scope, image, buildId }, progress };
+}
+
+/**
+ * The build's id as CodeBuild's API names it (`<project>:<uuid>`: StartBuild's answer, what
+ * BatchGetBuilds and StopBuild take), from the build ARN its events carry.
+ */
+export function codeBuildIdOf(buildId: string): string {
+  const at = buildId.indexOf(':build/');
+  return buildId.startsWith('arn:') && at >= 0 ? buildId.slice(at + ':build/'.length) : buildId;
 }
 
 /** After a phase completes successfully the build is in the next one. */
@@ -96,6 +106,9 @@ export function progressOf(buildStatus: string, currentPhase: string | null, pha
     case 'STOPPED':
       return { status: 'cancelled', phase: lastPhase, at };
     case 'TIMED_OUT':
+      if (lastPhase === 'SUBMITTED' || lastPhase === 'QUEUED') {
+        return { status: 'failed', phase: lastPhase, failureReason: 'The build waited in the build queue longer than its queued timeout and never started: the platform is busy, rebuild later.', at };
+      }
       return { status: 'failed', phase: lastPhase, failureReason: `The build ran longer than its ${timeoutMinutes ?? 'configured'}-minute limit${lastPhase ? ` (in ${lastPhase})` : ''} and was stopped. Fewer or lighter packages build faster; ask the platform team if the limit is too low.`, at };
     case 'FAILED':
     case 'FAULT':

@@ -12,6 +12,7 @@ import type { Builder, BuildLogReader, ImageRegistry, LogLine } from './builder.
 import type { BuildStopper, FirstBuildStarter, Page, PullSecretDirectory } from './catalog.ts';
 import { PAGE_DEFAULT } from './catalog.ts';
 import type { CursorCodec } from './cursor.ts';
+import { outcomeOf, type BuildOutcomePublisher } from './build-outcomes.ts';
 import { conflict, invalidField, notFound, quotaReached, unavailable } from './errors.ts';
 import type { ImageStore } from './image-store.ts';
 import { randomNameSuffix, type ImageRecord, type LatestBuild, type StoredBuildSpec } from './image.ts';
@@ -32,6 +33,8 @@ export interface BuildServiceDependencies {
   random?: () => string;
   /** Most builds one group may have queued or running at once (system builds are not limited). */
   maxConcurrentBuildsPerGroup?: number;
+  /** Where "Image Build Succeeded / Failed / Cancelled" go. */
+  outcomes?: BuildOutcomePublisher;
 }
 
 /** A rebuild's body: a new spec, or nothing to build the current spec again. */
@@ -52,7 +55,8 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
   }
 
   async startFirstBuild(principal: Principal, scope: Scope, image: ImageRecord): Promise<ImageRecord> {
-    const { image: updated } = await this.start(principal, scope, image.name, null);
+    // The catalog checked the quota before it stored the image: a 429 now would leave the image without a build.
+    const { image: updated } = await this.start(principal, scope, image.name, null, false);
     return updated;
   }
 
@@ -71,9 +75,9 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
     return toBuild(build);
   }
 
-  private async start(principal: Principal, scope: Scope, name: string, newSpec: StoredBuildSpec | null): Promise<{ image: ImageRecord; build: BuildRecord }> {
+  private async start(principal: Principal, scope: Scope, name: string, newSpec: StoredBuildSpec | null, checkQuota = true): Promise<{ image: ImageRecord; build: BuildRecord }> {
     const { builder, registry } = this.writeSide();
-    await this.checkBuildQuota(scope);
+    if (checkQuota) await this.checkBuildQuota(scope);
     const at = this.now().toISOString();
     const id = newBuildId(this.now(), this.random);
     const begun = await this.deps.images.beginBuild(scope, name, { id, status: 'queued', createdAt: at, finishedAt: null }, newSpec, principal.sub, at);
@@ -105,7 +109,13 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
       createdBy: principal.sub,
     };
     // Recorded before anything starts, so that no build can run that we do not know of.
-    await this.deps.builds.put(scope, build);
+    try {
+      await this.deps.builds.put(scope, build);
+    } catch (e) {
+      // Without its record the build can never finish: free the image for the next attempt.
+      await this.deps.images.finishBuild(scope, name, { ...latestOf(build), status: 'failed', finishedAt: at }, null);
+      throw e;
+    }
 
     const claim = await this.deps.builds.claimSpec(scope, hash, { image: name, buildId: id });
     if (claim.claimed) {
@@ -127,6 +137,8 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
         pullSecret: build.spec.pullSecret ?? null,
       });
       await this.deps.builds.setBuilderId(scope, build.image, build.id, builderId, dryRun);
+      // A cancel (or an image delete) that came while StartBuild was on its way had nothing to stop yet.
+      if ((await this.deps.builds.get(scope, build.image, build.id))?.status === 'cancelled') await builder.stop(builderId);
     } catch (e) {
       await this.progress(scope, build.image, build.id, {
         status: 'failed',
@@ -176,6 +188,8 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
     const updated = await this.deps.builds.advance(scope, image, buildId, { ...progress, ...(success ? { imageUrl } : {}) });
     if (!updated) return undefined;
     await this.deps.images.finishBuild(scope, image, latestOf(updated), success ? imageUrl! : null);
+    const outcome = outcomeOf(updated);
+    if (outcome) await this.deps.outcomes?.publish(outcome);
     if (isTerminal(updated.status) && !updated.reused) {
       const claim = await this.deps.builds.settleSpec(scope, updated.specHash, updated.id, updated.status as SpecClaim['status'], success ? imageUrl! : null);
       for (const f of claim?.followers ?? []) {

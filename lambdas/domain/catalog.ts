@@ -146,6 +146,8 @@ export class ImageCatalog {
       if (!this.deps.builds) throw unavailable('custom image builds are not available in this deployment');
       const buildSpec: StoredBuildSpec = normaliseBuildSpec(input.build);
       await this.requireSecret(buildSpec.pullSecret, '/build/pullSecret');
+      // Checked here, before the image exists (the first build then skips it): concurrent creates can
+      // pass it together, so the build limit is soft by the number of creates in flight.
       await this.deps.builds.checkBuildQuota(scope);
       const name = await this.insertWithFreshName(scope, { ...draft, buildSpec });
       const started = await this.deps.builds.startFirstBuild(principal, scope, { ...draft, name, buildSpec });

@@ -65,7 +65,7 @@ export class PullSecrets {
 
   async put(principal: Principal, name: string, body: unknown): Promise<{ created: boolean; secret: PullSecretMetadata }> {
     if (!principal.systemAdmin) throw forbidden('only system admins can store pull secrets');
-    if (!SECRET_NAME.test(name)) invalidField('/name', 'the secret name in the path must be 1 to 63 lowercase letters, digits and "-", starting and ending with a letter or digit');
+    if (!SECRET_NAME.test(name)) invalidField('/path/name', 'the secret name in the path must be 1 to 63 lowercase letters, digits and "-", starting and ending with a letter or digit');
     const login = parseOrThrow(registryLoginBody, body);
     return this.store.put(name, login, this.now().toISOString());
   }

@@ -165,7 +165,8 @@ export class LocalBuilder implements Builder {
       const record = { 'phase-type': phaseType, 'phase-status': status, 'phase-context': context };
       run.phases.push(record);
       write(`[Container] Phase complete: ${phaseType} State: ${status}`);
-      await event('CodeBuild Build Phase Change', { 'completed-phase': phaseType, 'completed-phase-status': status, 'completed-phase-context': context });
+      // As CodeBuild sends it: the completed phase's context as one string, "[a, b]".
+      await event('CodeBuild Build Phase Change', { 'completed-phase': phaseType, 'completed-phase-status': status, 'completed-phase-context': `[${context.join(', ')}]` });
       if (status !== 'SUCCEEDED') {
         failed = record;
         break;
@@ -180,6 +181,8 @@ export class LocalBuilder implements Builder {
   }
 
   private runCommand(run: Run, command: string, variables: Record<string, string>, write: (m: string) => void): Promise<number> {
+    // Stopped between two commands (no child to kill then): start nothing more.
+    if (run.stopping) return Promise.resolve(128);
     return new Promise((resolve) => {
       // detached: the command gets its own process group, so stop() can kill the whole tree.
       const child = spawn('bash', ['-c', command], {

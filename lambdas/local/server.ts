@@ -26,6 +26,7 @@ import { DynamoBuildStore } from '../store/dynamo-build-store.ts';
 import { BuildService } from '../domain/builds.ts';
 import { buildEventHandler } from '../events/build-events.ts';
 import { RepositoryRegistry } from '../aws/repository-registry.ts';
+import { loggedOutcomes } from '../aws/eventbridge-outcomes.ts';
 import { LocalBuildLogs } from './local-build-logs.ts';
 import { LocalBuilder, LOCAL_ACCOUNT, LOCAL_PROJECT } from './local-builder.ts';
 import { ensureTable, LOCAL_TABLE, startEmbeddedDynamo, type EmbeddedDynamo } from './dynamodb.ts';
@@ -89,6 +90,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     secrets,
     logs,
     maxConcurrentBuildsPerGroup: options.maxConcurrentBuildsPerGroup ?? DEFAULT_LIMITS.maxConcurrentBuildsPerGroup,
+    outcomes: loggedOutcomes,
   });
   onBuildEvent = buildEventHandler(builds, { project: LOCAL_PROJECT, account: LOCAL_ACCOUNT });
   const catalog = new ImageCatalog({ store, cursors, secrets, builds, maxImagesPerGroup: options.maxImagesPerGroup ?? DEFAULT_LIMITS.maxImagesPerGroup });

@@ -1,0 +1,216 @@
+/**
+ * The local runner (LocalBuilder) on its own: the real buildspec run phase by phase with a stand-in
+ * container CLI, the CodeBuild-shaped events it emits, and stopping it at any moment.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { recogniseEvent } from '../../lambdas/aws/codebuild-events.ts';
+import { renderBuildContext } from '../../lambdas/builds/build-context.ts';
+import type { BuildRecord } from '../../lambdas/domain/build.ts';
+import type { StoredBuildSpec } from '../../lambdas/domain/image.ts';
+import { LocalBuildLogs } from '../../lambdas/local/local-build-logs.ts';
+import { LOCAL_ACCOUNT, LOCAL_PROJECT, LocalBuilder } from '../../lambdas/local/local-builder.ts';
+import { waitFor } from '../support/build-polling.ts';
+import { isRunning, writeStandInCli, type StandInCli } from '../support/stand-in-cli.ts';
+
+process.env.LOG_LEVEL ??= 'silent';
+
+type Event = { 'detail-type': string; detail: Record<string, unknown> & { 'completed-phase'?: string; 'build-status'?: string } };
+
+let cli: StandInCli;
+let dataDir: string;
+let logs: LocalBuildLogs;
+let events: Event[];
+let onEvent: (event: Event) => Promise<void>;
+let serial = 0;
+
+beforeAll(async () => {
+  cli = await writeStandInCli();
+  dataDir = await mkdtemp(join(tmpdir(), 'group-images-runner-'));
+  logs = new LocalBuildLogs(join(dataDir, 'build-logs'));
+});
+afterAll(async () => {
+  await cli.remove();
+  await rm(dataDir, { recursive: true, force: true });
+});
+beforeEach(() => {
+  events = [];
+  onEvent = async () => undefined;
+});
+
+function runner(options: { timeoutMinutes?: number; containerCli?: string | null } = {}) {
+  return new LocalBuilder({
+    dataDir,
+    logs,
+    containerCli: options.containerCli === undefined ? cli.path : options.containerCli,
+    timeoutMinutes: options.timeoutMinutes ?? 5,
+    pullSecretJson: async () => undefined,
+    emit: async (event) => {
+      events.push(event as Event);
+      await onEvent(event as Event);
+    },
+  });
+}
+
+function job(pip: string[], pullSecret: string | null = null) {
+  const spec: StoredBuildSpec = { baseImage: 'python:3.12', ...(pullSecret ? { pullSecret } : {}), packages: { pip } };
+  const id = `b0lz4k2m1runner${++serial}`;
+  const build: BuildRecord = {
+    id,
+    image: 'runner-check',
+    group: 'team-a',
+    status: 'queued',
+    phase: null,
+    spec,
+    specHash: 'a'.repeat(64),
+    targetUrl: `localhost:5000/group-images:sha-${'a'.repeat(32)}`,
+    imageUrl: null,
+    reused: false,
+    reusedFrom: null,
+    failureReason: null,
+    dryRun: false,
+    builderId: null,
+    createdAt: new Date().toISOString(),
+    startedAt: null,
+    finishedAt: null,
+    createdBy: 'ada',
+  };
+  return { scope: { group: 'team-a' }, build, files: renderBuildContext(spec).files, cacheRef: '', pullSecret };
+}
+
+/** Waits for the runner to finish every build, or answers false if it is still running after the deadline. */
+const settles = (builder: LocalBuilder, deadlineMs = 20_000) =>
+  Promise.race([builder.idle().then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), deadlineMs).unref())]);
+
+const finalStatus = () => events.filter((e) => e['detail-type'] === 'CodeBuild Build State Change').at(-1)?.detail['build-status'];
+
+describe('LocalBuilder', () => {
+  it('emits CodeBuild-shaped events, in order, that the status code recognises as ours', async () => {
+    // Prepare
+    const builder = runner();
+
+    // Act
+    const { builderId } = await builder.start(job(['numpy']));
+    await builder.idle();
+
+    // Assess
+    expect(events.map((e) => `${e['detail-type'].replace('CodeBuild Build ', '')} ${e.detail['build-status'] ?? `${e.detail['completed-phase']} ${e.detail['completed-phase-status']}`}`)).toEqual([
+      'State Change IN_PROGRESS',
+      'Phase Change INSTALL SUCCEEDED',
+      'Phase Change PRE_BUILD SUCCEEDED',
+      'Phase Change BUILD SUCCEEDED',
+      'Phase Change POST_BUILD SUCCEEDED',
+      'State Change SUCCEEDED',
+    ]);
+    const recognised = events.map((e) => recogniseEvent(e, { project: LOCAL_PROJECT, account: LOCAL_ACCOUNT }));
+    expect(recognised.filter((r) => r.ok).map((r) => r.ok && r.builderId)).toEqual(Array.from({ length: 6 }, () => builderId));
+  });
+
+  it('is idempotent per build, like StartBuild with an idempotency token', async () => {
+    // Prepare
+    const builder = runner();
+    const same = job(['pandas']);
+
+    // Act
+    const [first, second] = [await builder.start(same), await builder.start(same)];
+    await builder.idle();
+
+    // Assess
+    expect(second).toEqual(first);
+    expect((await cli.callsOf(same.build.id)).filter((c) => c.args[1] === 'build')).toHaveLength(1);
+  });
+
+  it('builds with a BuildKit builder of its own and the registry cache when the build has a cache reference', async () => {
+    // Prepare
+    const builder = runner();
+    const cached = { ...job(['cached']), cacheRef: 'localhost:5000/group-images-cache:scope-0123456789abcdef01234567' };
+
+    // Act
+    await builder.start(cached);
+    await builder.idle();
+
+    // Assess
+    const calls = (await cli.callsOf(cached.build.id)).map((c) => c.args);
+    expect(calls).toContainEqual(['buildx', 'inspect', 'group-images']);
+    expect(calls).toContainEqual(['buildx', 'create', '--name', 'group-images', '--driver', 'docker-container']);
+    expect(calls.find((a) => a[1] === 'build')).toEqual(
+      expect.arrayContaining([
+        '--builder',
+        'group-images',
+        '--cache-from',
+        `type=registry,ref=${cached.cacheRef}`,
+        '--cache-to',
+        `type=registry,ref=${cached.cacheRef},mode=max,image-manifest=true,oci-mediatypes=true,ignore-error=true`,
+      ]),
+    );
+    expect(finalStatus()).toBe('SUCCEEDED');
+  });
+
+  it('refuses to start a build whose pull secret does not exist', async () => {
+    // Act
+    const error = await runner().start(job(['numpy'], 'no-such-secret')).catch((e: Error) => e);
+
+    // Assess
+    expect(error).toEqual(expect.objectContaining({ message: 'the pull secret "no-such-secret" does not exist' }));
+  });
+
+  it('stops a build stopped between two phases, before the next phase starts', async () => {
+    // Prepare: stop while no phase command runs (as the PRE_BUILD phase-change event is handled)
+    const builder = runner();
+    const hanging = job(['standin-hangs', 'between-phases']);
+    let builderId = '';
+    onEvent = async (event) => {
+      if (event.detail['completed-phase'] === 'PRE_BUILD') await builder.stop(builderId);
+    };
+    ({ builderId } = await builder.start(hanging));
+
+    // Act
+    const settled = await settles(builder);
+
+    // Assess
+    if (!settled) await builder.shutdown();
+    expect(settled).toBe(true);
+    expect(finalStatus()).toBe('STOPPED');
+    expect((await cli.callsOf(hanging.build.id)).filter((c) => c.args[1] === 'build')).toEqual([]);
+  });
+
+  it('times a build out even when the limit falls between two phases', async () => {
+    // Prepare: a 3-second limit, and a PRE_BUILD phase-change event that takes longer to handle than
+    // that, so the limit passes at the latest while no phase command runs (the BUILD phase would hang)
+    const builder = runner({ timeoutMinutes: 0.05 });
+    const hanging = job(['standin-hangs', 'timeout-between-phases']);
+    onEvent = async (event) => {
+      if (event.detail['completed-phase'] === 'PRE_BUILD') await new Promise((resolve) => setTimeout(resolve, 3_500));
+    };
+    await builder.start(hanging);
+
+    // Act
+    const settled = await settles(builder);
+
+    // Assess
+    if (!settled) await builder.shutdown();
+    expect(settled).toBe(true);
+    expect(finalStatus()).toBe('TIMED_OUT');
+  });
+
+  it('kills the whole process tree of a stopped build', async () => {
+    // Prepare
+    const builder = runner();
+    const earlier = new Set(cli.hangingPids());
+    const { builderId } = await builder.start(job(['standin-hangs', 'tree']));
+    const pids = await waitFor(() => {
+      const mine = cli.hangingPids().filter((p) => !earlier.has(p));
+      return mine.length === 2 ? mine : undefined;
+    }, 'the hanging CLI to record its pids');
+
+    // Act
+    await builder.stop(builderId);
+    await builder.idle();
+
+    // Assess
+    expect(finalStatus()).toBe('STOPPED');
+    expect(await waitFor(() => pids.every((p) => !isRunning(p)), 'the processes to end', 10_000).catch(() => false)).toBe(true);
+  });
+});

@@ -1,0 +1,251 @@
+/**
+ * The pull secret's password never leaves the secret store except through the CLI's stdin: not in
+ * a response (body or header), an error message, a build log, the server's own log, a command line,
+ * a file other than the secret's own, or the CodeBuild-shaped events the local runner emits.
+ *
+ * The walk (issue 4's "done when") runs once in beforeAll, recording everything it sees; each test
+ * then looks for the password in one place.
+ */
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { recogniseEvent } from '../../lambdas/aws/codebuild-events.ts';
+import { renderBuildContext } from '../../lambdas/builds/build-context.ts';
+import type { Build, BuildRecord } from '../../lambdas/domain/build.ts';
+import type { Image, StoredBuildSpec } from '../../lambdas/domain/image.ts';
+import { dockerConfigJson } from '../../lambdas/domain/pull-secrets.ts';
+import { LocalBuildLogs } from '../../lambdas/local/local-build-logs.ts';
+import { LOCAL_ACCOUNT, LOCAL_PROJECT, LocalBuilder } from '../../lambdas/local/local-builder.ts';
+import { messagesOf, pollBuild, readLog } from '../support/build-polling.ts';
+import { roleTokens, startLocalApi, type CallOptions, type LocalApi, type Reply } from '../support/local-api.ts';
+import { writeStandInCli, type StandInCli } from '../support/stand-in-cli.ts';
+
+const GROUP = '/groups/team-a/images';
+const BASE = 'ghcr.io/team-a/private-base:1.0';
+const LOGIN = { registry: 'ghcr.io', username: 'team-a-bot', password: 'ghp_N0-L3ak-p4ssw0rd-7Qx' };
+const REFUSED = { registry: 'ghcr.io', username: 'team-a-bot', password: 'standin-refuse-Zk41-p4ss' };
+/** The password in every form it is stored in (plain, and inside the .dockerconfigjson's auth). */
+const forms = (login: typeof LOGIN) => [login.password, Buffer.from(`${login.username}:${login.password}`).toString('base64'), Buffer.from(login.password).toString('base64')];
+const SECRETS = [...forms(LOGIN), ...forms(REFUSED)];
+const leaks = (text: string) => SECRETS.filter((s) => text.includes(s));
+
+let api: LocalApi;
+let cli: StandInCli;
+let tokens: Awaited<ReturnType<typeof roleTokens>>;
+const replies: { what: string; reply: Reply }[] = [];
+const serverLog: string[] = [];
+let built: Build;
+let refused: Build;
+let builtPath: string;
+let refusedPath: string;
+let previousLogLevel: string | undefined;
+
+async function call(what: string, method: string, path: string, options: CallOptions = {}) {
+  const reply = await api.call(method, path, options);
+  replies.push({ what, reply });
+  return reply;
+}
+
+const replyText = ({ reply }: { reply: Reply }) => `${reply.status} ${JSON.stringify([...reply.headers.entries()])} ${typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body)}`;
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+}
+
+beforeAll(async () => {
+  // The server logs JSON lines straight to stdout and stderr: hold them for the whole walk.
+  previousLogLevel = process.env.LOG_LEVEL;
+  process.env.LOG_LEVEL = 'debug';
+  const capture = (chunk: unknown) => {
+    serverLog.push(String(chunk));
+    return true;
+  };
+  const streams = [jest.spyOn(process.stdout, 'write').mockImplementation(capture), jest.spyOn(process.stderr, 'write').mockImplementation(capture)];
+
+  cli = await writeStandInCli();
+  api = await startLocalApi({ containerCli: cli.path });
+  tokens = await roleTokens(api);
+  const { systemAdmin: sys, groupAdmin: admin } = tokens;
+
+  // A system admin stores the credential (and replaces it), and one a registry will refuse.
+  await call('store', 'PUT', '/secrets/ghcr-team-a', { token: sys, body: { ...LOGIN, password: 'first-version-0f-it' } });
+  await call('replace', 'PUT', '/secrets/ghcr-team-a', { token: sys, body: LOGIN });
+  await call('store refused', 'PUT', '/secrets/ghcr-refused', { token: sys, body: REFUSED });
+  // Bodies that are refused, with the password in them.
+  await call('bad registry', 'PUT', '/secrets/ghcr-bad', { token: sys, body: { ...LOGIN, registry: 'https://ghcr.io/' } });
+  await call('unknown field', 'PUT', '/secrets/ghcr-bad', { token: sys, body: { ...LOGIN, token: LOGIN.password } });
+  await call('bad username', 'PUT', '/secrets/ghcr-bad', { token: sys, body: { ...LOGIN, username: `${LOGIN.username}:${LOGIN.password}` } });
+  await call('bad name', 'PUT', '/secrets/Ghcr_Team_A', { token: sys, body: LOGIN });
+  await call('not allowed', 'PUT', '/secrets/ghcr-team-a', { token: admin, body: LOGIN });
+  // A group admin sees it listed and uses it for an existing image and for a build.
+  await call('list', 'GET', '/secrets', { token: admin });
+  await call('existing image', 'POST', GROUP, { token: admin, body: { displayName: 'private', type: 'cpu', url: `${BASE}`, pullSecret: 'ghcr-team-a' } });
+  const custom = (await call('custom image', 'POST', GROUP, { token: admin, body: { displayName: 'private-build', type: 'cpu', build: { baseImage: BASE, pullSecret: 'ghcr-team-a', packages: { pip: ['requests'] } } } })).body as Image;
+  builtPath = `${GROUP}/${custom.name}/builds/${custom.latestBuild!.id}`;
+  built = await pollBuild(api, admin, builtPath);
+  const other = (await call('refused build', 'POST', GROUP, { token: admin, body: { displayName: 'refused-build', type: 'cpu', build: { baseImage: BASE, pullSecret: 'ghcr-refused', packages: { pip: ['numpy'] } } } })).body as Image;
+  refusedPath = `${GROUP}/${other.name}/builds/${other.latestBuild!.id}`;
+  refused = await pollBuild(api, admin, refusedPath);
+  for (const [what, path] of [['image', `${GROUP}/${custom.name}`], ['build', builtPath], ['history', `${GROUP}/${custom.name}/builds`], ['logs', `${builtPath}/logs`], ['refused logs', `${refusedPath}/logs`], ['selection', '/groups/team-a/image-selection']] as const) {
+    await call(what, 'GET', path, { token: admin });
+  }
+  await call('in use', 'DELETE', '/secrets/ghcr-team-a', { token: tokens.systemAdmin });
+  for (const stream of streams) stream.mockRestore();
+  restoreLogLevel();
+}, 90_000);
+
+function restoreLogLevel() {
+  if (previousLogLevel === undefined) delete process.env.LOG_LEVEL;
+  else process.env.LOG_LEVEL = previousLogLevel;
+}
+
+afterAll(async () => {
+  await api.stop();
+  await cli.remove();
+  jest.restoreAllMocks();
+  restoreLogLevel();
+});
+
+describe('a build from a private base image', () => {
+  it('succeeds, having logged in to the registry with the secret', async () => {
+    // Act
+    const calls = await cli.callsOf(built.id);
+
+    // Assess
+    expect(built.status).toBe('succeeded');
+    expect(calls.map((c) => c.args)).toContainEqual(['login', '--username', LOGIN.username, '--password-stdin', LOGIN.registry]);
+    expect(messagesOf(await readLog(api, tokens.groupAdmin, builtPath))).toContain('logged in to 1 registry with the pull secret');
+  });
+
+  it('handed the password to the CLI on stdin', async () => {
+    // Act
+    const stdin = (await cli.stdinText()).split('\n');
+
+    // Assess
+    expect(stdin).toContain(LOGIN.password);
+  });
+
+  it('fails in PRE_BUILD with an actionable reason when the registry refuses the login', () => {
+    // Assess
+    expect(refused.status).toBe('failed');
+    expect(refused.phase).toBe('PRE_BUILD');
+    expect(refused.failureReason).toMatch(/^could not log in to ghcr\.io with the image's pull secret: check the secret's registry, username and password/);
+  });
+});
+
+describe('the password appears nowhere else', () => {
+  it('in no response body or header, error answers included', () => {
+    // Assess: the walk made every call it meant to (so there is something to look at)
+    expect(replies.map((r) => `${r.what} ${r.reply.status}`)).toEqual(
+      expect.arrayContaining(['store 201', 'replace 200', 'bad registry 422', 'unknown field 422', 'bad username 422', 'bad name 422', 'not allowed 403', 'list 200', 'existing image 201', 'custom image 201', 'logs 200', 'in use 409']),
+    );
+    expect(replies.map((r) => ({ what: r.what, leaks: leaks(replyText(r)) })).filter((r) => r.leaks.length)).toEqual([]);
+  });
+
+  it('in no command line the CLI was given', async () => {
+    // Act
+    const argv = await cli.argvText();
+
+    // Assess
+    expect(argv).toContain('--password-stdin');
+    expect(leaks(argv)).toEqual([]);
+  });
+
+  it('in no build log, read through the API', async () => {
+    // Act
+    const logs = [...messagesOf(await readLog(api, tokens.groupAdmin, builtPath)), ...messagesOf(await readLog(api, tokens.groupAdmin, refusedPath))];
+
+    // Assess
+    expect(logs.length).toBeGreaterThan(10);
+    expect(leaks(logs.join('\n'))).toEqual([]);
+  });
+
+  it('in no file under DATA_DIR but the secrets\' own', async () => {
+    // Act
+    const files = await filesUnder(api.dataDir);
+    const holding = [];
+    for (const file of files) if (leaks(await readFile(file, 'utf8')).length) holding.push(file.slice(api.dataDir.length + 1));
+
+    // Assess
+    expect(files.some((f) => f.includes(`${join('', 'build-logs')}`))).toBe(true);
+    expect(holding.sort()).toEqual([join('secrets', 'ghcr-refused.json'), join('secrets', 'ghcr-team-a.json')]);
+  });
+
+  it('in none of the server\'s own log lines', () => {
+    // Assess
+    expect(serverLog.length).toBeGreaterThan(10);
+    expect(serverLog.filter((line) => leaks(line).length)).toEqual([]);
+  });
+});
+
+describe('the CodeBuild-shaped events of a local build with a pull secret', () => {
+  const OTHER = { registry: 'registry.example.com:5000', username: 'robot', password: 'ev3nts-n0-L3ak-9dd2' };
+  const spec: StoredBuildSpec = { baseImage: 'registry.example.com:5000/team-a/base:2', pullSecret: 'example-registry', packages: { pip: ['numpy'] } };
+  const events: unknown[] = [];
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'group-images-events-'));
+    const builder = new LocalBuilder({
+      dataDir,
+      logs: new LocalBuildLogs(join(dataDir, 'build-logs')),
+      containerCli: cli.path,
+      timeoutMinutes: 5,
+      pullSecretJson: async (name) => (name === 'example-registry' ? dockerConfigJson(OTHER) : undefined),
+      emit: async (event) => void events.push(event),
+    });
+    const build: BuildRecord = {
+      id: 'b0lz4k2m1events1',
+      image: 'events-check',
+      group: 'team-a',
+      status: 'queued',
+      phase: null,
+      spec,
+      specHash: 'e'.repeat(64),
+      targetUrl: `localhost:5000/group-images:sha-${'e'.repeat(32)}`,
+      imageUrl: null,
+      reused: false,
+      reusedFrom: null,
+      failureReason: null,
+      dryRun: false,
+      builderId: null,
+      createdAt: new Date().toISOString(),
+      startedAt: null,
+      finishedAt: null,
+      createdBy: 'ada',
+    };
+    await builder.start({ scope: { group: 'team-a' }, build, files: renderBuildContext(spec).files, cacheRef: '', pullSecret: 'example-registry' });
+    await builder.idle();
+  }, 60_000);
+  afterAll(() => rm(dataDir, { recursive: true, force: true }));
+
+  it('come from a build that used the secret (its password went to the CLI\'s stdin)', async () => {
+    // Act
+    const stdin = (await cli.stdinText()).split('\n');
+
+    // Assess
+    expect(stdin).toContain(OTHER.password);
+  });
+
+  it('are recognised as this service\'s, ending with the build\'s success', () => {
+    // Act
+    const recognised = events.map((e) => recogniseEvent(e, { project: LOCAL_PROJECT, account: LOCAL_ACCOUNT }));
+
+    // Assess
+    expect(recognised.length).toBeGreaterThan(4);
+    expect(recognised.filter((r) => !r.ok).map((r) => !r.ok && r.reason)).toEqual(recognised.filter((r) => !r.ok).map(() => 'no-news'));
+    expect(recognised.at(-1)).toEqual(expect.objectContaining({ ok: true, progress: expect.objectContaining({ status: 'succeeded' }) }));
+  });
+
+  it('carry only the build\'s reference variables, and never the password', () => {
+    // Act
+    const text = JSON.stringify(events);
+    const variables = new Set(events.flatMap((e) => ((e as { detail: { 'additional-information': { environment: { 'environment-variables': { name: string }[] } } } }).detail['additional-information'].environment['environment-variables'].map((v) => v.name))));
+
+    // Assess
+    expect([...variables].sort()).toEqual(['GI_BUILD_ID', 'GI_IMAGE', 'GI_SCOPE']);
+    expect(forms(OTHER).filter((s) => text.includes(s))).toEqual([]);
+  });
+});

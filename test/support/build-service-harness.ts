@@ -1,0 +1,170 @@
+/**
+ * The build service over the real DynamoDB stores on an in-memory dynalite, with a recording
+ * builder that behaves like CodeBuild as far as the service can tell: it hands out build ARNs,
+ * remembers what it runs, stops builds and describes them.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RepositoryRegistry } from '../../lambdas/aws/repository-registry.ts';
+import type { BuildProgress, BuildRecord } from '../../lambdas/domain/build.ts';
+import type { Builder, BuildJob } from '../../lambdas/domain/builder.ts';
+import { BuildService } from '../../lambdas/domain/builds.ts';
+import { ImageCatalog, type PullSecretDirectory } from '../../lambdas/domain/catalog.ts';
+import { cursorCodec } from '../../lambdas/domain/cursor.ts';
+import { DomainError } from '../../lambdas/domain/errors.ts';
+import type { Principal } from '../../lambdas/domain/principal.ts';
+import { groupScope, type Scope } from '../../lambdas/domain/scope.ts';
+import { ensureTable, startEmbeddedDynamo, type EmbeddedDynamo } from '../../lambdas/local/dynamodb.ts';
+import { LocalBuildLogs } from '../../lambdas/local/local-build-logs.ts';
+import { DynamoBuildStore } from '../../lambdas/store/dynamo-build-store.ts';
+import { DynamoImageStore } from '../../lambdas/store/dynamo-image-store.ts';
+
+export const TEAM_A = groupScope('team-a');
+export const TEAM_B = groupScope('team-b');
+export const IMAGE_REPOSITORY = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/group-images';
+export const CACHE_REPOSITORY = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/group-images-cache';
+export const CODEBUILD_PROJECT = 'group-images-image-build';
+
+const principal = (p: Partial<Principal> & { sub: string }): Principal => ({ groups: new Set(), adminGroups: new Set(), systemAdmin: false, ...p });
+export const ADMIN = principal({ sub: 'ada', groups: new Set(['team-a']), adminGroups: new Set(['team-a']) });
+export const MEMBER = principal({ sub: 'mel', groups: new Set(['team-a']) });
+export const ADMIN_B = principal({ sub: 'oto', groups: new Set(['team-b']), adminGroups: new Set(['team-b']) });
+
+/** A custom image's create body. */
+export const customImage = (packages: Record<string, string[]> = { pip: ['requests==2.32.3'] }, extra: Record<string, unknown> = {}) => ({
+  displayName: 'jupyter-ds',
+  type: 'cpu',
+  build: { baseImage: 'quay.io/jupyter/scipy-notebook:2024-05-27', packages, ...extra },
+});
+
+/** A builder that records what it is asked and answers like CodeBuild (build ids `<project>:<uuid>`). */
+export class RecordingBuilder implements Builder {
+  readonly started: BuildJob[] = [];
+  readonly stopped: string[] = [];
+  /** What describe() answers per builder id; start() puts a running build here. */
+  readonly known = new Map<string, BuildProgress>();
+  /** Set to make the next start() calls fail like a refused StartBuild. */
+  failStart: Error | undefined;
+  /** Runs inside start(), before it answers (an event overtaking StartBuild's answer). */
+  beforeAnswer: ((job: BuildJob, builderId: string) => Promise<void>) | undefined;
+
+  /** The id CodeBuild gives a build: `<project>:<uuid>` (its events carry the build ARN instead). */
+  static idOf(buildId: string) {
+    return `${CODEBUILD_PROJECT}:${buildId}-0000-4000-8000-000000000000`;
+  }
+
+  async start(job: BuildJob): Promise<{ builderId: string }> {
+    if (this.failStart) throw this.failStart;
+    this.started.push(job);
+    const builderId = RecordingBuilder.idOf(job.build.id);
+    this.known.set(builderId, { status: 'building', phase: 'QUEUED', at: new Date().toISOString() });
+    await this.beforeAnswer?.(job, builderId);
+    return { builderId };
+  }
+
+  async stop(builderId: string): Promise<void> {
+    this.stopped.push(builderId);
+    if (this.known.get(builderId)?.status === 'building') this.known.set(builderId, { status: 'cancelled', phase: 'BUILD', at: new Date().toISOString() });
+  }
+
+  async describe(builderIds: string[]): Promise<Map<string, BuildProgress>> {
+    return new Map(builderIds.flatMap((id) => (this.known.has(id) ? [[id, this.known.get(id)!] as const] : [])));
+  }
+}
+
+/** The real image store, with a hook that runs once right after the next insert (a concurrent request's moment). */
+export class HookedImageStore extends DynamoImageStore {
+  afterInsert: (() => Promise<void>) | undefined;
+
+  override async insert(...args: Parameters<DynamoImageStore['insert']>): Promise<boolean> {
+    const inserted = await super.insert(...args);
+    const hook = this.afterInsert;
+    this.afterInsert = undefined;
+    if (inserted && hook) await hook();
+    return inserted;
+  }
+}
+
+export class SecretNames implements PullSecretDirectory {
+  constructor(readonly names: Set<string> = new Set(['ghcr-team-a'])) {}
+  async exists(name: string) {
+    return this.names.has(name);
+  }
+}
+
+export interface Harness {
+  service: BuildService;
+  catalog: ImageCatalog;
+  builder: RecordingBuilder;
+  builds: DynamoBuildStore;
+  images: HookedImageStore;
+  logs: LocalBuildLogs;
+  secrets: SecretNames;
+  /** Advances by one second on every reading, so build ids and times are ordered. */
+  clock: { now: () => Date };
+}
+
+/** One dynalite per test file; every harness gets a table of its own. */
+export function harnessFactory() {
+  let dynamo: EmbeddedDynamo;
+  let logDir: string;
+  let tables = 0;
+  return {
+    async start() {
+      dynamo = await startEmbeddedDynamo();
+      logDir = mkdtempSync(join(tmpdir(), 'group-images-unit-logs-'));
+    },
+    async stop() {
+      await dynamo.close();
+      rmSync(logDir, { recursive: true, force: true });
+    },
+    async harness(options: { maxConcurrentBuildsPerGroup?: number } = {}): Promise<Harness> {
+      const table = `builds-unit-${++tables}`;
+      await ensureTable(dynamo.client, table);
+      let tick = Date.UTC(2025, 5, 3, 9, 0, 0);
+      const clock = { now: () => new Date((tick += 1000)) };
+      const images = new HookedImageStore(dynamo.client, table);
+      const builds = new DynamoBuildStore(dynamo.client, table);
+      const builder = new RecordingBuilder();
+      const logs = new LocalBuildLogs(join(logDir, table));
+      const secrets = new SecretNames();
+      const cursors = cursorCodec('unit-test-key');
+      let suffix = 0;
+      const service = new BuildService({
+        images,
+        builds,
+        cursors,
+        builder,
+        registry: new RepositoryRegistry(IMAGE_REPOSITORY, CACHE_REPOSITORY),
+        secrets,
+        logs,
+        now: clock.now,
+        random: () => `r${String(++suffix).padStart(4, '0')}`,
+        maxConcurrentBuildsPerGroup: options.maxConcurrentBuildsPerGroup,
+      });
+      const catalog = new ImageCatalog({ store: images, cursors, secrets, builds: service, now: clock.now });
+      return { service, catalog, builder, builds, images, logs, secrets, clock };
+    },
+  };
+}
+
+/** The build the image's latest build refers to, as stored. */
+export async function latestBuildOf(h: Harness, scope: Scope, name: string): Promise<BuildRecord> {
+  const image = await h.images.get(scope, name);
+  if (!image?.latestBuild) throw new Error(`image ${name} has no latest build`);
+  const build = await h.builds.get(scope, name, image.latestBuild.id);
+  if (!build) throw new Error(`build ${image.latestBuild.id} is not stored`);
+  return build;
+}
+
+/** The domain error a call fails with. */
+export async function rejection(promise: Promise<unknown>): Promise<DomainError> {
+  try {
+    await promise;
+  } catch (e) {
+    if (e instanceof DomainError) return e;
+    throw e;
+  }
+  throw new Error('the call succeeded');
+}
