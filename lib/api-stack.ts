@@ -25,6 +25,7 @@ import { BUILDSPEC_PATH } from '../lambdas/builds/buildspec-env.ts';
 import { ENV } from '../lambdas/config.ts';
 import { HTTP_FUNCTIONS, type HttpFunction } from '../lambdas/http/routes.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
+import { OperationsDashboard } from './operations-dashboard.ts';
 import { ImageBuildProject, InlineYamlBuildSpec, acknowledgeSecretPrefix, kmsViaSecretsManager, secretPrefixArn } from './image-build-project.ts';
 import { RouteTableApi } from './route-table-api.ts';
 import type { ServiceData } from './service-data.ts';
@@ -58,6 +59,7 @@ export class ApiStack extends Stack {
   readonly builds: ImageBuildProject;
   readonly buildEventsDlq: DeadLetterQueue;
   readonly reconcilerDlq: DeadLetterQueue;
+  readonly operations: OperationsDashboard;
   readonly secretPrefix: string;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
@@ -301,7 +303,14 @@ export class ApiStack extends Stack {
       settings: settings.api,
     });
 
+    this.operations = new OperationsDashboard(this, 'Operations', {
+      api: this.api.api,
+      deadLetterQueues: [this.buildEventsDlq, this.reconcilerDlq],
+      alarmTopic,
+    });
+
     new CfnOutput(this, 'ApiUrl', { description: 'Base URL of the Group Images API', value: this.api.url });
+    new CfnOutput(this, 'DashboardName', { description: 'CloudWatch dashboard of the service', value: this.operations.dashboard.dashboardName });
     new CfnOutput(this, 'BuildProjectName', { description: 'CodeBuild project that builds the images', value: project.projectName });
     new CfnOutput(this, 'PullSecretPrefix', { description: 'Secrets Manager name prefix of the registry pull secrets', value: this.secretPrefix });
   }

@@ -13,6 +13,7 @@ import type { BuildStopper, FirstBuildStarter, Page, PullSecretDirectory } from 
 import { PAGE_DEFAULT } from './catalog.ts';
 import type { CursorCodec } from './cursor.ts';
 import { outcomeOf, type BuildOutcomePublisher } from './build-outcomes.ts';
+import type { BuildMetrics } from './build-metrics.ts';
 import { conflict, invalidField, notFound, quotaReached, unavailable } from './errors.ts';
 import type { ImageStore } from './image-store.ts';
 import { randomNameSuffix, type ImageRecord, type LatestBuild, type StoredBuildSpec } from './image.ts';
@@ -35,6 +36,7 @@ export interface BuildServiceDependencies {
   maxConcurrentBuildsPerGroup?: number;
   /** Where "Image Build Succeeded / Failed / Cancelled" go. */
   outcomes?: BuildOutcomePublisher;
+  metrics?: BuildMetrics;
 }
 
 /** A rebuild's body: a new spec, or nothing to build the current spec again. */
@@ -137,6 +139,7 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
         pullSecret: build.spec.pullSecret ?? null,
       });
       await this.deps.builds.setBuilderId(scope, build.image, build.id, builderId, dryRun);
+      this.deps.metrics?.started();
       // A cancel (or an image delete) that came while StartBuild was on its way had nothing to stop yet.
       if ((await this.deps.builds.get(scope, build.image, build.id))?.status === 'cancelled') await builder.stop(builderId);
     } catch (e) {
@@ -151,6 +154,7 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
   /** An identical spec was built, or is being built, in this scope: use its result instead of building. */
   private async reuse(scope: Scope, build: BuildRecord, claim: SpecClaim) {
     const at = this.now().toISOString();
+    this.deps.metrics?.reused();
     if (claim.status === 'succeeded') {
       await this.progress(scope, build.image, build.id, { status: 'succeeded', imageUrl: claim.imageUrl, reused: true, at });
       return;
@@ -189,7 +193,10 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
     if (!updated) return undefined;
     await this.deps.images.finishBuild(scope, image, latestOf(updated), success ? imageUrl! : null);
     const outcome = outcomeOf(updated);
-    if (outcome) await this.deps.outcomes?.publish(outcome);
+    if (outcome) {
+      this.deps.metrics?.finished(updated);
+      await this.deps.outcomes?.publish(outcome);
+    }
     if (isTerminal(updated.status) && !updated.reused) {
       const claim = await this.deps.builds.settleSpec(scope, updated.specHash, updated.id, updated.status as SpecClaim['status'], success ? imageUrl! : null);
       for (const f of claim?.followers ?? []) {

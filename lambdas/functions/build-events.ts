@@ -10,12 +10,14 @@ import { BuildService } from '../domain/builds.ts';
 import { buildEventHandler } from '../events/build-events.ts';
 import { buildStore, cursors, env, imageStore } from './aws-wiring.ts';
 import { outcomes } from './outcomes.ts';
+import { emfBuildMetrics } from '../aws/emf-build-metrics.ts';
 
 const builds = new BuildService({
   images: imageStore(),
   builds: buildStore(),
   cursors: cursors(),
   outcomes: outcomes(),
+  metrics: emfBuildMetrics,
   logs: new CloudWatchBuildLogs(new CloudWatchLogsClient({}), required(env, ENV.buildLogGroup)),
 });
 const project = required(env, ENV.buildProjectName);

@@ -10,14 +10,17 @@ import { CodeBuildBuilder } from '../aws/codebuild-builder.ts';
 import { RepositoryRegistry } from '../aws/repository-registry.ts';
 import { BuildService } from '../domain/builds.ts';
 import { log } from '../http/log.ts';
+import { emitMetrics, METRIC } from '../http/metrics.ts';
 import { buildStore, cursors, env, imageStore, stuckBuildMinutes } from './aws-wiring.ts';
 import { outcomes } from './outcomes.ts';
+import { emfBuildMetrics } from '../aws/emf-build-metrics.ts';
 
 const builds = new BuildService({
   images: imageStore(),
   builds: buildStore(),
   cursors: cursors(),
   outcomes: outcomes(),
+  metrics: emfBuildMetrics,
   builder: new CodeBuildBuilder(new CodeBuildClient({}), required(env, ENV.buildProjectName), required(env, ENV.secretPrefix)),
   registry: new RepositoryRegistry(required(env, ENV.imageRepositoryUri), required(env, ENV.cacheRepositoryUri)),
   logs: new CloudWatchBuildLogs(new CloudWatchLogsClient({}), required(env, ENV.buildLogGroup)),
@@ -26,5 +29,7 @@ const builds = new BuildService({
 export const handler = async () => {
   const result = await builds.reconcile(stuckBuildMinutes());
   log(result.settled > 0 ? 'warn' : 'info', 'reconciled stuck builds', result);
+  // Settled here means its events were lost or late: the alarm on this metric says so.
+  emitMetrics([{ name: METRIC.stuckBuildsSettled, value: result.settled }]);
   return result;
 };

@@ -10,6 +10,7 @@ import { apiHandler } from '../http/api-handler.ts';
 import { catalogWriterOperations } from '../http/function-operations.ts';
 import { buildStore, cursors, env, imageStore } from './aws-wiring.ts';
 import { outcomes } from './outcomes.ts';
+import { emfBuildMetrics } from '../aws/emf-build-metrics.ts';
 
 const images = imageStore();
 const secretPrefix = required(env, ENV.secretPrefix);
@@ -19,6 +20,7 @@ const builds = new BuildService({
   builds: buildStore(),
   cursors: cursors(),
   outcomes: outcomes(),
+  metrics: emfBuildMetrics,
   builder: new CodeBuildBuilder(new CodeBuildClient({}), required(env, ENV.buildProjectName), secretPrefix),
   registry: new RepositoryRegistry(required(env, ENV.imageRepositoryUri), required(env, ENV.cacheRepositoryUri)),
   secrets,

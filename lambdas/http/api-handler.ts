@@ -10,6 +10,7 @@ import { DomainError, badRequest, payloadTooLarge, unsupportedMediaType } from '
 import type { Principal } from '../domain/principal.ts';
 import { principalFrom, type Claims } from './claims.ts';
 import { errorFields, log } from './log.ts';
+import { emitMetrics, METRIC } from './metrics.ts';
 import { problem, problemResponse, type Problem } from './problem.ts';
 import { routeKey, routesOf, type HttpFunction, type Operation, type Route } from './routes.ts';
 
@@ -107,6 +108,7 @@ export function apiHandler(fn: HttpFunction, operations: Operations, options: Ap
 }
 
 function logRequest(event: ApiEvent, status: number, startedAt: number) {
+  if (status >= 400) emitMetrics([{ name: status >= 500 ? METRIC.serverErrors : METRIC.clientErrors, value: 1 }], { Route: event.routeKey });
   log(status >= 500 ? 'error' : 'info', 'request', {
     requestId: event.requestContext?.requestId,
     routeKey: event.routeKey,

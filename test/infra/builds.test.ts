@@ -152,7 +152,9 @@ describe('build events and reconciliation', () => {
   });
 
   it('raises an alarm, to the configured topic, as soon as a dead-letter queue holds a message', () => {
-    const alarms = Object.values(resourcesOf(apiTemplate, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties as Props);
+    const alarms = Object.values(resourcesOf(apiTemplate, 'AWS::CloudWatch::Alarm'))
+      .map((a) => a.Properties as Props)
+      .filter((a) => a.Namespace === 'AWS/SQS');
     const watched = alarms.map((a) => (a.Dimensions as { Value: { 'Fn::GetAtt': [string, string] } }[])[0]!.Value['Fn::GetAtt'][0]).sort();
 
     expect(watched).toEqual([idOf(api.buildEventsDlq.queue), idOf(api.reconcilerDlq.queue)].sort());
