@@ -39,6 +39,26 @@ export function toBuild(r: BuildRecord): Build {
   return fields;
 }
 
+/** What a new build needs to be recorded; everything else starts empty. */
+export type NewBuild = Pick<BuildRecord, 'id' | 'image' | 'group' | 'spec' | 'specHash' | 'targetUrl' | 'createdAt' | 'createdBy'>;
+
+/** A build as it is recorded before anything starts: queued, nothing known yet. */
+export function queuedBuild(fields: NewBuild): BuildRecord {
+  return {
+    ...fields,
+    status: 'queued',
+    phase: null,
+    imageUrl: null,
+    reused: false,
+    reusedFrom: null,
+    failureReason: null,
+    dryRun: false,
+    builderId: null,
+    startedAt: null,
+    finishedAt: null,
+  };
+}
+
 export const TERMINAL: readonly BuildStatus[] = ['succeeded', 'failed', 'cancelled'];
 export const isTerminal = (s: BuildStatus) => TERMINAL.includes(s);
 export const STATUS_RANK: Record<BuildStatus, number> = { queued: 0, building: 1, succeeded: 2, failed: 2, cancelled: 2 };

@@ -6,7 +6,7 @@
 import * as z from 'zod/mini';
 import { buildSpecHash, buildSpecSchema, imageTagFor, normaliseBuildSpec } from '../builds/build-spec.ts';
 import { renderBuildContext, TEMPLATE_VERSION } from '../builds/build-context.ts';
-import { isTerminal, newBuildId, toBuild, type Build, type BuildProgress, type BuildRecord } from './build.ts';
+import { isTerminal, newBuildId, queuedBuild, toBuild, type Build, type BuildProgress, type BuildRecord } from './build.ts';
 import type { BuildStore, ImageBuildLink, SpecClaim } from './build-store.ts';
 import type { Builder, BuildLogReader, ImageRegistry, LogLine } from './builder.ts';
 import type { BuildStopper, FirstBuildStarter, Page, PullSecretDirectory } from './catalog.ts';
@@ -90,26 +90,16 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
     const image = begun.value;
     const spec = image.buildSpec!;
     const hash = buildSpecHash(scopeKeyOf(scope), spec, TEMPLATE_VERSION);
-    const build: BuildRecord = {
+    const build = queuedBuild({
       id,
       image: name,
       group: scope.group,
-      status: 'queued',
-      phase: null,
       spec,
       specHash: hash,
       targetUrl: registry.imageUrlFor(imageTagFor(hash)),
-      imageUrl: null,
-      reused: false,
-      reusedFrom: null,
-      failureReason: null,
-      dryRun: false,
-      builderId: null,
       createdAt: at,
-      startedAt: null,
-      finishedAt: null,
       createdBy: principal.sub,
-    };
+    });
     // Recorded before anything starts, so that no build can run that we do not know of.
     try {
       await this.deps.builds.put(scope, build);

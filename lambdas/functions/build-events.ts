@@ -8,16 +8,11 @@ import { ENV, required } from '../config.ts';
 import { CloudWatchBuildLogs } from '../aws/cloudwatch-build-logs.ts';
 import { BuildService } from '../domain/builds.ts';
 import { buildEventHandler } from '../events/build-events.ts';
-import { buildStore, cursors, env, imageStore } from './aws-wiring.ts';
-import { outcomes } from './outcomes.ts';
-import { emfBuildMetrics } from '../aws/emf-build-metrics.ts';
+import { env } from './aws-wiring.ts';
+import { settlement } from './build-settlement.ts';
 
 const builds = new BuildService({
-  images: imageStore(),
-  builds: buildStore(),
-  cursors: cursors(),
-  outcomes: outcomes(),
-  metrics: emfBuildMetrics,
+  ...settlement(),
   logs: new CloudWatchBuildLogs(new CloudWatchLogsClient({}), required(env, ENV.buildLogGroup)),
 });
 const project = required(env, ENV.buildProjectName);

@@ -11,16 +11,11 @@ import { RepositoryRegistry } from '../aws/repository-registry.ts';
 import { BuildService } from '../domain/builds.ts';
 import { log } from '../http/log.ts';
 import { emitMetrics, METRIC } from '../http/metrics.ts';
-import { buildStore, cursors, env, imageStore, stuckBuildMinutes } from './aws-wiring.ts';
-import { outcomes } from './outcomes.ts';
-import { emfBuildMetrics } from '../aws/emf-build-metrics.ts';
+import { env, stuckBuildMinutes } from './aws-wiring.ts';
+import { settlement } from './build-settlement.ts';
 
 const builds = new BuildService({
-  images: imageStore(),
-  builds: buildStore(),
-  cursors: cursors(),
-  outcomes: outcomes(),
-  metrics: emfBuildMetrics,
+  ...settlement(),
   builder: new CodeBuildBuilder(new CodeBuildClient({}), required(env, ENV.buildProjectName), required(env, ENV.secretPrefix)),
   registry: new RepositoryRegistry(required(env, ENV.imageRepositoryUri), required(env, ENV.cacheRepositoryUri)),
   logs: new CloudWatchBuildLogs(new CloudWatchLogsClient({}), required(env, ENV.buildLogGroup)),

@@ -8,24 +8,19 @@ import { BuildService } from '../domain/builds.ts';
 import { ImageCatalog } from '../domain/catalog.ts';
 import { apiHandler } from '../http/api-handler.ts';
 import { catalogWriterOperations } from '../http/function-operations.ts';
-import { buildStore, cursors, env, imageStore } from './aws-wiring.ts';
-import { outcomes } from './outcomes.ts';
-import { emfBuildMetrics } from '../aws/emf-build-metrics.ts';
+import { env } from './aws-wiring.ts';
+import { settlement } from './build-settlement.ts';
 
-const images = imageStore();
+const shared = settlement();
 const secretPrefix = required(env, ENV.secretPrefix);
 const secrets = new SecretsManagerDirectory(new SecretsManagerClient({}), secretPrefix);
 const builds = new BuildService({
-  images,
-  builds: buildStore(),
-  cursors: cursors(),
-  outcomes: outcomes(),
-  metrics: emfBuildMetrics,
+  ...shared,
   builder: new CodeBuildBuilder(new CodeBuildClient({}), required(env, ENV.buildProjectName), secretPrefix),
   registry: new RepositoryRegistry(required(env, ENV.imageRepositoryUri), required(env, ENV.cacheRepositoryUri)),
   secrets,
   maxConcurrentBuildsPerGroup: positiveInt(env, ENV.maxConcurrentBuildsPerGroup, DEFAULT_LIMITS.maxConcurrentBuildsPerGroup),
 });
-const catalog = new ImageCatalog({ store: images, cursors: cursors(), secrets, builds, maxImagesPerGroup: positiveInt(env, ENV.maxImagesPerGroup, DEFAULT_LIMITS.maxImagesPerGroup) });
+const catalog = new ImageCatalog({ store: shared.images, cursors: shared.cursors, secrets, builds, maxImagesPerGroup: positiveInt(env, ENV.maxImagesPerGroup, DEFAULT_LIMITS.maxImagesPerGroup) });
 
 export const handler = apiHandler('catalogWriter', catalogWriterOperations({ catalog, builds }), { claims: claimNamesFrom(env) });

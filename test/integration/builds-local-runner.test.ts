@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { recogniseEvent } from '../../lambdas/aws/codebuild-events.ts';
 import { renderBuildContext } from '../../lambdas/builds/build-context.ts';
-import type { BuildRecord } from '../../lambdas/domain/build.ts';
+import { queuedBuild } from '../../lambdas/domain/build.ts';
 import type { StoredBuildSpec } from '../../lambdas/domain/image.ts';
 import { LocalBuildLogs } from '../../lambdas/local/local-build-logs.ts';
 import { LOCAL_ACCOUNT, LOCAL_PROJECT, LocalBuilder } from '../../lambdas/local/local-builder.ts';
@@ -57,26 +57,16 @@ function runner(options: { timeoutMinutes?: number; containerCli?: string | null
 function job(pip: string[], pullSecret: string | null = null) {
   const spec: StoredBuildSpec = { baseImage: 'python:3.12', ...(pullSecret ? { pullSecret } : {}), packages: { pip } };
   const id = `b0lz4k2m1runner${++serial}`;
-  const build: BuildRecord = {
+  const build = queuedBuild({
     id,
     image: 'runner-check',
     group: 'team-a',
-    status: 'queued',
-    phase: null,
     spec,
     specHash: 'a'.repeat(64),
     targetUrl: `localhost:5000/group-images:sha-${'a'.repeat(32)}`,
-    imageUrl: null,
-    reused: false,
-    reusedFrom: null,
-    failureReason: null,
-    dryRun: false,
-    builderId: null,
     createdAt: new Date().toISOString(),
-    startedAt: null,
-    finishedAt: null,
     createdBy: 'ada',
-  };
+  });
   return { scope: { group: 'team-a' }, build, files: renderBuildContext(spec).files, cacheRef: '', pullSecret };
 }
 

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { recogniseEvent } from '../../lambdas/aws/codebuild-events.ts';
 import { renderBuildContext } from '../../lambdas/builds/build-context.ts';
-import type { Build, BuildRecord } from '../../lambdas/domain/build.ts';
+import { queuedBuild, type Build } from '../../lambdas/domain/build.ts';
 import type { Image, StoredBuildSpec } from '../../lambdas/domain/image.ts';
 import { dockerConfigJson } from '../../lambdas/domain/pull-secrets.ts';
 import { LocalBuildLogs } from '../../lambdas/local/local-build-logs.ts';
@@ -196,26 +196,16 @@ describe('the CodeBuild-shaped events of a local build with a pull secret', () =
       pullSecretJson: async (name) => (name === 'example-registry' ? dockerConfigJson(OTHER) : undefined),
       emit: async (event) => void events.push(event),
     });
-    const build: BuildRecord = {
+    const build = queuedBuild({
       id: 'b0lz4k2m1events1',
       image: 'events-check',
       group: 'team-a',
-      status: 'queued',
-      phase: null,
       spec,
       specHash: 'e'.repeat(64),
       targetUrl: `localhost:5000/group-images:sha-${'e'.repeat(32)}`,
-      imageUrl: null,
-      reused: false,
-      reusedFrom: null,
-      failureReason: null,
-      dryRun: false,
-      builderId: null,
       createdAt: new Date().toISOString(),
-      startedAt: null,
-      finishedAt: null,
       createdBy: 'ada',
-    };
+    });
     await builder.start({ scope: { group: 'team-a' }, build, files: renderBuildContext(spec).files, cacheRef: '', pullSecret: 'example-registry' });
     await builder.idle();
   }, 60_000);

@@ -12,7 +12,7 @@ import { CodeBuildBuilder } from '../../lambdas/aws/codebuild-builder.ts';
 import { recogniseEvent } from '../../lambdas/aws/codebuild-events.ts';
 import { renderBuildContext } from '../../lambdas/builds/build-context.ts';
 import { CONTEXT_PART_MAX_CHARS, unpackBuildContext } from '../../lambdas/builds/context-transport.ts';
-import type { BuildRecord } from '../../lambdas/domain/build.ts';
+import { queuedBuild, type BuildRecord } from '../../lambdas/domain/build.ts';
 import type { BuildJob } from '../../lambdas/domain/builder.ts';
 import type { StoredBuildSpec } from '../../lambdas/domain/image.ts';
 import { groupScope, SYSTEM, type Scope } from '../../lambdas/domain/scope.ts';
@@ -28,24 +28,16 @@ const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'unit-test' }
 
 function buildRecord(spec: StoredBuildSpec, overrides: Partial<BuildRecord> = {}): BuildRecord {
   return {
-    id: 'b0lz4k2m1q3r8s9t',
-    image: 'jupyter-ds-x7k2p',
-    group: 'team-a',
-    status: 'queued',
-    phase: null,
-    spec,
-    specHash: '4f1c2b7d9e0a3c5b6d7e8f9a0b1c2d3e'.repeat(2),
-    targetUrl: TARGET,
-    imageUrl: null,
-    reused: false,
-    reusedFrom: null,
-    failureReason: null,
-    dryRun: false,
-    builderId: null,
-    createdAt: '2025-06-03T09:12:00.000Z',
-    startedAt: null,
-    finishedAt: null,
-    createdBy: 'ada',
+    ...queuedBuild({
+      id: 'b0lz4k2m1q3r8s9t',
+      image: 'jupyter-ds-x7k2p',
+      group: 'team-a',
+      spec,
+      specHash: '4f1c2b7d9e0a3c5b6d7e8f9a0b1c2d3e'.repeat(2),
+      targetUrl: TARGET,
+      createdAt: '2025-06-03T09:12:00.000Z',
+      createdBy: 'ada',
+    }),
     ...overrides,
   };
 }

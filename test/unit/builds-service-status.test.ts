@@ -3,7 +3,7 @@
  * stores on dynalite. Status only moves forward, terminal is written once, strangers are ignored.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import type { BuildProgress, BuildRecord } from '../../lambdas/domain/build.ts';
+import { queuedBuild, type BuildProgress, type BuildRecord } from '../../lambdas/domain/build.ts';
 import type { Image, ImageRecord } from '../../lambdas/domain/image.ts';
 import type { Scope } from '../../lambdas/domain/scope.ts';
 import { buildEventHandler } from '../../lambdas/events/build-events.ts';
@@ -34,26 +34,16 @@ const RECORDED_AT = '2025-06-03T08:00:00.000Z';
 
 /** A build as it is recorded before StartBuild is called. */
 function orphanBuild(): BuildRecord {
-  return {
+  return queuedBuild({
     id: 'b0lz4k2m1orphan1',
     image: 'jupyter-ds-lost1',
     group: 'team-a',
-    status: 'queued',
-    phase: null,
     spec: { baseImage: 'python:3.12', packages: { pip: ['requests'] } },
     specHash: 'f'.repeat(64),
     targetUrl: `${IMAGE_REPOSITORY}:sha-${'f'.repeat(32)}`,
-    imageUrl: null,
-    reused: false,
-    reusedFrom: null,
-    failureReason: null,
-    dryRun: false,
-    builderId: null,
     createdAt: RECORDED_AT,
-    startedAt: null,
-    finishedAt: null,
     createdBy: 'ada',
-  };
+  });
 }
 
 function orphanImage(build: BuildRecord): ImageRecord {

@@ -1,0 +1,698 @@
+/**
+ * Authorization over the whole API, generated from the route table: EVERY route (catalog, builds,
+ * build logs, cancel, rebuild, selection, secrets, health, openapi) x every caller (no token, an
+ * expired token, a token signed by another key, a member, a group admin, another group's member and
+ * admin, a system admin) x both scopes where the route has two.
+ *
+ * Each operation has an access rule below; a route added to ROUTES whose operation has no rule fails
+ * the first test. For every case the matrix sends:
+ *   - probes that need no fixtures: names and ids that do not exist, invalid bodies and queries.
+ *     Denied callers must get exactly 401/403 (problem+json) for them too: authorization comes
+ *     before existence and before validation, so a denied caller learns nothing from the answer.
+ *   - a real request on a fixture of its own, after which the fixture shows the write happened
+ *     (allowed) or did not (denied).
+ * Then: ids from other tenants, cursors replayed across scopes, queries and routes, and bodies that
+ * try to set what only the service sets (mass assignment).
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Build } from '../../lambdas/domain/build.ts';
+import type { Image } from '../../lambdas/domain/image.ts';
+import { ROUTES, routeKey, type Operation, type Route } from '../../lambdas/http/routes.ts';
+import { pollBuild, waitFor } from '../support/build-polling.ts';
+import { Figures } from '../support/figures.ts';
+import { startLocalApi, type CallOptions, type LocalApi, type Reply } from '../support/local-api.ts';
+import { expectInvalid, expectProblem } from '../support/problems.ts';
+import { allRoleTokens, ROLES, type Role } from '../support/roles.ts';
+import { writeStandInCli, type StandInCli } from '../support/stand-in-cli.ts';
+
+const SETUP_MS = 120_000;
+const GROUP = 'team-a';
+const GROUP_IMAGES = `/groups/${GROUP}/images`;
+const SYSTEM_IMAGES = '/images';
+const BASE = 'python:3.12-slim';
+const LOGIN = { registry: 'ghcr.io', username: 'matrix-bot', password: 'matrix-not-a-real-password' };
+/** Names and ids that are well-formed but name nothing. */
+const MISSING = { image: 'zz-no-such-image', build: 'b000000000nosuch', secret: 'zz-no-such-secret' };
+
+const figures = new Figures('authorization-matrix');
+let api: LocalApi;
+let cli: StandInCli;
+let tokens: Record<Role, string | undefined>;
+let sys: string;
+
+/** Every request goes through here, so the figures count them. */
+function call<T = any>(method: string, path: string, options?: CallOptions): Promise<Reply<T>> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  figures.count('requests');
+  return api.call<T>(method, path, options);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The rules: who may call each operation.
+
+type Access = 'public' | 'read' | 'write' | 'listSecrets' | 'writeSecrets';
+type Scope = 'group' | 'system';
+
+const AUTHENTICATED: Role[] = ['groupAdmin', 'member', 'otherAdmin', 'otherMember', 'systemAdmin'];
+const REFUSED_TOKENS: Role[] = ['noToken', 'expiredToken', 'foreignToken'];
+
+/** The contract's rules, for the group "team-a" and for the system scope. */
+const ALLOWED: Record<Exclude<Access, 'public'>, Record<Scope, Role[]>> = {
+  read: { group: ['groupAdmin', 'member', 'systemAdmin'], system: AUTHENTICATED },
+  write: { group: ['groupAdmin', 'systemAdmin'], system: ['systemAdmin'] },
+  listSecrets: { group: ['groupAdmin', 'otherAdmin', 'systemAdmin'], system: ['groupAdmin', 'otherAdmin', 'systemAdmin'] },
+  writeSecrets: { group: ['systemAdmin'], system: ['systemAdmin'] },
+};
+
+/** A request that needs no fixture, and what an allowed caller gets for it. */
+interface Probe {
+  label: string;
+  query?: string;
+  body?: unknown;
+  allowed: number;
+}
+
+/** A request on a fixture of its own, and how to tell afterwards whether it took effect. */
+interface RealCase {
+  path: string;
+  body?: unknown;
+  allowed: number;
+  /** Checks the fixture after the request; `took` says whether the request was allowed. */
+  after?: (took: boolean, reply: Reply) => Promise<void>;
+}
+
+interface Rule {
+  access: Access;
+  probes: Probe[];
+  /** Prepares the real request for one case (route x caller). */
+  real?: (route: Route, label: string) => Promise<RealCase>;
+}
+
+const isGroupRoute = (route: Route) => route.path.includes('{group}');
+const scopeOf = (route: Route): Scope => (isGroupRoute(route) ? 'group' : 'system');
+const collectionOf = (route: Route) => (isGroupRoute(route) ? GROUP_IMAGES : SYSTEM_IMAGES);
+
+/** The route's path with its parameters filled in. */
+function pathOf(route: Route, values: { image?: string; build?: string; secret?: string } = {}): string {
+  return route.path
+    .replace('{group}', GROUP)
+    .replace('{buildId}', values.build ?? MISSING.build)
+    .replace('{name}', route.path.startsWith('/secrets/') ? (values.secret ?? MISSING.secret) : (values.image ?? MISSING.image));
+}
+
+const INVALID_SPEC = { build: { baseImage: BASE, packages: { pip: ['$(curl 169.254.169.254)'] } } };
+
+const RULES: Record<Operation, Rule> = {
+  health: { access: 'public', probes: [{ label: 'plain', allowed: 200 }] },
+  openapi: { access: 'public', probes: [{ label: 'plain', allowed: 200 }] },
+  listImages: {
+    access: 'read',
+    probes: [
+      { label: 'first page', allowed: 200 },
+      { label: 'limit=101', query: '?limit=101', allowed: 422 },
+    ],
+    real: async (route) => ({
+      path: collectionOf(route),
+      allowed: 200,
+      after: async (took, reply) => {
+        if (took) expect(reply.body.items.map((i: Image) => i.name)).toContain(shared[scopeOf(route)].image.name);
+      },
+    }),
+  },
+  createImage: {
+    access: 'write',
+    probes: [{ label: 'invalid body', body: { displayName: 'Not Valid!', type: 'tpu' }, allowed: 422 }],
+    real: async (route, label) => ({
+      path: collectionOf(route),
+      body: { displayName: label, type: 'cpu', url: 'registry.example.com/matrix/created:1' },
+      allowed: 201,
+      after: async (took) => {
+        const found = await call('GET', `${collectionOf(route)}?q=${label}`, { token: sys });
+        expect(found.body.items).toHaveLength(took ? 1 : 0);
+      },
+    }),
+  },
+  getImage: {
+    access: 'read',
+    probes: [{ label: 'missing image', allowed: 404 }],
+    real: async (route) => ({
+      path: pathOf(route, { image: shared[scopeOf(route)].image.name }),
+      allowed: 200,
+      after: async (took, reply) => {
+        if (took) expect(reply.body.name).toBe(shared[scopeOf(route)].image.name);
+      },
+    }),
+  },
+  updateImage: {
+    access: 'write',
+    probes: [
+      { label: 'missing image', body: { description: 'x' }, allowed: 404 },
+      { label: 'invalid body', body: { name: 'renamed' }, allowed: 422 },
+    ],
+    real: async (route, label) => {
+      const image = await createExisting(route, label);
+      return {
+        path: pathOf(route, { image: image.name }),
+        body: { description: 'edited' },
+        allowed: 200,
+        after: async (took) => expect((await call('GET', pathOf(route, { image: image.name }), { token: sys })).body.description).toBe(took ? 'edited' : 'original'),
+      };
+    },
+  },
+  deleteImage: {
+    access: 'write',
+    probes: [{ label: 'missing image', allowed: 404 }],
+    real: async (route, label) => {
+      const image = await createExisting(route, label);
+      return {
+        path: pathOf(route, { image: image.name }),
+        allowed: 204,
+        after: async (took) => expect((await call('GET', pathOf(route, { image: image.name }), { token: sys })).status).toBe(took ? 404 : 200),
+      };
+    },
+  },
+  startBuild: {
+    access: 'write',
+    probes: [
+      { label: 'missing image', allowed: 404 },
+      { label: 'hostile spec', body: INVALID_SPEC, allowed: 422 },
+    ],
+    real: async (route, label) => {
+      const image = await createBuilt(collectionOf(route), label, [`matrix-${label}`]);
+      const builds = `${pathOf(route, { image: image.name })}/builds`;
+      return {
+        path: builds,
+        allowed: 202,
+        after: async (took) => expect((await call('GET', builds, { token: sys })).body.items).toHaveLength(took ? 2 : 1),
+      };
+    },
+  },
+  listBuilds: {
+    access: 'read',
+    probes: [
+      { label: 'missing image', allowed: 404 },
+      { label: 'limit=101', query: '?limit=101', allowed: 422 },
+    ],
+    real: async (route) => ({
+      path: pathOf(route, { image: shared[scopeOf(route)].image.name }),
+      allowed: 200,
+      after: async (took, reply) => {
+        if (took) expect(reply.body.items.map((b: Build) => b.id)).toContain(shared[scopeOf(route)].build.id);
+      },
+    }),
+  },
+  getBuild: {
+    access: 'read',
+    probes: [{ label: 'missing build', allowed: 404 }],
+    real: async (route) => ({
+      path: pathOf(route, { image: shared[scopeOf(route)].image.name, build: shared[scopeOf(route)].build.id }),
+      allowed: 200,
+      after: async (took, reply) => {
+        if (took) expect(reply.body).toEqual(shared[scopeOf(route)].build);
+      },
+    }),
+  },
+  getBuildLogs: {
+    access: 'read',
+    probes: [
+      { label: 'missing build', allowed: 404 },
+      { label: 'unknown query parameter', query: '?limit=1', allowed: 422 },
+    ],
+    real: async (route) => ({
+      path: pathOf(route, { image: shared[scopeOf(route)].image.name, build: shared[scopeOf(route)].build.id }),
+      allowed: 200,
+      after: async (took, reply) => {
+        if (took) expect(reply.body.lines.length).toBeGreaterThan(0);
+      },
+    }),
+  },
+  cancelBuild: {
+    access: 'write',
+    probes: [{ label: 'missing build', allowed: 404 }],
+    real: async (route, label) => {
+      const image = await createCustom(collectionOf(route), label, ['standin-hangs', `matrix-${label}`]);
+      const build = pathOf(route, { image: image.name, build: image.latestBuild!.id }).replace(/\/cancel$/, '');
+      return {
+        path: `${build}/cancel`,
+        allowed: 202,
+        after: async (took) => {
+          const status = (await call('GET', build, { token: sys })).body.status;
+          if (took) expect(status).toBe('cancelled');
+          else expect(['queued', 'building']).toContain(status);
+        },
+      };
+    },
+  },
+  imageSelection: {
+    access: 'read',
+    probes: [
+      { label: 'plain', allowed: 200 },
+      { label: 'type=tpu', query: '?type=tpu', allowed: 422 },
+    ],
+    real: async () => ({
+      path: `/groups/${GROUP}/image-selection?limit=100`,
+      allowed: 200,
+      after: async (took, reply) => {
+        if (took) expect(reply.body.items.map((i: Image) => i.name)).toContain(shared.group.image.name);
+      },
+    }),
+  },
+  listSecrets: {
+    access: 'listSecrets',
+    probes: [{ label: 'plain', allowed: 200 }],
+    real: async () => ({
+      path: '/secrets',
+      allowed: 200,
+      after: async (took, reply) => {
+        if (took) expect(reply.body.items.map((s: { name: string }) => s.name)).toContain(SHARED_SECRET);
+      },
+    }),
+  },
+  putSecret: {
+    access: 'writeSecrets',
+    probes: [{ label: 'invalid body', body: {}, allowed: 422 }],
+    real: async (route, label) => ({
+      path: pathOf(route, { secret: label }),
+      body: LOGIN,
+      allowed: 201,
+      after: async (took) => expect(await secretNames()).toEqual(took ? expect.arrayContaining([label]) : expect.not.arrayContaining([label])),
+    }),
+  },
+  deleteSecret: {
+    access: 'writeSecrets',
+    probes: [{ label: 'missing secret', allowed: 404 }],
+    real: async (route, label) => {
+      await storeSecret(label);
+      return {
+        path: pathOf(route, { secret: label }),
+        allowed: 204,
+        after: async (took) => expect(await secretNames()).toEqual(took ? expect.not.arrayContaining([label]) : expect.arrayContaining([label])),
+      };
+    },
+  },
+};
+
+function decide(route: Route, role: Role): number | 'allowed' {
+  const rule = RULES[route.operation];
+  if (rule.access === 'public') return 'allowed';
+  if (REFUSED_TOKENS.includes(role)) return 401;
+  return ALLOWED[rule.access][scopeOf(route)].includes(role) ? 'allowed' : 403;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fixtures.
+
+const SHARED_SECRET = 'matrix-shared';
+/** Per scope: a custom image whose first build has succeeded, and that build. */
+const shared = {} as Record<Scope, { image: Image; build: Build }>;
+
+async function createExisting(route: Route, label: string): Promise<Image> {
+  const reply = await call<Image>('POST', collectionOf(route), { token: sys, body: { displayName: label, description: 'original', type: 'cpu', url: 'registry.example.com/matrix/fixture:1' } });
+  if (reply.status !== 201) throw new Error(`fixture ${label}: ${reply.status} ${JSON.stringify(reply.body)}`);
+  return reply.body;
+}
+
+async function createCustom(collection: string, label: string, pip: string[], token = sys): Promise<Image> {
+  const reply = await call<Image>('POST', collection, { token, body: { displayName: label, type: 'cpu', build: { baseImage: BASE, packages: { pip } } } });
+  if (reply.status !== 201) throw new Error(`fixture ${label}: ${reply.status} ${JSON.stringify(reply.body)}`);
+  return reply.body;
+}
+
+/** A custom image whose first build has finished. */
+async function createBuilt(collection: string, label: string, pip: string[], token = sys): Promise<Image> {
+  const image = await createCustom(collection, label, pip, token);
+  await pollBuild(api, sys, `${collection}/${image.name}/builds/${image.latestBuild!.id}`);
+  return (await call<Image>('GET', `${collection}/${image.name}`, { token: sys })).body;
+}
+
+async function storeSecret(name: string) {
+  const reply = await call('PUT', `/secrets/${name}`, { token: sys, body: LOGIN });
+  if (reply.status !== 201) throw new Error(`secret ${name}: ${reply.status}`);
+}
+
+const secretNames = async () => (await call<{ items: { name: string }[] }>('GET', '/secrets', { token: sys })).body.items.map((s) => s.name);
+
+/** Runs the functions with at most `width` at a time. */
+async function inBatches<T>(jobs: (() => Promise<T>)[], width = 8): Promise<T[]> {
+  const results: T[] = [];
+  for (let i = 0; i < jobs.length; i += width) results.push(...(await Promise.all(jobs.slice(i, i + width).map((j) => j()))));
+  return results;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The cases.
+
+const ruled = ROUTES.filter((r) => RULES[r.operation] !== undefined);
+const labelOf = (route: Route, role: Role) => `mx-${route.operation.toLowerCase().slice(0, 12)}-${scopeOf(route)[0]}-${ROLES.indexOf(role)}`;
+
+const probeCases = ruled.flatMap((route) =>
+  RULES[route.operation].probes.flatMap((probe) =>
+    ROLES.map((role) => ({ route, role, probe, key: routeKey(route), label: probe.label, expected: decide(route, role) })),
+  ),
+);
+const realCases = ruled
+  .filter((route) => RULES[route.operation].real)
+  .flatMap((route) => ROLES.map((role) => ({ route, role, key: routeKey(route), expected: decide(route, role), label: labelOf(route, role) })));
+const prepared = new Map<string, RealCase>();
+
+beforeAll(async () => {
+  cli = await writeStandInCli();
+  api = await startLocalApi({ containerCli: cli.path, maxConcurrentBuildsPerGroup: 1000, maxImagesPerGroup: 1000 });
+  tokens = await allRoleTokens(api);
+  sys = tokens.systemAdmin!;
+  await storeSecret(SHARED_SECRET);
+  const [group, system] = await Promise.all([createBuilt(GROUP_IMAGES, 'mx-shared', ['matrix-shared']), createBuilt(SYSTEM_IMAGES, 'mx-shared', ['matrix-shared'])]);
+  for (const [scope, image] of [['group', group], ['system', system]] as const) {
+    const build = (await call<Build>('GET', `${scope === 'group' ? GROUP_IMAGES : SYSTEM_IMAGES}/${image.name}/builds/${image.latestBuild!.id}`, { token: sys })).body;
+    expect(build.status).toBe('succeeded');
+    shared[scope] = { image, build };
+  }
+  const made = await inBatches(realCases.map((c) => async () => [c.label, await RULES[c.route.operation].real!(c.route, c.label)] as const));
+  for (const [label, real] of made) prepared.set(label, real);
+}, SETUP_MS);
+
+afterAll(async () => {
+  figures.set('routes', ROUTES.length);
+  figures.set('operations', Object.keys(RULES).length);
+  figures.set('callers', ROLES.length);
+  figures.set('probeCases', probeCases.length);
+  figures.set('realCases', realCases.length);
+  figures.record();
+  await api?.stop();
+  await cli?.remove();
+});
+
+function assessDecision(reply: Reply, expected: number | 'allowed', allowed: number) {
+  if (expected === 'allowed') {
+    expect(reply.status).toBe(allowed);
+    expect([401, 403]).not.toContain(reply.status);
+    expect(reply.status).toBeLessThan(500);
+    figures.count('allowedAnswered');
+  } else {
+    expectProblem(reply, expected);
+    if (expected === 401) expect(reply.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    figures.count(expected === 401 ? 'refused401' : 'refused403');
+  }
+}
+
+describe('the rule table', () => {
+  it('has an access rule for the operation of every route in the route table', () => {
+    // Assess
+    expect(ROUTES.filter((r) => RULES[r.operation] === undefined).map(routeKey)).toEqual([]);
+  });
+
+  it('puts every image route in both scopes, and takes the scope from the path alone', () => {
+    // Assess
+    for (const route of ROUTES.filter((r) => r.scope)) {
+      expect([route.scope, routeKey(route)]).toEqual([scopeOf(route), routeKey(route)]);
+      const twin = ROUTES.find((r) => r.operation === route.operation && r.scope !== route.scope && r.method === route.method);
+      expect(twin).toBeDefined();
+    }
+  });
+});
+
+describe('every route x every caller, without fixtures (authorization before existence and validation)', () => {
+  it.each(probeCases)('$key ($label) as $role: $expected', async ({ route, role, probe, expected }) => {
+    // Act
+    const reply = await call(route.method, pathOf(route) + (probe.query ?? ''), { token: tokens[role], body: probe.body });
+
+    // Assess
+    assessDecision(reply, expected, probe.allowed);
+  });
+});
+
+describe('every route x every caller, on fixtures of their own', () => {
+  it.each(realCases)('$key as $role: $expected', async ({ route, role, expected, label }) => {
+    // Prepare
+    const real = prepared.get(label)!;
+
+    // Act
+    const reply = await call(route.method, real.path, { token: tokens[role], body: real.body });
+
+    // Assess
+    assessDecision(reply, expected, real.allowed);
+    await real.after?.(expected === 'allowed', reply);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('ids from other tenants', () => {
+  let teamA: Image;
+  let teamB: Image;
+  let teamBBuild: string;
+  let hangingB: Image;
+
+  beforeAll(async () => {
+    const otherAdmin = tokens.otherAdmin!;
+    [teamA, teamB, hangingB] = await Promise.all([
+      createBuilt(GROUP_IMAGES, 'tenant-a', ['tenant-a'], tokens.groupAdmin!),
+      createBuilt('/groups/team-b/images', 'tenant-b', ['tenant-b'], otherAdmin),
+      createCustom('/groups/team-b/images', 'tenant-b-hangs', ['standin-hangs', 'tenant-b-hangs'], otherAdmin),
+    ]);
+    teamBBuild = teamB.latestBuild!.id;
+  }, SETUP_MS);
+
+  const bBuildPaths = () => ({
+    "team-b's image and build under team-a's path": `${GROUP_IMAGES}/${teamB.name}/builds/${teamBBuild}`,
+    "team-b's build under team-a's own image": `${GROUP_IMAGES}/${teamA.name}/builds/${teamBBuild}`,
+    "team-b's image and build under the system path": `${SYSTEM_IMAGES}/${teamB.name}/builds/${teamBBuild}`,
+  });
+
+  it.each(['groupAdmin', 'systemAdmin'] as Role[])("answers 404 to every read of team-b's build through another path, as %s", async (role) => {
+    for (const [what, path] of Object.entries(bBuildPaths())) {
+      // Act
+      const replies = await Promise.all([call('GET', path, { token: tokens[role] }), call('GET', `${path}/logs`, { token: tokens[role] })]);
+
+      // Assess
+      for (const reply of replies) expect([what, reply.status]).toEqual([what, 404]);
+      for (const reply of replies) expectProblem(reply, 404);
+    }
+  });
+
+  it("answers 404 to a rebuild of team-b's image through team-a's path, starting nothing", async () => {
+    // Act
+    const reply = await call('POST', `${GROUP_IMAGES}/${teamB.name}/builds`, { token: tokens.groupAdmin });
+
+    // Assess
+    expectProblem(reply, 404);
+    const history = await call('GET', `/groups/team-b/images/${teamB.name}/builds`, { token: tokens.otherAdmin });
+    expect(history.body.items).toHaveLength(1);
+  });
+
+  it("answers 404 to a cancel of team-b's running build through team-a's paths, and it keeps running", async () => {
+    // Prepare
+    const id = hangingB.latestBuild!.id;
+    const own = `/groups/team-b/images/${hangingB.name}/builds/${id}`;
+    await waitFor(async () => (await cli.callsOf(id)).some((c) => c.args[1] === 'build'), 'the team-b build to reach buildx build');
+
+    // Act
+    const replies = await Promise.all([
+      call('POST', `${GROUP_IMAGES}/${hangingB.name}/builds/${id}/cancel`, { token: tokens.groupAdmin }),
+      call('POST', `${GROUP_IMAGES}/${teamA.name}/builds/${id}/cancel`, { token: tokens.groupAdmin }),
+      call('POST', `${SYSTEM_IMAGES}/${hangingB.name}/builds/${id}/cancel`, { token: sys }),
+    ]);
+
+    // Assess
+    for (const reply of replies) expectProblem(reply, 404);
+    expect((await call<Build>('GET', own, { token: tokens.otherMember })).body.status).toBe('building');
+    expect((await call('POST', `${own}/cancel`, { token: tokens.otherAdmin })).status).toBe(202);
+  });
+
+  it("answers 403 (not 404) to team-a's admin asking for team-b's build under team-b's path: the path names the owner", async () => {
+    // Act
+    const reply = await call('GET', `/groups/team-b/images/${teamB.name}/builds/${teamBBuild}`, { token: tokens.groupAdmin });
+
+    // Assess
+    expectProblem(reply, 403);
+  });
+});
+
+describe('replayed cursors', () => {
+  let twoBuilds: Image;
+  let other: Image;
+  let running: Image;
+  let buildsCursor: string;
+  let imagesCursor: string;
+  let logsCursor: string;
+
+  beforeAll(async () => {
+    [twoBuilds, other, running] = await Promise.all([
+      createBuilt(GROUP_IMAGES, 'cursor-two', ['cursor-two']),
+      createBuilt(GROUP_IMAGES, 'cursor-other', ['cursor-other']),
+      createCustom(GROUP_IMAGES, 'cursor-running', ['standin-hangs', 'cursor-running']),
+    ]);
+    // A rebuild of the same spec reuses the image: a second build at once, without a builder run.
+    const again = await call<Build>('POST', `${GROUP_IMAGES}/${twoBuilds.name}/builds`, { token: sys });
+    expect(again.status).toBe(202);
+    await pollBuild(api, sys, `${GROUP_IMAGES}/${twoBuilds.name}/builds/${again.body.id}`);
+    buildsCursor = (await call('GET', `${GROUP_IMAGES}/${twoBuilds.name}/builds?limit=1`, { token: sys })).body.nextCursor;
+    imagesCursor = (await call('GET', `${GROUP_IMAGES}?limit=1`, { token: sys })).body.nextCursor;
+    logsCursor = (await call('GET', `${GROUP_IMAGES}/${running.name}/builds/${running.latestBuild!.id}/logs`, { token: sys })).body.nextCursor;
+    expect([typeof buildsCursor, typeof imagesCursor, typeof logsCursor]).toEqual(['string', 'string', 'string']);
+  }, SETUP_MS);
+
+  it('accepts a build-history cursor on the list that gave it out (the control)', async () => {
+    // Act
+    const reply = await call('GET', `${GROUP_IMAGES}/${twoBuilds.name}/builds?limit=1&cursor=${encodeURIComponent(buildsCursor)}`, { token: sys });
+
+    // Assess
+    expect(reply.status).toBe(200);
+    expect(reply.body.items).toHaveLength(1);
+  });
+
+  const replays = (): [string, () => string, 'builds' | 'images' | 'logs'][] => [
+    ["another image's build history", () => `${GROUP_IMAGES}/${other.name}/builds`, 'builds'],
+    ["team-b's build history (the same image name)", () => `/groups/team-b/images/${twoBuilds.name}/builds`, 'builds'],
+    ['the system build history (the same image name)', () => `${SYSTEM_IMAGES}/${twoBuilds.name}/builds`, 'builds'],
+    ["the group's image list", () => GROUP_IMAGES, 'builds'],
+    ["the group's image selection", () => `/groups/${GROUP}/image-selection`, 'builds'],
+    ["a build's log", () => `${GROUP_IMAGES}/${twoBuilds.name}/builds/${twoBuilds.latestBuild!.id}/logs`, 'builds'],
+    ["an image's build history", () => `${GROUP_IMAGES}/${twoBuilds.name}/builds`, 'images'],
+    ["the system image list", () => SYSTEM_IMAGES, 'images'],
+    ["another build's log", () => `${GROUP_IMAGES}/${twoBuilds.name}/builds/${twoBuilds.latestBuild!.id}/logs`, 'logs'],
+    ["the running build's image history", () => `${GROUP_IMAGES}/${running.name}/builds`, 'logs'],
+    ['the image list', () => GROUP_IMAGES, 'logs'],
+  ];
+
+  it.each(replays())('answers 400 to a cursor replayed on %s (from a %s list)', async (_what, target, from) => {
+    // Prepare
+    const cursor = { builds: buildsCursor, images: imagesCursor, logs: logsCursor }[from];
+
+    // Act
+    const reply = await call('GET', `${target()}?cursor=${encodeURIComponent(cursor)}`, { token: sys });
+
+    // Assess
+    expectProblem(reply, 400);
+    figures.count('cursorReplaysRefused');
+  });
+
+  it('answers 400 to an image-list cursor replayed with another keyword', async () => {
+    // Prepare
+    const cursor = (await call('GET', `${GROUP_IMAGES}?limit=1&q=cursor`, { token: sys })).body.nextCursor;
+
+    // Act
+    const reply = await call('GET', `${GROUP_IMAGES}?limit=1&q=mx&cursor=${encodeURIComponent(cursor)}`, { token: sys });
+
+    // Assess
+    expectProblem(reply, 400);
+    figures.count('cursorReplaysRefused');
+  });
+});
+
+describe('mass assignment: bodies that try to set what only the service sets', () => {
+  let custom: Image;
+  let customPath: string;
+
+  beforeAll(async () => {
+    custom = await createBuilt(GROUP_IMAGES, 'mass-custom', ['mass-custom'], tokens.groupAdmin!);
+    customPath = `${GROUP_IMAGES}/${custom.name}`;
+  }, SETUP_MS);
+
+  const SPEC = { baseImage: BASE, packages: { pip: ['mass-custom'] } };
+  const FORBIDDEN: [string, unknown][] = [
+    ['name', 'chosen-name'],
+    ['group', 'team-b'],
+    ['scope', 'system'],
+    ['owner', 'eve'],
+    ['createdBy', 'eve'],
+    ['updatedBy', 'eve'],
+    ['createdAt', '2000-01-01T00:00:00.000Z'],
+    ['status', 'succeeded'],
+    ['ready', true],
+    ['source', 'existing'],
+    ['latestBuild', { id: 'b000000000forged', status: 'succeeded', createdAt: '2000-01-01T00:00:00.000Z', finishedAt: null }],
+    ['version', 99],
+    ['buildSpec', SPEC],
+    ['imageUrl', 'registry.example.com/forged:1'],
+  ];
+
+  /** The image and its build history, as a system admin sees them. */
+  const snapshot = async () => {
+    const [image, builds] = await Promise.all([call('GET', customPath, { token: sys }), call('GET', `${customPath}/builds`, { token: sys })]);
+    return { image: image.body, etag: image.headers.get('etag'), builds: builds.body };
+  };
+
+  it.each(FORBIDDEN)('refuses %s in a create body (422 naming it) and creates nothing', async (field, value) => {
+    // Prepare
+    const displayName = `mass-create-${field.toLowerCase()}`;
+
+    // Act
+    const reply = await call('POST', GROUP_IMAGES, { token: tokens.groupAdmin, body: { displayName, type: 'cpu', url: 'python:3.12', [field]: value } });
+
+    // Assess
+    expectInvalid(reply, `/${field}`);
+    expect((await call('GET', `${GROUP_IMAGES}?q=${displayName}`, { token: sys })).body.items).toEqual([]);
+    figures.count('massAssignmentRefused');
+  });
+
+  it('refuses a url on a custom image in a create body (422 naming it) and creates nothing', async () => {
+    // Act
+    const reply = await call('POST', GROUP_IMAGES, { token: tokens.groupAdmin, body: { displayName: 'mass-create-url', type: 'cpu', url: 'python:3.12', build: SPEC } });
+
+    // Assess
+    const problem = expectProblem(reply, 422);
+    expect(problem.errors!.some((e) => ['/url', '/build'].includes(e.path) && e.message.includes('url'))).toBe(true);
+    expect((await call('GET', `${GROUP_IMAGES}?q=mass-create-url`, { token: sys })).body.items).toEqual([]);
+    figures.count('massAssignmentRefused');
+  });
+
+  it.each([...FORBIDDEN, ['url', 'registry.example.com/forged:1'] as [string, unknown]])('refuses %s in an edit of a custom image (422 naming it) and changes nothing', async (field, value) => {
+    // Prepare
+    const before = await snapshot();
+
+    // Act
+    const reply = await call('PATCH', customPath, { token: tokens.groupAdmin, body: { description: 'sneaky', [field]: value } });
+
+    // Assess
+    expectInvalid(reply, `/${field}`);
+    expect(await snapshot()).toEqual(before);
+    figures.count('massAssignmentRefused');
+  });
+
+  it.each([...FORBIDDEN, ['url', 'registry.example.com/forged:1'] as [string, unknown], ['spec', SPEC], ['reused', true], ['id', 'b000000000forged']])(
+    'refuses %s in a rebuild body (422 naming it), starting nothing',
+    async (field, value) => {
+      // Prepare
+      const before = await snapshot();
+
+      // Act
+      const reply = await call('POST', `${customPath}/builds`, { token: tokens.groupAdmin, body: { build: SPEC, [field]: value } });
+
+      // Assess
+      expectInvalid(reply, `/${field}`);
+      expect(await snapshot()).toEqual(before);
+      figures.count('massAssignmentRefused');
+    },
+  );
+
+  it.each([['url'], ['status'], ['imageUrl'], ['group'], ['name']])('refuses %s inside the build spec of a rebuild (422 naming it), starting nothing', async (field) => {
+    // Prepare
+    const before = await snapshot();
+
+    // Act
+    const reply = await call('POST', `${customPath}/builds`, { token: tokens.groupAdmin, body: { build: { ...SPEC, [field]: 'forged' } } });
+
+    // Assess
+    expectInvalid(reply, `/build/${field}`);
+    expect(await snapshot()).toEqual(before);
+    figures.count('massAssignmentRefused');
+  });
+
+  it.each([['name', 'other-secret'], ['createdAt', '2000-01-01T00:00:00.000Z'], ['owner', 'eve'], ['createdBy', 'eve'], ['group', 'team-b'], ['scope', 'system']])(
+    'refuses %s in a pull secret body (422 naming it) and stores nothing',
+    async (field, value) => {
+      // Prepare
+      const name = `mass-secret-${field.toLowerCase()}`;
+
+      // Act
+      const reply = await call('PUT', `/secrets/${name}`, { token: sys, body: { ...LOGIN, [field]: value } });
+
+      // Assess
+      expectInvalid(reply, `/${field}`);
+      const names = await secretNames();
+      expect(names).not.toContain(name);
+      expect(names).not.toContain(value);
+      figures.count('massAssignmentRefused');
+    },
+  );
+});
