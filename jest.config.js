@@ -1,4 +1,5 @@
-// Jest runs our ESM TypeScript through @swc/jest (type-stripping only; tsc does the type-checking).
+// Jest runs our ESM TypeScript through @swc/jest (type-stripping only; tsc does the type-checking),
+// keeping import attributes (`with { type: 'json' }`) as Node needs them.
 /** @type {import('jest').Config} */
 export default {
   testEnvironment: 'node',
@@ -6,7 +7,7 @@ export default {
   testMatch: ['**/*.test.ts'],
   extensionsToTreatAsEsm: ['.ts'],
   transform: {
-    '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2024' }, module: { type: 'es6' } }],
+    '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2024', experimental: { keepImportAttributes: true } }, module: { type: 'es6' } }],
   },
   testTimeout: 30000,
 };

@@ -15,11 +15,18 @@ export interface SpecClaim {
 
 export interface BuildStore {
   put(scope: Scope, build: BuildRecord): Promise<void>;
+  /** Deletes a build that never started (queued, no builder id): one its image refused. A no-op otherwise. */
+  discard(scope: Scope, image: string, buildId: string): Promise<void>;
   get(scope: Scope, image: string, buildId: string): Promise<BuildRecord | undefined>;
   /** Newest first. */
   page(scope: Scope, image: string, options: { after?: string; limit: number }): Promise<{ items: BuildRecord[]; next: string | null }>;
-  /** Unfinished builds created before the given ISO time, oldest first, in all scopes (the reconciler's view). */
+  /**
+   * Builds created before the given ISO time that are unfinished, or finished but not yet retired (the
+   * image or identical builds not told yet), oldest first, in all scopes: the reconciler's view.
+   */
   running(createdBefore: string): Promise<BuildRecord[]>;
+  /** Takes a finished build out of the reconciler's view once everyone was told of its end. */
+  retire(scope: Scope, image: string, buildId: string): Promise<void>;
   /** How many builds of the scope are queued or building. */
   runningIn(scope: Scope): Promise<number>;
   setBuilderId(scope: Scope, image: string, buildId: string, builderId: string, dryRun: boolean): Promise<void>;
@@ -35,7 +42,7 @@ export interface BuildStore {
   markFollower(scope: Scope, image: string, buildId: string, leaderBuildId: string): Promise<void>;
   /** Registers a build to be settled by the leader's outcome; false if the leader already finished. */
   follow(scope: Scope, hash: string, leaderBuildId: string, follower: { image: string; buildId: string }): Promise<boolean>;
-  /** Records the leader's outcome and returns the claim with its followers; undefined if the build no longer leads. */
+  /** Records the leader's outcome (again, when it is the same) and returns the claim with its followers; undefined if the build no longer leads. */
   settleSpec(scope: Scope, hash: string, leaderBuildId: string, status: SpecClaim['status'], imageUrl: string | null): Promise<SpecClaim | undefined>;
 }
 

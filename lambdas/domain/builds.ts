@@ -14,7 +14,7 @@ import { PAGE_DEFAULT } from './catalog.ts';
 import type { CursorCodec } from './cursor.ts';
 import { outcomeOf, type BuildOutcomePublisher } from './build-outcomes.ts';
 import type { BuildMetrics } from './build-metrics.ts';
-import { conflict, invalidField, notFound, quotaReached, unavailable } from './errors.ts';
+import { conflict, DomainError, invalidField, notFound, quotaReached, unavailable } from './errors.ts';
 import type { ImageStore } from './image-store.ts';
 import { randomNameSuffix, type ImageRecord, type LatestBuild, type StoredBuildSpec } from './image.ts';
 import { assertCanRead, assertCanWrite, type Principal } from './principal.ts';
@@ -58,7 +58,7 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
 
   async startFirstBuild(principal: Principal, scope: Scope, image: ImageRecord): Promise<ImageRecord> {
     // The catalog checked the quota before it stored the image: a 429 now would leave the image without a build.
-    const { image: updated } = await this.start(principal, scope, image.name, null, false);
+    const { image: updated } = await this.start(principal, scope, image, null, false);
     return updated;
   }
 
@@ -73,22 +73,17 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
     if (pullSecret && this.deps.secrets && !(await this.deps.secrets.exists(pullSecret))) {
       invalidField('/build/pullSecret', `names no pull secret "${pullSecret}"`);
     }
-    const { build } = await this.start(principal, scope, name, spec);
+    const { build } = await this.start(principal, scope, image, spec);
     return toBuild(build);
   }
 
-  private async start(principal: Principal, scope: Scope, name: string, newSpec: StoredBuildSpec | null, checkQuota = true): Promise<{ image: ImageRecord; build: BuildRecord }> {
+  private async start(principal: Principal, scope: Scope, image: ImageRecord, newSpec: StoredBuildSpec | null, checkQuota = true): Promise<{ image: ImageRecord; build: BuildRecord }> {
     const { builder, registry } = this.writeSide();
     if (checkQuota) await this.checkBuildQuota(scope);
+    const name = image.name;
+    const spec = newSpec ?? image.buildSpec!;
     const at = this.now().toISOString();
     const id = newBuildId(this.now(), this.random);
-    const begun = await this.deps.images.beginBuild(scope, name, { id, status: 'queued', createdAt: at, finishedAt: null }, newSpec, principal.sub, at);
-    if (!begun.ok) {
-      if (begun.reason === 'busy') throw conflict(`build ${begun.image.latestBuild?.id} of "${name}" is still ${begun.image.latestBuild?.status}: cancel it or wait for it to finish`);
-      throw notFound(`no image "${name}" in ${describeScope(scope)}`);
-    }
-    const image = begun.value;
-    const spec = image.buildSpec!;
     const hash = buildSpecHash(scopeKeyOf(scope), spec, TEMPLATE_VERSION);
     const build = queuedBuild({
       id,
@@ -100,14 +95,11 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
       createdAt: at,
       createdBy: principal.sub,
     });
-    // Recorded before anything starts, so that no build can run that we do not know of.
-    try {
-      await this.deps.builds.put(scope, build);
-    } catch (e) {
-      // Without its record the build can never finish: free the image for the next attempt.
-      await this.deps.images.finishBuild(scope, name, { ...latestOf(build), status: 'failed', finishedAt: at }, null);
-      throw e;
-    }
+    // Recorded before the image points at it and before anything starts: whatever fails after this
+    // (a write, StartBuild, the function itself), the reconciler finds the unfinished build, settles it
+    // and frees the image. An image never points at a build that has no record.
+    await this.deps.builds.put(scope, build);
+    const begun = await this.begin(scope, build, principal.sub);
 
     const claim = await this.deps.builds.claimSpec(scope, hash, { image: name, buildId: id });
     if (claim.claimed) {
@@ -116,7 +108,33 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
       await this.reuse(scope, build, claim.claim);
     }
     const [current, updatedImage] = await Promise.all([this.deps.builds.get(scope, name, id), this.deps.images.get(scope, name)]);
-    return { image: updatedImage ?? image, build: current ?? build };
+    return { image: updatedImage ?? begun, build: current ?? build };
+  }
+
+  /** Points the image at the recorded build: one build per image at a time (409), and only while the image exists (404). */
+  private async begin(scope: Scope, build: BuildRecord, by: string): Promise<ImageRecord> {
+    const name = build.image;
+    const point = () => this.deps.images.beginBuild(scope, name, latestOf(build), build.spec, by, build.createdAt);
+    let begun = await point();
+    if (!begun.ok && begun.reason === 'busy' && (await this.catchUp(scope, begun.image))) begun = await point();
+    if (begun.ok) return begun.value;
+    // Refused: this build never happens. Its record goes; should that fail, the reconciler fails the record instead.
+    await this.deps.builds.discard(scope, name, build.id).catch(() => undefined);
+    if (begun.reason === 'busy') throw conflict(`build ${begun.image.latestBuild?.id} of "${name}" is still ${begun.image.latestBuild?.status}: cancel it or wait for it to finish`);
+    throw notFound(`no image "${name}" in ${describeScope(scope)}`);
+  }
+
+  /**
+   * An image that looks busy with a build that has in fact finished (the write that should have told
+   * it failed, and no report came again): tells it. True when the image was behind.
+   */
+  private async catchUp(scope: Scope, image: ImageRecord): Promise<boolean> {
+    const latest = image.latestBuild;
+    if (!latest || isTerminal(latest.status)) return false;
+    const build = await this.deps.builds.get(scope, image.name, latest.id);
+    if (!build || !isTerminal(build.status)) return false;
+    await this.settle(scope, build, this.now().toISOString());
+    return true;
   }
 
   private async launch(scope: Scope, build: BuildRecord, builder: Builder, registry: ImageRegistry) {
@@ -180,29 +198,53 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
     }
     const imageUrl = success ? (progress.imageUrl ?? current.targetUrl) : undefined;
     const updated = await this.deps.builds.advance(scope, image, buildId, { ...progress, ...(success ? { imageUrl } : {}) });
-    if (!updated) return undefined;
-    await this.deps.images.finishBuild(scope, image, latestOf(updated), success ? imageUrl! : null);
-    const outcome = outcomeOf(updated);
-    if (outcome) {
-      this.deps.metrics?.finished(updated);
-      await this.deps.outcomes?.publish(outcome);
+    if (!updated) {
+      // Already there. If the report that got it there failed after the build's own write (the event
+      // is then delivered again), the image and the builds waiting for this one were not told: tell
+      // them now. Each of those writes is conditional, so a plain duplicate changes nothing.
+      if (isTerminal(current.status)) await this.settle(scope, current, progress.at);
+      return undefined;
     }
-    if (isTerminal(updated.status) && !updated.reused) {
-      const claim = await this.deps.builds.settleSpec(scope, updated.specHash, updated.id, updated.status as SpecClaim['status'], success ? imageUrl! : null);
+    const outcome = outcomeOf(updated);
+    await this.settle(scope, updated, progress.at, () => {
+      if (!outcome) return;
+      this.deps.metrics?.finished(updated);
+      return this.deps.outcomes?.publish(outcome);
+    });
+    return updated;
+  }
+
+  /** Tells the image (and, once it has finished, the identical builds waiting for it) where the build is. */
+  private async settle(scope: Scope, build: BuildRecord, at: string, announce?: () => Promise<void> | void): Promise<void> {
+    const success = build.status === 'succeeded';
+    await this.deps.images.finishBuild(scope, build.image, latestOf(build), success ? build.imageUrl : null);
+    await announce?.();
+    if (!isTerminal(build.status)) return;
+    if (!build.reused) {
+      const claim = await this.deps.builds.settleSpec(scope, build.specHash, build.id, build.status as SpecClaim['status'], success ? build.imageUrl : null);
       for (const f of claim?.followers ?? []) {
         await this.progress(scope, f.image, f.buildId, success
-          ? { status: 'succeeded', imageUrl, reused: true, at: progress.at }
-          : { status: 'failed', failureReason: `The identical build ${updated.id} this build was waiting for ${updated.status === 'cancelled' ? 'was cancelled' : 'failed'}. Rebuild to try again.`, at: progress.at });
+          ? { status: 'succeeded', imageUrl: build.imageUrl, reused: true, at }
+          : { status: 'failed', failureReason: `The identical build ${build.id} this build was waiting for ${build.status === 'cancelled' ? 'was cancelled' : 'failed'}. Rebuild to try again.`, at });
       }
     }
-    return updated;
+    // Everyone was told: the reconciler need not look at it again (until then, it does).
+    await this.deps.builds.retire(scope, build.image, build.id);
   }
 
   async cancel(principal: Principal, scope: Scope, name: string, buildId: string): Promise<Build> {
     assertCanWrite(principal, scope);
     const build = await this.requireBuild(scope, name, buildId);
     if (isTerminal(build.status)) throw conflict(`build ${buildId} already ${build.status}; only queued or running builds can be cancelled`);
-    if (build.builderId && !build.reused) await this.writeSide().builder.stop(build.builderId);
+    if (build.builderId && !build.reused) {
+      try {
+        await this.writeSide().builder.stop(build.builderId);
+      } catch (e) {
+        // Not recorded as cancelled: the build still runs. The caller can try again (503).
+        if (e instanceof DomainError) throw e;
+        throw unavailable(`the builder could not stop build ${buildId} right now (${(e as Error).message}); it is still running: try again in a moment`);
+      }
+    }
     const updated = await this.progress(scope, name, buildId, { status: 'cancelled', at: this.now().toISOString() });
     return toBuild(updated ?? (await this.requireBuild(scope, name, buildId)));
   }
@@ -213,7 +255,14 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
     if (!latest || isTerminal(latest.status)) return;
     const build = await this.deps.builds.get(scope, image.name, latest.id);
     if (!build || isTerminal(build.status)) return;
-    if (build.builderId && !build.reused) await this.writeSide().builder.stop(build.builderId);
+    if (build.builderId && !build.reused) {
+      try {
+        await this.writeSide().builder.stop(build.builderId);
+      } catch {
+        // The image is gone already; its build still runs and settles from its own events (or the reconciler).
+        return;
+      }
+    }
     await this.progress(scope, image.name, build.id, { status: 'cancelled', failureReason: undefined, at: this.now().toISOString() });
   }
 
@@ -263,10 +312,16 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
     const { builder } = this.writeSide();
     const cutoff = new Date(this.now().getTime() - olderThanMinutes * 60_000).toISOString();
     const stuck = await this.deps.builds.running(cutoff);
-    const known = await builder.describe(stuck.flatMap((b) => (b.builderId ? [b.builderId] : [])));
+    const known = await builder.describe(stuck.flatMap((b) => (b.builderId && !isTerminal(b.status) ? [b.builderId] : [])));
     let settled = 0;
     for (const build of stuck) {
       const scope = { group: build.group };
+      if (isTerminal(build.status)) {
+        // Finished, but a failure half-way through its report left the image or identical builds untold.
+        await this.settle(scope, build, this.now().toISOString());
+        settled++;
+        continue;
+      }
       const report = build.builderId
         ? known.get(build.builderId)
         : build.reused

@@ -150,7 +150,15 @@ export class ImageCatalog {
       // pass it together, so the build limit is soft by the number of creates in flight.
       await this.deps.builds.checkBuildQuota(scope);
       const name = await this.insertWithFreshName(scope, { ...draft, buildSpec });
-      const started = await this.deps.builds.startFirstBuild(principal, scope, { ...draft, name, buildSpec });
+      let started: ImageRecord;
+      try {
+        started = await this.deps.builds.startFirstBuild(principal, scope, { ...draft, name, buildSpec });
+      } catch (e) {
+        // The create fails as a whole: take the image back unless its build got under way (its version
+        // moved on), which the reconciler then settles. Should that fail too, the image can be rebuilt.
+        await this.deps.store.remove(scope, name, { version: draft.version }).catch(() => undefined);
+        throw e;
+      }
       return { image: toImage(started), etag: etagOf(started) };
     }
     const name = await this.insertWithFreshName(scope, draft);

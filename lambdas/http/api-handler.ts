@@ -61,8 +61,22 @@ function parseBody(event: ApiEvent, maxBytes: number): unknown {
   }
 }
 
+/** AWS errors that mean "busy, or briefly unavailable": still so after the SDK's own retries, the caller may try again later. */
+const BUSY_AWS_ERRORS = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'TooManyRequestsException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+]);
+
 export function toProblem(error: unknown, requestId: string): Problem {
   if (error instanceof DomainError) return problem(error.kind, error.message, { errors: error.errors, requestId });
+  if (BUSY_AWS_ERRORS.has((error as { name?: string } | undefined)?.name ?? '')) {
+    return problem('unavailable', 'the service is busy right now; nothing was changed unless a later read shows it: retry after the Retry-After seconds', { requestId });
+  }
   return problem('internal', 'something went wrong on our side; the request id identifies it in our logs', { requestId });
 }
 

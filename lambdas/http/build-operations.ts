@@ -1,5 +1,6 @@
 /** HTTP glue for the build routes. */
 import type { BuildService } from '../domain/builds.ts';
+import { assertCanRead } from '../domain/principal.ts';
 import type { ApiRequest, Operations } from './api-handler.ts';
 import { imagesPath } from './image-operations.ts';
 import { buildIdOf, cursorQuery, imageNameOf, parseQuery, scopeOf } from './request-parts.ts';
@@ -11,6 +12,8 @@ export const logsQuery = z.strictObject({ cursor: cursorQuery.shape.cursor });
 export function buildReadOperations(builds: BuildService): Operations {
   return {
     listBuilds: async (request) => {
+      // Authorization before validation: a caller who may not read the history learns nothing from a 422.
+      assertCanRead(caller(request), scopeOf(request));
       const query = parseQuery(cursorQuery, request);
       return { status: 200, body: await builds.list(caller(request), scopeOf(request), imageNameOf(request), query) };
     },
@@ -32,6 +35,7 @@ export function buildWriteOperations(builds: BuildService): Operations {
 export function buildLogOperations(builds: BuildService): Operations {
   return {
     getBuildLogs: async (request) => {
+      assertCanRead(caller(request), scopeOf(request));
       const { cursor } = parseQuery(logsQuery, request);
       return { status: 200, body: await builds.logs(caller(request), scopeOf(request), imageNameOf(request), buildIdOf(request), cursor) };
     },

@@ -9,23 +9,11 @@ import type { PullSecrets } from '../domain/pull-secrets.ts';
 import type { Operations } from './api-handler.ts';
 import { buildLogOperations, buildReadOperations, buildWriteOperations } from './build-operations.ts';
 import { imageReadOperations, imageWriteOperations } from './image-operations.ts';
-import type { OpenApiDocument } from './openapi.ts';
 import { secretOperations } from './secret-operations.ts';
-import openApiJson from '../../openapi.json' with { type: 'json' };
 
-/**
- * The checked-in document, which `npm run openapi` writes from the code (test/unit/openapi.test.ts
- * fails when it is out of date), rather than generated here: a Lambda bundle is one file, so even a
- * dynamic import of the generator put the schemas and zod's JSON Schema code into the public
- * function's bundle, parsed on every cold start, health checks included (bench/README.md: 99 KiB
- * and ~39 ms of import before, ~59 KiB and ~15 ms after).
- */
-const document = openApiJson as unknown as OpenApiDocument;
-
-export const publicOperations = (): Operations => ({
-  health: async () => ({ status: 200, body: { status: 'ok' } }),
-  openapi: async () => ({ status: 200, body: document }),
-});
+// In a module of its own, which the public function's entry imports directly: this one's imports
+// (the other operations, their zod schemas, the package grammars) would otherwise be in its bundle.
+export { publicOperations } from './public-operations.ts';
 
 export const catalogReaderOperations = (s: { catalog: ImageCatalog; builds: BuildService }): Operations => ({
   ...imageReadOperations(s.catalog),

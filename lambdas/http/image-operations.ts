@@ -1,5 +1,7 @@
 /** HTTP glue for the catalog routes: request in, one catalog call, response out. */
 import type { ImageCatalog } from '../domain/catalog.ts';
+import { assertCanRead } from '../domain/principal.ts';
+import { groupScope } from '../domain/scope.ts';
 import type { ApiRequest, Operations } from './api-handler.ts';
 import { groupOf, imageNameOf, keywordOf, pageQuery, parseQuery, scopeOf, selectionQuery } from './request-parts.ts';
 
@@ -8,6 +10,8 @@ const caller = (request: ApiRequest) => request.principal!;
 export function imageReadOperations(catalog: ImageCatalog): Operations {
   return {
     listImages: async (request) => {
+      // Authorization before validation: a caller who may not read the list learns nothing from a 422.
+      assertCanRead(caller(request), scopeOf(request));
       const query = parseQuery(pageQuery, request);
       return { status: 200, body: await catalog.list(caller(request), scopeOf(request), { ...query, q: keywordOf(query.q) }) };
     },
@@ -16,6 +20,7 @@ export function imageReadOperations(catalog: ImageCatalog): Operations {
       return { status: 200, body: image, headers: { etag } };
     },
     imageSelection: async (request) => {
+      assertCanRead(caller(request), groupScope(groupOf(request)));
       const query = parseQuery(selectionQuery, request);
       return { status: 200, body: await catalog.selection(caller(request), groupOf(request), { ...query, q: keywordOf(query.q) }) };
     },

@@ -78,6 +78,10 @@ const ERRORS = {
   422: { name: 'ValidationFailed', description: 'The body or the query is invalid; `errors` names every invalid field by JSON Pointer.' },
   429: { name: 'QuotaReached', description: "The group's quota is reached (images, or builds queued or running)." },
   500: { name: 'InternalError', description: 'Something went wrong on our side; `requestId` identifies it in the logs.' },
+  503: {
+    name: 'Unavailable',
+    description: 'A service this API depends on is busy or did not carry the request out (throttling, a build the builder could not stop yet): retry after `Retry-After` seconds.',
+  },
 } as const;
 type ErrorStatus = keyof typeof ERRORS;
 
@@ -244,7 +248,8 @@ export function statusesOf(route: Route): number[] {
 
 function errorsOf(route: Route): ErrorStatus[] {
   const doc = OPERATIONS[route.operation];
-  const errors = [...doc.errors, ...(route.scope === 'system' ? [] : (doc.groupErrors ?? [])), 500 as const];
+  // Every authenticated route reads or writes through AWS services, which can be busy: 503.
+  const errors = [...doc.errors, ...(route.scope === 'system' ? [] : (doc.groupErrors ?? [])), 500 as const, ...(route.auth ? [503 as const] : [])];
   return [...new Set(errors)].sort((a, b) => a - b);
 }
 
@@ -347,13 +352,18 @@ function operationObject(route: Route): OperationObject {
   };
 }
 
+const ERROR_HEADERS: Record<string, ResponseObject['headers']> = {
+  401: { 'WWW-Authenticate': { description: '`Bearer`.', required: true, schema: { type: 'string' } } },
+  503: { 'Retry-After': { description: 'Seconds to wait before trying again.', required: true, schema: { type: 'string', pattern: '^[0-9]+$' } } },
+};
+
 function errorResponses(): Record<string, ResponseObject> {
   return Object.fromEntries(
     Object.entries(ERRORS).map(([status, { name, description }]) => [
       name,
       {
         description,
-        ...(status === '401' ? { headers: { 'WWW-Authenticate': { description: '`Bearer`.', required: true, schema: { type: 'string' } } } } : {}),
+        ...(ERROR_HEADERS[status] ? { headers: ERROR_HEADERS[status] } : {}),
         content: { [PROBLEM_JSON]: { schema: { $ref: schemaRef(status === '422' ? 'ValidationProblem' : 'Problem') } } },
       },
     ]),

@@ -4,6 +4,9 @@ import type { ErrorKind, FieldError } from '../domain/errors.ts';
 
 export const PROBLEM_TYPE_BASE = 'https://group-images.dev/problems/';
 
+/** What a 503 asks the caller to wait before trying again. */
+export const RETRY_AFTER_SECONDS = 2;
+
 export const PROBLEMS: Record<ErrorKind | 'internal' | 'route-not-found' | 'method-not-allowed', { status: number; title: string }> = {
   'bad-request': { status: 400, title: 'Bad request' },
   unauthenticated: { status: 401, title: 'Authentication required' },
@@ -39,7 +42,12 @@ export function problem(kind: ProblemKind, detail: string, extra: { errors?: Fie
 export function problemResponse(p: Problem, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
   return {
     statusCode: p.status,
-    headers: { 'content-type': 'application/problem+json', ...(p.status === 401 ? { 'www-authenticate': 'Bearer' } : {}), ...headers },
+    headers: {
+      'content-type': 'application/problem+json',
+      ...(p.status === 401 ? { 'www-authenticate': 'Bearer' } : {}),
+      ...(p.status === 503 ? { 'retry-after': String(RETRY_AFTER_SECONDS) } : {}),
+      ...headers,
+    },
     body: JSON.stringify(p),
   };
 }

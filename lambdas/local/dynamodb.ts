@@ -38,7 +38,7 @@ export async function startEmbeddedDynamo(path?: string): Promise<EmbeddedDynamo
 export async function ensureTable(client: DynamoDBClient, table: string): Promise<void> {
   try {
     await client.send(new DescribeTableCommand({ TableName: table }));
-    return;
+    return await untilActive(client, table);
   } catch (e) {
     if (!(e instanceof ResourceNotFoundException) && (e as Error).name !== 'ResourceNotFoundException') throw e;
   }
@@ -71,4 +71,19 @@ export async function ensureTable(client: DynamoDBClient, table: string): Promis
       ],
     }),
   );
+  await untilActive(client, table);
+}
+
+/**
+ * dynalite answers CreateTable at once but serves the table (and its indexes) only once it is ACTIVE,
+ * a moment later: longer on disk under load, when a query at startup (the reconciler's) would
+ * otherwise fail with ResourceNotFoundException.
+ */
+async function untilActive(client: DynamoDBClient, table: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: table }));
+    if (Table?.TableStatus === 'ACTIVE' && (Table.GlobalSecondaryIndexes ?? []).every((i) => i.IndexStatus === 'ACTIVE')) return;
+    if (attempt >= 1000) throw new Error(`the local table ${table} did not become ACTIVE`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }

@@ -1,5 +1,5 @@
 /** Builds and spec claims in the single DynamoDB table, under their scope's partition. */
-import { GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { isTerminal, phaseRank, STATUS_RANK, type BuildProgress, type BuildRecord } from '../domain/build.ts';
 import type { BuildStore, SpecClaim } from '../domain/build-store.ts';
 import type { Scope } from '../domain/scope.ts';
@@ -37,6 +37,23 @@ export class DynamoBuildStore implements BuildStore {
     );
   }
 
+  async discard(scope: Scope, image: string, buildId: string): Promise<void> {
+    try {
+      await this.db.send(
+        new DeleteItemCommand({
+          TableName: this.table,
+          Key: this.key(scope, image, buildId),
+          // Only a build that never started: anything that ran stays in the history.
+          ConditionExpression: '#status = :queued AND attribute_not_exists(builderId)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: toItem({ ':queued': 'queued' }),
+        }),
+      );
+    } catch (e) {
+      if (!isConditionFailure(e)) throw e;
+    }
+  }
+
   async get(scope: Scope, image: string, buildId: string): Promise<BuildRecord | undefined> {
     const { Item } = await this.db.send(new GetItemCommand({ TableName: this.table, Key: this.key(scope, image, buildId), ConsistentRead: true }));
     return Item ? buildFromItem(Item) : undefined;
@@ -71,6 +88,23 @@ export class DynamoBuildStore implements BuildStore {
     return (out.Items ?? []).map(buildFromItem);
   }
 
+  async retire(scope: Scope, image: string, buildId: string): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: this.key(scope, image, buildId),
+          UpdateExpression: 'REMOVE #rp, #rs',
+          ConditionExpression: '#rank = :terminal',
+          ExpressionAttributeNames: { '#rp': RUNNING_INDEX.partition, '#rs': RUNNING_INDEX.sort, '#rank': 'statusRank' },
+          ExpressionAttributeValues: toItem({ ':terminal': STATUS_RANK.succeeded }),
+        }),
+      );
+    } catch (e) {
+      if (!isConditionFailure(e)) throw e;
+    }
+  }
+
   async runningIn(scope: Scope): Promise<number> {
     let count = 0;
     let start: Item | undefined;
@@ -80,9 +114,10 @@ export class DynamoBuildStore implements BuildStore {
           TableName: this.table,
           IndexName: RUNNING_INDEX.name,
           KeyConditionExpression: '#p = :p',
-          FilterExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#p': RUNNING_INDEX.partition, '#pk': 'pk' },
-          ExpressionAttributeValues: toItem({ ':p': RUNNING_PARTITION, ':pk': partitionOf(scope) }),
+          // Finished builds not yet retired are not running.
+          FilterExpression: '#pk = :pk AND #rank < :terminal',
+          ExpressionAttributeNames: { '#p': RUNNING_INDEX.partition, '#pk': 'pk', '#rank': 'statusRank' },
+          ExpressionAttributeValues: toItem({ ':p': RUNNING_PARTITION, ':pk': partitionOf(scope), ':terminal': STATUS_RANK.succeeded }),
           Select: 'COUNT',
           ExclusiveStartKey: start,
         }),
@@ -135,8 +170,8 @@ export class DynamoBuildStore implements BuildStore {
       values[':at'] = progress.at;
       assignments.push('#startedAt = if_not_exists(#startedAt, :at)');
     }
-    const remove = isTerminal(status) ? ` REMOVE #rp, #rs` : '';
-    if (remove) Object.assign(names, { '#rp': RUNNING_INDEX.partition, '#rs': RUNNING_INDEX.sort });
+    // A finished build stays in the running index until retire(): until the image and the builds
+    // waiting for it have been told, the reconciler must be able to find it.
     // Forward only: a higher status, or a later phase within the same unfinished status.
     const condition = progress.phase
       ? 'attribute_exists(pk) AND (#rank < :rank OR (#rank = :rank AND #rank < :two AND #pr < :pr))'
@@ -146,7 +181,7 @@ export class DynamoBuildStore implements BuildStore {
         new UpdateItemCommand({
           TableName: this.table,
           Key: this.key(scope, image, buildId),
-          UpdateExpression: `SET ${assignments.join(', ')}${remove}`,
+          UpdateExpression: `SET ${assignments.join(', ')}`,
           ConditionExpression: condition,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: toItem(values),
@@ -155,8 +190,13 @@ export class DynamoBuildStore implements BuildStore {
       );
       return buildFromItem(out.Attributes!);
     } catch (e) {
-      if (isConditionFailure(e)) return undefined;
-      throw e;
+      if (!isConditionFailure(e)) throw e;
+      // Believed only once a read shows the build where the condition said: a refusal of a forward
+      // move would otherwise lose the move without a trace.
+      const now = await this.get(scope, image, buildId);
+      const forward = now !== undefined && (now.status === status ? rank < 2 && progress.phase !== undefined && phaseRank(now.phase) < pRank : STATUS_RANK[now.status] < rank);
+      if (forward) throw e;
+      return undefined;
     }
   }
 
@@ -217,7 +257,8 @@ export class DynamoBuildStore implements BuildStore {
           TableName: this.table,
           Key: toItem({ pk: partitionOf(scope), sk: specKey(hash) }),
           UpdateExpression: imageUrl === null ? 'SET #status = :status' : 'SET #status = :status, imageUrl = :url',
-          ConditionExpression: '#leader.buildId = :leader AND #status = :building',
+          // Again with the same outcome is allowed: a settlement that failed half-way is finished by a later one.
+          ConditionExpression: '#leader.buildId = :leader AND (#status = :building OR #status = :status)',
           ExpressionAttributeNames: { '#leader': 'leader', '#status': 'status' },
           ExpressionAttributeValues: toItem({ ':status': status, ':leader': leaderBuildId, ':building': 'building', ...(imageUrl === null ? {} : { ':url': imageUrl }) }),
           ReturnValues: 'ALL_NEW',
@@ -225,8 +266,12 @@ export class DynamoBuildStore implements BuildStore {
       );
       return specFromItem(out.Attributes!);
     } catch (e) {
-      if (isConditionFailure(e)) return undefined;
-      throw e;
+      if (!isConditionFailure(e)) throw e;
+      // Believed only once a read shows another leader or another outcome: else the builds waiting would never hear.
+      const { Item } = await this.db.send(new GetItemCommand({ TableName: this.table, Key: toItem({ pk: partitionOf(scope), sk: specKey(hash) }), ConsistentRead: true }));
+      const claim = Item ? specFromItem(Item) : undefined;
+      if (claim?.leader.buildId === leaderBuildId && (claim.status === 'building' || claim.status === status)) throw e;
+      return undefined;
     }
   }
 }

@@ -154,14 +154,19 @@ export class DynamoImageStore implements ImageStore, ImageBuildLink {
           TableName: this.table,
           Key: keyFor(scope, name),
           UpdateExpression: expression,
-          // Only while this build is still the image's latest: an older build never overwrites a newer one.
-          ConditionExpression: '#latestBuild.#id = :buildId',
-          ExpressionAttributeNames: { ...names, '#version': 'version', '#id': 'id' },
-          ExpressionAttributeValues: toItem({ ...values, ':one': 1, ':buildId': latest.id }),
+          // Only while this build is still the image's latest (an older build never overwrites a newer
+          // one), and only when it is news (a repeated report leaves the image and its ETag alone).
+          ConditionExpression: '#latestBuild.#id = :buildId AND #latestBuild.#st <> :status',
+          ExpressionAttributeNames: { ...names, '#version': 'version', '#id': 'id', '#st': 'status' },
+          ExpressionAttributeValues: toItem({ ...values, ':one': 1, ':buildId': latest.id, ':status': latest.status }),
         }),
       );
     } catch (e) {
       if (!isConditionFailure(e)) throw e;
+      // Believed only once a read shows another latest build, or this one already told: else the image
+      // would stay busy with a finished build.
+      const now = await this.get(scope, name);
+      if (now?.latestBuild?.id === latest.id && now.latestBuild.status !== latest.status) throw e;
     }
   }
 

@@ -18,7 +18,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Build } from '../../lambdas/domain/build.ts';
 import type { Image } from '../../lambdas/domain/image.ts';
 import { ROUTES, routeKey, type Operation, type Route } from '../../lambdas/http/routes.ts';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pollBuild, waitFor } from '../support/build-polling.ts';
+import { killIfRunning, startNpmStart, type StartedServer } from '../support/npm-start.ts';
 import { Figures } from '../support/figures.ts';
 import { startLocalApi, type CallOptions, type LocalApi, type Reply } from '../support/local-api.ts';
 import { expectInvalid, expectProblem } from '../support/problems.ts';
@@ -177,8 +181,9 @@ const RULES: Record<Operation, Rule> = {
       { label: 'hostile spec', body: INVALID_SPEC, allowed: 422 },
     ],
     real: async (route, label) => {
-      const image = await createBuilt(collectionOf(route), label, [`matrix-${label}`]);
-      const builds = `${pathOf(route, { image: image.name })}/builds`;
+      // One spec for all of them: the first build runs, the others reuse it (one builder run).
+      const image = await createBuilt(collectionOf(route), label, ['matrix-rebuilt']);
+      const builds = pathOf(route, { image: image.name });
       return {
         path: builds,
         allowed: 202,
@@ -418,6 +423,35 @@ describe('every route x every caller, without fixtures (authorization before exi
     // Assess
     assessDecision(reply, expected, probe.allowed);
   });
+});
+
+describe('every route x every caller, without fixtures, over `npm start` (a separate process)', () => {
+  let server: StartedServer | undefined;
+  let dataDir: string;
+  afterAll(async () => {
+    await killIfRunning(server);
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('answers every probe as the rule table says', async () => {
+    // Prepare
+    dataDir = await mkdtemp(join(tmpdir(), 'group-images-matrix-'));
+    server = await startNpmStart(dataDir, { CONTAINER_CLI: '' });
+    const processTokens = await allRoleTokens(server as unknown as LocalApi);
+
+    // Act
+    const mismatches: string[] = [];
+    for (const { route, role, probe, key, expected } of probeCases) {
+      const reply = await server.call(route.method, pathOf(route) + (probe.query ?? ''), { token: processTokens[role], body: probe.body });
+      figures.count('requestsOverNpmStart');
+      const want = expected === 'allowed' ? probe.allowed : expected;
+      const problemOk = reply.status < 400 || reply.headers.get('content-type') === 'application/problem+json';
+      if (reply.status !== want || !problemOk) mismatches.push(`${key} (${probe.label}) as ${role}: ${reply.status}, expected ${want}`);
+    }
+
+    // Assess
+    expect(mismatches).toEqual([]);
+  }, SETUP_MS);
 });
 
 describe('every route x every caller, on fixtures of their own', () => {

@@ -1,0 +1,73 @@
+/**
+ * API Gateway HTTP API (v2) events as API Gateway sends them to a function: the route key, path
+ * parameters, query string, and the JWT authorizer's claims with arrays flattened to "[a b]".
+ */
+import type { Context } from 'aws-lambda';
+import { DEFAULT_CLAIMS, DEFAULT_SYSTEM_ADMIN_ROLE } from '../lambdas/config.ts';
+import type { ApiEvent } from '../lambdas/http/api-handler.ts';
+import { routeKey, type Method } from '../lambdas/http/routes.ts';
+
+export interface Caller {
+  sub: string;
+  groups?: string[];
+  adminGroups?: string[];
+  systemAdmin?: boolean;
+}
+
+/** The claims as API Gateway's JWT authorizer passes them: array claims become "[a b]". */
+export const flattenedClaims = (c: Caller): Record<string, string> => ({
+  [DEFAULT_CLAIMS.sub]: c.sub,
+  [DEFAULT_CLAIMS.groups]: `[${[...new Set([...(c.groups ?? []), ...(c.adminGroups ?? [])])].join(' ')}]`,
+  [DEFAULT_CLAIMS.adminGroups]: `[${(c.adminGroups ?? []).join(' ')}]`,
+  [DEFAULT_CLAIMS.roles]: c.systemAdmin ? `[${DEFAULT_SYSTEM_ADMIN_ROLE}]` : '[]',
+  iss: 'https://issuer.example.com',
+  aud: 'group-images',
+  exp: String(Math.floor(Date.now() / 1000) + 3600),
+});
+
+let requests = 0;
+
+export function apiEvent(request: { method: Method; route: string; params?: Record<string, string>; query?: Record<string, string>; body?: unknown; caller?: Caller }): ApiEvent {
+  const path = request.route.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(request.params?.[name] ?? ''));
+  const query = request.query ?? {};
+  const rawQueryString = new URLSearchParams(query).toString();
+  const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+  const key = routeKey({ method: request.method, path: request.route });
+  const now = new Date();
+  const requestId = `bench-${++requests}`;
+  return {
+    version: '2.0',
+    routeKey: key,
+    rawPath: path,
+    rawQueryString,
+    headers: { host: 'api.example.com', 'user-agent': 'bench', ...(body === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }) },
+    queryStringParameters: Object.keys(query).length ? query : undefined,
+    pathParameters: request.params && Object.keys(request.params).length ? request.params : undefined,
+    body,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'bench',
+      domainName: 'api.example.com',
+      domainPrefix: 'api',
+      http: { method: request.method, path, protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'bench' },
+      requestId,
+      routeKey: key,
+      stage: '$default',
+      time: now.toISOString(),
+      timeEpoch: now.getTime(),
+      ...(request.caller ? { authorizer: { jwt: { claims: flattenedClaims(request.caller), scopes: null } } } : {}),
+    },
+  } as unknown as ApiEvent;
+}
+
+/** What Lambda passes as the context (middy reads getRemainingTimeInMillis for its early timeout). */
+export const lambdaContext = (functionName: string): Context =>
+  ({
+    awsRequestId: `bench-${requests}`,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:eu-west-1:123456789012:function:${functionName}`,
+    memoryLimitInMB: '512',
+    getRemainingTimeInMillis: () => 10_000,
+  }) as unknown as Context;
