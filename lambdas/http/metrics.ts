@@ -27,9 +27,16 @@ export interface Measurement {
   unit?: Unit;
 }
 
+/** Only Lambda's log capture turns EMF lines into metrics; elsewhere (npm start, tests) they would be noise. */
+const inLambda = () => process.env.AWS_LAMBDA_FUNCTION_NAME !== undefined;
+
 /** Writes one EMF line with the given measurements and extra dimensions (beside Service). */
-export function emitMetrics(measurements: Measurement[], dimensions: Record<string, string> = {}, write: (line: string) => void = (l) => process.stdout.write(l)): void {
-  if (measurements.length === 0) return;
+export function emitMetrics(
+  measurements: Measurement[],
+  dimensions: Record<string, string> = {},
+  write: ((line: string) => void) | undefined = inLambda() ? (l) => process.stdout.write(l) : undefined,
+): void {
+  if (measurements.length === 0 || !write) return;
   const all = { ...SERVICE_DIMENSION, ...dimensions };
   const line = {
     _aws: {

@@ -274,7 +274,7 @@ describe('build timeout', () => {
     await waitFor(() => hangs.hangingPids().every((pid) => !isRunning(pid)), "the timed-out build's processes to end");
     const again = await slow.call<Build>('POST', `/groups/team-a/images/${image.name}/builds`, { token: admin });
     expect(again.status).toBe(202);
-    figures.set('buildTimeout', `${LIMIT_MINUTES} minutes: failed with a reason naming the limit, ${hangs.hangingPids().length} processes killed, image free`);
+    figures.set('buildTimeout', `${LIMIT_MINUTES} minutes: failed in ${build.phase} with a reason naming the limit; every process it left ended (${hangs.hangingPids().length} reached the hanging step); image free`);
   }, TEST_MS);
 });
 

@@ -43,4 +43,24 @@ describe('emitMetrics', () => {
     // Assess
     expect(lines).toEqual([]);
   });
+
+  it('writes nothing outside Lambda unless given a writer (local mode and tests stay quiet)', () => {
+    // Prepare
+    const written: string[] = [];
+    const original = process.stdout.write.bind(process.stdout);
+    const name = process.env.AWS_LAMBDA_FUNCTION_NAME;
+    delete process.env.AWS_LAMBDA_FUNCTION_NAME;
+    process.stdout.write = ((chunk: string) => written.push(String(chunk)) > 0) as typeof process.stdout.write;
+
+    // Act
+    try {
+      emitMetrics([{ name: METRIC.clientErrors, value: 1 }]);
+    } finally {
+      process.stdout.write = original;
+      if (name !== undefined) process.env.AWS_LAMBDA_FUNCTION_NAME = name;
+    }
+
+    // Assess
+    expect(written.filter((l) => l.includes('_aws'))).toEqual([]);
+  });
 });
