@@ -190,7 +190,12 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
    */
   async progress(scope: Scope, image: string, buildId: string, progress: BuildProgress & { imageUrl?: string | null; reused?: boolean; dryRun?: boolean }): Promise<BuildRecord | undefined> {
     const current = await this.deps.builds.get(scope, image, buildId);
-    if (!current) return undefined;
+    return current ? this.apply(scope, current, progress) : undefined;
+  }
+
+  /** `progress` for a build record just read (the caller's read serves: no second GetItem). */
+  private async apply(scope: Scope, current: BuildRecord, progress: BuildProgress & { imageUrl?: string | null; reused?: boolean; dryRun?: boolean }): Promise<BuildRecord | undefined> {
+    const { image, id: buildId } = current;
     const success = progress.status === 'succeeded';
     if (progress.status === 'failed' && current.builderId && !isTerminal(current.status)) {
       const said = await this.deps.logs?.lastFailure(current).catch(() => undefined);
@@ -304,7 +309,7 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
     const build = await this.deps.builds.get(ref.scope, ref.image, ref.buildId);
     if (!build) return 'unknown-build';
     if (build.builderId !== null && build.builderId !== builderId) return 'other-builder';
-    return (await this.progress(ref.scope, ref.image, ref.buildId, progress)) ? 'applied' : 'no-op';
+    return (await this.apply(ref.scope, build, progress)) ? 'applied' : 'no-op';
   }
 
   /** Builds left unfinished longer than expected: ask the builder (events are best-effort). */
