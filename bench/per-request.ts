@@ -5,20 +5,21 @@
  * time minus raw time, paired per iteration. Round trips are counted by a middleware on the client.
  */
 import {
+  BatchGetItemCommand,
+  BatchWriteItemCommand,
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
+  UpdateItemCommand,
   type AttributeValue,
   type DynamoDBClient,
-  type GetItemCommandInput,
-  type PutItemCommandInput,
-  type QueryCommandInput,
+  type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import type { ApiEvent } from '../lambdas/http/api-handler.ts';
 import { groupScope, SYSTEM } from '../lambdas/domain/scope.ts';
 import { apiEvent, lambdaContext, type Caller } from './api-events.ts';
 import { startCatalogFunctions, withQuietStdout, type CatalogFunctions, type Handler } from './catalog-functions.ts';
-import { totals, type SentCommand } from './dynamo-recorder.ts';
+import { roundTrips, totals, type SentCommand } from './dynamo-recorder.ts';
 import { RARE_KEYWORD, seedImages } from './seed.ts';
 import { round, summarize, type Summary } from './stats.ts';
 
@@ -36,11 +37,15 @@ export interface Scenario {
   fn: 'reader' | 'writer';
   status: number;
   event(i: number): ApiEvent;
-  /** The raw SDK commands doing the same DynamoDB work as iteration i (from the recorded ones). */
-  rawCommands(i: number, recorded: readonly SentCommand[]): { name: string; input: Record<string, unknown> }[];
+  /** Why the round-trip budget does not apply (the issue sets it for get, list, search, create and the selection). */
+  notRoundTripBudgeted?: string;
+  /** The raw SDK commands doing the same DynamoDB work as iteration i (from the recorded ones), round trip by round trip. */
+  rawCommands(i: number, recorded: readonly SentCommand[]): RawCommand[][];
 }
 
-const replay = (_i: number, recorded: readonly SentCommand[]) => recorded.map((c) => ({ name: c.name, input: c.input! }));
+type RawCommand = { name: string; input: Record<string, unknown> };
+
+const replay = (_i: number, recorded: readonly SentCommand[]): RawCommand[][] => roundTrips(recorded).map((trip) => trip.map((c) => ({ name: c.name, input: c.input! })));
 
 const createGroup = (i: number) => `bench-create-${Math.floor(i / 50)}`;
 
@@ -92,39 +97,54 @@ export function scenarios(getName: string, groupSize: number): Scenario[] {
           body: { displayName: `created.${i}`, description: 'Python 3.12 for the team', type: 'cpu', url: 'registry.example.com/data-science/notebook:2025.01' },
           caller: { ...ADMIN, adminGroups: [createGroup(i)] },
         }),
-      // The same quota count and conditional insert, in the iteration's group, under a name of its own.
-      rawCommands: (i, recorded) =>
-        recorded.map((c) => {
-          const input = structuredClone(c.input!);
-          const pk: AttributeValue = { S: `G#${createGroup(i)}` };
-          if (c.name === 'QueryCommand') (input.ExpressionAttributeValues as Record<string, AttributeValue>)[':pk'] = pk;
-          if (c.name === 'PutItemCommand') {
-            const item = input.Item as Record<string, AttributeValue>;
-            Object.assign(item, { pk, sk: { S: `IMG#raw-${i}` }, name: { S: `raw-${i}` }, group: { S: createGroup(i) } });
-          }
-          return { name: c.name, input };
+      // The same quota count, conditional insert and search index writes, in the iteration's group, under a name of its own.
+      rawCommands: (i, recorded) => {
+        const pk: AttributeValue = { S: `G#${createGroup(i)}` };
+        const own = (item: Record<string, AttributeValue>) => Object.assign(item, { pk, sk: { S: item.sk!.S!.replace(/[^#]+$/, `raw-${i}`) } });
+        return replay(i, recorded).map((trip) =>
+          trip.map((c) => {
+            const input = structuredClone(c.input);
+            if (c.name === 'QueryCommand') (input.ExpressionAttributeValues as Record<string, AttributeValue>)[':pk'] = pk;
+            if (c.name === 'PutItemCommand') Object.assign(own(input.Item as Record<string, AttributeValue>), { name: { S: `raw-${i}` }, group: { S: createGroup(i) } });
+            if (c.name === 'BatchWriteItemCommand') {
+              for (const requests of Object.values(input.RequestItems as Record<string, WriteRequest[]>)) for (const r of requests) own(r.PutRequest!.Item!);
+            }
+            return { name: c.name, input };
+          }),
+        );
+      },
+    },
+    {
+      name: 'edit',
+      request: 'PATCH /groups/{group}/images/{name} (a new description: words added and removed)',
+      fn: 'writer',
+      status: 200,
+      event: (i) =>
+        apiEvent({
+          method: 'PATCH',
+          route: `${route}/{name}`,
+          params: { group: GROUP, name: getName },
+          body: { description: i % 2 === 0 ? 'Python 3.12 with pandas for the team' : 'Python 3.12 with polars for the team' },
+          caller: ADMIN,
         }),
+      notRoundTripBudgeted: 'edits are outside the round-trip budget: a read to validate against, the index entries the edit sets before it, the edit, then index upkeep',
+      rawCommands: replay,
     },
   ];
 }
 
-/** The recorded command again, from its input. */
+/** The commands the catalog sends, to send a recorded one again from its input. */
+const COMMANDS = { GetItemCommand, QueryCommand, PutItemCommand, UpdateItemCommand, BatchGetItemCommand, BatchWriteItemCommand } as const;
+
 function commandOf(name: string, input: Record<string, unknown>) {
-  switch (name) {
-    case 'GetItemCommand':
-      return new GetItemCommand(input as unknown as GetItemCommandInput);
-    case 'QueryCommand':
-      return new QueryCommand(input as unknown as QueryCommandInput);
-    case 'PutItemCommand':
-      return new PutItemCommand(input as unknown as PutItemCommandInput);
-    default:
-      throw new Error(`the raw replay has no ${name}`);
-  }
+  const Command = COMMANDS[name as keyof typeof COMMANDS] as (new (input: unknown) => GetItemCommand) | undefined;
+  if (!Command) throw new Error(`the raw replay has no ${name}`);
+  return new Command(input);
 }
 
-export async function sendRaw(client: DynamoDBClient, commands: readonly { name: string; input: Record<string, unknown> }[]): Promise<void> {
-  // One at a time, as the handler sends them.
-  for (const { name, input } of commands) await client.send(commandOf(name, input) as GetItemCommand);
+export async function sendRaw(client: DynamoDBClient, trips: readonly (readonly RawCommand[])[]): Promise<void> {
+  // Round trip after round trip, the commands of one together, as the handler sends them.
+  for (const trip of trips) await Promise.all(trip.map(({ name, input }) => client.send(commandOf(name, input))));
 }
 
 export interface ScenarioResult {
@@ -136,7 +156,8 @@ export interface ScenarioResult {
   overheadMs: Summary;
   roundTrips: { max: number; commands: string };
   overheadBudgetMet: boolean;
-  roundTripBudgetMet: boolean;
+  /** null when the scenario is outside the round-trip budget. */
+  roundTripBudgetMet: boolean | null;
 }
 
 export interface PerRequestResult {
@@ -174,8 +195,9 @@ export async function measureScenario(f: CatalogFunctions, scenario: Scenario, r
     const raw = scenario.rawCommands(i, recorded);
     const runHandler = async () => {
       const { result, sent } = await f.recorder.during(() => timed(() => call(i)));
-      if (i >= warmup && sent.length >= maxTrips) {
-        maxTrips = sent.length;
+      const trips = roundTrips(sent).length;
+      if (i >= warmup && trips >= maxTrips) {
+        maxTrips = trips;
         commands = totals(sent).commands;
       }
       return result;
@@ -203,7 +225,7 @@ export async function measureScenario(f: CatalogFunctions, scenario: Scenario, r
     overheadMs: overhead,
     roundTrips: { max: maxTrips, commands },
     overheadBudgetMet: overhead.median <= OVERHEAD_BUDGET_MS,
-    roundTripBudgetMet: maxTrips <= ROUND_TRIP_BUDGET,
+    roundTripBudgetMet: scenario.notRoundTripBudgeted ? null : maxTrips <= ROUND_TRIP_BUDGET,
   };
 }
 
@@ -219,7 +241,7 @@ export async function measurePerRequest(options: PerRequestOptions): Promise<Per
   const groupSize = options.groupSize ?? 100;
   const f = await startCatalogFunctions();
   try {
-    const images = await seedImages(f.dynamo.client, f.table, groupScope(GROUP), groupSize);
+    const { records: images } = await seedImages(f.dynamo.client, f.table, groupScope(GROUP), groupSize);
     await seedImages(f.dynamo.client, f.table, SYSTEM, 20);
     const results: ScenarioResult[] = [];
     await withQuietStdout(async () => {

@@ -1,13 +1,14 @@
 /**
  * Catalog contents for the benchmarks, written with BatchWriteItem in exactly the store's item format:
- * the items are what DynamoImageStore.insert itself sends (captured from its PutItem), not a copy.
+ * the items are what DynamoImageStore.insert itself sends (captured from its PutItem and its search
+ * index BatchWriteItems), not a copy.
  */
-import { BatchWriteItemCommand, type DynamoDBClient, type PutItemCommand } from '@aws-sdk/client-dynamodb';
+import type { BatchWriteItemCommandInput, DynamoDBClient, PutItemCommandInput } from '@aws-sdk/client-dynamodb';
 import type { ImageRecord } from '../lambdas/domain/image.ts';
 import type { ImageType } from '../lambdas/domain/fields.ts';
 import type { Scope } from '../lambdas/domain/scope.ts';
-import type { Item } from '../lambdas/store/dynamo.ts';
 import { DynamoImageStore } from '../lambdas/store/dynamo-image-store.ts';
+import { batchWrite, type Item } from '../lambdas/store/dynamo.ts';
 
 /** Present in the description of exactly three images of a group (fewer when it is smaller). */
 export const RARE_KEYWORD = 'needle';
@@ -45,27 +46,22 @@ export function benchImage(scope: Scope, i: number, n: number): ImageRecord {
 /** The items DynamoImageStore.insert writes for these records (it is called with a client that only captures). */
 export async function storeItemsOf(scope: Scope, records: readonly ImageRecord[]): Promise<Item[]> {
   const items: Item[] = [];
-  const capturing = { send: async (command: PutItemCommand) => void items.push(command.input.Item as Item) } as unknown as DynamoDBClient;
+  const capturing = {
+    send: async ({ input }: { input: Partial<PutItemCommandInput & BatchWriteItemCommandInput> }) => {
+      if (input.Item) items.push(input.Item);
+      for (const requests of Object.values(input.RequestItems ?? {})) items.push(...requests.map((r) => r.PutRequest!.Item!));
+      return {};
+    },
+  } as unknown as DynamoDBClient;
   const store = new DynamoImageStore(capturing, 'capture');
   for (const record of records) await store.insert(scope, record);
   return items;
 }
 
-/** BatchWriteItem, 25 items a request, retrying what comes back unprocessed. */
-export async function batchWrite(client: DynamoDBClient, table: string, items: readonly Item[]): Promise<void> {
-  for (let i = 0; i < items.length; i += 25) {
-    let requests: { [table: string]: { PutRequest: { Item: Item } }[] } | undefined = { [table]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) };
-    for (let attempt = 0; requests && Object.keys(requests).length; attempt++) {
-      if (attempt > 10) throw new Error('BatchWriteItem left items unprocessed after 10 attempts');
-      const out = await client.send(new BatchWriteItemCommand({ RequestItems: requests }));
-      requests = out.UnprocessedItems as typeof requests;
-    }
-  }
-}
-
-/** Seeds a scope with n images; returns their records. */
-export async function seedImages(client: DynamoDBClient, table: string, scope: Scope, n: number): Promise<ImageRecord[]> {
+/** Seeds a scope with n images; returns their records and how many items they took. */
+export async function seedImages(client: DynamoDBClient, table: string, scope: Scope, n: number): Promise<{ records: ImageRecord[]; items: number }> {
   const records = Array.from({ length: n }, (_, i) => benchImage(scope, i, n));
-  await batchWrite(client, table, await storeItemsOf(scope, records));
-  return records;
+  const items = await storeItemsOf(scope, records);
+  await batchWrite(client, table, items.map((Item) => ({ PutRequest: { Item } })), 16);
+  return { records, items: items.length };
 }

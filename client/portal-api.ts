@@ -52,7 +52,7 @@ export interface paths {
         };
         /**
          * List a group's images
-         * @description Images in name order, a page at a time. `q` filters by a case-insensitive keyword over name, displayName, description, url and type (`universal` finds universal images).
+         * @description Images in name order, a page at a time. `q` keeps the images whose words begin with the words of `q` (case-insensitive, over name, displayName, description, url, urlForGpu and type; `universal` finds universal images). A page can hold fewer than `limit` images while `nextCursor` is not null: keep following it.
          */
         get: operations["listImages"];
         put?: never;
@@ -76,7 +76,7 @@ export interface paths {
         };
         /**
          * List the system images
-         * @description Images in name order, a page at a time. `q` filters by a case-insensitive keyword over name, displayName, description, url and type (`universal` finds universal images).
+         * @description Images in name order, a page at a time. `q` keeps the images whose words begin with the words of `q` (case-insensitive, over name, displayName, description, url, urlForGpu and type; `universal` finds universal images). A page can hold fewer than `limit` images while `nextCursor` is not null: keep following it.
          */
         get: operations["systemListImages"];
         put?: never;
@@ -324,7 +324,7 @@ export interface paths {
         };
         /**
          * List the images a group can launch
-         * @description The group's images, then the system images, that run on the requested instance type, each with `scope`, `ready` and `url` resolved for that type.
+         * @description The group's images, then the system images, that run on the requested instance type, each with `scope`, `ready` and `url` resolved for that type, a page at a time; `q` searches as in the image list. With `q`, a page can hold fewer than `limit` images while `nextCursor` is not null: keep following it.
          */
         get: operations["imageSelection"];
         put?: never;
@@ -872,7 +872,7 @@ export interface operations {
     listImages: {
         parameters: {
             query?: {
-                /** @description A case-insensitive keyword, at most 200 characters, searched in name, displayName, description, url and type. */
+                /** @description Keywords, at most 200 characters, case-insensitive: an image matches when each word of `q` (a run of letters and digits) begins a word of its name, displayName, description, url, urlForGpu or type. `tensor` finds TensorFlow images, `py 3.12` finds `python:3.12-slim`; text inside a word (`flow`) does not match. A keyword without letters or digits is refused (422). */
                 q?: string;
                 /** @description How many items a page holds at most: 1 to 100, default 20. */
                 limit?: number;
@@ -951,7 +951,7 @@ export interface operations {
     systemListImages: {
         parameters: {
             query?: {
-                /** @description A case-insensitive keyword, at most 200 characters, searched in name, displayName, description, url and type. */
+                /** @description Keywords, at most 200 characters, case-insensitive: an image matches when each word of `q` (a run of letters and digits) begins a word of its name, displayName, description, url, urlForGpu or type. `tensor` finds TensorFlow images, `py 3.12` finds `python:3.12-slim`; text inside a word (`flow`) does not match. A keyword without letters or digits is refused (422). */
                 q?: string;
                 /** @description How many items a page holds at most: 1 to 100, default 20. */
                 limit?: number;
@@ -1575,7 +1575,7 @@ export interface operations {
     imageSelection: {
         parameters: {
             query?: {
-                /** @description A case-insensitive keyword, at most 200 characters, searched in name, displayName, description, url and type. */
+                /** @description Keywords, at most 200 characters, case-insensitive: an image matches when each word of `q` (a run of letters and digits) begins a word of its name, displayName, description, url, urlForGpu or type. `tensor` finds TensorFlow images, `py 3.12` finds `python:3.12-slim`; text inside a word (`flow`) does not match. A keyword without letters or digits is refused (422). */
                 q?: string;
                 /** @description How many items a page holds at most: 1 to 100, default 20. */
                 limit?: number;

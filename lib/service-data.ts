@@ -9,7 +9,7 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { RUNNING_INDEX, SECRET_USE_INDEXES, TABLE_KEYS } from '../lambdas/store/table.ts';
+import { GLOBAL_INDEXES, TABLE_KEYS } from '../lambdas/store/table.ts';
 
 export interface ServiceDataProps {
   readonly buildLogRetentionDays: logs.RetentionDays;
@@ -38,21 +38,16 @@ export class ServiceData extends Construct {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    // Sparse: only builds still queued or building carry these keys, so the reconciler finds the
-    // stuck ones with one Query (never a Scan). ALL: the index holds a handful of small items.
-    this.table.addGlobalSecondaryIndex({
-      indexName: RUNNING_INDEX.name,
-      partitionKey: { name: RUNNING_INDEX.partition, type: dynamodb.AttributeType.STRING },
-      sortKey: { name: RUNNING_INDEX.sort, type: dynamodb.AttributeType.STRING },
-      projectionType: dynamodb.ProjectionType.ALL,
-    });
-    // Sparse: images by the pull secret they run or build with, so that deleting a secret still in
-    // use is refused after one Query per index (keys only: the answer is "is there any").
-    for (const index of SECRET_USE_INDEXES) {
+    // Sparse indexes (see lambdas/store/table.ts): unfinished builds for the reconciler, images by the
+    // pull secret they use, images by the instance type they run on. Queries, never a Scan.
+    for (const index of GLOBAL_INDEXES) {
       this.table.addGlobalSecondaryIndex({
         indexName: index.name,
         partitionKey: { name: index.partition, type: dynamodb.AttributeType.STRING },
-        projectionType: dynamodb.ProjectionType.KEYS_ONLY,
+        ...(index.sort ? { sortKey: { name: index.sort, type: dynamodb.AttributeType.STRING } } : {}),
+        ...(typeof index.projection === 'string'
+          ? { projectionType: index.projection === 'ALL' ? dynamodb.ProjectionType.ALL : dynamodb.ProjectionType.KEYS_ONLY }
+          : { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: [...index.projection] }),
       });
     }
 
@@ -107,7 +102,7 @@ export class ServiceData extends Construct {
   }
 
   private catalogArns(): string[] {
-    return [this.table.tableArn, ...[RUNNING_INDEX, ...SECRET_USE_INDEXES].map((index) => `${this.table.tableArn}/index/${index.name}`)];
+    return [this.table.tableArn, ...GLOBAL_INDEXES.map((index) => `${this.table.tableArn}/index/${index.name}`)];
   }
 }
 

@@ -4,7 +4,8 @@
  */
 import { conflict, invalid, invalidField, notFound, preconditionFailed, quotaReached, unavailable, type FieldError } from './errors.ts';
 import type { CursorCodec } from './cursor.ts';
-import type { ImageFilter, ImageStore } from './image-store.ts';
+import type { ImageStore, SelectionRecord } from './image-store.ts';
+import { keywordQuery, matchesKeyword, type KeywordQuery } from './search.ts';
 import {
   createImageBody,
   etagOf,
@@ -93,11 +94,16 @@ export class ImageCatalog {
 
   async list(principal: Principal, scope: Scope, request: PageRequest): Promise<Page<Image>> {
     assertCanRead(principal, scope);
-    const keyword = request.q?.toLowerCase();
-    const binding = `images|${scope.group ?? ''}|${keyword ?? ''}`;
+    const query = searchFor(request.q);
+    const binding = `images|${scope.group ?? ''}|${query?.words.join(' ') ?? ''}`;
     const after = request.cursor ? this.deps.cursors.decode<string>(binding, request.cursor) : undefined;
-    const page = await this.deps.store.page(scope, { after, limit: request.limit ?? PAGE_DEFAULT, filter: keyword ? { keyword } : undefined });
-    return { items: page.items.map(toImage), nextCursor: page.next === null ? null : this.deps.cursors.encode(binding, page.next) };
+    const limit = request.limit ?? PAGE_DEFAULT;
+    if (!query) {
+      const page = await this.deps.store.page(scope, { after, limit });
+      return { items: page.items.map(toImage), nextCursor: page.next === null ? null : this.deps.cursors.encode(binding, page.next) };
+    }
+    const found = await this.search([{ scope, after }], query, limit);
+    return { items: found.items.map(toImage), nextCursor: found.next === null ? null : this.deps.cursors.encode(binding, found.next.after) };
   }
 
   async get(principal: Principal, scope: Scope, name: string): Promise<{ image: Image; etag: string }> {
@@ -121,7 +127,7 @@ export class ImageCatalog {
     }
     if (errors.length) throw invalid(errors);
     await this.requireSecret(input.pullSecret, '/pullSecret');
-    await this.checkImageQuota(scope);
+    const quota = () => this.checkImageQuota(scope);
 
     const at = this.now().toISOString();
     const draft: ImageRecord = {
@@ -149,7 +155,7 @@ export class ImageCatalog {
       // Checked here, before the image exists (the first build then skips it): concurrent creates can
       // pass it together, so the build limit is soft by the number of creates in flight.
       await this.deps.builds.checkBuildQuota(scope);
-      const name = await this.insertWithFreshName(scope, { ...draft, buildSpec });
+      const name = await this.insertWithFreshName(scope, { ...draft, buildSpec }, quota);
       let started: ImageRecord;
       try {
         started = await this.deps.builds.startFirstBuild(principal, scope, { ...draft, name, buildSpec });
@@ -161,19 +167,20 @@ export class ImageCatalog {
       }
       return { image: toImage(started), etag: etagOf(started) };
     }
-    const name = await this.insertWithFreshName(scope, draft);
+    const name = await this.insertWithFreshName(scope, draft, quota);
     const record = { ...draft, name };
     return { image: toImage(record), etag: etagOf(record) };
   }
 
   /**
    * Inserts the image under a generated name, trying again with a new suffix in the (rare) case
-   * the name is taken. The conditional insert makes uniqueness a property of the table.
+   * the name is taken. The conditional insert makes uniqueness a property of the table. `check`
+   * (the quota) runs once, beside the first attempt's preparation.
    */
-  async insertWithFreshName(scope: Scope, draft: ImageRecord): Promise<string> {
+  async insertWithFreshName(scope: Scope, draft: ImageRecord, check?: () => Promise<void>): Promise<string> {
     for (let attempt = 0; attempt < NAME_ATTEMPTS; attempt++) {
       const name = imageNameFor(draft.displayName, this.deps.nameSuffix?.());
-      if (await this.deps.store.insert(scope, { ...draft, name })) return name;
+      if (await this.deps.store.insert(scope, { ...draft, name }, attempt === 0 ? check : undefined)) return name;
     }
     throw conflict(`could not find a free name for "${draft.displayName}" in ${describeScope(scope)}; try again`);
   }
@@ -230,18 +237,35 @@ export class ImageCatalog {
   async selection(principal: Principal, group: string, request: SelectionRequest): Promise<Page<SelectableImage>> {
     const scope = groupScope(group);
     assertCanRead(principal, scope);
-    const keyword = request.q?.toLowerCase();
-    const filter: ImageFilter = { keyword, types: request.type ? typesFor(request.type) : undefined };
-    const binding = `selection|${group}|${request.type ?? ''}|${keyword ?? ''}`;
+    const query = searchFor(request.q);
+    const instance = request.type;
+    const binding = `selection|${group}|${instance ?? ''}|${query?.words.join(' ') ?? ''}`;
     type Position = { s: 'group' | 'system'; after?: string };
     let position: Position = request.cursor ? this.deps.cursors.decode<Position>(binding, request.cursor) : { s: 'group' };
     const limit = request.limit ?? PAGE_DEFAULT;
+    const shown = (r: SelectionRecord) => selectable(r, instance ?? 'cpu');
+    const encode = (next: Position | null) => (next ? this.deps.cursors.encode(binding, next) : null);
+
+    if (query) {
+      const order: Position[] = position.s === 'group' ? [position, { s: 'system' }] : [position];
+      const runs = !instance ? undefined : typesFor(instance);
+      const found = await this.search(
+        order.map((p) => ({ scope: p.s === 'group' ? scope : SYSTEM, after: p.after })),
+        query,
+        limit,
+        (r) => !runs || runs.includes(r.type),
+      );
+      return { items: found.items.map(shown), nextCursor: encode(found.next && { s: order[found.next.scope]!.s, after: found.next.after }) };
+    }
+
     const items: SelectableImage[] = [];
     let next: Position | null = null;
     // One query per scope at most: the group's images first, then the system's fill the page.
     while (items.length < limit) {
-      const page = await this.deps.store.page(position.s === 'group' ? scope : SYSTEM, { after: position.after, limit: limit - items.length, filter, roundTrips: 1 });
-      items.push(...page.items.map((r) => selectable(r, request.type ?? 'cpu')));
+      const where = position.s === 'group' ? scope : SYSTEM;
+      const options = { after: position.after, limit: limit - items.length };
+      const page = instance ? await this.deps.store.pageFor(where, instance, options) : await this.deps.store.page(where, options);
+      items.push(...page.items.map(shown));
       if (page.next !== null) {
         next = { s: position.s, after: page.next };
         break;
@@ -250,7 +274,37 @@ export class ImageCatalog {
       position = { s: 'system' };
       if (items.length === limit) next = position;
     }
-    return { items, nextCursor: next ? this.deps.cursors.encode(binding, next) : null };
+    return { items, nextCursor: encode(next) };
+  }
+
+  /**
+   * A page of keyword matches across scopes in order: the candidates of every scope are read at
+   * once, then the page's images in one read, each checked against the keyword (and `accept`). A
+   * page can hold fewer than `limit` images when candidates fail the check; `next` says where the
+   * following page starts (which scope, after which name), null after the last.
+   */
+  private async search(
+    scopes: { scope: Scope; after?: string }[],
+    query: KeywordQuery,
+    limit: number,
+    accept: (r: ImageRecord) => boolean = () => true,
+  ): Promise<{ items: ImageRecord[]; next: { scope: number; after?: string } | null }> {
+    const found = await Promise.all(scopes.map((s) => this.deps.store.candidates(s.scope, query.indexKey, { after: s.after, limit })));
+    const chosen: { scope: Scope; name: string }[] = [];
+    let next: { scope: number; after?: string } | null = null;
+    for (const [i, { names, more }] of found.entries()) {
+      const taken = names.slice(0, limit - chosen.length);
+      chosen.push(...taken.map((name) => ({ scope: scopes[i]!.scope, name })));
+      if (taken.length < names.length || more) {
+        next = { scope: i, after: taken.at(-1) ?? scopes[i]!.after };
+        break;
+      }
+    }
+    const records = new Map((await this.deps.store.getMany(chosen)).map((r) => [`${r.group ?? ''}/${r.name}`, r]));
+    const items = chosen
+      .map((k) => records.get(`${k.scope.group ?? ''}/${k.name}`))
+      .filter((r): r is ImageRecord => r !== undefined && matchesKeyword(r, query) && accept(r));
+    return { items, next };
   }
 
   /** Checked before the insert: concurrent creates can pass it together, so the limit is a soft one by that much. */
@@ -284,7 +338,15 @@ export class ImageCatalog {
   }
 }
 
-function selectable(r: ImageRecord, instance: 'cpu' | 'gpu'): SelectableImage {
+/** The keyword's words, or undefined without a keyword; a keyword with no words is refused. */
+function searchFor(q: string | undefined): KeywordQuery | undefined {
+  if (q === undefined) return undefined;
+  const query = keywordQuery(q);
+  if (!query) invalidField('/query/q', 'has no letters or digits to search for');
+  return query;
+}
+
+function selectable(r: SelectionRecord, instance: 'cpu' | 'gpu'): SelectableImage {
   return {
     name: r.name,
     displayName: r.displayName,

@@ -82,23 +82,6 @@ export function imageNameFor(display: string, suffix: string = randomNameSuffix(
   return `${base || 'image'}-${suffix}`;
 }
 
-/**
- * Keyword search is case-insensitive over name, displayName, description, urls and type. Names,
- * display names and types are lowercase already; the free-text fields get lowercase shadows, one per
- * field, so that an edit of one field never rewrites another's (no derived state to lose).
- */
-export const SEARCHED_AS_IS = ['name', 'displayName', 'type'] as const;
-export const LOWERCASE_SHADOWS = { description: 'descriptionLc', url: 'urlLc', urlForGpu: 'urlForGpuLc' } as const;
-
-export function searchShadowsOf(fields: Partial<Pick<ImageRecord, 'description' | 'url' | 'urlForGpu'>>): Record<string, string | null | undefined> {
-  const shadows: Record<string, string | null | undefined> = {};
-  for (const [field, shadow] of Object.entries(LOWERCASE_SHADOWS)) {
-    const value = fields[field as keyof typeof LOWERCASE_SHADOWS];
-    shadows[shadow] = value === undefined ? undefined : value === null ? null : value.toLowerCase();
-  }
-  return shadows;
-}
-
 export const createImageBody = z.strictObject({
   displayName,
   description: z.optional(z.nullable(description)),

@@ -90,7 +90,10 @@ documentObject(registryLoginBody, 'A registry login, stored in Secrets Manager a
 // The query schemas share their field schemas (selectionQuery spreads pageQuery's), so one
 // documentation call covers every list. `limit` arrives as text and is parsed to a number: the
 // document describes the number the client sends, not the string it travels as.
-document(pageQuery.shape.q, { description: `A case-insensitive keyword, at most ${Q_MAX} characters, searched in name, displayName, description, url and type.` });
+document(pageQuery.shape.q, {
+  description:
+    `Keywords, at most ${Q_MAX} characters, case-insensitive: an image matches when each word of \`q\` (a run of letters and digits) begins a word of its name, displayName, description, url, urlForGpu or type. \`tensor\` finds TensorFlow images, \`py 3.12\` finds \`python:3.12-slim\`; text inside a word (\`flow\`) does not match. A keyword without letters or digits is refused (422).`,
+});
 document(pageQuery.shape.cursor, { description: 'The `nextCursor` of the previous page, passed back unchanged; absent for the first page.' });
 for (const limit of [pageQuery.shape.limit, cursorQuery.shape.limit]) {
   document(limit, { description: `How many items a page holds at most: 1 to ${PAGE_MAX}, default ${PAGE_DEFAULT}.` });

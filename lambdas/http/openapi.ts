@@ -119,7 +119,7 @@ const OPERATIONS: Record<Operation, OperationDoc> = {
   listImages: {
     tag: 'images',
     summary: (s) => inScope(s, "List a group's images", 'List the system images'),
-    description: 'Images in name order, a page at a time. `q` filters by a case-insensitive keyword over name, displayName, description, url and type (`universal` finds universal images).',
+    description: 'Images in name order, a page at a time. `q` keeps the images whose words begin with the words of `q` (case-insensitive, over name, displayName, description, url, urlForGpu and type; `universal` finds universal images). A page can hold fewer than `limit` images while `nextCursor` is not null: keep following it.',
     query: pageQuery,
     success: { 200: { description: 'A page of images.', schema: 'ImagePage' } },
     errors: [400, 401, 422],
@@ -204,7 +204,8 @@ const OPERATIONS: Record<Operation, OperationDoc> = {
   imageSelection: {
     tag: 'selection',
     summary: () => 'List the images a group can launch',
-    description: "The group's images, then the system images, that run on the requested instance type, each with `scope`, `ready` and `url` resolved for that type.",
+    description:
+      "The group's images, then the system images, that run on the requested instance type, each with `scope`, `ready` and `url` resolved for that type, a page at a time; `q` searches as in the image list. With `q`, a page can hold fewer than `limit` images while `nextCursor` is not null: keep following it.",
     query: selectionQuery,
     success: { 200: { description: 'A page of the selection.', schema: 'SelectionPage' } },
     errors: [400, 401, 403, 404, 422],

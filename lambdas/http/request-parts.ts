@@ -4,6 +4,7 @@ import { notFound } from '../domain/errors.ts';
 import { GROUP_ID, IMAGE_NAME } from '../domain/fields.ts';
 import { groupScope, SYSTEM, type Scope } from '../domain/scope.ts';
 import { PAGE_MAX } from '../domain/catalog.ts';
+import { hasWords } from '../domain/search.ts';
 import { parseOrThrow } from '../domain/validation.ts';
 import type { ApiRequest } from './api-handler.ts';
 
@@ -35,7 +36,10 @@ const limit = z.pipe(
 ).check(z.refine((n) => n >= 1 && n <= PAGE_MAX, `must be a whole number from 1 to ${PAGE_MAX}`));
 
 export const Q_MAX = 200;
-const keyword = z.string().check(z.maxLength(Q_MAX, `must be at most ${Q_MAX} characters`));
+const keyword = z.string().check(
+  z.maxLength(Q_MAX, `must be at most ${Q_MAX} characters`),
+  z.refine((q) => !q.trim() || hasWords(q), 'has no letters or digits to search for'),
+);
 const cursor = z.string().check(z.maxLength(4096, 'is not a cursor this API gave out'));
 
 export const pageQuery = z.strictObject({ q: z.optional(keyword), limit: z.optional(limit), cursor: z.optional(cursor) });

@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { RUNNING_INDEX, SECRET_USE_INDEXES, TABLE_KEYS } from '../store/table.ts';
+import { GLOBAL_INDEXES, TABLE_KEYS } from '../store/table.ts';
 import { dynamoClient } from '../store/dynamo.ts';
 
 export const LOCAL_TABLE = 'group-images';
@@ -37,7 +37,11 @@ export async function startEmbeddedDynamo(path?: string): Promise<EmbeddedDynamo
 /** Creates the table as CDK defines it (same key names), unless it exists. */
 export async function ensureTable(client: DynamoDBClient, table: string): Promise<void> {
   try {
-    await client.send(new DescribeTableCommand({ TableName: table }));
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: table }));
+    const missing = GLOBAL_INDEXES.map((i) => i.name).filter((name) => !(Table?.GlobalSecondaryIndexes ?? []).some((i) => i.IndexName === name));
+    if (missing.length) {
+      throw new Error(`the local table ${table} was made by an older version of this service (it has no index ${missing.join(', ')}, nor the search entries): move DATA_DIR aside, or delete it, and start again`);
+    }
     return await untilActive(client, table);
   } catch (e) {
     if (!(e instanceof ResourceNotFoundException) && (e as Error).name !== 'ResourceNotFoundException') throw e;
@@ -46,7 +50,7 @@ export async function ensureTable(client: DynamoDBClient, table: string): Promis
     new CreateTableCommand({
       TableName: table,
       BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [TABLE_KEYS.partition, TABLE_KEYS.sort, RUNNING_INDEX.partition, RUNNING_INDEX.sort, ...SECRET_USE_INDEXES.map((i) => i.partition)].map((name) => ({
+      AttributeDefinitions: [...new Set([TABLE_KEYS.partition, TABLE_KEYS.sort, ...GLOBAL_INDEXES.flatMap((i) => [i.partition, ...(i.sort ? [i.sort] : [])])])].map((name) => ({
         AttributeName: name,
         AttributeType: 'S',
       })),
@@ -54,21 +58,11 @@ export async function ensureTable(client: DynamoDBClient, table: string): Promis
         { AttributeName: TABLE_KEYS.partition, KeyType: 'HASH' },
         { AttributeName: TABLE_KEYS.sort, KeyType: 'RANGE' },
       ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: RUNNING_INDEX.name,
-          KeySchema: [
-            { AttributeName: RUNNING_INDEX.partition, KeyType: 'HASH' },
-            { AttributeName: RUNNING_INDEX.sort, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-        ...SECRET_USE_INDEXES.map((i) => ({
-          IndexName: i.name,
-          KeySchema: [{ AttributeName: i.partition, KeyType: 'HASH' as const }],
-          Projection: { ProjectionType: 'KEYS_ONLY' as const },
-        })),
-      ],
+      GlobalSecondaryIndexes: GLOBAL_INDEXES.map((i) => ({
+        IndexName: i.name,
+        KeySchema: [{ AttributeName: i.partition, KeyType: 'HASH' as const }, ...(i.sort ? [{ AttributeName: i.sort, KeyType: 'RANGE' as const }] : [])],
+        Projection: typeof i.projection === 'string' ? { ProjectionType: i.projection } : { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...i.projection] },
+      })),
     }),
   );
   await untilActive(client, table);

@@ -1,12 +1,26 @@
-/** The image catalog in the single DynamoDB table: one item per image under its scope's partition. */
-import { DeleteItemCommand, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
-import type { GuardedResult, ImageFilter, ImageGuard, ImagePage, ImageStore } from '../domain/image-store.ts';
+/**
+ * The image catalog in the single DynamoDB table: one item per image under its scope's partition,
+ * plus its search index entries (search-index.ts) and its place in the selection indexes.
+ *
+ * Without transactions, the search index is kept so that it never misses a word an image has (it
+ * may hold words the image lost, which searches check away):
+ * - the words a write sets are indexed before the write (a failure after it cannot lose them), and
+ *   again after it (a concurrent writer's clean-up may have removed them in between);
+ * - the words it removes are dropped after it; if a concurrent writer got in meanwhile, the image
+ *   is read again and its words indexed once more.
+ */
+import { BatchGetItemCommand, DeleteItemCommand, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand, type DynamoDBClient, type KeysAndAttributes, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
+import type { Candidates, GuardedResult, ImageGuard, ImagePage, ImageStore, SelectionRecord } from '../domain/image-store.ts';
 import type { ImageBuildLink } from '../domain/build-store.ts';
-import { LOWERCASE_SHADOWS, SEARCHED_AS_IS, searchShadowsOf, type ImageRecord, type LatestBuild, type StoredBuildSpec } from '../domain/image.ts';
+import type { ImageChanges, ImageRecord, LatestBuild, StoredBuildSpec } from '../domain/image.ts';
+import type { ImageType } from '../domain/fields.ts';
+import { indexKeysOf, searchWords, SEARCHED_FIELDS } from '../domain/search.ts';
 import { TERMINAL } from '../domain/build.ts';
 import type { Scope } from '../domain/scope.ts';
+import { errorFields, log } from '../http/log.ts';
 import { fromItem, isConditionFailure, toItem, updateExpression, type Item } from './dynamo.ts';
-import { IMAGE_PREFIX, imageKey, partitionOf, SECRET_USE_INDEXES } from './table.ts';
+import { SearchIndex } from './search-index.ts';
+import { IMAGE_PREFIX, imageKey, partitionOf, SECRET_USE_INDEXES, SELECTION_INDEXES, SELECTION_PROJECTION } from './table.ts';
 
 const IMAGE_FIELDS = ['name', 'displayName', 'description', 'group', 'type', 'url', 'urlForGpu', 'pullSecret', 'source', 'buildSpec', 'latestBuild', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy', 'version'] as const;
 
@@ -20,24 +34,49 @@ const withoutNulls = (o: object) => Object.fromEntries(Object.entries(o).filter(
 
 const keyFor = (scope: Scope, name: string) => toItem({ pk: partitionOf(scope), sk: imageKey(name) });
 
-/** A Query reads at most 1 MB; two of them bound a filtered page's cost. */
-const MAX_ROUND_TRIPS = 2;
+/** The selection index keys for an image of this type: it is listed for every instance type it runs on. */
+const selectionKeys = (scope: Scope, type: ImageType) => ({
+  [SELECTION_INDEXES.cpu.partition]: type === 'gpu' ? null : partitionOf(scope),
+  [SELECTION_INDEXES.gpu.partition]: type === 'cpu' ? null : partitionOf(scope),
+});
+
+/** The searched fields a change sets (undefined: left alone). */
+const searchedIn = (changes: object) =>
+  Object.fromEntries(Object.entries(changes).filter(([field, value]) => value !== undefined && (SEARCHED_FIELDS as readonly string[]).includes(field)));
+
+/** The record a change makes of `old` (what UpdateItem's ALL_NEW would return). */
+function changed(old: ImageRecord, changes: object): ImageRecord {
+  const set = Object.entries(changes).filter(([field, value]) => value !== undefined && (IMAGE_FIELDS as readonly string[]).includes(field));
+  return { ...old, ...Object.fromEntries(set), version: old.version + 1 };
+}
+
+const minus = (a: Set<string>, b: Set<string>) => new Set([...a].filter((x) => !b.has(x)));
+
+type Condition = { expression: string; names: Record<string, string>; values: Record<string, unknown> };
 
 export class DynamoImageStore implements ImageStore, ImageBuildLink {
+  private readonly index: SearchIndex;
+
   constructor(
     private readonly db: DynamoDBClient,
     private readonly table: string,
-  ) {}
+  ) {
+    this.index = new SearchIndex(db, table);
+  }
 
-  async insert(scope: Scope, image: ImageRecord): Promise<boolean> {
+  async insert(scope: Scope, image: ImageRecord, alongside?: () => Promise<void>): Promise<boolean> {
+    // The entries go first (beside the caller's check): an image never exists without them. Should
+    // the check or the entries fail, they are taken back; should the name turn out taken, they stay
+    // (its owner may have the same ones), costing searches only a check.
+    const entries = indexKeysOf(searchWords(image));
+    const failed = (await Promise.allSettled([alongside?.(), this.index.add(scope, image.name, entries)])).find((r) => r.status === 'rejected');
+    if (failed) {
+      await this.cleanIndex(scope, image.name, () => this.index.drop(scope, image.name, entries));
+      throw failed.reason;
+    }
+    const item = { pk: partitionOf(scope), sk: imageKey(image.name), ...image, ...selectionKeys(scope, image.type), buildPullSecret: image.buildSpec?.pullSecret };
     try {
-      await this.db.send(
-        new PutItemCommand({
-          TableName: this.table,
-          Item: toItem(withoutNulls({ pk: partitionOf(scope), sk: imageKey(image.name), ...image, ...searchShadowsOf(image), buildPullSecret: image.buildSpec?.pullSecret })),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
+      await this.db.send(new PutItemCommand({ TableName: this.table, Item: toItem(withoutNulls(item)), ConditionExpression: 'attribute_not_exists(pk)' }));
       return true;
     } catch (e) {
       if (isConditionFailure(e)) return false;
@@ -50,64 +89,72 @@ export class DynamoImageStore implements ImageStore, ImageBuildLink {
     return Item ? imageFromItem(Item) : undefined;
   }
 
-  async page(scope: Scope, { after, limit, filter, roundTrips = MAX_ROUND_TRIPS }: { after?: string; limit: number; filter?: ImageFilter; roundTrips?: number }): Promise<ImagePage> {
-    const pk = partitionOf(scope);
-    const names: Record<string, string> = { '#pk': 'pk', '#sk': 'sk' };
-    const values: Record<string, unknown> = { ':pk': pk, ':prefix': IMAGE_PREFIX };
-    const conditions: string[] = [];
-    if (filter?.keyword) {
-      const searched = [...SEARCHED_AS_IS, ...Object.values(LOWERCASE_SHADOWS)];
-      searched.forEach((field) => (names[`#${field}`] = field));
-      values[':keyword'] = filter.keyword;
-      conditions.push(`(${searched.map((field) => `contains(#${field}, :keyword)`).join(' OR ')})`);
+  async getMany(keys: { scope: Scope; name: string }[]): Promise<ImageRecord[]> {
+    const found: ImageRecord[] = [];
+    let pending: KeysAndAttributes | undefined = keys.length ? { Keys: keys.map((k) => keyFor(k.scope, k.name)) } : undefined;
+    // Keys DynamoDB leaves unprocessed (throughput) are asked for again.
+    for (let attempt = 0; pending?.Keys?.length; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
+      const out = await this.db.send(new BatchGetItemCommand({ RequestItems: { [this.table]: pending } }));
+      found.push(...(out.Responses?.[this.table] ?? []).map(imageFromItem));
+      pending = out.UnprocessedKeys?.[this.table];
     }
-    if (filter?.types?.length) {
-      names['#type'] = 'type';
-      filter.types.forEach((t, i) => (values[`:type${i}`] = t));
-      conditions.push(`#type IN (${filter.types.map((_, i) => `:type${i}`).join(', ')})`);
-    }
-    const input: QueryCommandInput = {
-      TableName: this.table,
-      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: toItem(values),
-      ...(conditions.length ? { FilterExpression: conditions.join(' AND ') } : { Limit: limit + 1 }),
-    };
-
-    const items: ImageRecord[] = [];
-    let start: Item | undefined = after === undefined ? undefined : toItem({ pk, sk: imageKey(after) });
-    for (let trip = 0; trip < roundTrips; trip++) {
-      const out = await this.db.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
-      items.push(...(out.Items ?? []).map(imageFromItem));
-      start = out.LastEvaluatedKey;
-      if (items.length > limit || !start) break;
-    }
-    if (items.length > limit) return { items: items.slice(0, limit), next: items[limit - 1]!.name };
-    // Filtered and not exhausted after the round-trip budget: a short page that continues where the reads stopped.
-    const next = start ? fromItem<{ sk: string }>(start).sk.slice(IMAGE_PREFIX.length) : null;
-    return { items, next };
+    return found;
   }
 
-  async update(scope: Scope, name: string, changes: Parameters<ImageStore['update']>[2], guard: ImageGuard): Promise<GuardedResult<ImageRecord>> {
-    return this.guarded(scope, name, guard, async (condition) => {
-      const { expression, names, values } = updateExpression({ ...changes, ...searchShadowsOf(changes) }, ['#version = #version + :one']);
-      const out = await this.db.send(
-        new UpdateItemCommand({
-          TableName: this.table,
-          Key: keyFor(scope, name),
-          UpdateExpression: expression,
-          ConditionExpression: condition.expression,
-          ExpressionAttributeNames: { ...names, ...condition.names, '#version': 'version' },
-          ExpressionAttributeValues: toItem({ ...values, ...condition.values, ':one': 1 }),
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return imageFromItem(out.Attributes!);
-    });
+  page(scope: Scope, { after, limit }: { after?: string; limit: number }): Promise<ImagePage> {
+    const pk = partitionOf(scope);
+    return this.query(
+      {
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+        ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
+        ExpressionAttributeValues: toItem({ ':pk': pk, ':prefix': IMAGE_PREFIX }),
+      },
+      after === undefined ? undefined : { pk, sk: imageKey(after) },
+      limit,
+      imageFromItem,
+    );
+  }
+
+  pageFor(scope: Scope, instance: 'cpu' | 'gpu', { after, limit }: { after?: string; limit: number }): Promise<ImagePage<SelectionRecord>> {
+    const pk = partitionOf(scope);
+    const index = SELECTION_INDEXES[instance];
+    return this.query(
+      {
+        IndexName: index.name,
+        KeyConditionExpression: '#p = :pk',
+        ExpressionAttributeNames: { '#p': index.partition },
+        ExpressionAttributeValues: toItem({ ':pk': pk }),
+      },
+      after === undefined ? undefined : { [index.partition]: pk, pk, sk: imageKey(after) },
+      limit,
+      (item) => {
+        const raw = fromItem<Record<string, unknown>>(item);
+        return Object.fromEntries(SELECTION_PROJECTION.map((f) => [f, raw[f] ?? null])) as unknown as SelectionRecord;
+      },
+    );
+  }
+
+  candidates(scope: Scope, beginning: string, options: { after?: string; limit: number }): Promise<Candidates> {
+    return this.index.candidates(scope, beginning, options);
+  }
+
+  /** One Query for a page in name order: a page more than asked tells whether there is a next page. */
+  private async query<T extends { name: string }>(input: Omit<QueryCommandInput, 'TableName'>, start: Record<string, string> | undefined, limit: number, read: (item: Item) => T): Promise<ImagePage<T>> {
+    const out = await this.db.send(new QueryCommand({ ...input, TableName: this.table, ExclusiveStartKey: start && toItem(start), Limit: limit + 1 }));
+    const items = (out.Items ?? []).map(read);
+    if (items.length > limit) return { items: items.slice(0, limit), next: items[limit - 1]!.name };
+    return { items, next: null };
+  }
+
+  async update(scope: Scope, name: string, changes: ImageChanges & { updatedAt: string; updatedBy: string }, guard: ImageGuard): Promise<GuardedResult<ImageRecord>> {
+    const stored = { ...changes, ...(changes.type === undefined ? {} : selectionKeys(scope, changes.type)) };
+    const result = await this.reindexed(scope, name, changes, () => this.guarded(scope, name, guard, (condition) => this.updateItem(scope, name, stored, condition, 'ALL_OLD')));
+    return result.ok ? { ok: true, value: changed(result.value, changes) } : result;
   }
 
   async remove(scope: Scope, name: string, guard: ImageGuard): Promise<GuardedResult<ImageRecord>> {
-    return this.guarded(scope, name, guard, async (condition) => {
+    const result = await this.guarded(scope, name, guard, async (condition) => {
       const out = await this.db.send(
         new DeleteItemCommand({
           TableName: this.table,
@@ -120,25 +167,20 @@ export class DynamoImageStore implements ImageStore, ImageBuildLink {
       );
       return imageFromItem(out.Attributes!);
     });
+    if (result.ok) await this.cleanIndex(scope, name, () => this.index.drop(scope, name, indexKeysOf(searchWords(result.value))));
+    return result;
   }
 
   async beginBuild(scope: Scope, name: string, latest: LatestBuild, spec: StoredBuildSpec | null, by: string, at: string) {
     const changes = { latestBuild: latest, updatedAt: at, updatedBy: by, ...(spec ? { buildSpec: spec, buildPullSecret: spec.pullSecret ?? null } : {}) };
-    const { expression, names, values } = updateExpression(changes, ['#version = #version + :one']);
+    // One build per image at a time: only when it has none, or its latest has finished.
+    const condition = {
+      expression: `attribute_exists(pk) AND (attribute_not_exists(#latestBuild) OR #latestBuild.#st IN (${TERMINAL.map((_, i) => `:t${i}`).join(', ')}))`,
+      names: { '#latestBuild': 'latestBuild', '#st': 'status' },
+      values: Object.fromEntries(TERMINAL.map((t, i) => [`:t${i}`, t])),
+    };
     try {
-      const out = await this.db.send(
-        new UpdateItemCommand({
-          TableName: this.table,
-          Key: keyFor(scope, name),
-          UpdateExpression: expression,
-          // One build per image at a time: only when it has none, or its latest has finished.
-          ConditionExpression: `attribute_exists(pk) AND (attribute_not_exists(#latestBuild) OR #latestBuild.#st IN (${TERMINAL.map((_, i) => `:t${i}`).join(', ')}))`,
-          ExpressionAttributeNames: { ...names, '#version': 'version', '#st': 'status' },
-          ExpressionAttributeValues: toItem({ ...values, ':one': 1, ...Object.fromEntries(TERMINAL.map((t, i) => [`:t${i}`, t])) }),
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return { ok: true as const, value: imageFromItem(out.Attributes!) };
+      return { ok: true as const, value: await this.updateItem(scope, name, changes, condition, 'ALL_NEW') };
     } catch (e) {
       if (!isConditionFailure(e)) throw e;
       const image = await this.get(scope, name);
@@ -147,26 +189,77 @@ export class DynamoImageStore implements ImageStore, ImageBuildLink {
   }
 
   async finishBuild(scope: Scope, name: string, latest: LatestBuild, url: string | null): Promise<void> {
-    const { expression, names, values } = updateExpression({ latestBuild: latest, ...(url === null ? {} : { url, ...searchShadowsOf({ url }) }) }, ['#version = #version + :one']);
-    try {
-      await this.db.send(
-        new UpdateItemCommand({
-          TableName: this.table,
-          Key: keyFor(scope, name),
-          UpdateExpression: expression,
-          // Only while this build is still the image's latest (an older build never overwrites a newer
-          // one), and only when it is news (a repeated report leaves the image and its ETag alone).
-          ConditionExpression: '#latestBuild.#id = :buildId AND #latestBuild.#st <> :status',
-          ExpressionAttributeNames: { ...names, '#version': 'version', '#id': 'id', '#st': 'status' },
-          ExpressionAttributeValues: toItem({ ...values, ':one': 1, ':buildId': latest.id, ':status': latest.status }),
-        }),
-      );
-    } catch (e) {
-      if (!isConditionFailure(e)) throw e;
-      // Believed only once a read shows another latest build, or this one already told: else the image
-      // would stay busy with a finished build.
+    const changes = { latestBuild: latest, ...(url === null ? {} : { url }) };
+    // Only while this build is still the image's latest (an older build never overwrites a newer
+    // one), and only when it is news (a repeated report leaves the image and its ETag alone).
+    const condition = {
+      expression: '#latestBuild.#id = :buildId AND #latestBuild.#st <> :status',
+      names: { '#latestBuild': 'latestBuild', '#id': 'id', '#st': 'status' },
+      values: { ':buildId': latest.id, ':status': latest.status },
+    };
+    await this.reindexed(scope, name, changes, async () => {
+      try {
+        return { ok: true as const, value: await this.updateItem(scope, name, changes, condition, 'ALL_OLD') };
+      } catch (e) {
+        if (!isConditionFailure(e)) throw e;
+        // Believed only once a read shows another latest build, or this one already told: else the image
+        // would stay busy with a finished build.
+        const now = await this.get(scope, name);
+        if (now?.latestBuild?.id === latest.id && now.latestBuild.status !== latest.status) throw e;
+        return { ok: false as const };
+      }
+    });
+  }
+
+  /** UpdateItem: sets `changes` (null removes) and bumps the version, under `condition`; returns the image before or after. */
+  private async updateItem(scope: Scope, name: string, changes: object, condition: Condition, returning: 'ALL_OLD' | 'ALL_NEW'): Promise<ImageRecord> {
+    const { expression, names, values } = updateExpression({ ...changes }, ['#version = #version + :one']);
+    const out = await this.db.send(
+      new UpdateItemCommand({
+        TableName: this.table,
+        Key: keyFor(scope, name),
+        UpdateExpression: expression,
+        ConditionExpression: condition.expression,
+        ExpressionAttributeNames: { ...names, ...condition.names, '#version': 'version' },
+        ExpressionAttributeValues: toItem({ ...values, ...condition.values, ':one': 1 }),
+        ReturnValues: returning,
+      }),
+    );
+    return imageFromItem(out.Attributes!);
+  }
+
+  /**
+   * Runs a write that changes `changes` and returns the image as it was before, keeping the search
+   * index complete (see the top of this file): the words it sets are indexed before and after it,
+   * the words it removes dropped after it.
+   */
+  private async reindexed<R extends { ok: true; value: ImageRecord } | { ok: false }>(scope: Scope, name: string, changes: object, write: () => Promise<R>): Promise<R> {
+    const searched = searchedIn(changes);
+    if (Object.keys(searched).length === 0) return write();
+    await this.index.add(scope, name, indexKeysOf(searchWords(searched)));
+    const result = await write();
+    if (!result.ok) return result;
+    const before = result.value;
+    const after = changed(before, changes);
+    const had = indexKeysOf(searchWords(before));
+    const has = indexKeysOf(searchWords(after));
+    await this.cleanIndex(scope, name, async () => {
+      const gone = minus(had, has);
+      await Promise.all([this.index.add(scope, name, minus(has, had)), this.index.drop(scope, name, gone)]);
+      if (gone.size === 0) return;
+      // A writer that got in after this one may have had its words dropped just now: index them again.
       const now = await this.get(scope, name);
-      if (now?.latestBuild?.id === latest.id && now.latestBuild.status !== latest.status) throw e;
+      if (now && now.version !== after.version) await this.index.add(scope, name, indexKeysOf(searchWords(now)));
+    });
+    return result;
+  }
+
+  /** Index upkeep after a write that landed: a failure leaves stale entries (which searches check away), so the write still stands. */
+  private async cleanIndex(scope: Scope, name: string, upkeep: () => Promise<void>): Promise<void> {
+    try {
+      await upkeep();
+    } catch (e) {
+      log('warn', 'search index upkeep failed after a write; stale entries stay until the next write of the image', { scope: partitionOf(scope), image: name, ...errorFields(e) });
     }
   }
 
@@ -203,7 +296,7 @@ export class DynamoImageStore implements ImageStore, ImageBuildLink {
   }
 
   /** Runs a conditional write; a failed condition is told apart by whether the item is still there. */
-  private async guarded<T>(scope: Scope, name: string, guard: ImageGuard, write: (c: { expression: string; names: Record<string, string>; values: Record<string, unknown> }) => Promise<T>): Promise<GuardedResult<T>> {
+  private async guarded<T>(scope: Scope, name: string, guard: ImageGuard, write: (c: Condition) => Promise<T>): Promise<GuardedResult<T>> {
     const parts = ['attribute_exists(pk)'];
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};

@@ -1,5 +1,5 @@
 /** Small helpers over the raw DynamoDB client (no DocumentClient: it doubles the bundle for little gain). */
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, ConditionalCheckFailedException, DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 
@@ -32,4 +32,34 @@ export function updateExpression(changes: Record<string, unknown>, extraSet: str
 
 export function dynamoClient(endpoint?: string): DynamoDBClient {
   return new DynamoDBClient(endpoint ? { endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {});
+}
+
+const BATCH = 25;
+const IN_FLIGHT = 8;
+const ATTEMPTS = 6;
+
+/** Sends the requests in batches of 25, `inFlight` at a time, sending back what DynamoDB leaves unprocessed. */
+export async function batchWrite(db: DynamoDBClient, table: string, requests: readonly WriteRequest[], inFlight = IN_FLIGHT): Promise<void> {
+  const batches: WriteRequest[][] = [];
+  for (let i = 0; i < requests.length; i += BATCH) batches.push(requests.slice(i, i + BATCH));
+  const next = async (): Promise<void> => {
+    for (let batch = batches.shift(); batch; batch = batches.shift()) await writeBatch(db, table, batch);
+  };
+  await Promise.all(Array.from({ length: Math.min(inFlight, batches.length) }, next));
+}
+
+async function writeBatch(db: DynamoDBClient, table: string, batch: WriteRequest[]): Promise<void> {
+  let pending = batch;
+  for (let attempt = 1; ; attempt++) {
+    const out = await db.send(new BatchWriteItemCommand({ RequestItems: { [table]: pending } }));
+    pending = out.UnprocessedItems?.[table] ?? [];
+    if (pending.length === 0) return;
+    if (attempt === ATTEMPTS) throw throughputExceeded(`DynamoDB left ${pending.length} of ${batch.length} writes unprocessed after ${ATTEMPTS} attempts`);
+    await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
+  }
+}
+
+/** DynamoDB leaves batch items unprocessed when throughput runs out: the same "busy, retry later" as its own error. */
+function throughputExceeded(message: string): Error {
+  return Object.assign(new Error(message), { name: 'ProvisionedThroughputExceededException' });
 }

@@ -5,7 +5,9 @@
  *   sk = "IMG#<name>"                    an image
  *   sk = "BLD#<name>#<buildId>"          a build of that image (build ids sort by time)
  *   sk = "SPEC#<hash>"                   the build that produces a spec in this scope (reuse)
+ *   sk = "WORD#<beginning>#<name>"       search index: the image has a word beginning so (keys only)
  */
+import { SELECTION_FIELDS } from '../domain/image-store.ts';
 import type { Scope } from '../domain/scope.ts';
 
 export const TABLE_KEYS = { partition: 'pk', sort: 'sk' } as const;
@@ -16,6 +18,9 @@ export const imageKey = (name: string) => `${IMAGE_PREFIX}${name}`;
 export const buildPrefix = (image: string) => `BLD#${image}#`;
 export const buildKey = (image: string, buildId: string) => `${buildPrefix(image)}${buildId}`;
 export const specKey = (hash: string) => `SPEC#${hash}`;
+/** Words hold letters and digits only, so "#" ends the beginning; names never contain "#". */
+export const wordPrefix = (beginning: string) => `WORD#${beginning}#`;
+export const wordKey = (beginning: string, name: string) => `${wordPrefix(beginning)}${name}`;
 
 /**
  * A sparse index of unfinished builds: a build carries these attributes only while queued or
@@ -32,3 +37,28 @@ export const SECRET_USE_INDEXES = [
   { name: 'byPullSecret', partition: 'pullSecret' },
   { name: 'byBuildPullSecret', partition: 'buildPullSecret' },
 ] as const;
+
+/**
+ * Sparse indexes of the images that run on each instance type (universal images are in both), in
+ * name order per scope: the image selection for a type reads one page of one index. Only the fields
+ * a selection shows are projected.
+ */
+export const SELECTION_INDEXES = {
+  cpu: { name: 'selectCpu', partition: 'cpuPk' },
+  gpu: { name: 'selectGpu', partition: 'gpuPk' },
+} as const;
+export const SELECTION_PROJECTION = SELECTION_FIELDS;
+
+/** Every global secondary index, as the local table and CDK both create it. */
+export interface IndexDefinition {
+  name: string;
+  partition: string;
+  sort?: string;
+  /** ALL, KEYS_ONLY, or the non-key attributes it carries. */
+  projection: 'ALL' | 'KEYS_ONLY' | readonly string[];
+}
+export const GLOBAL_INDEXES: readonly IndexDefinition[] = [
+  { ...RUNNING_INDEX, projection: 'ALL' }, // a handful of small items
+  ...SECRET_USE_INDEXES.map((index) => ({ ...index, projection: 'KEYS_ONLY' as const })), // the answer is "is there any"
+  ...Object.values(SELECTION_INDEXES).map((index) => ({ ...index, sort: TABLE_KEYS.sort, projection: SELECTION_PROJECTION })),
+];

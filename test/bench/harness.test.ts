@@ -58,11 +58,11 @@ describe('the benchmark harness, on tiny inputs', () => {
 
   it('times every catalog request beside the raw SDK, and counts its round trips', () => {
     const p = results.perRequest!;
-    expect(p.scenarios.map((s) => s.name)).toEqual(['get', 'list', 'search', 'selection', 'create']);
+    expect(p.scenarios.map((s) => s.name)).toEqual(['get', 'list', 'search', 'selection', 'create', 'edit']);
     for (const s of p.scenarios) {
       expect(isSummary(s.handlerMs, 2) && isSummary(s.rawMs, 2) && isSummary(s.overheadMs, 2)).toBe(true);
       expect(s.roundTrips.max).toBeGreaterThan(0);
-      expect(s.roundTrips.commands).toMatch(/^[A-Za-z]+(\+[A-Za-z]+)*$/);
+      expect(s.roundTrips.commands).toMatch(/^[A-Za-z]+(( → | ‖ )[A-Za-z]+)*$/);
     }
   });
 

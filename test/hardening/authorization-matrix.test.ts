@@ -347,7 +347,8 @@ async function inBatches<T>(jobs: (() => Promise<T>)[], width = 8): Promise<T[]>
 // The cases.
 
 const ruled = ROUTES.filter((r) => RULES[r.operation] !== undefined);
-const labelOf = (route: Route, role: Role) => `mx-${route.operation.toLowerCase().slice(0, 12)}-${scopeOf(route)[0]}-${ROLES.indexOf(role)}`;
+// One word ends the label (scope and role), so that a keyword search for it finds this label only.
+const labelOf = (route: Route, role: Role) => `mx-${route.operation.toLowerCase().slice(0, 12)}-${scopeOf(route)[0]}${ROLES.indexOf(role)}`;
 
 const probeCases = ruled.flatMap((route) =>
   RULES[route.operation].probes.flatMap((probe) =>

@@ -130,7 +130,19 @@ describe('DynamoDB faults under a concurrent load', () => {
     figures.set(`dynamoFaults.${mode}`, { injected, ...Object.fromEntries(Object.entries(answers[mode] ?? {}).map(([s, c]) => [`answered${s}`, c])) });
   }, TEST_MS);
 
-  it('leaves every image readable and consistent with its builds once the reconciler has run (a restart runs it)', async () => {
+  /** Every image a keyword search finds, following its cursors. */
+  async function searchAll(q: string): Promise<string[]> {
+    const names: string[] = [];
+    let cursor: string | null = '';
+    do {
+      const page: Reply<{ items: Image[]; nextCursor: string | null }> = await api.call('GET', `${GROUP}?limit=100&q=${encodeURIComponent(q)}${cursor ? `&cursor=${cursor}` : ''}`, { token: t.member });
+      names.push(...page.body.items.map((i) => i.name));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    return names;
+  }
+
+  it('leaves every image readable, found by its words, and consistent with its builds once the reconciler has run (a restart runs it)', async () => {
     // Prepare: the builds started under faults finish; a restart runs the reconciler on what is left.
     await api.server.builder.idle();
     await api.stop({ keepData: true });
@@ -146,6 +158,8 @@ describe('DynamoDB faults under a concurrent load', () => {
       const got = await api.call<Image>('GET', `${GROUP}/${image.name}`, { token: t.member });
       expect(got.status).toBe(200);
       expect(got.body).toEqual(image);
+      // Found by its words: no fault left the search index without one.
+      expect([image.name, await searchAll(`${image.name} ${image.description ?? ''}`)]).toEqual([image.name, expect.arrayContaining([image.name])]);
       if (image.source !== 'build') continue;
       const builds = (await api.call<{ items: Build[] }>('GET', `${GROUP}/${image.name}/builds?limit=100`, { token: t.member })).body.items;
       if (image.latestBuild === null) {

@@ -1,5 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { RUNNING_INDEX, SECRET_USE_INDEXES, TABLE_KEYS } from '../../lambdas/store/table.ts';
+import { RUNNING_INDEX, SECRET_USE_INDEXES, SELECTION_INDEXES, TABLE_KEYS } from '../../lambdas/store/table.ts';
 import { only, resourcesOf, synth } from './synth.ts';
 
 describe('data stack', () => {
@@ -29,7 +29,7 @@ describe('data stack', () => {
     });
   });
 
-  it('has the sparse indexes the reconciler and the secret-in-use check query', () => {
+  it('has the sparse indexes the reconciler, the secret-in-use check and the image selection query', () => {
     dataTemplate.hasResourceProperties('AWS::DynamoDB::Table', {
       GlobalSecondaryIndexes: [
         {
@@ -44,6 +44,14 @@ describe('data stack', () => {
           IndexName: index.name,
           KeySchema: [{ AttributeName: index.partition, KeyType: 'HASH' }],
           Projection: { ProjectionType: 'KEYS_ONLY' },
+        })),
+        ...[SELECTION_INDEXES.cpu, SELECTION_INDEXES.gpu].map((index) => ({
+          IndexName: index.name,
+          KeySchema: [
+            { AttributeName: index.partition, KeyType: 'HASH' },
+            { AttributeName: TABLE_KEYS.sort, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['name', 'displayName', 'description', 'group', 'type', 'url', 'urlForGpu', 'pullSecret'] },
         })),
       ],
     });

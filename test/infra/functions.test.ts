@@ -1,4 +1,4 @@
-import { RUNNING_INDEX, SECRET_USE_INDEXES } from '../../lambdas/store/table.ts';
+import { GLOBAL_INDEXES } from '../../lambdas/store/table.ts';
 import type { CfnElement } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { ENV } from '../../lambdas/config.ts';
@@ -110,7 +110,7 @@ describe('least privilege, per function', () => {
 
   it('grants table actions on the catalog table and its indexes, nothing else', () => {
     const table = data.getLogicalId(data.data.table.node.defaultChild as CfnElement);
-    const indexes = [RUNNING_INDEX, ...SECRET_USE_INDEXES].map((i) => i.name);
+    const indexes = GLOBAL_INDEXES.map((i) => i.name);
     for (const name of NAMES) {
       for (const [action, resources] of actionsOf(name)) {
         if (!action.startsWith('dynamodb:')) continue;

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Image } from '../../lambdas/domain/image.ts';
 import { allPages, createImage, groupImages, SYSTEM_IMAGES } from '../support/catalog-fixtures.ts';
 import { startLocalApi, type LocalApi } from '../support/local-api.ts';
+import { expectProblem } from '../support/problems.ts';
 
 let api: LocalApi;
 let admin: string;
@@ -203,6 +204,38 @@ describe('keyword search', () => {
 
     // Assess
     expect(found).toEqual([torch.name, tf.name, rbase.name, plain.name].sort());
+  });
+
+  it('finds by the beginning of a word', async () => {
+    // Act
+    const found = await search('tensor');
+
+    // Assess
+    expect(found).toEqual([tf.name]);
+  });
+
+  it('finds when every word of the keyword begins a word of the image, in any field and order', async () => {
+    // Act
+    const found = await search('runtime CUDA12 deep');
+
+    // Assess
+    expect(found).toEqual([torch.name]);
+  });
+
+  it('does not find text inside a word', async () => {
+    // Act
+    const found = await search('orch');
+
+    // Assess
+    expect(found).toEqual([]);
+  });
+
+  it('refuses a keyword without letters or digits, naming the parameter', async () => {
+    // Act
+    const reply = await api.call('GET', `${SEARCH}?q=${encodeURIComponent('-/.')}`, { token: reader });
+
+    // Assess
+    expect(expectProblem(reply, 422).errors).toEqual([{ path: '/query/q', message: 'has no letters or digits to search for' }]);
   });
 
   it('trims spaces around the keyword', async () => {

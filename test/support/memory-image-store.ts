@@ -1,21 +1,16 @@
 /**
  * A working in-memory ImageStore for the catalog's unit tests: the same contract as the DynamoDB
- * adapter (name order, keyword and type filters, conditional writes, version bumps), kept in Maps.
+ * adapter (name order, word-beginning candidates, selection by instance type, conditional writes,
+ * version bumps), kept in Maps; its search index is always exact.
  * Records are copied in and out, so a test can only change state through the store's methods.
  */
-import type { GuardedResult, ImageFilter, ImageGuard, ImagePage, ImageStore } from '../../lambdas/domain/image-store.ts';
-import type { ImageChanges, ImageRecord } from '../../lambdas/domain/image.ts';
+import type { Candidates, GuardedResult, ImageGuard, ImagePage, ImageStore } from '../../lambdas/domain/image-store.ts';
+import { typesFor, type ImageChanges, type ImageRecord } from '../../lambdas/domain/image.ts';
+import { indexKeysOf, searchWords } from '../../lambdas/domain/search.ts';
 import type { Scope } from '../../lambdas/domain/scope.ts';
 
 const copy = <T>(value: T): T => structuredClone(value);
 const scopeKey = (scope: Scope) => (scope.group === null ? 'SYS' : `G#${scope.group}`);
-
-function matches(record: ImageRecord, filter: ImageFilter | undefined): boolean {
-  if (filter?.types?.length && !filter.types.includes(record.type)) return false;
-  if (!filter?.keyword) return true;
-  const searched = [record.name, record.displayName, record.type, record.description, record.url, record.urlForGpu];
-  return searched.some((text) => text !== null && text.toLowerCase().includes(filter.keyword!));
-}
 
 export class MemoryImageStore implements ImageStore {
   private readonly scopes = new Map<string, Map<string, ImageRecord>>();
@@ -28,7 +23,8 @@ export class MemoryImageStore implements ImageStore {
     return images;
   }
 
-  async insert(scope: Scope, image: ImageRecord): Promise<boolean> {
+  async insert(scope: Scope, image: ImageRecord, alongside?: () => Promise<void>): Promise<boolean> {
+    await alongside?.();
     const images = this.scope(scope);
     if (images.has(image.name)) return false;
     images.set(image.name, copy(image));
@@ -40,9 +36,29 @@ export class MemoryImageStore implements ImageStore {
     return record && copy(record);
   }
 
-  async page(scope: Scope, { after, limit, filter }: { after?: string; limit: number; filter?: ImageFilter; roundTrips?: number }): Promise<ImagePage> {
+  async page(scope: Scope, { after, limit }: { after?: string; limit: number }): Promise<ImagePage> {
+    return this.pageWhere(scope, after, limit, () => true);
+  }
+
+  async pageFor(scope: Scope, instance: 'cpu' | 'gpu', { after, limit }: { after?: string; limit: number }): Promise<ImagePage> {
+    return this.pageWhere(scope, after, limit, (r) => typesFor(instance).includes(r.type));
+  }
+
+  async candidates(scope: Scope, beginning: string, { after, limit }: { after?: string; limit: number }): Promise<Candidates> {
+    const { items, next } = await this.pageWhere(scope, after, limit, (r) => indexKeysOf(searchWords(r)).has(beginning));
+    return { names: items.map((r) => r.name), more: next !== null };
+  }
+
+  async getMany(keys: { scope: Scope; name: string }[]): Promise<ImageRecord[]> {
+    return keys.flatMap(({ scope, name }) => {
+      const record = this.scope(scope).get(name);
+      return record ? [copy(record)] : [];
+    });
+  }
+
+  private pageWhere(scope: Scope, after: string | undefined, limit: number, keep: (r: ImageRecord) => boolean): ImagePage {
     const names = [...this.scope(scope).keys()].sort();
-    const rest = names.filter((n) => after === undefined || n > after).map((n) => this.scope(scope).get(n)!).filter((r) => matches(r, filter));
+    const rest = names.filter((n) => after === undefined || n > after).map((n) => this.scope(scope).get(n)!).filter(keep);
     const items = rest.slice(0, limit).map(copy);
     return { items, next: rest.length > limit ? items[items.length - 1]!.name : null };
   }

@@ -625,4 +625,68 @@ describe('ImageCatalog reads', () => {
     // Assess
     expect(seen).toEqual(['grp0', 'grp1', 'grp2', 'sys0', 'sys1', 'sys2']);
   });
+
+  it.each([
+    ['without a type', {}],
+    ['for gpu', { type: 'gpu' as const }],
+  ])('pages a keyword selection %s across the group and system images with one cursor', async (_label, request) => {
+    // Prepare
+    for (let i = 0; i < 3; i++) await catalog.create(admin, TEAM_A, { ...universal, displayName: `grp${i}`, description: i === 1 ? 'other' : 'notebook' });
+    for (let i = 0; i < 4; i++) await catalog.create(sysAdmin, SYSTEM, { ...universal, displayName: `sys${i}`, description: 'Notebooks' });
+    const seen: string[] = [];
+    let cursor: string | undefined;
+
+    // Act
+    do {
+      const page = await catalog.selection(member, 'team-a', { ...request, q: 'note', limit: 2, cursor });
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.items.map((i) => i.displayName));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+
+    // Assess
+    expect(seen).toEqual(['grp0', 'grp2', 'sys0', 'sys1', 'sys2', 'sys3']);
+  });
+
+  it('refuses a keyword without letters or digits at /query/q', async () => {
+    // Act
+    const error = await rejection(catalog.list(member, TEAM_A, { q: '--' }));
+
+    // Assess
+    expect([error.kind, error.errors]).toEqual(['validation', [{ path: '/query/q', message: 'has no letters or digits to search for' }]]);
+  });
+});
+
+describe('ImageCatalog keyword pages over stale index entries', () => {
+  /** An index that still names images which lost the word, or were deleted: what a failed upkeep leaves. */
+  class StaleIndexStore extends MemoryImageStore {
+    stale: string[] = [];
+    override async candidates(...args: Parameters<MemoryImageStore['candidates']>) {
+      const [, , { after, limit }] = args;
+      const { names } = await super.candidates(...args);
+      const all = [...new Set([...names, ...this.stale])].filter((n) => after === undefined || n > after).sort();
+      const more = (await super.candidates(args[0], args[1], { after, limit: 1000 })).names.filter((n) => !names.includes(n)).length > 0;
+      return { names: all.slice(0, limit), more: more || all.length > limit };
+    }
+  }
+
+  it('leaves out the candidates that no longer match, and pages on after them', async () => {
+    // Prepare
+    const stale = new StaleIndexStore();
+    const staleCatalog = new ImageCatalog({ store: stale, cursors: cursorCodec('unit-test-key'), nameSuffix: () => 'xxxxx' });
+    for (const name of ['a1', 'b1', 'c1', 'd1']) await staleCatalog.create(admin, TEAM_A, { ...cpuImage, displayName: name, description: name === 'b1' ? 'changed' : 'notebook' });
+    stale.stale = ['b1-xxxxx', 'bb-deleted'];
+    const pages: string[][] = [];
+    let cursor: string | undefined;
+
+    // Act
+    do {
+      const page = await staleCatalog.list(member, TEAM_A, { q: 'notebook', limit: 2, cursor });
+      pages.push(page.items.map((i) => i.displayName));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+
+    // Assess
+    expect(pages).toEqual([['a1'], ['c1'], ['d1']]);
+  });
 });

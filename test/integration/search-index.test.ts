@@ -1,0 +1,357 @@
+/**
+ * The search index kept beside the images in the real DynamoDB wire protocol (dynalite): what each
+ * write leaves in it, that concurrent writers never leave a word of the final image out, and what
+ * faults before and after a write do. The index may hold stale entries; it must never miss one.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { BatchWriteItemCommand, QueryCommand, type BatchWriteItemCommandOutput, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import { ensureTable, LOCAL_TABLE, startEmbeddedDynamo, type EmbeddedDynamo } from '../../lambdas/local/dynamodb.ts';
+import { DynamoImageStore } from '../../lambdas/store/dynamo-image-store.ts';
+import { fromItem, toItem } from '../../lambdas/store/dynamo.ts';
+import { partitionOf } from '../../lambdas/store/table.ts';
+import { indexKeysOf, searchWords } from '../../lambdas/domain/search.ts';
+import { groupScope, type Scope } from '../../lambdas/domain/scope.ts';
+import type { ImageRecord } from '../../lambdas/domain/image.ts';
+import { injectFaults, internalError, seeded, throttled } from '../support/sdk-faults.ts';
+
+let dynamo: EmbeddedDynamo;
+let store: DynamoImageStore;
+let images = 0;
+
+beforeAll(async () => {
+  process.env.LOG_LEVEL ??= 'silent';
+  dynamo = await startEmbeddedDynamo();
+  await ensureTable(dynamo.client, LOCAL_TABLE);
+  store = new DynamoImageStore(dynamo.client, LOCAL_TABLE);
+});
+afterAll(() => dynamo.close());
+
+/** A fresh group and image record for each test, so tests never see each other's entries. */
+function fresh(fields: Partial<ImageRecord> = {}): { scope: Scope; image: ImageRecord } {
+  const n = ++images;
+  const at = new Date().toISOString();
+  return {
+    scope: groupScope(`search-${n}`),
+    image: {
+      name: `image-${n}`,
+      displayName: 'tensorflow.notebook',
+      description: 'Deep learning with CUDA',
+      group: `search-${n}`,
+      type: 'universal',
+      url: 'tensorflow/tensorflow:2.15.0',
+      urlForGpu: null,
+      pullSecret: null,
+      source: 'existing',
+      buildSpec: null,
+      latestBuild: null,
+      createdAt: at,
+      updatedAt: at,
+      createdBy: 'ada',
+      updatedBy: 'ada',
+      version: 1,
+      ...fields,
+    },
+  };
+}
+
+/** Every index entry in the scope's partition, as "beginning -> names". */
+async function entries(scope: Scope): Promise<Map<string, string[]>> {
+  const found = new Map<string, string[]>();
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await dynamo.client.send(
+      new QueryCommand({
+        TableName: LOCAL_TABLE,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :w)',
+        ExpressionAttributeValues: toItem({ ':pk': partitionOf(scope), ':w': 'WORD#' }),
+        ExclusiveStartKey: start as never,
+      }),
+    );
+    for (const item of out.Items ?? []) {
+      const [, beginning, name] = fromItem<{ sk: string }>(item).sk.split('#');
+      found.set(beginning!, [...(found.get(beginning!) ?? []), name!]);
+    }
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return found;
+}
+
+const beginningsOf = async (scope: Scope, name: string) =>
+  new Set([...(await entries(scope))].filter(([, names]) => names.includes(name)).map(([beginning]) => beginning));
+
+const expectedFor = (image: Partial<ImageRecord>) => indexKeysOf(searchWords(image));
+
+describe('what writes leave in the search index', () => {
+  it('indexes every beginning of every word of a new image, and nothing else', async () => {
+    // Prepare
+    const { scope, image } = fresh();
+
+    // Act
+    expect(await store.insert(scope, image)).toBe(true);
+
+    // Assess
+    expect(await beginningsOf(scope, image.name)).toEqual(expectedFor(image));
+    expect((await store.candidates(scope, 'tens', { limit: 10 })).names).toEqual([image.name]);
+  });
+
+  it('indexes the words an edit sets and drops the words it removes', async () => {
+    // Prepare
+    const { scope, image } = fresh();
+    await store.insert(scope, image);
+
+    // Act
+    const result = await store.update(scope, image.name, { description: 'Gradient boosting', type: 'cpu', updatedAt: image.updatedAt, updatedBy: 'ada' }, {});
+
+    // Assess
+    expect(result.ok).toBe(true);
+    const now = (await store.get(scope, image.name))!;
+    expect(now.description).toBe('Gradient boosting');
+    expect(await beginningsOf(scope, image.name)).toEqual(expectedFor(now));
+    expect((await store.candidates(scope, 'cuda', { limit: 10 })).names).toEqual([]);
+  });
+
+  it('returns the image as the edit left it', async () => {
+    // Prepare
+    const { scope, image } = fresh();
+    await store.insert(scope, image);
+
+    // Act
+    const result = await store.update(scope, image.name, { description: null, updatedAt: 'later', updatedBy: 'bob' }, {});
+
+    // Assess
+    expect(result).toEqual({ ok: true, value: await store.get(scope, image.name) });
+  });
+
+  it("indexes a finished build's url and drops the old one's words", async () => {
+    // Prepare
+    const { scope, image } = fresh({ source: 'build', url: null });
+    await store.insert(scope, image);
+    const latest = { id: 'b1', status: 'building' as const, createdAt: image.createdAt, finishedAt: null };
+    await store.beginBuild(scope, image.name, latest, null, 'ada', image.createdAt);
+
+    // Act
+    await store.finishBuild(scope, image.name, { ...latest, status: 'succeeded', finishedAt: image.createdAt }, '123456789012.dkr.ecr.eu-west-1.amazonaws.com/group-images:abc123');
+
+    // Assess
+    const now = (await store.get(scope, image.name))!;
+    expect(await beginningsOf(scope, image.name)).toEqual(expectedFor(now));
+    expect((await store.candidates(scope, 'abc123', { limit: 10 })).names).toEqual([image.name]);
+  });
+
+  it('drops every entry of a deleted image', async () => {
+    // Prepare
+    const { scope, image } = fresh();
+    await store.insert(scope, image);
+
+    // Act
+    await store.remove(scope, image.name, {});
+
+    // Assess
+    expect(await entries(scope)).toEqual(new Map());
+  });
+
+  it('writes more than a batch of entries for a long description', async () => {
+    // Prepare
+    const description = Array.from({ length: 150 }, (_, i) => `word${i}x`).join(' ');
+    const { scope, image } = fresh({ description });
+
+    // Act
+    await store.insert(scope, image);
+
+    // Assess
+    expect(expectedFor(image).size).toBeGreaterThan(25 * 8);
+    expect(await beginningsOf(scope, image.name)).toEqual(expectedFor(image));
+  });
+});
+
+describe('concurrent writers', () => {
+  const VOCABULARY = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta'];
+
+  it('never leave a word of the final image out of the index', async () => {
+    // Prepare: every write and read takes a random while, so the writers' steps interleave every way.
+    const random = seeded(7);
+    const slow = (n: number) => new Promise((resolve) => setTimeout(resolve, Math.floor(random() * n)));
+    dynamo.client.middlewareStack.add(
+      (next) => async (args) => {
+        await slow(12);
+        const result = await next(args);
+        await slow(12);
+        return result;
+      },
+      { step: 'initialize', name: 'slowRequests' },
+    );
+    const rounds: { missing: string[]; stale: number }[] = [];
+    try {
+      for (let round = 0; round < 8; round++) {
+        const { scope, image } = fresh({ description: 'alpha beta' });
+        await store.insert(scope, image);
+
+        // Act
+        await Promise.all(
+          Array.from({ length: 8 }, () => {
+            const words = VOCABULARY.filter(() => random() < 0.4);
+            return store.update(scope, image.name, { description: words.join(' ') || null, updatedAt: image.updatedAt, updatedBy: 'ada' }, {});
+          }),
+        );
+
+        const final = (await store.get(scope, image.name))!;
+        const indexed = await beginningsOf(scope, image.name);
+        const expected = expectedFor(final);
+        rounds.push({ missing: [...expected].filter((k) => !indexed.has(k)), stale: [...indexed].filter((k) => !expected.has(k)).length });
+      }
+    } finally {
+      dynamo.client.middlewareStack.remove('slowRequests');
+    }
+
+    // Assess
+    expect(rounds.flatMap((r) => r.missing)).toEqual([]);
+  });
+
+  it('index the words an edit sets again after it: an earlier writer may drop them between', async () => {
+    // Prepare: X edits "alpha" away, W edits it back. Held in this order: W indexes "alpha", X drops
+    // "alpha" and reads the image again (still X's), and only then does W's edit land.
+    const { scope, image } = fresh({ description: 'alpha' });
+    await store.insert(scope, image);
+    const signal = () => {
+      let open!: () => void;
+      return { done: new Promise<void>((resolve) => (open = resolve)), open: () => open() };
+    };
+    const wIndexed = signal();
+    const xReadAgain = signal();
+    let xDropped = false;
+    dynamo.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = JSON.stringify((args as { input: unknown }).input);
+        const name = context.commandName;
+        if (name === 'BatchWriteItemCommand' && input.includes('DeleteRequest') && input.includes('WORD#alpha#')) {
+          await wIndexed.done;
+          xDropped = true;
+        }
+        if (name === 'UpdateItemCommand' && input.includes('{"S":"alpha"}')) await xReadAgain.done;
+        const result = await next(args);
+        if (name === 'BatchWriteItemCommand' && input.includes('PutRequest') && input.includes('WORD#alpha#')) wIndexed.open();
+        if (name === 'GetItemCommand' && xDropped) xReadAgain.open();
+        return result;
+      },
+      { step: 'initialize', name: 'interleave' },
+    );
+
+    // Act
+    try {
+      await Promise.all([
+        store.update(scope, image.name, { description: 'beta', updatedAt: 'x', updatedBy: 'x' }, {}),
+        store.update(scope, image.name, { description: 'alpha', updatedAt: 'w', updatedBy: 'w' }, {}),
+      ]);
+    } finally {
+      dynamo.client.middlewareStack.remove('interleave');
+    }
+
+    // Assess
+    const final = (await store.get(scope, image.name))!;
+    expect(final.description).toBe('alpha');
+    expect((await store.candidates(scope, 'alpha', { limit: 10 })).names).toEqual([image.name]);
+  });
+});
+
+describe('faults', () => {
+  it('leaves the image as it was when indexing before an edit fails', async () => {
+    // Prepare
+    const { scope, image } = fresh();
+    await store.insert(scope, image);
+    const faults = injectFaults(dynamo.client, 'before', (call) => (call.command === 'BatchWriteItemCommand' ? throttled() : undefined));
+
+    // Act
+    const edit = store.update(scope, image.name, { description: 'changed', updatedAt: 'later', updatedBy: 'bob' }, {});
+
+    // Assess
+    try {
+      await expect(edit).rejects.toMatchObject({ name: 'ThrottlingException' });
+    } finally {
+      faults.remove();
+    }
+    expect(await store.get(scope, image.name)).toEqual(image);
+  });
+
+  it('keeps an edit, and its words findable, when the upkeep after it fails', async () => {
+    // Prepare
+    const { scope, image } = fresh();
+    await store.insert(scope, image);
+    let updated = false;
+    const faults = injectFaults(dynamo.client, 'before', (call) => {
+      if (call.command === 'UpdateItemCommand') updated = true;
+      return updated && call.command !== 'UpdateItemCommand' ? internalError() : undefined;
+    });
+
+    // Act
+    const result = await store.update(scope, image.name, { description: 'Gradient boosting', updatedAt: 'later', updatedBy: 'bob' }, {}).finally(() => faults.remove());
+
+    // Assess
+    expect(result.ok).toBe(true);
+    expect(faults.injected.BatchWriteItemCommand).toBeGreaterThan(0);
+    const indexed = await beginningsOf(scope, image.name);
+    const now = (await store.get(scope, image.name))!;
+    expect(now.description).toBe('Gradient boosting');
+    expect([...expectedFor(now)].filter((k) => !indexed.has(k))).toEqual([]);
+  });
+
+  it('stores no image when its index entries cannot be written', async () => {
+    // Prepare
+    const { scope, image } = fresh();
+    const faults = injectFaults(dynamo.client, 'before', (call) => (call.command === 'BatchWriteItemCommand' && call.input.RequestItems && JSON.stringify(call.input).includes('PutRequest') ? throttled() : undefined));
+
+    // Act
+    const insert = store.insert(scope, image);
+
+    // Assess
+    try {
+      await expect(insert).rejects.toMatchObject({ name: 'ThrottlingException' });
+    } finally {
+      faults.remove();
+    }
+    expect(await store.get(scope, image.name)).toBeUndefined();
+  });
+
+  it('takes the entries of a new image back when the check beside them fails', async () => {
+    // Prepare
+    const { scope, image } = fresh();
+    const quotaReached = Object.assign(new Error('quota reached'), { name: 'QuotaReached' });
+
+    // Act
+    const insert = store.insert(scope, image, async () => {
+      throw quotaReached;
+    });
+
+    // Assess
+    await expect(insert).rejects.toBe(quotaReached);
+    expect(await store.get(scope, image.name)).toBeUndefined();
+    expect(await entries(scope)).toEqual(new Map());
+  });
+
+  it('sends again what DynamoDB leaves unprocessed', async () => {
+    // Prepare: the first batch comes back with all but one request unprocessed, as under throttling.
+    const { scope, image } = fresh();
+    let first = true;
+    dynamo.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = (args as { input: { RequestItems: Record<string, WriteRequest[]> } }).input;
+        if (context.commandName !== 'BatchWriteItemCommand' || !first) return next(args);
+        first = false;
+        const [table, requests] = Object.entries(input.RequestItems)[0]!;
+        await dynamo.client.send(new BatchWriteItemCommand({ RequestItems: { [table]: requests.slice(0, 1) } }));
+        return { output: { $metadata: {}, UnprocessedItems: { [table]: requests.slice(1) } } satisfies BatchWriteItemCommandOutput } as never;
+      },
+      { step: 'initialize', name: 'leaveUnprocessed' },
+    );
+
+    // Act
+    try {
+      await store.insert(scope, image);
+    } finally {
+      dynamo.client.middlewareStack.remove('leaveUnprocessed');
+    }
+
+    // Assess
+    expect(first).toBe(false);
+    expect(await beginningsOf(scope, image.name)).toEqual(expectedFor(image));
+  });
+});
