@@ -1,8 +1,12 @@
 /**
- * CloudWatch metrics as Embedded Metric Format lines: one JSON line on stdout that CloudWatch Logs
- * turns into metrics, with no API call and no dependency (each function's cold start stays within
- * its budget). The names are the ones the dashboard and alarms in lib/ read.
+ * CloudWatch metrics as Embedded Metric Format lines, written by Powertools Metrics: one JSON line on
+ * stdout per call that CloudWatch Logs turns into metrics, with no API call. Its cold-start cost was
+ * measured before it was adopted (bench/README.md, "Powertools"). The names are the ones the
+ * dashboard and alarms in lib/ read.
  */
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { log } from './log.ts';
+
 export const METRICS_NAMESPACE = 'GroupImages';
 export const SERVICE_DIMENSION = { Service: 'group-images' } as const;
 
@@ -27,26 +31,30 @@ export interface Measurement {
   unit?: Unit;
 }
 
-/** Only Lambda's log capture turns EMF lines into metrics; elsewhere (npm start, tests) they would be noise. */
+/** Only Lambda's log capture turns EMF lines into metrics; elsewhere (npm start, tests, cdk synth) they would be noise. */
 const inLambda = () => process.env.AWS_LAMBDA_FUNCTION_NAME !== undefined;
 
+let metrics: Metrics | undefined;
+
+/** Built on first use, so processes that never emit (local server, tests, the CDK app) never build it. */
+function powertools(): Metrics {
+  if (!metrics) {
+    // Its own warnings (an invalid dimension, say) become our JSON log lines instead of plain text on stdout.
+    const logger = { debug: () => {}, info: () => {}, warn: (m: unknown) => log('warn', String(m)), error: (m: unknown) => log('error', String(m)) };
+    metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_DIMENSION.Service, logger });
+    // Powertools adds a lowercase `service` dimension; the dashboard's metrics have `Service` alone.
+    metrics.clearDefaultDimensions();
+    metrics.setDefaultDimensions({ ...SERVICE_DIMENSION });
+  }
+  return metrics;
+}
+
 /** Writes one EMF line with the given measurements and extra dimensions (beside Service). */
-export function emitMetrics(
-  measurements: Measurement[],
-  dimensions: Record<string, string> = {},
-  write: ((line: string) => void) | undefined = inLambda() ? (l) => process.stdout.write(l) : undefined,
-): void {
-  if (measurements.length === 0 || !write) return;
-  const all = { ...SERVICE_DIMENSION, ...dimensions };
-  const line = {
-    _aws: {
-      Timestamp: Date.now(),
-      CloudWatchMetrics: [
-        { Namespace: METRICS_NAMESPACE, Dimensions: [Object.keys(all)], Metrics: measurements.map((m) => ({ Name: m.name, Unit: m.unit ?? 'Count' })) },
-      ],
-    },
-    ...all,
-    ...Object.fromEntries(measurements.map((m) => [m.name, m.value])),
-  };
-  write(`${JSON.stringify(line)}\n`);
+export function emitMetrics(measurements: Measurement[], dimensions: Record<string, string> = {}): void {
+  if (measurements.length === 0 || !inLambda()) return;
+  const m = powertools();
+  for (const [name, value] of Object.entries(dimensions)) m.addDimension(name, value);
+  for (const { name, value, unit } of measurements) m.addMetric(name, unit ?? 'Count', value);
+  // Flushed at once: the dimensions belong to these measurements only, and nothing waits for the end of the invocation.
+  m.publishStoredMetrics();
 }
