@@ -9,7 +9,7 @@ import type { ClaimNames } from '../config.ts';
 import { DomainError, badRequest, payloadTooLarge, unsupportedMediaType } from '../domain/errors.ts';
 import type { Principal } from '../domain/principal.ts';
 import { principalFrom, type Claims } from './claims.ts';
-import { errorFields, log } from './log.ts';
+import { errorFields, log, withCorrelationId } from './log.ts';
 import { emitMetrics, METRIC } from './metrics.ts';
 import { problem, problemResponse, type Problem } from './problem.ts';
 import { routeKey, routesOf, type HttpFunction, type Operation, type Route } from './routes.ts';
@@ -98,7 +98,7 @@ export function apiHandler(fn: HttpFunction, operations: Operations, options: Ap
     },
   };
 
-  return middy<ApiEvent, ApiResult>()
+  const handler = middy<ApiEvent, ApiResult>()
     .use(requestLog)
     .handler(async (event) => {
       const route = routes.get(event.routeKey);
@@ -119,6 +119,17 @@ export function apiHandler(fn: HttpFunction, operations: Operations, options: Ap
         body: result.body === undefined ? '' : JSON.stringify(result.body),
       };
     });
+  // Around the whole of middy, so the request line its middleware writes carries the id too.
+  return (event: ApiEvent, context: Context) => withCorrelationId(correlationIdOf(event), () => handler(event, context));
+}
+
+/** Printable ASCII without spaces, at most 128: a caller's id cannot forge or break a log line. */
+const CORRELATION_ID = /^[\x21-\x7e]{1,128}$/;
+
+/** The caller's `x-correlation-id` (API Gateway lowercases header names) when it is a plain token, else API Gateway's request id. */
+export function correlationIdOf(event: ApiEvent): string | undefined {
+  const given = event.headers?.['x-correlation-id'];
+  return given !== undefined && CORRELATION_ID.test(given) ? given : event.requestContext?.requestId;
 }
 
 function logRequest(event: ApiEvent, status: number, startedAt: number) {
