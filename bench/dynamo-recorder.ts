@@ -77,11 +77,14 @@ export function roundTrips<T extends SentCommand>(sent: readonly T[]): T[][] {
   return trips;
 }
 
-export const totals = (sent: readonly SentCommand[]) => ({
-  roundTrips: roundTrips(sent).length,
-  requests: sent.length,
-  commands: roundTrips(sent).map((trip) => trip.map((s) => s.name.replace(/Command$/, '')).join(' ‖ ')).join(' → ') || '(none)',
-  scanned: sent.reduce((n, s) => n + (s.scannedCount ?? 0), 0),
-  returned: sent.reduce((n, s) => n + (s.count ?? 0), 0),
-  capacityUnits: sent.some((s) => s.capacityUnits !== undefined) ? sent.reduce((n, s) => n + (s.capacityUnits ?? 0), 0) : null,
-});
+export function totals(sent: readonly SentCommand[]) {
+  const trips = roundTrips(sent);
+  return {
+    roundTrips: trips.length,
+    requests: sent.length,
+    commands: trips.map((trip) => trip.map((s) => s.name.replace(/Command$/, '')).join(' ‖ ')).join(' → ') || '(none)',
+    scanned: sent.reduce((n, s) => n + (s.scannedCount ?? 0), 0),
+    returned: sent.reduce((n, s) => n + (s.count ?? 0), 0),
+    capacityUnits: sent.some((s) => s.capacityUnits !== undefined) ? sent.reduce((n, s) => n + (s.capacityUnits ?? 0), 0) : null,
+  };
+}

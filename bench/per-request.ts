@@ -195,10 +195,10 @@ export async function measureScenario(f: CatalogFunctions, scenario: Scenario, r
     const raw = scenario.rawCommands(i, recorded);
     const runHandler = async () => {
       const { result, sent } = await f.recorder.during(() => timed(() => call(i)));
-      const trips = roundTrips(sent).length;
-      if (i >= warmup && trips >= maxTrips) {
-        maxTrips = trips;
-        commands = totals(sent).commands;
+      const t = totals(sent);
+      if (i >= warmup && t.roundTrips >= maxTrips) {
+        maxTrips = t.roundTrips;
+        commands = t.commands;
       }
       return result;
     };

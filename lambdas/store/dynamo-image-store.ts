@@ -10,7 +10,7 @@
  *   is read again and its words indexed once more.
  */
 import { BatchGetItemCommand, DeleteItemCommand, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand, type DynamoDBClient, type KeysAndAttributes, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
-import type { Candidates, GuardedResult, ImageGuard, ImagePage, ImageStore, SelectionRecord } from '../domain/image-store.ts';
+import { SELECTION_FIELDS, type Candidates, type GuardedResult, type ImageGuard, type ImagePage, type ImageStore, type SelectionRecord } from '../domain/image-store.ts';
 import type { ImageBuildLink } from '../domain/build-store.ts';
 import type { ImageChanges, ImageRecord, LatestBuild, StoredBuildSpec } from '../domain/image.ts';
 import type { ImageType } from '../domain/fields.ts';
@@ -20,15 +20,20 @@ import type { Scope } from '../domain/scope.ts';
 import { errorFields, log } from '../http/log.ts';
 import { fromItem, isConditionFailure, toItem, updateExpression, type Item } from './dynamo.ts';
 import { SearchIndex } from './search-index.ts';
-import { IMAGE_PREFIX, imageKey, partitionOf, SECRET_USE_INDEXES, SELECTION_INDEXES, SELECTION_PROJECTION } from './table.ts';
+import { IMAGE_PREFIX, imageKey, partitionOf, SECRET_USE_INDEXES, SELECTION_INDEXES, wordKey, wordPrefix } from './table.ts';
 
 const IMAGE_FIELDS = ['name', 'displayName', 'description', 'group', 'type', 'url', 'urlForGpu', 'pullSecret', 'source', 'buildSpec', 'latestBuild', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy', 'version'] as const;
 
-/** Absent attributes are nulls in the record. */
-export function imageFromItem(item: Item): ImageRecord {
-  const raw = fromItem<Record<string, unknown>>(item);
-  return Object.fromEntries(IMAGE_FIELDS.map((f) => [f, raw[f] ?? null])) as unknown as ImageRecord;
-}
+/** Reads these fields of an item; absent attributes are nulls in the record. */
+const fieldsOf =
+  <T>(fields: readonly string[]) =>
+  (item: Item): T => {
+    const raw = fromItem<Record<string, unknown>>(item);
+    return Object.fromEntries(fields.map((f) => [f, raw[f] ?? null])) as T;
+  };
+
+export const imageFromItem = fieldsOf<ImageRecord>(IMAGE_FIELDS);
+const selectionFromItem = fieldsOf<SelectionRecord>(SELECTION_FIELDS);
 
 const withoutNulls = (o: object) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined));
 
@@ -128,15 +133,24 @@ export class DynamoImageStore implements ImageStore, ImageBuildLink {
       },
       after === undefined ? undefined : { [index.partition]: pk, pk, sk: imageKey(after) },
       limit,
-      (item) => {
-        const raw = fromItem<Record<string, unknown>>(item);
-        return Object.fromEntries(SELECTION_PROJECTION.map((f) => [f, raw[f] ?? null])) as unknown as SelectionRecord;
-      },
+      selectionFromItem,
     );
   }
 
-  candidates(scope: Scope, beginning: string, options: { after?: string; limit: number }): Promise<Candidates> {
-    return this.index.candidates(scope, beginning, options);
+  async candidates(scope: Scope, beginning: string, { after, limit }: { after?: string; limit: number }): Promise<Candidates> {
+    const pk = partitionOf(scope);
+    const prefix = wordPrefix(beginning);
+    const page = await this.query(
+      {
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+        ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
+        ExpressionAttributeValues: toItem({ ':pk': pk, ':prefix': prefix }),
+      },
+      after === undefined ? undefined : { pk, sk: wordKey(beginning, after) },
+      limit,
+      (item) => ({ name: fromItem<{ sk: string }>(item).sk.slice(prefix.length) }),
+    );
+    return { names: page.items.map((i) => i.name), more: page.next !== null };
   }
 
   /** One Query for a page in name order: a page more than asked tells whether there is a next page. */

@@ -41,13 +41,12 @@ export const SECRET_USE_INDEXES = [
 /**
  * Sparse indexes of the images that run on each instance type (universal images are in both), in
  * name order per scope: the image selection for a type reads one page of one index. Only the fields
- * a selection shows are projected.
+ * a selection shows (SELECTION_FIELDS) are projected.
  */
 export const SELECTION_INDEXES = {
   cpu: { name: 'selectCpu', partition: 'cpuPk' },
   gpu: { name: 'selectGpu', partition: 'gpuPk' },
 } as const;
-export const SELECTION_PROJECTION = SELECTION_FIELDS;
 
 /** Every global secondary index, as the local table and CDK both create it. */
 export interface IndexDefinition {
@@ -60,5 +59,5 @@ export interface IndexDefinition {
 export const GLOBAL_INDEXES: readonly IndexDefinition[] = [
   { ...RUNNING_INDEX, projection: 'ALL' }, // a handful of small items
   ...SECRET_USE_INDEXES.map((index) => ({ ...index, projection: 'KEYS_ONLY' as const })), // the answer is "is there any"
-  ...Object.values(SELECTION_INDEXES).map((index) => ({ ...index, sort: TABLE_KEYS.sort, projection: SELECTION_PROJECTION })),
+  ...Object.values(SELECTION_INDEXES).map((index) => ({ ...index, sort: TABLE_KEYS.sort, projection: SELECTION_FIELDS })),
 ];

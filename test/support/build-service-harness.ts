@@ -12,7 +12,6 @@ import type { Builder, BuildJob } from '../../lambdas/domain/builder.ts';
 import { BuildService } from '../../lambdas/domain/builds.ts';
 import { ImageCatalog, type PullSecretDirectory } from '../../lambdas/domain/catalog.ts';
 import { cursorCodec } from '../../lambdas/domain/cursor.ts';
-import { DomainError } from '../../lambdas/domain/errors.ts';
 import type { Principal } from '../../lambdas/domain/principal.ts';
 import { groupScope, type Scope } from '../../lambdas/domain/scope.ts';
 import { ensureTable, startEmbeddedDynamo, type EmbeddedDynamo } from '../../lambdas/local/dynamodb.ts';
@@ -156,15 +155,4 @@ export async function latestBuildOf(h: Harness, scope: Scope, name: string): Pro
   const build = await h.builds.get(scope, name, image.latestBuild.id);
   if (!build) throw new Error(`build ${image.latestBuild.id} is not stored`);
   return build;
-}
-
-/** The domain error a call fails with. */
-export async function rejection(promise: Promise<unknown>): Promise<DomainError> {
-  try {
-    await promise;
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error('the call succeeded');
 }

@@ -17,11 +17,11 @@ import {
   latestBuildOf,
   MEMBER,
   RecordingBuilder,
-  rejection,
   TEAM_A,
   TEAM_B,
   type Harness,
 } from '../support/build-service-harness.ts';
+import { rejection } from '../support/rejection.ts';
 
 process.env.LOG_LEVEL ??= 'silent';
 

@@ -1,11 +1,11 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { ImageCatalog, type PullSecretDirectory } from '../../../lambdas/domain/catalog.ts';
 import { cursorCodec } from '../../../lambdas/domain/cursor.ts';
-import { DomainError } from '../../../lambdas/domain/errors.ts';
 import type { ImageRecord } from '../../../lambdas/domain/image.ts';
 import type { Principal } from '../../../lambdas/domain/principal.ts';
 import { groupScope, SYSTEM } from '../../../lambdas/domain/scope.ts';
 import { MemoryImageStore } from '../../support/memory-image-store.ts';
+import { rejection } from '../../support/rejection.ts';
 
 const TEAM_A = groupScope('team-a');
 
@@ -38,16 +38,6 @@ beforeEach(() => {
     nameSuffix: () => suffixes.shift() ?? `s${String(n).padStart(4, '0')}`,
   });
 });
-
-async function rejection(promise: Promise<unknown>): Promise<DomainError> {
-  try {
-    await promise;
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error('the call succeeded');
-}
 
 const universal = { displayName: 'tf', type: 'universal', url: 'tensorflow/tensorflow:2.15.0', urlForGpu: 'tensorflow/tensorflow:2.15.0-gpu' };
 const cpuImage = { displayName: 'python', type: 'cpu', url: 'python:3.12' };
