@@ -1,13 +1,15 @@
 /**
  * The hardening suites' figures (cases tried, requests made, faults injected and survived, writes
- * found after a crash), recorded where the README's reliability section reads them:
- * test/hardening/figures.json, one entry per suite. Jest runs suites in parallel workers, so the
- * file is merged under a lock (a directory: mkdir is atomic) and replaced by a rename.
+ * found after a crash), one entry per suite, in `.figures/hardening.json`: a generated file outside
+ * version control, so a test run never rewrites a tracked file (the README's reliability table is
+ * copied from it by hand after a full run). Jest runs suites in parallel workers, so the file is
+ * merged under a lock (a directory: mkdir is atomic) and replaced by a rename.
  */
 import { mkdirSync, readFileSync, renameSync, rmdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const FIGURES_FILE = fileURLToPath(new URL('../hardening/figures.json', import.meta.url));
+export const FIGURES_FILE = fileURLToPath(new URL('../../.figures/hardening.json', import.meta.url));
 const LOCK = `${FIGURES_FILE}.lock`;
 
 export type FigureValue = number | string | boolean | Record<string, number | string | boolean>;
@@ -50,6 +52,7 @@ function sleepSync(ms: number) {
 }
 
 export function recordFigures(suite: string, figures: Record<string, FigureValue>): void {
+  mkdirSync(dirname(FIGURES_FILE), { recursive: true });
   for (let attempt = 0; ; attempt++) {
     try {
       mkdirSync(LOCK);
