@@ -63,7 +63,7 @@ export interface DeploymentSettings {
   functionLogRetentionDays: number;
   /** SNS topic that DLQ alarms notify; none means the alarms only change state. */
   alarmTopicArn?: string;
-  /** EventBridge bus (name or ARN) the service publishes its own build events to; none disables publishing. */
+  /** EventBridge bus (name or ARN) the service publishes its own build events to; none means the account's default bus. */
   eventBusName?: string;
   /** Customer-managed KMS key for the pull secrets; none means the account's aws/secretsmanager key. */
   pullSecretKmsKeyArn?: string;

@@ -5,7 +5,6 @@
 import { randomInt } from 'node:crypto';
 import * as z from 'zod/mini';
 import { description, displayName, imageReference, imageType, secretName, type ImageType } from './fields.ts';
-import type { Scope } from './scope.ts';
 import { buildSpecSchema } from '../builds/build-spec.ts';
 
 export type BuildStatus = 'queued' | 'building' | 'succeeded' | 'failed' | 'cancelled';
@@ -105,4 +104,3 @@ export type UpdateImageBody = z.infer<typeof updateImageBody>;
 
 export type ImageChanges = Partial<Pick<ImageRecord, 'displayName' | 'description' | 'type' | 'url' | 'urlForGpu' | 'pullSecret'>>;
 
-export const keyOf = (scope: Scope, name: string) => ({ scope, name });

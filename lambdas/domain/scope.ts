@@ -5,5 +5,4 @@ export interface Scope {
 
 export const SYSTEM: Scope = { group: null };
 export const groupScope = (group: string): Scope => ({ group });
-export const scopeLabel = (s: Scope) => (s.group === null ? 'system' : 'group');
 export const describeScope = (s: Scope) => (s.group === null ? 'the system images' : `group "${s.group}"`);
