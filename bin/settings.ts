@@ -6,6 +6,8 @@
 import * as z from 'zod';
 import { DEFAULT_CLAIMS, DEFAULT_LIMITS, DEFAULT_STUCK_BUILD_MINUTES, DEFAULT_SYSTEM_ADMIN_ROLE } from '../lambdas/config.ts';
 import { BUILD_COMPUTE_TYPES, type DeploymentSettings } from '../lib/settings.ts';
+import { checkBaseImageMirrors } from '../lambdas/builds/base-image-mirrors.ts';
+import { PULL_THROUGH_SECRET_PREFIX, PULL_THROUGH_UPSTREAMS, PULL_THROUGH_UPSTREAM_NAMES } from '../lib/pull-through-caches.ts';
 
 /** The issuer default is a placeholder so that synth works offline; a real deployment must set it. */
 export const PLACEHOLDER_ISSUER = 'https://auth.example.com/';
@@ -63,6 +65,65 @@ const origin = z.string().refine((value) => {
   }
 }, 'expected an origin like https://portal.example.com (https, no path, no trailing slash; http only for localhost)');
 
+// --- Base images: mirrors and ECR pull-through caches (README "Base images and Docker Hub limits") ---
+
+/** `-c key={"a":"b"}` gives the JSON text; cdk.json gives the object. Bad JSON is left for the schema to refuse. */
+function jsonObject(raw: unknown): unknown {
+  if (typeof raw !== 'string') return raw;
+  if (raw.trim() === '') return undefined;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+const baseImageMirrors = z.unknown().optional().transform((raw, ctx) => {
+  const { mirrors, problems } = checkBaseImageMirrors(raw);
+  for (const message of problems) ctx.issues.push({ code: 'custom', input: raw, message });
+  return mirrors;
+});
+
+const upstreamNames = `one of ${PULL_THROUGH_UPSTREAM_NAMES.join(', ')}`;
+const pullThroughCaches = z.preprocess(list, z.array(z.enum(PULL_THROUGH_UPSTREAM_NAMES, { error: `expected ${upstreamNames}` }))).default([]);
+
+const PULL_THROUGH_SECRET_ARN = new RegExp(`^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:${PULL_THROUGH_SECRET_PREFIX}[A-Za-z0-9/_+=.@-]+$`);
+const pullThroughCacheCredentials = z
+  .preprocess(
+    jsonObject,
+    z.partialRecord(
+      z.enum(PULL_THROUGH_UPSTREAM_NAMES, { error: `expected keys that are ${upstreamNames}` }),
+      z.string().regex(PULL_THROUGH_SECRET_ARN, `expected the ARN of a Secrets Manager secret whose name starts with ${PULL_THROUGH_SECRET_PREFIX} (ECR requires that prefix)`),
+      { error: 'expected a JSON object from upstream to secret ARN, like {"docker-hub": "arn:aws:secretsmanager:<region>:<account>:secret:ecr-pullthroughcache/docker-hub-AbCdEf"}' },
+    ),
+  )
+  .default({});
+
+type Issues = { issues: { code: 'custom'; input: unknown; path: PropertyKey[]; message: string }[] };
+
+/** What the three settings must agree on: credentials where ECR needs them, one mirror per registry. */
+function checkBaseImages(
+  s: { baseImageMirrors: Record<string, string>; pullThroughCaches: (keyof typeof PULL_THROUGH_UPSTREAMS)[]; pullThroughCacheCredentials: Partial<Record<keyof typeof PULL_THROUGH_UPSTREAMS, string>> },
+  ctx: Issues,
+) {
+  const issue = (key: string, message: string, input: unknown) => ctx.issues.push({ code: 'custom', input, path: [key], message });
+  const enabled = new Set(s.pullThroughCaches);
+  if (enabled.size !== s.pullThroughCaches.length) issue('pullThroughCaches', 'expected each upstream at most once', s.pullThroughCaches);
+  for (const upstream of enabled) {
+    const { credential, registry } = PULL_THROUGH_UPSTREAMS[upstream];
+    if (credential === 'required' && !s.pullThroughCacheCredentials[upstream]) {
+      issue('pullThroughCacheCredentials', `ECR needs a credential for the ${upstream} cache: the ARN of a Secrets Manager secret named ${PULL_THROUGH_SECRET_PREFIX}... holding {"username", "accessToken"}`, s.pullThroughCacheCredentials);
+    }
+    if (s.baseImageMirrors[registry] !== undefined) {
+      issue('baseImageMirrors', `${registry} is already mirrored by the ${upstream} pull-through cache: keep one of them`, s.baseImageMirrors);
+    }
+  }
+  for (const upstream of Object.keys(s.pullThroughCacheCredentials) as (keyof typeof PULL_THROUGH_UPSTREAMS)[]) {
+    if (!enabled.has(upstream)) issue('pullThroughCacheCredentials', `${upstream} has a credential but is not in pullThroughCaches`, s.pullThroughCacheCredentials);
+    else if (PULL_THROUGH_UPSTREAMS[upstream].credential === 'none') issue('pullThroughCacheCredentials', `the ${upstream} cache takes no credential`, s.pullThroughCacheCredentials);
+  }
+}
+
 export const settingsSchema = z
   .object({
     stackName: z
@@ -100,13 +161,17 @@ export const settingsSchema = z
     pullSecretKmsKeyArn: optional(
       z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/(mrk-[0-9a-f]{32}|[0-9a-f-]{36})$/, 'expected a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key id>)'),
     ),
+    baseImageMirrors,
+    pullThroughCaches,
+    pullThroughCacheCredentials,
   })
   .check((ctx) => {
     const s = ctx.value;
     if (s.throttleBurstLimit < s.throttleRateLimit) {
       ctx.issues.push({ code: 'custom', input: s.throttleBurstLimit, path: ['throttleBurstLimit'], message: `expected at least throttleRateLimit (${s.throttleRateLimit})` });
     }
-  });
+  })
+  .check((ctx) => checkBaseImages(ctx.value, ctx as unknown as Issues));
 
 export type RawSettings = Partial<Record<keyof z.input<typeof settingsSchema>, unknown>>;
 export const SETTING_KEYS = Object.keys(settingsSchema.shape) as (keyof typeof settingsSchema.shape)[];
@@ -157,6 +222,10 @@ export function parseSettings(raw: RawSettings): DeploymentSettings {
       buildkitImage: s.buildkitImage,
     },
     limits: { maxImagesPerGroup: s.maxImagesPerGroup, maxConcurrentBuildsPerGroup: s.maxConcurrentBuildsPerGroup },
+    baseImages: {
+      mirrors: s.baseImageMirrors,
+      pullThroughCaches: s.pullThroughCaches.map((upstream) => ({ upstream, credentialArn: s.pullThroughCacheCredentials[upstream] })),
+    },
     functionLogRetentionDays: s.functionLogRetentionDays,
     alarmTopicArn: s.alarmTopicArn,
     eventBusName: s.eventBusName,

@@ -23,6 +23,8 @@ export const ENV = {
   /** Builds still queued or building after this many minutes are asked about by the reconciler. */
   stuckBuildMinutes: 'STUCK_BUILD_MINUTES',
   eventBusName: 'EVENT_BUS_NAME',
+  /** JSON object: registry host -> mirror prefix that builds pull base images through (lambdas/builds/base-image-mirrors.ts). */
+  baseImageMirrors: 'BASE_IMAGE_MIRRORS',
 } as const;
 
 export const DEFAULT_CLAIMS = { sub: 'sub', groups: 'groups', adminGroups: 'admin_groups', roles: 'roles' } as const;

@@ -79,6 +79,7 @@ export class ApiStack extends Stack {
       secretPrefix: this.secretPrefix,
       pullSecretKmsKeyArn: settings.pullSecretKmsKeyArn,
       settings: settings.builds,
+      baseImages: settings.baseImages,
     });
     const project = this.builds.project;
 
@@ -134,6 +135,7 @@ export class ApiStack extends Stack {
         ...bus,
         [ENV.maxImagesPerGroup]: String(settings.limits.maxImagesPerGroup),
         [ENV.maxConcurrentBuildsPerGroup]: String(settings.limits.maxConcurrentBuildsPerGroup),
+        ...(Object.keys(this.builds.baseImageMirrors).length ? { [ENV.baseImageMirrors]: this.toJsonString(this.builds.baseImageMirrors) } : {}),
       },
       buildLogs: { ...table, ...claims, ...cursor, ...logGroup },
       secrets: {

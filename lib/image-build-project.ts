@@ -11,8 +11,13 @@ import type * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { baseImagePull } from '../lambdas/builds/base-image-mirrors.ts';
 import { BUILDSPEC_ENV } from '../lambdas/builds/buildspec-env.ts';
-import type { BuildSettings } from './settings.ts';
+import { PullThroughCaches, ecrMirrorRepositories, grantPullThroughPrefixes } from './pull-through-caches.ts';
+import type { BaseImageSettings, BuildSettings } from './settings.ts';
+
+/** buildx's own default BuildKit image (Docker Hub); pulled through a docker.io mirror when there is one. */
+export const BUILDKIT_DEFAULT_IMAGE = 'moby/buildkit:buildx-stable-1';
 
 /**
  * The buildspec file, inlined into the project as written. `BuildSpec.fromSourceFilename` cannot
@@ -47,14 +52,27 @@ export interface ImageBuildProjectProps {
   /** The customer-managed KMS key the pull secrets are encrypted with, if not the AWS managed one. */
   readonly pullSecretKmsKeyArn?: string;
   readonly settings: BuildSettings;
+  /** Base image mirrors and the ECR pull-through caches to create; none by default. */
+  readonly baseImages?: BaseImageSettings;
 }
 
 export class ImageBuildProject extends Construct {
   readonly project: codebuild.Project;
   readonly role: iam.Role;
+  readonly pullThroughCaches: PullThroughCaches;
+  /** Registry host -> mirror prefix builds pull base images through: the configured ones and the caches'. */
+  readonly baseImageMirrors: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: ImageBuildProjectProps) {
     super(scope, id);
+
+    // --- Base images: pull-through caches and mirrors (lib/pull-through-caches.ts) ---
+    this.pullThroughCaches = new PullThroughCaches(this, 'PullThroughCaches', { caches: props.baseImages?.pullThroughCaches ?? [] });
+    this.baseImageMirrors = { ...props.baseImages?.mirrors, ...this.pullThroughCaches.mirrors };
+    // BuildKit's own image comes from Docker Hub too: through its mirror, unless the platform chose one.
+    const buildkitImage =
+      props.settings.buildkitImage ??
+      (this.baseImageMirrors['docker.io'] ? baseImagePull(BUILDKIT_DEFAULT_IMAGE, this.baseImageMirrors, { pullSecret: false }).reference : undefined);
 
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com'),
@@ -81,9 +99,7 @@ export class ImageBuildProject extends Construct {
         // acknowledge in code; this comment is the acknowledgement.)
         privileged: true,
         // Everything else a build needs arrives with its StartBuild (BUILDSPEC_ENV).
-        environmentVariables: props.settings.buildkitImage
-          ? { [BUILDSPEC_ENV.buildkitImage]: { value: props.settings.buildkitImage } }
-          : undefined,
+        environmentVariables: buildkitImage ? { [BUILDSPEC_ENV.buildkitImage]: { value: buildkitImage } } : undefined,
       },
       timeout: Duration.minutes(props.settings.timeoutMinutes),
       queuedTimeout: Duration.minutes(props.settings.queuedTimeoutMinutes),
@@ -97,6 +113,20 @@ export class ImageBuildProject extends Construct {
     // layers on push); GetAuthorizationToken has no resource-level permissions.
     props.imageRepository.grantPullPush(this.role);
     props.cacheRepository.grantPullPush(this.role);
+
+    // Base image mirrors in this account's ECR (the stack's caches, or existing ones named in
+    // baseImageMirrors): pull, import from the upstream and create repositories, under their prefixes only.
+    this.pullThroughCaches.grantPullThrough(this.role);
+    const configuredEcrMirrors = Object.values(props.baseImages?.mirrors ?? {}).flatMap((prefix) => ecrMirrorRepositories(prefix) ?? []);
+    if (configuredEcrMirrors.length) {
+      grantPullThroughPrefixes(this.role, configuredEcrMirrors.map((m) => m.arn));
+      for (const m of configuredEcrMirrors) {
+        Validations.of(this.role).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::${m.arn}]`,
+          reason: `baseImageMirrors names ${m.path}/ in a private ECR registry (a pull-through cache creates one repository per upstream image), so the build role may pull, import and create only repositories under it.`,
+        });
+      }
+    }
 
     // Pull secrets: read, and only under the service prefix (CodeBuild resolves the build's
     // Secrets Manager-typed PULL_SECRET_JSON with this role).

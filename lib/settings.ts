@@ -2,6 +2,7 @@
  * The deployment settings, already validated (bin/settings.ts turns CDK context into this). The
  * constructs in lib/ take these values as props and never read context or the environment.
  */
+import type { PullThroughUpstream } from './pull-through-caches.ts';
 
 /** CodeBuild compute types a privileged Linux x86 build can use. */
 export const BUILD_COMPUTE_TYPES = [
@@ -52,6 +53,20 @@ export interface LimitSettings {
   maxConcurrentBuildsPerGroup: number;
 }
 
+/** One ECR pull-through cache rule the stack creates (lib/pull-through-caches.ts). */
+export interface PullThroughCacheSettings {
+  upstream: PullThroughUpstream;
+  /** Secrets Manager secret (name under ecr-pullthroughcache/) with the upstream credential, where ECR needs one. */
+  credentialArn?: string;
+}
+
+/** Where builds pull base images from (lambdas/builds/base-image-mirrors.ts). */
+export interface BaseImageSettings {
+  /** Registry host -> mirror prefix, as configured (`baseImageMirrors`); the caches add theirs. */
+  mirrors: Record<string, string>;
+  pullThroughCaches: PullThroughCacheSettings[];
+}
+
 export interface DeploymentSettings {
   /** Prefix of the stack names: `<stackName>-Data` and `<stackName>-Api`. */
   stackName: string;
@@ -60,6 +75,7 @@ export interface DeploymentSettings {
   api: ApiSettings;
   builds: BuildSettings;
   limits: LimitSettings;
+  baseImages: BaseImageSettings;
   functionLogRetentionDays: number;
   /** SNS topic that DLQ alarms notify; none means the alarms only change state. */
   alarmTopicArn?: string;

@@ -1,5 +1,6 @@
 /** Builds run by CodeBuild: StartBuild with the build context and references in its environment. */
 import { BatchGetBuildsCommand, StartBuildCommand, StopBuildCommand, type CodeBuildClient, type EnvironmentVariable } from '@aws-sdk/client-codebuild';
+import { baseImagePull, type BaseImageMirrors } from '../builds/base-image-mirrors.ts';
 import { buildContextVariables } from '../builds/context-transport.ts';
 import { BUILDSPEC_ENV } from '../builds/buildspec-env.ts';
 import type { BuildProgress } from '../domain/build.ts';
@@ -9,11 +10,17 @@ import { BUILD_REF_ENV, progressOf, scopeRef } from './codebuild-events.ts';
 /** CodeBuild's BatchGetBuilds takes at most 100 ids. */
 const BATCH = 100;
 
-/** Every variable a build gets, except its pull secret (which only CodeBuild may resolve). */
-export function buildVariables(job: BuildJob): Record<string, string> {
+/**
+ * Every variable a build gets, except its pull secret (which only CodeBuild may resolve). BASE_IMAGE
+ * stays what the admin wrote; BASE_IMAGE_PULL is what the builder pulls (through a mirror, if any).
+ */
+export function buildVariables(job: BuildJob, mirrors: BaseImageMirrors = {}): Record<string, string> {
+  const pull = baseImagePull(job.build.spec.baseImage, mirrors, { pullSecret: job.pullSecret !== null });
   return {
     ...buildContextVariables(job.files),
     [BUILDSPEC_ENV.baseImage]: job.build.spec.baseImage,
+    [BUILDSPEC_ENV.baseImagePull]: pull.reference,
+    [BUILDSPEC_ENV.baseImagePullReason]: pull.reason,
     [BUILDSPEC_ENV.imageUri]: job.build.targetUrl,
     [BUILDSPEC_ENV.cacheRef]: job.cacheRef,
     [BUILD_REF_ENV.scope]: scopeRef(job.scope),
@@ -28,10 +35,12 @@ export class CodeBuildBuilder implements Builder {
     private readonly project: string,
     /** Pull secrets live in Secrets Manager under this prefix. */
     private readonly secretPrefix: string,
+    /** Registry host -> mirror prefix for base images (BASE_IMAGE_MIRRORS). */
+    private readonly baseImageMirrors: BaseImageMirrors = {},
   ) {}
 
   async start(job: BuildJob): Promise<{ builderId: string }> {
-    const variables: EnvironmentVariable[] = Object.entries(buildVariables(job)).map(([name, value]) => ({ name, value, type: 'PLAINTEXT' }));
+    const variables: EnvironmentVariable[] = Object.entries(buildVariables(job, this.baseImageMirrors)).map(([name, value]) => ({ name, value, type: 'PLAINTEXT' }));
     if (job.pullSecret) {
       // CodeBuild resolves it inside the build: the credential is never in our request, the event or the log.
       variables.push({ name: BUILDSPEC_ENV.pullSecretJson, value: this.secretPrefix + job.pullSecret, type: 'SECRETS_MANAGER' });

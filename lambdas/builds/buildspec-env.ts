@@ -10,6 +10,10 @@ export const BUILDSPEC_ENV = {
   contextPartPrefix: 'BUILD_CONTEXT_PART_',
   /** The base image reference (validated `imageReference`); only ever a quoted argument / build-arg value. */
   baseImage: 'BASE_IMAGE',
+  /** The reference the builder pulls for BASE_IMAGE: itself, or through a mirror (base-image-mirrors.ts). */
+  baseImagePull: 'BASE_IMAGE_PULL',
+  /** Why BASE_IMAGE_PULL, for the build log (one line). */
+  baseImagePullReason: 'BASE_IMAGE_PULL_REASON',
   /** Where the image is pushed: `<registry>/<repository>:<content tag>`. */
   imageUri: 'IMAGE_URI',
   /** BuildKit registry cache reference (per group), e.g. `<registry>/<cache repository>:<group>`; empty for no cache. */

@@ -2,6 +2,7 @@ import { CodeBuildClient } from '@aws-sdk/client-codebuild';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { claimNamesFrom, DEFAULT_LIMITS, ENV, positiveInt, required } from '../config.ts';
 import { CodeBuildBuilder } from '../aws/codebuild-builder.ts';
+import { baseImageMirrorsFrom } from '../builds/base-image-mirrors.ts';
 import { RepositoryRegistry } from '../aws/repository-registry.ts';
 import { SecretsManagerDirectory } from '../aws/secrets-manager-directory.ts';
 import { BuildService } from '../domain/builds.ts';
@@ -16,7 +17,7 @@ const secretPrefix = required(env, ENV.secretPrefix);
 const secrets = new SecretsManagerDirectory(new SecretsManagerClient({}), secretPrefix);
 const builds = new BuildService({
   ...shared,
-  builder: new CodeBuildBuilder(new CodeBuildClient({}), required(env, ENV.buildProjectName), secretPrefix),
+  builder: new CodeBuildBuilder(new CodeBuildClient({}), required(env, ENV.buildProjectName), secretPrefix, baseImageMirrorsFrom(env)),
   registry: new RepositoryRegistry(required(env, ENV.imageRepositoryUri), required(env, ENV.cacheRepositoryUri)),
   secrets,
   maxConcurrentBuildsPerGroup: positiveInt(env, ENV.maxConcurrentBuildsPerGroup, DEFAULT_LIMITS.maxConcurrentBuildsPerGroup),

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { BUILD_REF_ENV, progressOf } from '../aws/codebuild-events.ts';
 import { buildVariables } from '../aws/codebuild-builder.ts';
+import type { BaseImageMirrors } from '../builds/base-image-mirrors.ts';
 import { BUILDSPEC_ENV, BUILDSPEC_PATH } from '../builds/buildspec-env.ts';
 import type { BuildProgress } from '../domain/build.ts';
 import type { Builder, BuildJob } from '../domain/builder.ts';
@@ -45,6 +46,8 @@ export interface LocalBuilderOptions {
   pullSecretJson: (name: string) => Promise<string | undefined>;
   /** Where CodeBuild-shaped events go: the build-events handler. */
   emit: (event: unknown) => Promise<unknown>;
+  /** Registry host -> mirror prefix base images are pulled through (BASE_IMAGE_MIRRORS); none by default. */
+  baseImageMirrors?: BaseImageMirrors;
 }
 
 export class LocalBuilder implements Builder {
@@ -68,7 +71,7 @@ export class LocalBuilder implements Builder {
     const dryRun = this.options.containerCli === null;
     if (this.runs.has(builderId)) return { builderId, dryRun }; // idempotent, like StartBuild's token
     const variables: Record<string, string> = {
-      ...buildVariables(job),
+      ...buildVariables(job, this.options.baseImageMirrors),
       [BUILDSPEC_ENV.containerCli]: this.options.containerCli ?? DRY_RUN_CLI,
       [BUILDSPEC_ENV.registryLogin]: 'none',
       [BUILDSPEC_ENV.egressGuard]: 'none',

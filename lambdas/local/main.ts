@@ -1,4 +1,5 @@
 /** `npm start`: the API on http://localhost:${PORT:-3000}, data in ${DATA_DIR:-.data}. */
+import { baseImageMirrorsFrom } from '../builds/base-image-mirrors.ts';
 import { log } from '../http/log.ts';
 import { startLocalServer } from './server.ts';
 import { dataDirFrom, portFrom, positiveNumberFrom } from './settings.ts';
@@ -12,6 +13,7 @@ const server = await startLocalServer({
   buildTimeoutMinutes: positiveNumberFrom(env, 'BUILD_TIMEOUT_MINUTES'),
   maxImagesPerGroup: positiveNumberFrom(env, 'MAX_IMAGES_PER_GROUP'),
   maxConcurrentBuildsPerGroup: positiveNumberFrom(env, 'MAX_CONCURRENT_BUILDS_PER_GROUP'),
+  baseImageMirrors: baseImageMirrorsFrom(env),
 });
 console.log(`Group Images API listening on ${server.url} (data in ${dataDir}; Ctrl-C stops it)`);
 

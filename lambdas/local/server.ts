@@ -27,6 +27,7 @@ import { BuildService } from '../domain/builds.ts';
 import { buildEventHandler } from '../events/build-events.ts';
 import { RepositoryRegistry } from '../aws/repository-registry.ts';
 import { loggedOutcomes } from '../aws/eventbridge-outcomes.ts';
+import type { BaseImageMirrors } from '../builds/base-image-mirrors.ts';
 import { LocalBuildLogs } from './local-build-logs.ts';
 import { LocalBuilder, LOCAL_ACCOUNT, LOCAL_PROJECT } from './local-builder.ts';
 import { ensureTable, LOCAL_TABLE, startEmbeddedDynamo, type EmbeddedDynamo } from './dynamodb.ts';
@@ -50,6 +51,8 @@ export interface LocalServerOptions {
   imageRepository?: string;
   maxImagesPerGroup?: number;
   maxConcurrentBuildsPerGroup?: number;
+  /** Registry host -> mirror prefix base images are pulled through (main.ts reads BASE_IMAGE_MIRRORS). */
+  baseImageMirrors?: BaseImageMirrors;
 }
 
 export interface LocalServer {
@@ -80,6 +83,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     timeoutMinutes: options.buildTimeoutMinutes ?? 60,
     pullSecretJson: (name) => secrets.dockerConfigJson(name),
     emit: (event) => onBuildEvent(event),
+    baseImageMirrors: options.baseImageMirrors,
   });
   const builds = new BuildService({
     images: store,

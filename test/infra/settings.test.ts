@@ -29,6 +29,7 @@ describe('deployment settings', () => {
       api: { corsOrigins: [], throttleRateLimit: 50, throttleBurstLimit: 100, accessLogRetentionDays: 90 },
       builds: { computeType: 'BUILD_GENERAL1_MEDIUM', timeoutMinutes: 60, queuedTimeoutMinutes: 30, logRetentionDays: 90, stuckBuildMinutes: 15, buildkitImage: undefined },
       limits: { maxImagesPerGroup: 200, maxConcurrentBuildsPerGroup: 3 },
+      baseImages: { mirrors: {}, pullThroughCaches: [] },
       functionLogRetentionDays: 30,
       alarmTopicArn: undefined,
       eventBusName: undefined,
