@@ -1,6 +1,6 @@
 /**
  * Authorization over the whole API, generated from the route table: EVERY route (catalog, builds,
- * build logs, cancel, rebuild, selection, secrets, health, openapi) x every caller (no token, an
+ * build logs, cancel, rebuild, selection, secrets, health, openapi, me) x every caller (no token, an
  * expired token, a token signed by another key, a member, a group admin, another group's member and
  * admin, a system admin) x both scopes where the route has two.
  *

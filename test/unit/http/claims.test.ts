@@ -92,6 +92,16 @@ describe('claimValues', () => {
   });
 });
 
+describe('flattenClaims (the local server renders claims as API Gateway hands them on)', () => {
+  it('gives strings only: strings as they are, numbers and booleans as text, arrays as "[a b]"', () => {
+    // Act
+    const flat = flattenClaims({ sub: 'ada', exp: 1612061676, email_verified: true, groups: ['team-a leads', 'ml,team-b'], realm_access: { roles: ['r'] } });
+
+    // Assess
+    expect(flat).toEqual({ sub: 'ada', exp: '1612061676', email_verified: 'true', groups: '[team-a leads ml,team-b]', realm_access: '{"roles":["r"]}' });
+  });
+});
+
 describe('the caller from an API Gateway event', () => {
   it('reads subject, groups, admin groups and the system-admin role from the verified token', () => {
     // Act
