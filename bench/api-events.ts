@@ -1,10 +1,12 @@
 /**
  * API Gateway HTTP API (v2) events as API Gateway sends them to a function: the route key, path
- * parameters, query string, and the JWT authorizer's claims with arrays flattened to "[a b]".
+ * parameters, query string, the bearer token in the `authorization` header, and the JWT authorizer's
+ * claims with arrays flattened to "[a b]".
  */
 import type { Context } from 'aws-lambda';
 import { DEFAULT_CLAIMS, DEFAULT_SYSTEM_ADMIN_ROLE } from '../lambdas/config.ts';
 import type { ApiEvent } from '../lambdas/http/api-handler.ts';
+import { flattenClaims } from '../lambdas/http/claims.ts';
 import { routeKey, type Method } from '../lambdas/http/routes.ts';
 
 export interface Caller {
@@ -14,16 +16,23 @@ export interface Caller {
   systemAdmin?: boolean;
 }
 
-/** The claims as API Gateway's JWT authorizer passes them: array claims become "[a b]". */
-export const flattenedClaims = (c: Caller): Record<string, string> => ({
+/** The caller's token claims, as the identity provider issued them. */
+export const tokenClaims = (c: Caller): Record<string, unknown> => ({
   [DEFAULT_CLAIMS.sub]: c.sub,
-  [DEFAULT_CLAIMS.groups]: `[${[...new Set([...(c.groups ?? []), ...(c.adminGroups ?? [])])].join(' ')}]`,
-  [DEFAULT_CLAIMS.adminGroups]: `[${(c.adminGroups ?? []).join(' ')}]`,
-  [DEFAULT_CLAIMS.roles]: c.systemAdmin ? `[${DEFAULT_SYSTEM_ADMIN_ROLE}]` : '[]',
+  [DEFAULT_CLAIMS.groups]: [...new Set([...(c.groups ?? []), ...(c.adminGroups ?? [])])],
+  [DEFAULT_CLAIMS.adminGroups]: c.adminGroups ?? [],
+  [DEFAULT_CLAIMS.roles]: c.systemAdmin ? [DEFAULT_SYSTEM_ADMIN_ROLE] : [],
   iss: 'https://issuer.example.com',
   aud: 'group-images',
-  exp: String(Math.floor(Date.now() / 1000) + 3600),
+  exp: Math.floor(Date.now() / 1000) + 3600,
 });
+
+/** The claims as API Gateway's JWT authorizer passes them: array claims become "[a b]". */
+export const flattenedClaims = (c: Caller): Record<string, string> => flattenClaims(tokenClaims(c));
+
+const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+/** The bearer token API Gateway verified; the functions read its payload and do not check the signature again. */
+export const bearerToken = (c: Caller) => `${base64url({ alg: 'RS256', typ: 'JWT' })}.${base64url(tokenClaims(c))}.c2lnbmF0dXJl`;
 
 let requests = 0;
 
@@ -40,7 +49,12 @@ export function apiEvent(request: { method: Method; route: string; params?: Reco
     routeKey: key,
     rawPath: path,
     rawQueryString,
-    headers: { host: 'api.example.com', 'user-agent': 'bench', ...(body === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }) },
+    headers: {
+      host: 'api.example.com',
+      'user-agent': 'bench',
+      ...(request.caller ? { authorization: `Bearer ${bearerToken(request.caller)}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }),
+    },
     queryStringParameters: Object.keys(query).length ? query : undefined,
     pathParameters: request.params && Object.keys(request.params).length ? request.params : undefined,
     body,

@@ -4,7 +4,7 @@
  * that names the setting, says what it expects and what it got.
  */
 import * as z from 'zod';
-import { DEFAULT_CLAIMS, DEFAULT_LIMITS, DEFAULT_STUCK_BUILD_MINUTES, DEFAULT_SYSTEM_ADMIN_ROLE } from '../lambdas/config.ts';
+import { claimSettingProblem, DEFAULT_CLAIMS, DEFAULT_LIMITS, DEFAULT_STUCK_BUILD_MINUTES, DEFAULT_SYSTEM_ADMIN_ROLE, type ClaimSetting } from '../lambdas/config.ts';
 import { BUILD_COMPUTE_TYPES, type DeploymentSettings } from '../lib/settings.ts';
 import { checkBaseImageMirrors } from '../lambdas/builds/base-image-mirrors.ts';
 import { PULL_THROUGH_SECRET_PREFIX, PULL_THROUGH_UPSTREAMS, PULL_THROUGH_UPSTREAM_NAMES } from '../lib/pull-through-caches.ts';
@@ -45,9 +45,15 @@ const retention = (fallback: (typeof RETENTION_DAYS)[number]) =>
     .refine((n) => (RETENTION_DAYS as readonly number[]).includes(n), `expected one of CloudWatch Logs' retention periods: ${RETENTION_DAYS.join(', ')}`)
     .default(fallback);
 
-/** A JWT claim name as API Gateway passes it on; namespaced claims (`https://example.com/groups`) are fine. */
-const claim = (fallback: string) =>
-  z.string().regex(/^[\x21-\x7e]{1,256}$/, 'expected a claim name: 1 to 256 printable characters, no spaces').default(fallback);
+/** A claim mapping setting (lambdas/config.ts has the rule the functions and `npm start` apply too). */
+const claimSetting = (setting: ClaimSetting, fallback: string) =>
+  z
+    .string({ error: 'expected text' })
+    .check((ctx) => {
+      const problem = claimSettingProblem(setting, ctx.value);
+      if (problem) ctx.issues.push({ code: 'custom', input: ctx.value, message: problem });
+    })
+    .default(fallback);
 
 /** An optional setting: absent, or given as an empty string, means "not set". */
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
@@ -132,11 +138,14 @@ export const settingsSchema = z
       .default('GroupImages'),
     jwtIssuer: httpsUrl.default(PLACEHOLDER_ISSUER),
     jwtAudience: z.preprocess(list, z.array(z.string().min(1, 'expected non-empty audience values')).min(1, 'expected at least one audience')).default(['group-images']),
-    claimSub: claim(DEFAULT_CLAIMS.sub),
-    claimGroups: claim(DEFAULT_CLAIMS.groups),
-    claimAdminGroups: claim(DEFAULT_CLAIMS.adminGroups),
-    claimRoles: claim(DEFAULT_CLAIMS.roles),
-    systemAdminRole: z.string().min(1, 'expected a non-empty role name').default(DEFAULT_SYSTEM_ADMIN_ROLE),
+    claimSub: claimSetting('claimSub', DEFAULT_CLAIMS.sub),
+    claimGroups: claimSetting('claimGroups', DEFAULT_CLAIMS.groups),
+    /** Empty: the identity provider has no admin-groups claim. */
+    claimAdminGroups: claimSetting('claimAdminGroups', DEFAULT_CLAIMS.adminGroups),
+    claimRoles: claimSetting('claimRoles', DEFAULT_CLAIMS.roles),
+    groupPrefix: claimSetting('groupPrefix', ''),
+    adminGroupSuffix: claimSetting('adminGroupSuffix', ''),
+    systemAdminRole: claimSetting('systemAdminRole', DEFAULT_SYSTEM_ADMIN_ROLE),
     corsOrigins: z.preprocess(list, z.array(origin)).default([]),
     throttleRateLimit: int(1, 10_000, 50),
     throttleBurstLimit: int(1, 5_000, 100),
@@ -206,6 +215,8 @@ export function parseSettings(raw: RawSettings): DeploymentSettings {
       adminGroups: s.claimAdminGroups,
       roles: s.claimRoles,
       systemAdminRole: s.systemAdminRole,
+      groupPrefix: s.groupPrefix,
+      adminGroupSuffix: s.adminGroupSuffix,
     },
     api: {
       corsOrigins: s.corsOrigins,

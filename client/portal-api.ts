@@ -43,6 +43,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who the caller is
+         * @description The caller as the service reads them from the bearer token through the deployment's claim mapping (claim names, group prefix, admin group suffix, system-admin role): a platform team checks its identity provider's mapping with one call.
+         */
+        get: operations["me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/groups/{group}/images": {
         parameters: {
             query?: never;
@@ -568,6 +588,17 @@ export interface components {
             /** @constant */
             status: "ok";
         };
+        /** @description The caller as the service reads them from the token through the deployment's claim mapping. */
+        Caller: {
+            /** @description The caller's user id: the claim the `claimSub` setting names. */
+            sub: string;
+            /** @description Every group the caller is a member of (administering a group makes a member), sorted. */
+            groups: string[];
+            /** @description The groups the caller administers, sorted. */
+            adminGroups: string[];
+            /** @description True when the caller has the system-admin role (`systemAdminRole`). */
+            systemAdmin: boolean;
+        };
         /** @description One invalid field. */
         FieldError: {
             /** @description A JSON Pointer into the request body (`/build/packages/pip/0`, `/displayName`) or the query (`/query/limit`); empty for the body as a whole. */
@@ -805,6 +836,7 @@ export type SelectionPage = components['schemas']['SelectionPage'];
 export type PullSecret = components['schemas']['PullSecret'];
 export type PullSecretList = components['schemas']['PullSecretList'];
 export type Health = components['schemas']['Health'];
+export type Caller = components['schemas']['Caller'];
 export type FieldError = components['schemas']['FieldError'];
 export type Problem = components['schemas']['Problem'];
 export type ValidationProblem = components['schemas']['ValidationProblem'];
@@ -866,6 +898,28 @@ export interface operations {
                     "application/json": Record<string, unknown>;
                 };
             };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Caller"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
             500: components["responses"]["InternalError"];
         };
     };

@@ -1,3 +1,5 @@
+import { claimPathProblem } from './http/claim-path.ts';
+
 /**
  * The runtime settings every function reads from its environment. CDK sets exactly these variables
  * (it imports ENV from here), the local server sets them for itself, so the names live in one place.
@@ -9,6 +11,10 @@ export const ENV = {
   claimAdminGroups: 'CLAIM_ADMIN_GROUPS',
   claimRoles: 'CLAIM_ROLES',
   systemAdminRole: 'SYSTEM_ADMIN_ROLE',
+  /** Only group values starting with it count, with it removed (Keycloak's "/team-a": "/"). */
+  groupPrefix: 'GROUP_PREFIX',
+  /** Membership of `<group><suffix>` makes an admin of `<group>` (Cognito's "team-a-admins": "-admins"). */
+  adminGroupSuffix: 'ADMIN_GROUP_SUFFIX',
   /** HMAC key that makes list cursors tamper-evident. */
   cursorKey: 'CURSOR_KEY',
   buildProjectName: 'BUILD_PROJECT_NAME',
@@ -36,12 +42,49 @@ export const DEFAULT_LIMITS = { maxImagesPerGroup: 200, maxConcurrentBuildsPerGr
 /** Builds unfinished this long are looked up by the reconciler. */
 export const DEFAULT_STUCK_BUILD_MINUTES = 15;
 
+/**
+ * How the caller is read from the token's claims. Claim settings are a top-level claim name (any
+ * characters) or a JSON Pointer for a nested claim (lambdas/http/claim-path.ts).
+ */
 export interface ClaimNames {
   sub: string;
   groups: string;
+  /** '' when the identity provider has no admin-groups claim. */
   adminGroups: string;
   roles: string;
   systemAdminRole: string;
+  /** '' (or absent): every group value counts as it is. */
+  groupPrefix?: string;
+  /** '' (or absent): no group value makes an admin. */
+  adminGroupSuffix?: string;
+}
+
+/** The claim mapping's settings, by their deployment (CDK context) names; ENV has the same keys. */
+export const CLAIM_SETTINGS = ['claimSub', 'claimGroups', 'claimAdminGroups', 'claimRoles', 'groupPrefix', 'adminGroupSuffix', 'systemAdminRole'] as const;
+export type ClaimSetting = (typeof CLAIM_SETTINGS)[number];
+
+const CLAIM_SETTING_MAX = 256;
+
+/**
+ * Why a claim mapping setting's value is wrong, or undefined when it is fine. The one rule for
+ * `cdk synth` (bin/settings.ts), `npm start` and the functions' cold start.
+ */
+export function claimSettingProblem(setting: ClaimSetting, value: string): string | undefined {
+  if (value.length > CLAIM_SETTING_MAX) return `expected at most ${CLAIM_SETTING_MAX} characters`;
+  if (/\p{Cc}/u.test(value)) return 'expected no control characters (tabs, newlines, ...)';
+  switch (setting) {
+    case 'claimAdminGroups':
+      return value === '' ? undefined : claimPathProblem(value);
+    case 'claimSub':
+    case 'claimGroups':
+    case 'claimRoles':
+      return claimPathProblem(value);
+    case 'systemAdminRole':
+      return value === '' ? 'expected a non-empty role name' : undefined;
+    case 'groupPrefix':
+    case 'adminGroupSuffix':
+      return undefined;
+  }
 }
 
 type Env = Record<string, string | undefined>;
@@ -52,13 +95,27 @@ export function required(env: Env, name: string): string {
   return value;
 }
 
+/**
+ * The claim mapping from the environment. An unset (or empty) CLAIM_SUB, CLAIM_GROUPS, CLAIM_ROLES or
+ * SYSTEM_ADMIN_ROLE takes the default; CLAIM_ADMIN_GROUPS set to empty means "no such claim". A bad
+ * value throws, naming the variable.
+ */
 export function claimNamesFrom(env: Env): ClaimNames {
+  const value = (setting: ClaimSetting, fallback: string, emptyIsFallback: boolean) => {
+    const raw = env[ENV[setting]];
+    const chosen = raw === undefined || (raw === '' && emptyIsFallback) ? fallback : raw;
+    const problem = claimSettingProblem(setting, chosen);
+    if (problem) throw new Error(`environment variable ${ENV[setting]}: ${problem}, got ${JSON.stringify(raw)}`);
+    return chosen;
+  };
   return {
-    sub: env[ENV.claimSub] || DEFAULT_CLAIMS.sub,
-    groups: env[ENV.claimGroups] || DEFAULT_CLAIMS.groups,
-    adminGroups: env[ENV.claimAdminGroups] || DEFAULT_CLAIMS.adminGroups,
-    roles: env[ENV.claimRoles] || DEFAULT_CLAIMS.roles,
-    systemAdminRole: env[ENV.systemAdminRole] || DEFAULT_SYSTEM_ADMIN_ROLE,
+    sub: value('claimSub', DEFAULT_CLAIMS.sub, true),
+    groups: value('claimGroups', DEFAULT_CLAIMS.groups, true),
+    adminGroups: value('claimAdminGroups', DEFAULT_CLAIMS.adminGroups, false),
+    roles: value('claimRoles', DEFAULT_CLAIMS.roles, true),
+    systemAdminRole: value('systemAdminRole', DEFAULT_SYSTEM_ADMIN_ROLE, true),
+    groupPrefix: value('groupPrefix', '', false),
+    adminGroupSuffix: value('adminGroupSuffix', '', false),
   };
 }
 

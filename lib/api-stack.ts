@@ -110,6 +110,9 @@ export class ApiStack extends Stack {
       [ENV.claimAdminGroups]: settings.claims.adminGroups,
       [ENV.claimRoles]: settings.claims.roles,
       [ENV.systemAdminRole]: settings.claims.systemAdminRole,
+      // Set only when used, so a deployment without them keeps its functions' environment as it was.
+      ...(settings.claims.groupPrefix ? { [ENV.groupPrefix]: settings.claims.groupPrefix } : {}),
+      ...(settings.claims.adminGroupSuffix ? { [ENV.adminGroupSuffix]: settings.claims.adminGroupSuffix } : {}),
     };
     const table = { [ENV.tableName]: data.table.tableName };
     const cursor = { [ENV.cursorKey]: cursorKey.secretValue.unsafeUnwrap() };

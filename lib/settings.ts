@@ -21,12 +21,18 @@ export interface JwtSettings {
   audience: string[];
 }
 
+/** Where the caller is in the token's claims (see ClaimNames in lambdas/config.ts). */
 export interface ClaimSettings {
   sub: string;
   groups: string;
+  /** '' when the identity provider has no admin-groups claim. */
   adminGroups: string;
   roles: string;
   systemAdminRole: string;
+  /** '' for none. */
+  groupPrefix: string;
+  /** '' for none. */
+  adminGroupSuffix: string;
 }
 
 export interface ApiSettings {

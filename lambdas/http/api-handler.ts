@@ -1,6 +1,6 @@
 /**
  * The one Lambda adapter every HTTP function uses: API Gateway HTTP API (v2) event in, response out.
- * It finds the route by `event.routeKey`, reads the caller from the authorizer's claims, parses the
+ * It finds the route by `event.routeKey`, reads the caller from the verified bearer token (claims.ts), parses the
  * JSON body, calls the operation and maps domain errors to problem+json.
  */
 import middy from '@middy/core';
@@ -106,7 +106,7 @@ export function apiHandler(fn: HttpFunction, operations: Operations, options: Ap
       if (!route || !operation) return problemResponse(problem('route-not-found', `${event.routeKey} is not served by this function`));
       const result = await operation({
         route,
-        principal: route.auth ? principalFrom(event.requestContext.authorizer?.jwt?.claims, options.claims) : null,
+        principal: route.auth ? principalFrom(event, options.claims) : null,
         params: (event.pathParameters ?? {}) as Record<string, string>,
         query: (event.queryStringParameters ?? {}) as Record<string, string>,
         headers: lowercaseKeys(event.headers ?? {}),

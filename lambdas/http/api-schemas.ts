@@ -219,6 +219,15 @@ export const pullSecretListSchema = z.strictObject({ items: z.array(pullSecretSc
 
 export const healthSchema = z.strictObject({ status: z.literal('ok') }).check(z.describe('The service is up.'));
 
+export const callerSchema = z
+  .strictObject({
+    sub: text("The caller's user id: the claim the `claimSub` setting names."),
+    groups: z.array(z.string()).check(z.describe('Every group the caller is a member of (administering a group makes a member), sorted.')),
+    adminGroups: z.array(z.string()).check(z.describe('The groups the caller administers, sorted.')),
+    systemAdmin: z.boolean().check(z.describe('True when the caller has the system-admin role (`systemAdminRole`).')),
+  })
+  .check(z.describe("The caller as the service reads them from the token through the deployment's claim mapping."));
+
 export const fieldErrorSchema = z
   .strictObject({
     path: text('A JSON Pointer into the request body (`/build/packages/pip/0`, `/displayName`) or the query (`/query/limit`); empty for the body as a whole.'),
@@ -260,6 +269,7 @@ export const COMPONENT_SCHEMAS = {
   PullSecret: pullSecretSchema,
   PullSecretList: pullSecretListSchema,
   Health: healthSchema,
+  Caller: callerSchema,
   FieldError: fieldErrorSchema,
   Problem: problemSchema,
   ValidationProblem: validationProblemSchema,

@@ -116,6 +116,14 @@ const OPERATIONS: Record<Operation, OperationDoc> = {
     success: { 200: { description: 'The OpenAPI 3.1 document.', schema: { type: 'object', description: 'An OpenAPI 3.1 document.' } } },
     errors: [],
   },
+  me: {
+    tag: 'service',
+    summary: () => 'Who the caller is',
+    description:
+      "The caller as the service reads them from the bearer token through the deployment's claim mapping (claim names, group prefix, admin group suffix, system-admin role): a platform team checks its identity provider's mapping with one call.",
+    success: { 200: { description: 'The caller.', schema: 'Caller' } },
+    errors: [401],
+  },
   listImages: {
     tag: 'images',
     summary: (s) => inScope(s, "List a group's images", 'List the system images'),
@@ -249,8 +257,8 @@ export function statusesOf(route: Route): number[] {
 
 function errorsOf(route: Route): ErrorStatus[] {
   const doc = OPERATIONS[route.operation];
-  // Every authenticated route reads or writes through AWS services, which can be busy: 503.
-  const errors = [...doc.errors, ...(route.scope === 'system' ? [] : (doc.groupErrors ?? [])), 500 as const, ...(route.auth ? [503 as const] : [])];
+  // Every authenticated route but GET /me (the public function: no AWS access) reads or writes through AWS services, which can be busy: 503.
+  const errors = [...doc.errors, ...(route.scope === 'system' ? [] : (doc.groupErrors ?? [])), 500 as const, ...(route.auth && route.fn !== 'public' ? [503 as const] : [])];
   return [...new Set(errors)].sort((a, b) => a - b);
 }
 

@@ -1,4 +1,8 @@
-/** The public function's operations: liveness and the OpenAPI document, no token, no AWS access. */
+/**
+ * The public function's operations, none with AWS access: liveness and the OpenAPI document (no
+ * token), and the caller as the service sees them (`GET /me`, with a token).
+ */
+import type { Principal } from '../domain/principal.ts';
 import type { Operations } from './api-handler.ts';
 import type { OpenApiDocument } from './openapi.ts';
 import openApiJson from '../../openapi.json' with { type: 'json' };
@@ -15,4 +19,15 @@ const document = openApiJson as unknown as OpenApiDocument;
 export const publicOperations = (): Operations => ({
   health: async () => ({ status: 200, body: { status: 'ok' } }),
   openapi: async () => ({ status: 200, body: document }),
+  me: async ({ principal }) => ({ status: 200, body: callerView(principal!) }),
 });
+
+/** What `GET /me` answers: administering a group makes a member of it, as the access rules (domain/principal.ts) say. */
+export function callerView(p: Principal) {
+  return {
+    sub: p.sub,
+    groups: [...new Set([...p.groups, ...p.adminGroups])].sort(),
+    adminGroups: [...p.adminGroups].sort(),
+    systemAdmin: p.systemAdmin,
+  };
+}

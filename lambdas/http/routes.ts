@@ -8,7 +8,7 @@
  * the logs function reads CloudWatch Logs, only the secrets function manages Secrets Manager.
  */
 export const HTTP_FUNCTIONS = {
-  public: 'liveness and the OpenAPI document; no AWS access',
+  public: 'liveness, the OpenAPI document and the caller as the service sees them (GET /me); no AWS access',
   catalogReader: 'reads images, builds and the image selection; DynamoDB read-only',
   catalogWriter: 'creates, edits and deletes images, starts and cancels builds; DynamoDB, CodeBuild, secret metadata',
   buildLogs: "reads a build's log; DynamoDB read-only and CloudWatch Logs read",
@@ -21,6 +21,7 @@ export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type Operation =
   | 'health'
   | 'openapi'
+  | 'me'
   | 'listImages'
   | 'createImage'
   | 'getImage'
@@ -42,7 +43,7 @@ export interface Route {
   path: string;
   operation: Operation;
   fn: HttpFunction;
-  /** false only for the two public routes; everything else needs a bearer JWT. */
+  /** false only for the public routes (health, OpenAPI document); everything else needs a bearer JWT. */
   auth: boolean;
   /** 'group' or 'system' for image routes, which exist under both scope prefixes. */
   scope?: 'group' | 'system';
@@ -59,6 +60,8 @@ function scoped(method: Method, path: string, operation: Operation, fn: HttpFunc
 export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/health', operation: 'health', fn: 'public', auth: false },
   { method: 'GET', path: '/openapi.json', operation: 'openapi', fn: 'public', auth: false },
+  // The caller as the service reads them from the token: it needs no AWS access, so the public function serves it.
+  { method: 'GET', path: '/me', operation: 'me', fn: 'public', auth: true },
   ...scoped('GET', '/images', 'listImages', 'catalogReader'),
   ...scoped('POST', '/images', 'createImage', 'catalogWriter'),
   ...scoped('GET', '/images/{name}', 'getImage', 'catalogReader'),

@@ -1,15 +1,25 @@
 /** `npm start`: the API on http://localhost:${PORT:-3000}, data in ${DATA_DIR:-.data}. */
 import { baseImageMirrorsFrom } from '../builds/base-image-mirrors.ts';
+import { claimNamesFrom } from '../config.ts';
 import { log } from '../http/log.ts';
 import { startLocalServer } from './server.ts';
 import { dataDirFrom, portFrom, positiveNumberFrom } from './settings.ts';
 
 const dataDir = dataDirFrom(process.env);
 const env = process.env;
+let claims;
+try {
+  // The same claim mapping variables (and rules) as the functions in AWS: CLAIM_*, GROUP_PREFIX, ...
+  claims = claimNamesFrom(env);
+} catch (e) {
+  console.error(`npm start: ${(e as Error).message}`);
+  process.exit(2);
+}
 const server = await startLocalServer({
   dataDir,
   port: portFrom(env),
   host: env.HOST || '127.0.0.1',
+  claims,
   buildTimeoutMinutes: positiveNumberFrom(env, 'BUILD_TIMEOUT_MINUTES'),
   maxImagesPerGroup: positiveNumberFrom(env, 'MAX_IMAGES_PER_GROUP'),
   maxConcurrentBuildsPerGroup: positiveNumberFrom(env, 'MAX_CONCURRENT_BUILDS_PER_GROUP'),

@@ -1,7 +1,9 @@
 /**
  * Local mode: the API over plain HTTP, served by the same route table and the same handlers as in
- * AWS. Each request becomes an API Gateway HTTP API (v2) event, with the verified JWT's claims
- * where API Gateway's JWT authorizer puts them.
+ * AWS. Each request becomes an API Gateway HTTP API (v2) event as API Gateway's JWT authorizer
+ * hands it on: the `authorization` header with the token, and the verified token's claims, flattened
+ * to strings, in requestContext.authorizer.jwt.claims. The handlers read the caller from that
+ * token exactly as they do in Lambda (http/claims.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -20,7 +22,7 @@ import { PullSecrets } from '../domain/pull-secrets.ts';
 import { log } from '../http/log.ts';
 import { problem, problemResponse, type ProblemKind } from '../http/problem.ts';
 import { HTTP_FUNCTIONS, matchPath, ROUTES, routeKey, type HttpFunction, type Route } from '../http/routes.ts';
-import { flattenClaim } from '../http/claims.ts';
+import { flattenClaims } from '../http/claims.ts';
 import { DynamoImageStore } from '../store/dynamo-image-store.ts';
 import { DynamoBuildStore } from '../store/dynamo-build-store.ts';
 import { BuildService } from '../domain/builds.ts';
@@ -43,6 +45,7 @@ export interface LocalServerOptions {
   host?: string;
   /** Keep DynamoDB in memory instead of DATA_DIR (tests that do not test persistence). */
   inMemory?: boolean;
+  /** How the caller is read from the token's claims. Default: the defaults of lambdas/config.ts. */
   claims?: ClaimNames;
   /** The container CLI builds run with; null for dry runs. Default: CONTAINER_CLI, else docker or podman on PATH. */
   containerCli?: string | null;
@@ -140,7 +143,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       if (!token) return refuse('unauthenticated', 'send "Authorization: Bearer <token>"; npm run --silent token mints one');
       try {
         const { payload } = await jwtVerify(token, keys.publicKey, { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE });
-        jwtClaims = Object.fromEntries(Object.entries(payload).map(([k, v]) => [k, flattenClaim(v)]));
+        jwtClaims = flattenClaims(payload);
       } catch (e) {
         return refuse('unauthenticated', `the bearer token was refused: ${(e as Error).message}`);
       }

@@ -1,6 +1,6 @@
 /**
  * Authorization over the whole API, generated from the route table: EVERY route (catalog, builds,
- * build logs, cancel, rebuild, selection, secrets, health, openapi) x every caller (no token, an
+ * build logs, cancel, rebuild, selection, secrets, health, openapi, me) x every caller (no token, an
  * expired token, a token signed by another key, a member, a group admin, another group's member and
  * admin, a system admin) x both scopes where the route has two.
  *
@@ -53,7 +53,7 @@ function call<T = any>(method: string, path: string, options?: CallOptions): Pro
 // ---------------------------------------------------------------------------------------------
 // The rules: who may call each operation.
 
-type Access = 'public' | 'read' | 'write' | 'listSecrets' | 'writeSecrets';
+type Access = 'public' | 'authenticated' | 'read' | 'write' | 'listSecrets' | 'writeSecrets';
 type Scope = 'group' | 'system';
 
 const AUTHENTICATED: Role[] = ['groupAdmin', 'member', 'otherAdmin', 'otherMember', 'systemAdmin'];
@@ -61,6 +61,7 @@ const REFUSED_TOKENS: Role[] = ['noToken', 'expiredToken', 'foreignToken'];
 
 /** The contract's rules, for the group "team-a" and for the system scope. */
 const ALLOWED: Record<Exclude<Access, 'public'>, Record<Scope, Role[]>> = {
+  authenticated: { group: AUTHENTICATED, system: AUTHENTICATED },
   read: { group: ['groupAdmin', 'member', 'systemAdmin'], system: AUTHENTICATED },
   write: { group: ['groupAdmin', 'systemAdmin'], system: ['systemAdmin'] },
   listSecrets: { group: ['groupAdmin', 'otherAdmin', 'systemAdmin'], system: ['groupAdmin', 'otherAdmin', 'systemAdmin'] },
@@ -108,6 +109,7 @@ const INVALID_SPEC = { build: { baseImage: BASE, packages: { pip: ['$(curl 169.2
 const RULES: Record<Operation, Rule> = {
   health: { access: 'public', probes: [{ label: 'plain', allowed: 200 }] },
   openapi: { access: 'public', probes: [{ label: 'plain', allowed: 200 }] },
+  me: { access: 'authenticated', probes: [{ label: 'plain', allowed: 200 }] },
   listImages: {
     access: 'read',
     probes: [

@@ -12,6 +12,7 @@ import type { PullSecretMetadata } from '../../../lambdas/domain/pull-secrets.ts
 import {
   buildPageSchema,
   buildSchema,
+  callerSchema,
   imagePageSchema,
   imageSchema,
   logPageSchema,
@@ -22,6 +23,7 @@ import {
   validationProblemSchema,
 } from '../../../lambdas/http/api-schemas.ts';
 import { problem, type Problem } from '../../../lambdas/http/problem.ts';
+import type { callerView } from '../../../lambdas/http/public-operations.ts';
 
 /** true when each type is assignable to the other. */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -37,6 +39,7 @@ const sameTypes: Record<string, true> = {
   secret: true satisfies Same<Out<typeof pullSecretSchema>, PullSecretMetadata>,
   secrets: true satisfies Same<Out<typeof pullSecretListSchema>, { items: PullSecretMetadata[] }>,
   problem: true satisfies Same<Out<typeof problemSchema>, Problem>,
+  caller: true satisfies Same<Out<typeof callerSchema>, ReturnType<typeof callerView>>,
 };
 
 const record: ImageRecord = {
