@@ -36,9 +36,8 @@ export function matchSpecProblem(text: string): string | null {
 
 /** What conda would read as something other than a package spec (an option, a URL, a path), named for what it is. */
 export function matchSpecRefusedForm(text: string): string | null {
-  if (text.startsWith('-') && !/^-c /.test(text)) {
-    return text.startsWith('--channel') ? 'write the channel as "-c conda-forge::numpy" or "conda-forge::numpy"' : refusal.option('conda', '-n, --override-channels...');
-  }
+  // The portal's own "-c channel" prefix is checked by the grammar, with its own message.
+  if (text.startsWith('-') && !/^(?:-c|--channel)(?:[ =]|$)/.test(text)) return refusal.option('conda', '-n, --override-channels...');
   if (text.includes('://')) return 'channels are names such as "conda-forge", never URLs: write e.g. "conda-forge::numpy"';
   if (/^[./~]/.test(text)) return refusal.path('conda');
   return null;
