@@ -8,9 +8,12 @@
  * - one line of printable ASCII: no tabs, line breaks, NUL or other control characters, and no
  *   non-ASCII characters (look-alikes such as a Cyrillic "е" would name another package);
  * - at most MAX_ENTRY_LENGTH characters;
+ * - what the manager would read as something other than a package (an option, a URL, a path) and
+ *   package files are named as such, before any character is looked at;
  * - characters that no manager's grammar needs (`$`, backtick, `\`, `{`, `}`, `#`, `&`, `%`, `^`,
  *   `?`) are refused outright: `#` starts a comment and `${VAR}` expands in pip and conda files.
  *   (`|` is refused by every grammar too, conda's with its own reason.)
+ * The messages for these classes are worded once, in entry-refusals.ts.
  */
 import { debianPackageProblem, debianRefusedForm } from './debian-package.ts';
 import { matchSpecProblem, matchSpecRefusedForm, normaliseMatchSpec } from './conda-matchspec.ts';
