@@ -72,10 +72,14 @@ const requirement = fc
   .tuple(identifier, fc.option(extras, { freq: 4 }), fc.option(versionList, { freq: 2 }), fc.option(fc.tuple(ws, marker), { freq: 3 }))
   .map(([name, ext, versions, mark]) => name + (ext ?? '') + (versions ?? '') + (mark ? `${mark[0]};${mark[0] === '' ? '' : ' '}${mark[1]}` : ''));
 
-// ---- mutations --------------------------------------------------------------------------------
+const corpus = (JSON.parse(readFileSync(new URL('../fixtures/grammars/real-world-lines.json', import.meta.url), 'utf8')) as { sources: { manager: string; lines: string[] }[] }).sources
+  .filter((s) => s.manager === 'pip')
+  .flatMap((s) => s.lines);
+
+// ---- mutations (of generated and of real-world lines) --------------------------------------------------------------------------------
 const MUTATION_CHARS = [...'[]()<>=!~,;.\'"* +-_@/:#$a1Z', '\t', '==', ' and ', ' -e ', '.whl', '://'];
 const mutated = fc
-  .tuple(requirement, fc.array(fc.tuple(fc.nat(), fc.constantFrom('delete', 'insert', 'replace', 'repeat'), fc.constantFrom(...MUTATION_CHARS)), { minLength: 1, maxLength: 3 }))
+  .tuple(fc.oneof(requirement, fc.constantFrom(...corpus)), fc.array(fc.tuple(fc.nat(), fc.constantFrom('delete', 'insert', 'replace', 'repeat'), fc.constantFrom(...MUTATION_CHARS)), { minLength: 1, maxLength: 3 }))
   .map(([text, edits]) =>
     edits.reduce((t, [at, kind, piece]) => {
       const i = t.length === 0 ? 0 : at % t.length;
@@ -108,10 +112,6 @@ function explained(entry: string, message: string): string | null {
   const reason = DELIBERATE.find((d) => d.applies(entry) && d.message.test(message));
   return reason ? reason.name : null;
 }
-
-const corpus = (JSON.parse(readFileSync(new URL('../fixtures/grammars/real-world-lines.json', import.meta.url), 'utf8')) as { sources: { manager: string; lines: string[] }[] }).sources
-  .filter((s) => s.manager === 'pip')
-  .flatMap((s) => s.lines);
 
 suite('pip entries against python3-packaging', () => {
   const seed = Number(process.env.GRAMMAR_SEED ?? Date.now() % 2 ** 31);
