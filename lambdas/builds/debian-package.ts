@@ -3,6 +3,7 @@
  * qualifier (`libc6:amd64`, multiarch) and either `=version` (policy 5.6.12) or `/release`
  * (`curl/bookworm-backports`). Nothing else apt-get would read as an option or an action.
  */
+import { refusal } from './entry-refusals.ts';
 
 /** Debian's release architectures; a foreign one still needs `dpkg --add-architecture`, which apt will say. */
 export const DEBIAN_ARCHITECTURES = new Set(['all', 'amd64', 'arm64', 'armel', 'armhf', 'i386', 'loong64', 'mips64el', 'ppc64el', 'riscv64', 's390x']);
@@ -14,10 +15,20 @@ const REVISION = /^[A-Za-z0-9+.~]+$/;
 const ALLOWED = /^[A-Za-z0-9+.:~=/-]*$/;
 const EXAMPLES = 'e.g. "curl", "g++" or "libssl-dev=3.0.11-1~deb12u2"';
 
+/** What apt-get would read as something other than a package name (an option, a URL, a path), named for what it is. */
+export function debianRefusedForm(text: string): string | null {
+  if (text.startsWith('-')) return refusal.option('apt', '-y, -o, --allow-unauthenticated...');
+  if (text.includes('://')) return refusal.url('apt');
+  // apt-get installs "./x.deb" and "/tmp/x.deb" as local files; "name/release" is a release.
+  if (/^[.~/]/.test(text) || /\/.*\//.test(text)) return refusal.path('apt');
+  return null;
+}
+
 /** Why `text` is not an acceptable apt entry, or null. `text` is trimmed, one line, ASCII. */
 export function debianPackageProblem(text: string): string | null {
-  if (text.startsWith('-')) return 'apt options are not allowed: give one package name, ' + EXAMPLES;
   if (text.includes(' ')) return 'give one package per entry, ' + EXAMPLES;
+  const glob = /^[^=]+=(.*\*.*)$/.exec(text);
+  if (glob) return `version patterns ("${glob[1]}") are not allowed: apt entries are literal, so give an exact version (e.g. "nodejs=18.19.0+dfsg-6~deb12u1"), a release ("nodejs/bookworm-backports") or no version`;
   if (!ALLOWED.test(text)) {
     const bad = [...text].find((c) => !ALLOWED.test(c));
     return `"${bad}" is not allowed in an apt package spec, ${EXAMPLES}`;

@@ -8,13 +8,17 @@
  * - one line of printable ASCII: no tabs, line breaks, NUL or other control characters, and no
  *   non-ASCII characters (look-alikes such as a Cyrillic "е" would name another package);
  * - at most MAX_ENTRY_LENGTH characters;
+ * - what the manager would read as something other than a package (an option, a URL, a path) and
+ *   package files are named as such, before any character is looked at;
  * - characters that no manager's grammar needs (`$`, backtick, `\`, `{`, `}`, `#`, `&`, `%`, `^`,
  *   `?`) are refused outright: `#` starts a comment and `${VAR}` expands in pip and conda files.
  *   (`|` is refused by every grammar too, conda's with its own reason.)
+ * The messages for these classes are worded once, in entry-refusals.ts.
  */
-import { debianPackageProblem } from './debian-package.ts';
-import { matchSpecProblem, normaliseMatchSpec } from './conda-matchspec.ts';
-import { pep508Problem } from './pep508.ts';
+import { debianPackageProblem, debianRefusedForm } from './debian-package.ts';
+import { matchSpecProblem, matchSpecRefusedForm, normaliseMatchSpec } from './conda-matchspec.ts';
+import { refusal } from './entry-refusals.ts';
+import { pep508Problem, pep508RefusedForm } from './pep508.ts';
 
 export const PACKAGE_MANAGERS = ['apt', 'conda', 'pip'] as const;
 export type PackageManager = (typeof PACKAGE_MANAGERS)[number];
@@ -44,30 +48,45 @@ function textProblem(entry: string): string | null {
     const shown = /^[\p{L}\p{N}\p{P}\p{S}]$/u.test(foreign) ? `"${foreign}" ` : '';
     return `contains ${shown}(U+${code}): package specs use plain ASCII characters only`;
   }
-  const never = NEVER.exec(entry)?.[0];
-  if (never !== undefined) return `"${never}" is never part of a package spec`;
   return null;
+}
+
+function neverProblem(manager: PackageManager, text: string): string | null {
+  const never = NEVER.exec(text)?.[0];
+  if (never === undefined) return null;
+  if (never === '#') return refusal.comment(manager);
+  if (never === '$' || never === '{' || never === '}') return refusal.variable(manager, never);
+  return `"${never}" is never part of a package spec`;
 }
 
 // conda (`*.conda`, `*.tar.bz2`), pip (`*.whl`, sdists) and apt (`*.deb`) read such names as local files.
 const ARCHIVE = /\.(?:whl|deb|conda|zip|tar|tgz|tbz|txz|tlz|tar\.gz|tar\.bz2|tar\.xz|tar\.lz|tar\.lzma)(?=$|[ =<>!~;,[(])/i;
 
-const grammar =
-  (rule: (text: string) => string | null) =>
-  (entry: string): string | null =>
-    textProblem(entry) ?? rule(entry.trim()) ?? archiveProblem(entry.trim());
-
-function archiveProblem(text: string): string | null {
+function archiveProblem(manager: PackageManager, text: string): string | null {
   const archive = ARCHIVE.exec(text)?.[0];
-  return archive ? `package files ("${archive}") are not allowed: name a package from the repository or index instead` : null;
+  return archive ? refusal.file(manager, archive) : null;
 }
 
+/**
+ * Checks in the order that names what an entry is: plain one-line text, then what the manager would
+ * read as something other than a package (an option, a URL, a path: `form`), a package file, the
+ * characters no grammar needs, and only then the manager's grammar (`rule`).
+ */
+const grammar =
+  (manager: PackageManager, form: (text: string) => string | null, rule: (text: string) => string | null) =>
+  (entry: string): string | null => {
+    const problem = textProblem(entry);
+    if (problem) return problem;
+    const text = entry.trim();
+    return form(text) ?? archiveProblem(manager, text) ?? neverProblem(manager, text) ?? rule(text);
+  };
+
 /** A Debian package, optionally `:arch` and `=version` or `/release`: `curl`, `g++`, `libssl-dev=3.0.11-1~deb12u2`. */
-export const checkApt = grammar(debianPackageProblem);
+export const checkApt = grammar('apt', debianRefusedForm, debianPackageProblem);
 /** A conda MatchSpec with an optional named channel, including the portal's `-c conda-forge::numpy==1.17*`. */
-export const checkConda = grammar(matchSpecProblem);
+export const checkConda = grammar('conda', matchSpecRefusedForm, matchSpecProblem);
 /** A PEP 508 requirement with extras and markers, without URLs, paths or pip options. */
-export const checkPip = grammar(pep508Problem);
+export const checkPip = grammar('pip', pep508RefusedForm, pep508Problem);
 
 export const PACKAGE_CHECKS: Record<PackageManager, (entry: string) => string | null> = {
   apt: checkApt,

@@ -26,8 +26,9 @@ export type VersionOperator = (typeof VERSION_OPERATORS)[number];
 export function versionProblem(op: VersionOperator, version: string): string | null {
   const ok = op === '===' ? ARBITRARY : op === '==' || op === '!=' ? EXACT : op === '~=' ? COMPATIBLE : ORDERED;
   if (ok.test(version)) return null;
+  if (op === '===') return `"===" compares the version as written, in letters, digits and . _ + ! - ("${version}" has others): e.g. "===1.0-custom"`;
   if (op !== '==' && op !== '!=' && version.endsWith('.*')) return `the wildcard in "${op}${version}" is only allowed with == or != (e.g. "==1.2.*")`;
-  if (op !== '==' && op !== '!=' && op !== '===' && version.includes('+')) {
+  if (op !== '==' && op !== '!=' && version.includes('+')) {
     return `the local version label in "${op}${version}" is only allowed with == or != (e.g. "==2.1.0+cu118")`;
   }
   if (op === '~=' && !version.includes('.')) return `"~=" needs at least two version parts (e.g. "~=1.4")`;

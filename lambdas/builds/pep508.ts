@@ -4,6 +4,7 @@
  * file, so anything pip would read as an option, URL, path or file-level syntax is refused.
  */
 import { VERSION_OPERATORS, versionProblem, type VersionOperator } from './pep440.ts';
+import { refusal } from './entry-refusals.ts';
 
 class GrammarError extends Error {}
 
@@ -23,16 +24,32 @@ export const MARKER_VARIABLES = new Set([
   'extra',
 ]);
 
+/** The legacy spellings pip (packaging) still reads, and the variable each one means. */
+const LEGACY_VARIABLES: Record<string, string> = {
+  'os.name': 'os_name',
+  'sys.platform': 'sys_platform',
+  'platform.version': 'platform_version',
+  'platform.machine': 'platform_machine',
+  'platform.python_implementation': 'platform_python_implementation',
+  python_implementation: 'platform_python_implementation',
+};
+
+/** Variables pip compares as versions: only these take "~=" and "===" (with a string pip cannot evaluate them). */
+const VERSION_VARIABLES = new Set(['python_version', 'python_full_version', 'implementation_version', 'platform_release']);
+/** Version variables whose value is always a PEP 440 version, so they may stand right of "~=" or "===". */
+const ALWAYS_PEP440 = new Set(['python_version', 'python_full_version', 'implementation_version']);
+
 /** What a quoted marker value may hold: versions and platform names, nothing a file or shell treats specially. */
 const MARKER_STRING = /^[A-Za-z0-9 ._*+-]*$/;
-const IDENTIFIER = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?/;
+// packaging's identifier ends at a word boundary, so a trailing "_" is part of the name ("a_"), a trailing "-" or "." is not.
+const IDENTIFIER = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9_])?/;
 const OPERATOR = /^(?:===|~=|==|!=|<=|>=|<|>)/;
 const VERSION_TEXT = /^[A-Za-z0-9._*+!-]+/;
+/** What packaging reads after "===": everything up to a space, ";" or ")" (a "," included). */
+const ARBITRARY_TEXT = /^[^\s;)]*/;
 
 /** Why `text` is not an acceptable pip requirement, or null. `text` is trimmed, one line, ASCII. */
 export function pep508Problem(text: string): string | null {
-  const early = refusedForm(text);
-  if (early) return early;
   try {
     new RequirementParser(text).parse();
     return null;
@@ -42,20 +59,17 @@ export function pep508Problem(text: string): string | null {
   }
 }
 
-/** Things people paste into requirements files that we never accept, named for what they are. */
-function refusedForm(text: string): string | null {
-  if (/^-/.test(text) || /\s-/.test(text)) {
-    return 'pip options (such as -e, -r, --index-url or --hash) are not allowed: give one requirement such as "requests==2.32.3"';
-  }
+/** What pip would read as something other than a requirement (an option, a URL, a path), named for what it is. */
+export function pep508RefusedForm(text: string): string | null {
+  // pip's requirements-file reader starts the options at the first word that begins with "-".
+  if (/^-/.test(text) || /\s-/.test(text)) return refusal.option('pip', '-e, -r, --index-url, --hash...');
   if (/^[A-Za-z0-9][A-Za-z0-9._-]*\s*(?:\[[^\]]*\])?\s*@/.test(text)) {
-    return 'direct references ("name @ url") are not allowed: name a version from the package index instead (e.g. "requests==2.32.3")';
+    return 'direct references ("name @ url") are not allowed: name a version from the package index instead, e.g. "requests==2.32.3"';
   }
-  if (/^(?:git|hg|svn|bzr)\+/i.test(text) || text.includes('://')) {
-    return 'URLs are not allowed: name a package from the package index instead (e.g. "requests==2.32.3")';
-  }
-  if (text.includes('@')) return '"@" is not part of a requirement (direct references and URLs are not allowed)';
-  if (/^[.~/]/.test(text) || text.includes('/')) return 'paths are not allowed: name a package from the package index instead';
-  if (text.includes(':')) return '":" is not part of a requirement (URLs and paths are not allowed)';
+  const requirement = text.split(';')[0]!;
+  if (/^(?:git|hg|svn|bzr)\+/i.test(text) || /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(requirement) || text.includes('://')) return refusal.url('pip');
+  if (/^[.~/\\]/.test(requirement) || /^[A-Za-z]:[\\/]/.test(requirement) || requirement.includes('/')) return refusal.path('pip');
+  if (requirement.includes('@')) return '"@" is not part of a requirement: direct references are not allowed, name a version instead, e.g. "requests==2.32.3"';
   return null;
 }
 
@@ -74,7 +88,8 @@ class RequirementParser {
     this.spaces();
     if (this.peek() === '(') {
       this.pos++;
-      this.versions();
+      this.spaces();
+      if (this.peek() !== ')') this.versions(); // pip reads "name ()" as no version constraint
       this.spaces();
       this.expect(')', 'a ")" to close the version list');
     } else if (OPERATOR.test(this.rest())) {
@@ -109,19 +124,25 @@ class RequirementParser {
     }
   }
 
+  /** Comparisons separated by ","; like pip, one trailing "," is ignored. */
   private versions(): void {
     for (;;) {
       this.spaces();
       const op = this.match(OPERATOR) as VersionOperator | null;
       if (!op || !VERSION_OPERATORS.includes(op)) throw new GrammarError(`expected a version comparison such as ">=1.0" at position ${this.pos + 1}`);
       this.spaces();
-      const version = this.match(VERSION_TEXT);
+      const version = this.match(op === '===' ? ARBITRARY_TEXT : VERSION_TEXT);
       if (!version) throw new GrammarError(`expected a version after "${op}"`);
+      if (op === '===' && version.includes(',')) {
+        throw new GrammarError(`"===" takes the whole text up to the next space ("${version}"): put it last or leave a space before the "," (e.g. "pkg>=1.0,===1.0.1")`);
+      }
       const problem = versionProblem(op, version);
       if (problem) throw new GrammarError(problem);
       this.spaces();
       if (this.peek() !== ',') return;
       this.pos++;
+      this.spaces();
+      if (!OPERATOR.test(this.rest())) return;
     }
   }
 
@@ -147,6 +168,25 @@ class RequirementParser {
 }
 
 type Token = { kind: '(' | ')' | 'string' | 'op' | 'word'; text: string };
+type MarkerValue = { variable: string; text?: undefined } | { text: string; variable?: undefined };
+
+/**
+ * Comparisons pip parses but cannot evaluate (it stops with an error): two quoted strings, and
+ * "~=" or "===" unless a version variable meets a version pip can read as one.
+ */
+function comparisonProblem(left: MarkerValue, op: string, right: MarkerValue): void {
+  if (left.variable === undefined && right.variable === undefined) {
+    throw new GrammarError(`"${left.text}" ${op} "${right.text}" compares two quoted strings, which pip cannot evaluate: one side must be a marker variable (e.g. python_version < "3.9")`);
+  }
+  if (op !== '~=' && op !== '===') return;
+  const evaluable =
+    left.variable !== undefined
+      ? VERSION_VARIABLES.has(left.variable) && right.text !== undefined && (op === '===' ? !right.text.includes(' ') : versionProblem('~=', right.text) === null)
+      : ALWAYS_PEP440.has(right.variable!);
+  if (!evaluable) {
+    throw new GrammarError(`pip cannot evaluate "${op}" here: in a marker it needs a Python version variable and a version (e.g. python_version ~= "3.10"); use == or != for names`);
+  }
+}
 
 /** marker := or; or := and ('or' and)*; and := atom ('and' atom)*; atom := '(' or ')' | value op value. */
 class MarkerParser {
@@ -188,20 +228,22 @@ class MarkerParser {
       this.at++;
       return;
     }
-    this.value();
-    this.operator();
-    this.value();
+    const left = this.value();
+    const op = this.operator();
+    const right = this.value();
+    comparisonProblem(left, op, right);
   }
 
-  private value(): void {
+  private value(): MarkerValue {
     const t = this.tokens[this.at];
     if (t?.kind === 'string') {
       this.at++;
-      return;
+      return { text: t.text.slice(1, -1) };
     }
-    if (t?.kind === 'word' && MARKER_VARIABLES.has(t.text)) {
+    const variable = t?.kind === 'word' ? (LEGACY_VARIABLES[t.text] ?? t.text) : undefined;
+    if (variable !== undefined && MARKER_VARIABLES.has(variable)) {
       this.at++;
-      return;
+      return { variable };
     }
     if (t?.kind === 'word' && !['and', 'or', 'in', 'not'].includes(t.text)) {
       throw new GrammarError(`"${t.text}" is not an environment marker variable (use one of ${[...MARKER_VARIABLES].join(', ')})`);
@@ -209,15 +251,15 @@ class MarkerParser {
     throw new GrammarError(t ? `expected a marker variable or a quoted string, found "${t.text}"` : 'the environment marker ends too early (e.g. python_version < "3.9")');
   }
 
-  private operator(): void {
+  private operator(): string {
     const t = this.tokens[this.at];
     if (t?.kind === 'op' || (t?.kind === 'word' && t.text === 'in')) {
       this.at++;
-      return;
+      return t.text;
     }
     if (t?.kind === 'word' && t.text === 'not' && this.tokens[this.at + 1]?.kind === 'word' && this.tokens[this.at + 1].text === 'in') {
       this.at += 2;
-      return;
+      return 'not in';
     }
     throw new GrammarError(t ? `expected a comparison (==, !=, <, <=, >, >=, ~=, in, not in), found "${t.text}"` : 'the environment marker ends too early: expected a comparison');
   }
@@ -247,7 +289,7 @@ function tokenizeMarker(text: string, offset: number): Token[] {
       i = end + 1;
     } else {
       const rest = text.slice(i);
-      const op = OPERATOR.exec(rest) ?? /^[A-Za-z_][A-Za-z0-9_]*/.exec(rest);
+      const op = OPERATOR.exec(rest) ?? /^[A-Za-z_][A-Za-z0-9_.]*/.exec(rest);
       if (!op) throw new GrammarError(`unexpected "${ch}" in the environment marker`);
       tokens.push({ kind: OPERATOR.test(op[0]) ? 'op' : 'word', text: op[0] });
       i += op[0].length;

@@ -48,10 +48,15 @@ documentObject(buildSpecSchema, 'A custom image build: a base image and the pack
   packages: `The packages to install. ${PACKAGES_DOC}`,
 });
 documentObject(buildSpecSchema.shape.packages, 'Package lists by package manager; each may be absent or empty.', {
-  apt: 'Debian package names, optionally `=version`: `curl`, `g++`, `libssl-dev=3.0.11-1~deb12u2`.',
+  apt:
+    'Debian package names, optionally `:arch` and an exact `=version` or a `/release`: `curl`, `g++`, `libssl-dev=3.0.11-1~deb12u2`, `curl/bookworm-backports`. ' +
+    'Version patterns (`curl=*`, `nodejs=18.*`) are refused: entries are literal. Options, URLs, paths and `.deb` files are refused.',
   conda:
-    'conda MatchSpecs, optionally with a channel name: `numpy`, `numpy==1.17*`, `conda-forge::numpy==1.17*`, `numpy>=1.20,<2`, `-c conda-forge::numpy==1.17*`. Channels are names, never URLs or paths.',
-  pip: 'PEP 508 requirements with extras and markers, without URLs, paths or pip options: `requests==2.32.3`, `uvicorn[standard]>=0.30`, `backports.zoneinfo; python_version < "3.9"`.',
+    'conda MatchSpecs, optionally with a channel name: `numpy`, `numpy==1.17*`, `conda-forge::numpy==1.17*`, `numpy >= 1.20, <2`, `jaxlib>=0.4.31=cuda12*`, `-c conda-forge::numpy==1.17*`. ' +
+    'Names are lower-cased as conda does. Channels are names, never URLs or paths; brackets, `|` and package files are refused.',
+  pip:
+    'PEP 508 requirements with extras and markers, without URLs, direct references, paths, package files, comments or pip options: ' +
+    '`requests==2.32.3`, `uvicorn[standard]>=0.30`, `backports.zoneinfo; python_version < "3.9"`. Markers pip cannot evaluate are refused.',
 });
 
 documentObject(

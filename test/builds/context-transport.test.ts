@@ -22,7 +22,8 @@ function largestSpec(): BuildSpec {
     baseImage: 'python:3.12',
     packages: {
       apt: many(() => `a${random(`${lower}+.-`, MAX_ENTRY_LENGTH - 2)}b`),
-      conda: many(() => `a${random(`${lower}_.-`, MAX_ENTRY_LENGTH - 1)}`),
+      // conda names take one separator at a time (CEP-26): a letter or digit follows each.
+      conda: many(() => `a${random(lower, MAX_ENTRY_LENGTH - 1).replace(/(.)(.)/g, (_, sep: string, c: string) => ('_.-'[sep.charCodeAt(0) % 4] ?? sep) + c)}`),
       pip: many(() => `A${random(`${lower}ABCDEFGHIJKLMNOPQRSTUVWXYZ._-`, MAX_ENTRY_LENGTH - 2)}z`),
     },
   };
