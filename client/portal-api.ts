@@ -52,7 +52,7 @@ export interface paths {
         };
         /**
          * List a group's images
-         * @description Images in name order, a page at a time. `q` keeps the images whose words begin with the words of `q` (case-insensitive, over name, displayName, description, url, urlForGpu and type; `universal` finds universal images). A page can hold fewer than `limit` images while `nextCursor` is not null: keep following it.
+         * @description Images in name order, a page at a time. `q` keeps the images whose words begin with the words of `q` (case-insensitive, over name, displayName, description, url, urlForGpu and type; `universal` finds universal images). A page can hold fewer than `limit` images while `nextCursor` is not null: keep following it. Query parameters other than those listed are refused (422 naming `/query/<name>`).
          */
         get: operations["listImages"];
         put?: never;
@@ -76,7 +76,7 @@ export interface paths {
         };
         /**
          * List the system images
-         * @description Images in name order, a page at a time. `q` keeps the images whose words begin with the words of `q` (case-insensitive, over name, displayName, description, url, urlForGpu and type; `universal` finds universal images). A page can hold fewer than `limit` images while `nextCursor` is not null: keep following it.
+         * @description Images in name order, a page at a time. `q` keeps the images whose words begin with the words of `q` (case-insensitive, over name, displayName, description, url, urlForGpu and type; `universal` finds universal images). A page can hold fewer than `limit` images while `nextCursor` is not null: keep following it. Query parameters other than those listed are refused (422 naming `/query/<name>`).
          */
         get: operations["systemListImages"];
         put?: never;
@@ -156,7 +156,7 @@ export interface paths {
         };
         /**
          * List a group image's builds
-         * @description Build history, newest first; every build is kept.
+         * @description Build history, newest first; every build is kept. Query parameters other than those listed are refused (422 naming `/query/<name>`).
          */
         get: operations["listBuilds"];
         put?: never;
@@ -180,7 +180,7 @@ export interface paths {
         };
         /**
          * List a system image's builds
-         * @description Build history, newest first; every build is kept.
+         * @description Build history, newest first; every build is kept. Query parameters other than those listed are refused (422 naming `/query/<name>`).
          */
         get: operations["systemListBuilds"];
         put?: never;
@@ -244,7 +244,7 @@ export interface paths {
         };
         /**
          * Read a group image's build log
-         * @description The build's log, a page at a time: readable while the build runs and after it finished or was cancelled. Poll with the returned cursor for new lines.
+         * @description The build's log, a page at a time: readable while the build runs and after it finished or was cancelled. Poll with the returned cursor for new lines. Query parameters other than those listed are refused (422 naming `/query/<name>`).
          */
         get: operations["getBuildLogs"];
         put?: never;
@@ -264,7 +264,7 @@ export interface paths {
         };
         /**
          * Read a system image's build log
-         * @description The build's log, a page at a time: readable while the build runs and after it finished or was cancelled. Poll with the returned cursor for new lines.
+         * @description The build's log, a page at a time: readable while the build runs and after it finished or was cancelled. Poll with the returned cursor for new lines. Query parameters other than those listed are refused (422 naming `/query/<name>`).
          */
         get: operations["systemGetBuildLogs"];
         put?: never;
@@ -324,7 +324,7 @@ export interface paths {
         };
         /**
          * List the images a group can launch
-         * @description The group's images, then the system images, that run on the requested instance type, each with `scope`, `ready` and `url` resolved for that type, a page at a time; `q` searches as in the image list. With `q`, a page can hold fewer than `limit` images while `nextCursor` is not null: keep following it.
+         * @description The group's images, then the system images, that run on the requested instance type, each with `scope`, `ready` and `url` resolved for that type, a page at a time; `q` searches as in the image list. With `q`, a page can hold fewer than `limit` images while `nextCursor` is not null: keep following it. Query parameters other than those listed are refused (422 naming `/query/<name>`).
          */
         get: operations["imageSelection"];
         put?: never;
@@ -640,7 +640,7 @@ export interface components {
             pullSecret?: string | null;
             /** @description Build a custom image from this spec instead of giving a `url`. */
             build?: components["schemas"]["BuildSpec"];
-        };
+        } & (unknown | unknown);
         /** @description The fields to change; at least one. Absent fields are left as they are; unknown fields are rejected with a 422. */
         UpdateImage: {
             /** @description The name users see: 1 to 63 characters, lowercase letters, digits, `-` and `.` only. The image `name` does not change. */
@@ -731,7 +731,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The body is too large. */
+        /** @description The body is larger than 65536 bytes (64 KiB). */
         PayloadTooLarge: {
             headers: {
                 [name: string]: unknown;
@@ -916,6 +916,7 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description A JSON document (`Content-Type: application/json`) of at most 65536 bytes (64 KiB); a larger body is a 413. */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CreateImage"];
@@ -987,6 +988,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        /** @description A JSON document (`Content-Type: application/json`) of at most 65536 bytes (64 KiB); a larger body is a 413. */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CreateImage"];
@@ -1096,6 +1098,7 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description A JSON document (`Content-Type: application/json`) of at most 65536 bytes (64 KiB); a larger body is a 413. */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["UpdateImage"];
@@ -1198,6 +1201,7 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description A JSON document (`Content-Type: application/json`) of at most 65536 bytes (64 KiB); a larger body is a 413. */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["UpdateImage"];
@@ -1276,6 +1280,7 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description A JSON document (`Content-Type: application/json`) of at most 65536 bytes (64 KiB); a larger body is a 413. */
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["Rebuild"];
@@ -1349,6 +1354,7 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description A JSON document (`Content-Type: application/json`) of at most 65536 bytes (64 KiB); a larger body is a 413. */
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["Rebuild"];
@@ -1645,6 +1651,7 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description A JSON document (`Content-Type: application/json`) of at most 65536 bytes (64 KiB); a larger body is a 413. */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["RegistryLogin"];

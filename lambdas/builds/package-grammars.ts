@@ -22,8 +22,9 @@ export type PackageManager = (typeof PACKAGE_MANAGERS)[number];
 /** Longest accepted entry; real specs with markers stay well under 120 characters. */
 export const MAX_ENTRY_LENGTH = 200;
 
-const NEVER = /[$`\\{}#&%^?]/;
-const CONTROL = /[\u0000-\u001f\u007f]/;
+/** Exported for the OpenAPI document, which states them as the entries' pattern. */
+export const NEVER = /[$`\\{}#&%^?]/;
+export const CONTROL = /[\u0000-\u001f\u007f]/;
 
 const CONTROL_NAMES: Record<string, string> = { '\n': 'a line break', '\r': 'a carriage return', '\t': 'a tab', '\u0000': 'a NUL character' };
 
@@ -50,7 +51,7 @@ function textProblem(entry: string): string | null {
 }
 
 // conda (`*.conda`, `*.tar.bz2`), pip (`*.whl`, sdists) and apt (`*.deb`) read such names as local files.
-const ARCHIVE = /\.(?:whl|deb|conda|zip|tar|tgz|tbz|txz|tlz|tar\.gz|tar\.bz2|tar\.xz|tar\.lz|tar\.lzma)(?=$|[ =<>!~;,[(])/i;
+export const ARCHIVE = /\.(?:whl|deb|conda|zip|tar|tgz|tbz|txz|tlz|tar\.gz|tar\.bz2|tar\.xz|tar\.lz|tar\.lzma)(?=$|[ =<>!~;,[(])/i;
 
 const grammar =
   (rule: (text: string) => string | null) =>
