@@ -66,7 +66,7 @@ export class RouteTableApi extends Construct {
           ? undefined
           : {
               allowOrigins: [...settings.corsOrigins],
-              allowMethods: [...CORS.allowMethods.map((m) => apigw.CorsHttpMethod[m]), apigw.CorsHttpMethod.HEAD, apigw.CorsHttpMethod.OPTIONS],
+              allowMethods: [...CORS.allowMethods.map((m) => apigw.CorsHttpMethod[m]), apigw.CorsHttpMethod.OPTIONS],
               allowHeaders: [...CORS.allowHeaders],
               exposeHeaders: [...CORS.exposeHeaders],
               allowCredentials: false,
