@@ -23,7 +23,7 @@ import { SchemaArbitraries, type Schema } from '../support/schema-arbitrary.ts';
  * Per operation (about 30 operations), sized for `npm test`; OPENAPI_RUNS=200 runs a deeper search
  * (about 9,000 requests). Creates write a word index per image, so they dominate the time.
  */
-const VALID_RUNS = Number(process.env.OPENAPI_RUNS ?? 15);
+const VALID_RUNS = Number(process.env.OPENAPI_RUNS ?? 10);
 const INVALID_RUNS = Math.ceil(VALID_RUNS / 2);
 const ACCEPTED_FROM_STATE = [404, 409, 429];
 

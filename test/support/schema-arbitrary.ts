@@ -199,8 +199,17 @@ export class SchemaArbitraries {
           }
         }
       }
-      if (schema.oneOf) out.push({ ...object, url: 'python:3.12', build: { baseImage: 'python:3.12', packages: {} } });
-      if (schema.dependentSchemas) for (const key of Object.keys(schema.dependentSchemas as object)) out.push({ ...object, [key]: 'python:3.12-gpu', type: 'cpu' });
+      const draw = (key: string) => fc.sample(this.of(properties[key] ?? {}), { numRuns: 1 })[0];
+      // Every branch of a oneOf at once.
+      const branchKeys = ((schema.oneOf ?? []) as Schema[]).flatMap((b) => (b.required ?? []) as string[]);
+      if (branchKeys.length) out.push({ ...object, ...Object.fromEntries(branchKeys.filter((k) => !(k in object)).map((k) => [k, draw(k)])) });
+      // A dependent key present while a property its rule fixes (by const) has another of its values.
+      for (const [key, rule] of Object.entries((schema.dependentSchemas ?? {}) as Record<string, Schema>)) {
+        for (const [prop, fixed] of Object.entries((rule.properties ?? {}) as Record<string, Schema>)) {
+          const others = ((this.deref(properties[prop] ?? {}).enum ?? []) as unknown[]).filter((v) => v !== fixed.const);
+          if ('const' in fixed && others.length) out.push({ ...object, [key]: object[key] ?? draw(key), [prop]: others[0] });
+        }
+      }
       for (const [key, child] of Object.entries(object)) {
         if (!properties[key]) continue;
         for (const bad of this.invalidVariants(properties[key], child)) out.push({ ...object, [key]: bad });
