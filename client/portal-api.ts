@@ -1,6 +1,6 @@
 /**
  * The Group Images API's types for TypeScript clients, generated from openapi.json by
- * openapi-typescript: do not edit, run `npm run openapi`. See client/example.ts for a typed call.
+ * openapi-typescript: do not edit, run `npm run openapi`. The portal SDK (client/portal-client.ts) is typed with them.
  */
 export interface paths {
     "/health": {

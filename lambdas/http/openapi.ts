@@ -387,7 +387,8 @@ export function openApiDocument(routes: readonly Route[] = ROUTES): OpenApiDocum
       summary: "A data-science portal's group container images: catalogs, custom builds and pull secrets.",
       description:
         "Every group has a catalog of container images its members launch work with, next to the system images everyone can use. Group admins add existing images or have custom images built from a base image and package lists; members pick from the group's images and the system images.\n\n" +
-        'Roles come from the bearer JWT: members of a group read its images, admins of the group and system admins write them; every authenticated user reads the system images, system admins write them. Every error is an RFC 9457 problem details body (`application/problem+json`).',
+        'Roles come from the bearer JWT: members of a group read its images, admins of the group and system admins write them; every authenticated user reads the system images, system admins write them. Every error is an RFC 9457 problem details body (`application/problem+json`).\n\n' +
+        'Lengths (`maxLength`, `minLength`) count UTF-16 code units, as JavaScript strings do: a character outside the Basic Multilingual Plane (most emoji) counts twice.',
     },
     servers: [
       { url: 'http://localhost:3000', description: 'Local mode: `npm start` (PORT defaults to 3000).' },

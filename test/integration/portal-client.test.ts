@@ -105,6 +105,20 @@ describe('paged lists', () => {
   });
 });
 
+describe('types', () => {
+  it('do not compile a create with both url and build, or urlForGpu beside a build (tsc checks this file)', () => {
+    const portal = client();
+    const build = { baseImage: 'python:3.12-slim', packages: {} };
+    // @ts-expect-error exactly one of url or build
+    const both = () => portal.createImage(team, { displayName: 'x', type: 'cpu', url: 'python:3.12', build });
+    // @ts-expect-error urlForGpu comes from the build for a custom image
+    const gpuBesideBuild = () => portal.createImage(team, { displayName: 'x', type: 'universal', urlForGpu: 'python:3.12', build });
+    // @ts-expect-error a PATCH names fields the document has
+    const unknownField = () => portal.updateImage(team, 'x', { colour: 'red' });
+    expect([both, gpuBesideBuild, unknownField].every((f) => typeof f === 'function')).toBe(true);
+  });
+});
+
 describe('base URLs', () => {
   it.each(['', '/', '//'])('work with %j at the end', async (tail) => {
     await expect(client({ baseUrl: api.server.url + tail }).health()).resolves.toEqual({ status: 'ok' });
