@@ -1,6 +1,6 @@
 /**
  * The Group Images API's types for TypeScript clients, generated from openapi.json by
- * openapi-typescript: do not edit, run `npm run openapi`. See client/example.ts for a typed call.
+ * openapi-typescript: do not edit, run `npm run openapi`. The portal SDK (client/portal-client.ts) is typed with them.
  */
 export interface paths {
     "/health": {
@@ -72,7 +72,7 @@ export interface paths {
         };
         /**
          * List a group's images
-         * @description Images in name order, a page at a time. `q` keeps the images whose words begin with the words of `q` (case-insensitive, over name, displayName, description, url, urlForGpu and type; `universal` finds universal images). A page can hold fewer than `limit` images while `nextCursor` is not null: keep following it.
+         * @description Images in name order, a page at a time. `q` keeps the images whose words begin with the words of `q` (case-insensitive, over name, displayName, description, url, urlForGpu and type; `universal` finds universal images). A page can hold fewer than `limit` images while `nextCursor` is not null: keep following it. Query parameters other than those listed are refused (422 naming `/query/<name>`).
          */
         get: operations["listImages"];
         put?: never;
@@ -96,7 +96,7 @@ export interface paths {
         };
         /**
          * List the system images
-         * @description Images in name order, a page at a time. `q` keeps the images whose words begin with the words of `q` (case-insensitive, over name, displayName, description, url, urlForGpu and type; `universal` finds universal images). A page can hold fewer than `limit` images while `nextCursor` is not null: keep following it.
+         * @description Images in name order, a page at a time. `q` keeps the images whose words begin with the words of `q` (case-insensitive, over name, displayName, description, url, urlForGpu and type; `universal` finds universal images). A page can hold fewer than `limit` images while `nextCursor` is not null: keep following it. Query parameters other than those listed are refused (422 naming `/query/<name>`).
          */
         get: operations["systemListImages"];
         put?: never;
@@ -176,7 +176,7 @@ export interface paths {
         };
         /**
          * List a group image's builds
-         * @description Build history, newest first; every build is kept.
+         * @description Build history, newest first; every build is kept. Query parameters other than those listed are refused (422 naming `/query/<name>`).
          */
         get: operations["listBuilds"];
         put?: never;
@@ -200,7 +200,7 @@ export interface paths {
         };
         /**
          * List a system image's builds
-         * @description Build history, newest first; every build is kept.
+         * @description Build history, newest first; every build is kept. Query parameters other than those listed are refused (422 naming `/query/<name>`).
          */
         get: operations["systemListBuilds"];
         put?: never;
@@ -264,7 +264,7 @@ export interface paths {
         };
         /**
          * Read a group image's build log
-         * @description The build's log, a page at a time: readable while the build runs and after it finished or was cancelled. Poll with the returned cursor for new lines.
+         * @description The build's log, a page at a time: readable while the build runs and after it finished or was cancelled. Poll with the returned cursor for new lines. Query parameters other than those listed are refused (422 naming `/query/<name>`).
          */
         get: operations["getBuildLogs"];
         put?: never;
@@ -284,7 +284,7 @@ export interface paths {
         };
         /**
          * Read a system image's build log
-         * @description The build's log, a page at a time: readable while the build runs and after it finished or was cancelled. Poll with the returned cursor for new lines.
+         * @description The build's log, a page at a time: readable while the build runs and after it finished or was cancelled. Poll with the returned cursor for new lines. Query parameters other than those listed are refused (422 naming `/query/<name>`).
          */
         get: operations["systemGetBuildLogs"];
         put?: never;
@@ -344,7 +344,7 @@ export interface paths {
         };
         /**
          * List the images a group can launch
-         * @description The group's images, then the system images, that run on the requested instance type, each with `scope`, `ready` and `url` resolved for that type, a page at a time; `q` searches as in the image list. With `q`, a page can hold fewer than `limit` images while `nextCursor` is not null: keep following it.
+         * @description The group's images, then the system images, that run on the requested instance type, each with `scope`, `ready` and `url` resolved for that type, a page at a time; `q` searches as in the image list. With `q`, a page can hold fewer than `limit` images while `nextCursor` is not null: keep following it. Query parameters other than those listed are refused (422 naming `/query/<name>`).
          */
         get: operations["imageSelection"];
         put?: never;
@@ -671,7 +671,7 @@ export interface components {
             pullSecret?: string | null;
             /** @description Build a custom image from this spec instead of giving a `url`. */
             build?: components["schemas"]["BuildSpec"];
-        };
+        } & (unknown | unknown);
         /** @description The fields to change; at least one. Absent fields are left as they are; unknown fields are rejected with a 422. */
         UpdateImage: {
             /** @description The name users see: 1 to 63 characters, lowercase letters, digits, `-` and `.` only. The image `name` does not change. */
@@ -762,7 +762,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The body is too large. */
+        /** @description The body is larger than 65536 bytes (64 KiB). */
         PayloadTooLarge: {
             headers: {
                 [name: string]: unknown;
@@ -970,6 +970,7 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description A JSON document (`Content-Type: application/json`) of at most 65536 bytes (64 KiB); a larger body is a 413. */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CreateImage"];
@@ -1041,6 +1042,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        /** @description A JSON document (`Content-Type: application/json`) of at most 65536 bytes (64 KiB); a larger body is a 413. */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CreateImage"];
@@ -1150,6 +1152,7 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description A JSON document (`Content-Type: application/json`) of at most 65536 bytes (64 KiB); a larger body is a 413. */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["UpdateImage"];
@@ -1252,6 +1255,7 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description A JSON document (`Content-Type: application/json`) of at most 65536 bytes (64 KiB); a larger body is a 413. */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["UpdateImage"];
@@ -1330,6 +1334,7 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description A JSON document (`Content-Type: application/json`) of at most 65536 bytes (64 KiB); a larger body is a 413. */
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["Rebuild"];
@@ -1403,6 +1408,7 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description A JSON document (`Content-Type: application/json`) of at most 65536 bytes (64 KiB); a larger body is a 413. */
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["Rebuild"];
@@ -1699,6 +1705,7 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description A JSON document (`Content-Type: application/json`) of at most 65536 bytes (64 KiB); a larger body is a 413. */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["RegistryLogin"];

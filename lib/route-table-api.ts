@@ -11,7 +11,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { Construct } from 'constructs';
-import { ROUTES, routeKey, type HttpFunction, type Route } from '../lambdas/http/routes.ts';
+import { CORS, ROUTES, routeKey, type HttpFunction, type Route } from '../lambdas/http/routes.ts';
 import type { ApiSettings, JwtSettings } from './settings.ts';
 
 export interface RouteTableApiProps {
@@ -66,16 +66,9 @@ export class RouteTableApi extends Construct {
           ? undefined
           : {
               allowOrigins: [...settings.corsOrigins],
-              allowMethods: [
-                apigw.CorsHttpMethod.GET,
-                apigw.CorsHttpMethod.POST,
-                apigw.CorsHttpMethod.PUT,
-                apigw.CorsHttpMethod.PATCH,
-                apigw.CorsHttpMethod.DELETE,
-                apigw.CorsHttpMethod.OPTIONS,
-              ],
-              allowHeaders: ['Authorization', 'Content-Type', 'If-Match'],
-              exposeHeaders: ['ETag', 'Location'],
+              allowMethods: [...CORS.allowMethods.map((m) => apigw.CorsHttpMethod[m]), apigw.CorsHttpMethod.OPTIONS],
+              allowHeaders: [...CORS.allowHeaders],
+              exposeHeaders: [...CORS.exposeHeaders],
               allowCredentials: false,
               maxAge: Duration.hours(1),
             },

@@ -14,21 +14,38 @@ const ROOT = new URL('..', import.meta.url);
 export const ARTIFACTS = {
   document: 'openapi.json',
   clientTypes: 'client/portal-api.ts',
+  clientOperations: 'client/operations.ts',
 } as const;
 
 const CLIENT_HEADER = `/**
  * The Group Images API's types for TypeScript clients, generated from openapi.json by
- * openapi-typescript: do not edit, run \`npm run openapi\`. See client/example.ts for a typed call.
+ * openapi-typescript: do not edit, run \`npm run openapi\`. The portal SDK (client/portal-client.ts) is typed with them.
  */
 `;
 
-/** Both files' contents, as \`npm run openapi\` writes them. */
+const OPERATIONS_HEADER = `/**
+ * Where each operation of the Group Images API is, by operationId, generated from openapi.json:
+ * do not edit, run \`npm run openapi\`. The portal client (client/portal-client.ts) calls every
+ * operation through this table, so a route added to the API is callable as soon as it is generated.
+ */
+`;
+
+/** operationId -> method and path template, as TypeScript. */
+function operationTable(document: ReturnType<typeof openApiDocument>): string {
+  const rows = Object.entries(document.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, operation]) => `  ${operation.operationId}: { method: '${method.toUpperCase()}', path: '${path}' },`),
+  );
+  return `${OPERATIONS_HEADER}export const OPERATIONS = {\n${rows.join('\n')}\n} as const;\n\nexport type OperationId = keyof typeof OPERATIONS;\n`;
+}
+
+/** The files' contents, as \`npm run openapi\` writes them. */
 export async function generateArtifacts(): Promise<Record<keyof typeof ARTIFACTS, string>> {
   const document = openApiDocument();
   const ast = await openapiTS(document as unknown as Parameters<typeof openapiTS>[0], { rootTypes: true, rootTypesNoSchemaPrefix: true, emptyObjectsUnknown: true, silent: true });
   return {
     document: `${JSON.stringify(document, null, 2)}\n`,
     clientTypes: CLIENT_HEADER + astToString(ast),
+    clientOperations: operationTable(document),
   };
 }
 
@@ -37,7 +54,7 @@ export const artifactPath = (name: keyof typeof ARTIFACTS) => fileURLToPath(new 
 /** The checked-in files, or null where one is missing. */
 export async function readArtifacts(): Promise<Record<keyof typeof ARTIFACTS, string | null>> {
   const read = (name: keyof typeof ARTIFACTS) => readFile(artifactPath(name), 'utf8').catch(() => null);
-  return { document: await read('document'), clientTypes: await read('clientTypes') };
+  return { document: await read('document'), clientTypes: await read('clientTypes'), clientOperations: await read('clientOperations') };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

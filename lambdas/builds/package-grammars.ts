@@ -26,8 +26,9 @@ export type PackageManager = (typeof PACKAGE_MANAGERS)[number];
 /** Longest accepted entry; real specs with markers stay well under 120 characters. */
 export const MAX_ENTRY_LENGTH = 200;
 
-const NEVER = /[$`\\{}#&%^?]/;
-const CONTROL = /[\u0000-\u001f\u007f]/;
+/** Exported for the OpenAPI document, which states them as the entries' pattern. */
+export const NEVER = /[$`\\{}#&%^?]/;
+export const CONTROL = /[\u0000-\u001f\u007f]/;
 
 const CONTROL_NAMES: Record<string, string> = { '\n': 'a line break', '\r': 'a carriage return', '\t': 'a tab', '\u0000': 'a NUL character' };
 
@@ -60,7 +61,7 @@ function neverProblem(manager: PackageManager, text: string): string | null {
 }
 
 // conda (`*.conda`, `*.tar.bz2`), pip (`*.whl`, sdists) and apt (`*.deb`) read such names as local files.
-const ARCHIVE = /\.(?:whl|deb|conda|zip|tar|tgz|tbz|txz|tlz|tar\.gz|tar\.bz2|tar\.xz|tar\.lz|tar\.lzma)(?=$|[ =<>!~;,[(])/i;
+export const ARCHIVE = /\.(?:whl|deb|conda|zip|tar|tgz|tbz|txz|tlz|tar\.gz|tar\.bz2|tar\.xz|tar\.lz|tar\.lzma)(?=$|[ =<>!~;,[(])/i;
 
 function archiveProblem(manager: PackageManager, text: string): string | null {
   const archive = ARCHIVE.exec(text)?.[0];

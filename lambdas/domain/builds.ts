@@ -65,7 +65,8 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
   /** POST .../builds: build the image again, with a new spec when one is given. */
   async rebuild(principal: Principal, scope: Scope, name: string, body: unknown): Promise<Build> {
     assertCanWrite(principal, scope);
-    const input = parseOrThrow(rebuildBody, body ?? {});
+    // No body rebuilds the current spec; a body must be the object, so `null` is refused.
+    const input = parseOrThrow(rebuildBody, body === undefined ? {} : body);
     const spec = input.build === undefined ? null : normaliseBuildSpec(input.build);
     const image = await this.requireImage(scope, name);
     if (image.source !== 'build') throw conflict(`"${name}" uses an existing image; only custom images are built`);

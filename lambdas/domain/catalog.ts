@@ -117,7 +117,7 @@ export class ImageCatalog {
     const input = parseOrThrow(createImageBody, body);
     const errors: FieldError[] = [];
     if ((input.url === undefined) === (input.build === undefined)) {
-      errors.push({ path: input.url === undefined ? '' : '/build', message: 'give exactly one of "url" (use an existing image) or "build" (build a custom image)' });
+      errors.push({ path: input.url === undefined ? '' : '/build', message: 'must give exactly one of "url" (use an existing image) or "build" (build a custom image)' });
     }
     if (input.urlForGpu !== undefined && input.type !== 'universal') {
       errors.push({ path: '/urlForGpu', message: 'is only accepted for universal images' });
@@ -188,7 +188,7 @@ export class ImageCatalog {
   async update(principal: Principal, scope: Scope, name: string, body: unknown, ifMatch?: string): Promise<{ image: Image; etag: string }> {
     assertCanWrite(principal, scope);
     const patch = parseOrThrow(updateImageBody, body);
-    if (Object.keys(patch).length === 0) invalidField('', 'give at least one field to change');
+    if (Object.keys(patch).length === 0) invalidField('', 'must name at least one field to change');
     const current = await this.require(scope, name);
     const expected = this.matchVersion(current, ifMatch);
 

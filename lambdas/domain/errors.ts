@@ -40,7 +40,8 @@ export const quotaReached = (detail: string) => new DomainError('quota', detail)
 export const unavailable = (detail: string) => new DomainError('unavailable', detail);
 
 export function invalid(errors: FieldError[], detail?: string): DomainError {
-  const summary = detail ?? errors.map((e) => `${e.path || '/'}: ${e.message}`).join('; ');
+  // An empty path is the body as a whole: "the body is missing: ..." rather than "/: is required".
+  const summary = detail ?? errors.map((e) => (e.path ? `${e.path}: ${e.message}` : `the body ${e.message}`)).join('; ');
   return new DomainError('validation', summary, errors);
 }
 

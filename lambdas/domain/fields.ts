@@ -16,9 +16,11 @@ export const displayName = z.string().check(
 );
 
 export const DESCRIPTION_MAX = 2000;
+/** Control characters a description may not hold (tabs and line breaks are fine). */
+export const DESCRIPTION_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/;
 export const description = z.string().check(
   z.maxLength(DESCRIPTION_MAX, `must be at most ${DESCRIPTION_MAX} characters`),
-  z.refine((s) => !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(s), 'must not contain control characters'),
+  z.refine((s) => !DESCRIPTION_CONTROL.test(s), 'must not contain control characters'),
 );
 
 /**

@@ -34,9 +34,11 @@ export interface SecretUsage {
   secretInUse(name: string): Promise<boolean>;
 }
 
-const NO_CONTROL = (s: string) => !/[\u0000-\u001f\u007f]/.test(s);
+/** Control characters no login field may hold (exported for the OpenAPI document). */
+export const LOGIN_CONTROL = /[\u0000-\u001f\u007f]/;
+const NO_CONTROL = (s: string) => !LOGIN_CONTROL.test(s);
 /** A registry host with an optional port, as container tools key their logins: `ghcr.io`, `registry.example.com:5000`. */
-const REGISTRY = /^(?=.{1,253}(?::|$))[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*(?::[0-9]{1,5})?$/;
+export const REGISTRY = /^(?=.{1,253}(?::|$))[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*(?::[0-9]{1,5})?$/;
 
 export const registryLoginBody = z.strictObject({
   registry: z.string().check(z.regex(REGISTRY, 'must be a registry host, optionally with a port, such as "ghcr.io" or "registry.example.com:5000"')),

@@ -18,10 +18,16 @@ function describe(issue: Issue): string {
   }
 }
 
-export function fieldErrors(issues: readonly Issue[], base = ''): FieldError[] {
+/** What a request body that is missing or not an object is told (its path is empty: the message says what is wrong). */
+const bodyProblem = (input: unknown) =>
+  input === undefined ? 'is missing: send a JSON object (Content-Type: application/json)' : `must be a JSON object, not ${input === null ? 'null' : Array.isArray(input) ? 'an array' : typeof input}`;
+
+export function fieldErrors(issues: readonly Issue[], base = '', input?: unknown): FieldError[] {
   const errors: FieldError[] = [];
   for (const issue of issues) {
-    if (issue.code === 'unrecognized_keys') {
+    if (base === '' && issue.path.length === 0 && issue.code === 'invalid_type') {
+      errors.push({ path: '', message: bodyProblem(input) });
+    } else if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) errors.push({ path: pointer(base, [...issue.path, key]), message: 'is not a known field' });
     } else {
       errors.push({ path: pointer(base, issue.path), message: describe(issue) });
@@ -34,5 +40,5 @@ export function fieldErrors(issues: readonly Issue[], base = ''): FieldError[] {
 export function parseOrThrow<S extends z.ZodMiniType>(schema: S, input: unknown, base = ''): z.infer<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data as z.infer<S>;
-  throw invalid(fieldErrors(result.error.issues, base));
+  throw invalid(fieldErrors(result.error.issues, base, input));
 }

@@ -9,11 +9,12 @@
  */
 import * as z from 'zod/mini';
 import { buildSpecSchema, MAX_ENTRIES_PER_MANAGER, MAX_ENTRY_LENGTH } from '../builds/build-spec.ts';
+import { ARCHIVE, CONTROL, NEVER, PACKAGE_MANAGERS, type PackageManager } from '../builds/package-grammars.ts';
 import { PAGE_DEFAULT, PAGE_MAX } from '../domain/catalog.ts';
 import { rebuildBody } from '../domain/builds.ts';
-import { DESCRIPTION_MAX, GROUP_ID, IMAGE_NAME, IMAGE_TYPES, SECRET_NAME } from '../domain/fields.ts';
+import { description, DESCRIPTION_CONTROL, DESCRIPTION_MAX, GROUP_ID, IMAGE_NAME, IMAGE_REFERENCE, imageReference, IMAGE_TYPES, SECRET_NAME } from '../domain/fields.ts';
 import { createImageBody, updateImageBody } from '../domain/image.ts';
-import { registryLoginBody } from '../domain/pull-secrets.ts';
+import { LOGIN_CONTROL, registryLoginBody } from '../domain/pull-secrets.ts';
 import { PROBLEM_TYPE_BASE, PROBLEMS } from './problem.ts';
 import { BUILD_ID, cursorQuery, pageQuery, Q_MAX, selectionQuery } from './request-parts.ts';
 
@@ -29,6 +30,20 @@ function documentObject<S extends z.ZodMiniObject>(schema: S, description: strin
   document(schema, { description });
   for (const [name, text] of Object.entries(fields) as [string, string][]) document(schema.shape[name]!, { description: text });
 }
+
+/**
+ * States, in JSON Schema, a rule a schema enforces with a refinement (which zod cannot emit): the
+ * document must say everything the server checks, so that what it calls valid is accepted.
+ */
+function constrain(schema: z.core.$ZodType, rules: Record<string, unknown>): void {
+  z.globalRegistry.add(schema, { ...z.globalRegistry.get(schema), ...rules });
+}
+
+/** A pattern (JSON Schema patterns have no flags) that no string containing a match of `forbidden` matches. */
+const without = (forbidden: RegExp) => `^(?:(?!${forbidden.source})[\\s\\S])*$`;
+
+/** A regex source made case-insensitive by spelling each letter as `[xX]` (escapes left alone). */
+const caseless = (source: string) => source.replace(/\\.|[a-zA-Z]/g, (c) => (c.length === 1 ? `[${c.toLowerCase()}${c.toUpperCase()}]` : c));
 
 const text = (description: string) => z.string().check(z.describe(description));
 const isoTime = z.iso.datetime();
@@ -91,6 +106,39 @@ documentObject(registryLoginBody, 'A registry login, stored in Secrets Manager a
   username: 'The registry user name (no `:`).',
   password: 'The registry password or access token.',
 });
+
+// ---------------------------------------------------------------------------------------------
+// The rules the schemas above enforce with refinements, stated for the document.
+
+constrain(imageReference, { pattern: IMAGE_REFERENCE.source });
+constrain(description, { pattern: without(DESCRIPTION_CONTROL) });
+constrain(registryLoginBody.shape.password, { pattern: without(LOGIN_CONTROL) });
+constrain(registryLoginBody.shape.username, { pattern: without(new RegExp(`${LOGIN_CONTROL.source}|:`)) });
+
+/**
+ * Package entries: JSON Schema cannot spell the three grammars, so `format` names each (the
+ * description says what it accepts) and `pattern` states what every grammar refuses: characters
+ * outside one line of printable ASCII, the characters no grammar needs, a blank entry, package files.
+ */
+export const PACKAGE_FORMATS: Record<PackageManager, string> = { apt: 'debian-package', conda: 'conda-matchspec', pip: 'pep508-requirement' };
+const ENTRY_PATTERN = `^(?=[\\s\\S]*[^ ])(?![\\s\\S]*${caseless(ARCHIVE.source)})(?:(?!${CONTROL.source}|${NEVER.source})[\\x20-\\x7e])*$`;
+for (const manager of PACKAGE_MANAGERS) {
+  const list = buildSpecSchema.shape.packages.shape[manager]._zod.def.innerType;
+  constrain(list, { maxItems: MAX_ENTRIES_PER_MANAGER });
+  constrain(list._zod.def.element, { maxLength: MAX_ENTRY_LENGTH, format: PACKAGE_FORMATS[manager], pattern: ENTRY_PATTERN });
+}
+
+// Create: exactly one of url and build; urlForGpu only beside a url on a universal image.
+constrain(createImageBody, {
+  oneOf: [{ required: ['url'] }, { required: ['build'] }],
+  dependentSchemas: { urlForGpu: { required: ['url'], properties: { url: { type: 'string' }, type: { const: 'universal' } } } },
+});
+// Edit: at least one field; a urlForGpu (not null) only when the image is, or becomes, universal.
+constrain(updateImageBody, {
+  minProperties: 1,
+  dependentSchemas: { urlForGpu: { anyOf: [{ properties: { urlForGpu: { type: 'null' } } }, { properties: { type: { const: 'universal' } } }] } },
+});
+constrain(pageQuery.shape.q._zod.def.innerType, { pattern: '^(?:\\s*|[\\s\\S]*[\\p{L}\\p{M}\\p{N}][\\s\\S]*)$' });
 
 // The query schemas share their field schemas (selectionQuery spreads pageQuery's), so one
 // documentation call covers every list. `limit` arrives as text and is parsed to a number: the

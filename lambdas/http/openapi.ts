@@ -5,6 +5,7 @@
  * integration tests hold every response to.
  */
 import * as z from 'zod/mini';
+import { MAX_BODY_BYTES } from './api-handler.ts';
 import { COMPONENT_SCHEMAS, pathParameters, type ComponentName } from './api-schemas.ts';
 import { logsQuery } from './build-operations.ts';
 import { cursorQuery, pageQuery, selectionQuery } from './request-parts.ts';
@@ -30,7 +31,7 @@ export type OperationObject = {
   tags: string[];
   security: Record<string, string[]>[];
   parameters?: Record<string, unknown>[];
-  requestBody?: { required: boolean; content: Record<string, { schema: JsonSchema }> };
+  requestBody?: { description: string; required: boolean; content: Record<string, { schema: JsonSchema }> };
   responses: Record<string, ResponseObject | { $ref: string }>;
 };
 export type ResponseObject = {
@@ -73,7 +74,7 @@ const ERRORS = {
   404: { name: 'NotFound', description: 'No such group, image, build or secret in this scope.' },
   409: { name: 'Conflict', description: 'The state does not allow it: a build is already running, the build has already finished, the image is not a custom image, or the secret is still in use.' },
   412: { name: 'PreconditionFailed', description: '`If-Match` does not match the current `ETag`: get the image again and retry.' },
-  413: { name: 'PayloadTooLarge', description: 'The body is too large.' },
+  413: { name: 'PayloadTooLarge', description: `The body is larger than ${MAX_BODY_BYTES} bytes (${MAX_BODY_BYTES / 1024} KiB).` },
   415: { name: 'UnsupportedMediaType', description: 'The body is not JSON (`Content-Type: application/json`).' },
   422: { name: 'ValidationFailed', description: 'The body or the query is invalid; `errors` names every invalid field by JSON Pointer.' },
   429: { name: 'QuotaReached', description: "The group's quota is reached (images, or builds queued or running)." },
@@ -321,6 +322,9 @@ function pathParameter(route: Route, name: string): Record<string, unknown> {
   return { name, in: 'path', required: true, description, schema: json };
 }
 
+const UNKNOWN_QUERY = 'Query parameters other than those listed are refused (422 naming `/query/<name>`).';
+const BODY_LIMIT = `A JSON document (\`Content-Type: application/json\`) of at most ${MAX_BODY_BYTES} bytes (${MAX_BODY_BYTES / 1024} KiB); a larger body is a 413.`;
+
 const IF_MATCH = {
   name: 'If-Match',
   in: 'header',
@@ -352,11 +356,12 @@ function operationObject(route: Route): OperationObject {
   return {
     operationId: operationIdOf(route),
     summary: doc.summary(route.scope),
-    description: doc.description,
+    // Parameters cannot say additionalProperties: false, so the description does (and the tests hold the server to it).
+    description: doc.query ? `${doc.description} ${UNKNOWN_QUERY}` : doc.description,
     tags: [doc.tag],
     security: route.auth ? [{ [BEARER]: [] }] : [],
     ...(parameters.length ? { parameters } : {}),
-    ...(doc.body ? { requestBody: { required: doc.body.required, content: { [JSON_TYPE]: { schema: { $ref: schemaRef(doc.body.schema) } } } } } : {}),
+    ...(doc.body ? { requestBody: { description: BODY_LIMIT, required: doc.body.required, content: { [JSON_TYPE]: { schema: { $ref: schemaRef(doc.body.schema) } } } } } : {}),
     responses,
   };
 }
@@ -390,7 +395,8 @@ export function openApiDocument(routes: readonly Route[] = ROUTES): OpenApiDocum
       summary: "A data-science portal's group container images: catalogs, custom builds and pull secrets.",
       description:
         "Every group has a catalog of container images its members launch work with, next to the system images everyone can use. Group admins add existing images or have custom images built from a base image and package lists; members pick from the group's images and the system images.\n\n" +
-        'Roles come from the bearer JWT: members of a group read its images, admins of the group and system admins write them; every authenticated user reads the system images, system admins write them. Every error is an RFC 9457 problem details body (`application/problem+json`).',
+        'Roles come from the bearer JWT: members of a group read its images, admins of the group and system admins write them; every authenticated user reads the system images, system admins write them. Every error is an RFC 9457 problem details body (`application/problem+json`).\n\n' +
+        'Lengths (`maxLength`, `minLength`) count UTF-16 code units, as JavaScript strings do: a character outside the Basic Multilingual Plane (most emoji) counts twice.',
     },
     servers: [
       { url: 'http://localhost:3000', description: 'Local mode: `npm start` (PORT defaults to 3000).' },

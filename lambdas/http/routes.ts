@@ -78,6 +78,17 @@ export const ROUTES: readonly Route[] = [
   { method: 'DELETE', path: '/secrets/{name}', operation: 'deleteSecret', fn: 'secrets', auth: true },
 ];
 
+/**
+ * CORS for a browser portal, the same on API Gateway (lib/route-table-api.ts) and in local mode: the
+ * request headers a portal sends and the response headers its code must read (the ETag to send back
+ * in If-Match, where a created thing is, how long to wait, why a token was refused).
+ */
+export const CORS = {
+  allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as Method[],
+  allowHeaders: ['authorization', 'content-type', 'if-match', 'x-correlation-id'],
+  exposeHeaders: ['etag', 'location', 'retry-after', 'www-authenticate'],
+} as const;
+
 /** API Gateway's route key, which it passes to the function as `event.routeKey`. */
 export const routeKey = (route: Pick<Route, 'method' | 'path'>) => `${route.method} ${route.path}`;
 

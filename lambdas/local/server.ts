@@ -21,7 +21,7 @@ import { buildLogsOperations, catalogReaderOperations, catalogWriterOperations, 
 import { PullSecrets } from '../domain/pull-secrets.ts';
 import { log } from '../http/log.ts';
 import { problem, problemResponse, type ProblemKind } from '../http/problem.ts';
-import { HTTP_FUNCTIONS, matchPath, ROUTES, routeKey, type HttpFunction, type Route } from '../http/routes.ts';
+import { CORS, HTTP_FUNCTIONS, matchPath, ROUTES, routeKey, type HttpFunction, type Route } from '../http/routes.ts';
 import { flattenClaims } from '../http/claims.ts';
 import { DynamoImageStore } from '../store/dynamo-image-store.ts';
 import { DynamoBuildStore } from '../store/dynamo-build-store.ts';
@@ -131,8 +131,13 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     if (req.method === 'OPTIONS') return send(res, { statusCode: 204, headers: corsPreflight(req) });
     const candidates = ROUTES.map((route) => ({ route, params: matchPath(route.path, url.pathname) })).filter((m) => m.params);
     if (candidates.length === 0) return refuse('route-not-found', `no route for ${url.pathname}`);
-    const found = candidates.find((m) => m.route.method === req.method);
-    if (!found) return refuse('method-not-allowed', `${req.method} is not allowed on ${url.pathname}`, { allow: candidates.map((m) => m.route.method).join(', ') });
+    // HEAD is a GET without its body, wherever a GET exists.
+    const head = req.method === 'HEAD';
+    const found = candidates.find((m) => m.route.method === (head ? 'GET' : req.method));
+    if (!found) {
+      const allow = candidates.flatMap((m) => (m.route.method === 'GET' ? ['GET', 'HEAD'] : [m.route.method]));
+      return refuse('method-not-allowed', `${req.method} is not allowed on ${url.pathname}`, { allow: allow.join(', ') });
+    }
 
     const body = await readBody(req);
     if (body === undefined) return refuse('payload-too-large', `the body is larger than ${MAX_READ_BYTES} bytes`);
@@ -151,7 +156,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
 
     const event = toEvent(req, url, found.route, found.params!, body, requestId, jwtClaims);
     const result = await handlers[found.route.fn](event, lambdaContext(requestId, found.route.fn));
-    send(res, result, requestId);
+    send(res, result, requestId, !head);
   }
 
   server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
@@ -204,7 +209,7 @@ function toEvent(req: IncomingMessage, url: URL, route: Route, params: Record<st
       apiId: 'local',
       domainName: req.headers.host ?? 'localhost',
       domainPrefix: 'localhost',
-      http: { method: req.method!, path: url.pathname, protocol: `HTTP/${req.httpVersion}`, sourceIp: req.socket.remoteAddress ?? '', userAgent: req.headers['user-agent'] ?? '' },
+      http: { method: route.method, path: url.pathname, protocol: `HTTP/${req.httpVersion}`, sourceIp: req.socket.remoteAddress ?? '', userAgent: req.headers['user-agent'] ?? '' },
       requestId,
       routeKey: routeKey(route),
       stage: '$default',
@@ -230,20 +235,20 @@ async function readBody(req: IncomingMessage): Promise<string | undefined> {
   return size > MAX_READ_BYTES ? undefined : Buffer.concat(chunks).toString('utf8');
 }
 
-/** Local mode allows any origin, so a portal running on another port can call it. */
+/** Local mode allows any origin, so a portal running on another port can call it (the same lists as API Gateway's CORS). */
 function corsPreflight(req: IncomingMessage): Record<string, string> {
   return {
     'access-control-allow-origin': req.headers.origin ?? '*',
-    'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
-    'access-control-allow-headers': 'authorization, content-type, if-match',
-    'access-control-expose-headers': 'etag, location',
+    'access-control-allow-methods': [...CORS.allowMethods, 'HEAD', 'OPTIONS'].join(', '),
+    'access-control-allow-headers': CORS.allowHeaders.join(', '),
+    'access-control-expose-headers': CORS.exposeHeaders.join(', '),
     'access-control-max-age': '600',
   };
 }
 
-function send(res: ServerResponse, result: ApiResult, requestId?: string) {
-  const headers: Record<string, string> = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'etag, location', ...(requestId ? { 'x-request-id': requestId } : {}) };
+function send(res: ServerResponse, result: ApiResult, requestId?: string, withBody = true) {
+  const headers: Record<string, string> = { 'access-control-allow-origin': '*', 'access-control-expose-headers': CORS.exposeHeaders.join(', '), ...(requestId ? { 'x-request-id': requestId } : {}) };
   for (const [k, v] of Object.entries(result.headers ?? {})) headers[k.toLowerCase()] = String(v);
   res.writeHead(result.statusCode ?? 200, headers);
-  res.end(result.body ?? '');
+  res.end(withBody ? (result.body ?? '') : undefined);
 }

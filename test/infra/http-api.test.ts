@@ -82,8 +82,8 @@ describe('HTTP API', () => {
 
     expect(only(withCors, 'AWS::ApiGatewayV2::Api').Properties?.CorsConfiguration).toMatchObject({
       AllowOrigins: ['https://portal.example.com'],
-      AllowHeaders: ['Authorization', 'Content-Type', 'If-Match'],
-      ExposeHeaders: ['ETag', 'Location'],
+      AllowHeaders: ['authorization', 'content-type', 'if-match', 'x-correlation-id'],
+      ExposeHeaders: ['etag', 'location', 'retry-after', 'www-authenticate'],
       AllowCredentials: false,
     });
   });

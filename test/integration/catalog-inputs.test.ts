@@ -86,6 +86,23 @@ describe('create body', () => {
     expectInvalid(reply, '/type');
   });
 
+  it('says what is missing when there is no body at all, not "/: is required"', async () => {
+    // Act
+    const reply = await api.call('POST', TEAM_A, { token: tokens.groupAdmin });
+
+    // Assess
+    const problem = expectInvalid(reply, '');
+    expect(problem.detail).toBe('the body is missing: send a JSON object (Content-Type: application/json)');
+  });
+
+  it('refuses a null rebuild body (no body rebuilds the current spec; null is not a body)', async () => {
+    // Act
+    const reply = await api.call('POST', `${TEAM_A}/${image.name}/builds`, { token: tokens.groupAdmin, rawBody: 'null' });
+
+    // Assess
+    expect(expectInvalid(reply, '').errors![0]!.message).toBe('must be a JSON object, not null');
+  });
+
   it('requires a type', async () => {
     // Act
     const reply = await create({ displayName: 'typeless', url: 'python:3.12' });
@@ -616,7 +633,21 @@ describe('routing', () => {
 
     // Assess
     expectProblem(reply, 405);
-    expect(reply.headers.get('allow')?.split(/,\s*/).sort()).toEqual(['GET', 'POST']);
+    expect(reply.headers.get('allow')?.split(/,\s*/).sort()).toEqual(['GET', 'HEAD', 'POST']);
+  });
+
+  it('answers HEAD where GET exists: the same status and headers, no body', async () => {
+    // Prepare
+    const image = await createImage(api, tokens.groupAdmin, groupImages('team-a'), { displayName: 'head-probe' });
+
+    // Act
+    const head = await api.call('HEAD', `${groupImages('team-a')}/${image.name}`, { token: tokens.groupAdmin });
+    const get = await api.call('GET', `${groupImages('team-a')}/${image.name}`, { token: tokens.groupAdmin });
+
+    // Assess
+    expect(head.status).toBe(200);
+    expect(head.headers.get('etag')).toBe(get.headers.get('etag'));
+    expect(head.body).toBe('');
   });
 
   it('answers 404 to a group id that cannot exist', async () => {
