@@ -46,12 +46,14 @@ const absolute = (value: unknown): unknown =>
 // Formats JSON Schema does not define: the document names the grammar, these draw from it.
 const word = (first: string, rest: string, max: number) => fc.stringMatching(new RegExp(`^[${first}][${rest}]{0,${max}}$`));
 const version = fc.stringMatching(/^[0-9]{1,3}(\.[0-9]{1,3}){0,2}$/);
+// conda names: letters and digits with single ".", "-" or "_" between them (CEP-26).
+const condaName = fc.array(word('a-z', 'a-z0-9', 5), { minLength: 1, maxLength: 3 }).chain((parts) => fc.constantFrom('.', '-', '_').map((sep) => parts.join(sep)));
 const FORMATS: Record<string, fc.Arbitrary<string>> = {
   'debian-package': fc
     .tuple(word('a-z0-9', 'a-z0-9+.', 12).map((n) => `${n}x`), fc.option(fc.oneof(version.map((v) => `=${v}`), version.map((v) => `=1:${v}-1~deb12u2`), fc.constant(':amd64'), fc.constant('/bookworm-backports')), { nil: '' }))
     .map(([n, v]) => n + v),
   'conda-matchspec': fc
-    .tuple(fc.constantFrom('', 'conda-forge::', '-c conda-forge::'), word('a-z', 'a-z0-9_.-', 12).map((n) => `${n}0`), fc.option(fc.oneof(version.map((v) => `==${v}`), version.map((v) => `>=${v},<9`), version.map((v) => `==${v}*`)), { nil: '' }))
+    .tuple(fc.constantFrom('', 'conda-forge::', '-c conda-forge::'), condaName, fc.option(fc.oneof(version.map((v) => `==${v}`), version.map((v) => `>=${v},<9`), version.map((v) => `==${v}*`)), { nil: '' }))
     .map(([c, n, v]) => c + n + v),
   'pep508-requirement': fc
     .tuple(word('A-Za-z', 'A-Za-z0-9_.-', 12).map((n) => `${n}0`), fc.option(fc.constantFrom('[standard]', '[a,b]'), { nil: '' }), fc.option(fc.oneof(version.map((v) => `==${v}`), version.map((v) => `>=${v}`), version.map((v) => `~=${v}.0`)), { nil: '' }), fc.constantFrom('', '; python_version < "3.9"', '; sys_platform == "linux"'))
