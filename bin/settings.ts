@@ -6,6 +6,7 @@
 import * as z from 'zod';
 import { DEFAULT_CLAIMS, DEFAULT_LIMITS, DEFAULT_STUCK_BUILD_MINUTES, DEFAULT_SYSTEM_ADMIN_ROLE } from '../lambdas/config.ts';
 import { BUILD_COMPUTE_TYPES, type DeploymentSettings } from '../lib/settings.ts';
+import { mirrorUrlProblem } from '../lambdas/builds/package-mirrors.ts';
 
 /** The issuer default is a placeholder so that synth works offline; a real deployment must set it. */
 export const PLACEHOLDER_ISSUER = 'https://auth.example.com/';
@@ -49,6 +50,12 @@ const claim = (fallback: string) =>
 
 /** An optional setting: absent, or given as an empty string, means "not set". */
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
+/** A package mirror URL (lambdas/builds/package-mirrors.ts says what is accepted and why). */
+const mirrorUrl = optional(z.string().check((ctx) => {
+  const problem = mirrorUrlProblem(ctx.value);
+  if (problem) ctx.issues.push({ code: 'custom', input: ctx.value, message: problem });
+}));
 
 const httpsUrl = z.url({ protocol: /^https$/, error: 'expected an https URL' });
 
@@ -97,6 +104,10 @@ export const settingsSchema = z
     eventBusName: optional(z
       .string()
       .regex(/^([A-Za-z0-9._\-/]{1,256}|arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[A-Za-z0-9._\-/]{1,256})$/, 'expected an EventBridge bus name or ARN')),
+    // Package mirrors for every build (issue 14): platform settings, never a build spec's.
+    pipIndexUrl: mirrorUrl,
+    condaChannelAlias: mirrorUrl,
+    aptMirror: mirrorUrl,
     pullSecretKmsKeyArn: optional(
       z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/(mrk-[0-9a-f]{32}|[0-9a-f-]{36})$/, 'expected a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key id>)'),
     ),
@@ -155,6 +166,7 @@ export function parseSettings(raw: RawSettings): DeploymentSettings {
       logRetentionDays: s.buildLogRetentionDays,
       stuckBuildMinutes: s.stuckBuildMinutes,
       buildkitImage: s.buildkitImage,
+      mirrors: s.pipIndexUrl || s.condaChannelAlias || s.aptMirror ? { pipIndexUrl: s.pipIndexUrl, condaChannelAlias: s.condaChannelAlias, aptMirror: s.aptMirror } : undefined,
     },
     limits: { maxImagesPerGroup: s.maxImagesPerGroup, maxConcurrentBuildsPerGroup: s.maxConcurrentBuildsPerGroup },
     functionLogRetentionDays: s.functionLogRetentionDays,

@@ -12,6 +12,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { BUILDSPEC_ENV } from '../lambdas/builds/buildspec-env.ts';
+import { mirrorVariables } from '../lambdas/builds/package-mirrors.ts';
 import type { BuildSettings } from './settings.ts';
 
 /**
@@ -81,9 +82,9 @@ export class ImageBuildProject extends Construct {
         // acknowledge in code; this comment is the acknowledgement.)
         privileged: true,
         // Everything else a build needs arrives with its StartBuild (BUILDSPEC_ENV).
-        environmentVariables: props.settings.buildkitImage
-          ? { [BUILDSPEC_ENV.buildkitImage]: { value: props.settings.buildkitImage } }
-          : undefined,
+        // The platform's package mirrors are the project's own: StartBuild's overrides (buildVariables)
+        // never carry them, so no build spec can set them.
+        environmentVariables: projectVariables(props.settings),
       },
       timeout: Duration.minutes(props.settings.timeoutMinutes),
       queuedTimeout: Duration.minutes(props.settings.queuedTimeoutMinutes),
@@ -154,4 +155,12 @@ export function acknowledgeSecretPrefix(scope: Construct, prefix: string, reason
     id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${prefix}*]`,
     reason,
   });
+}
+
+/** The project's own environment: the BuildKit image and the package mirrors, when set (none: undefined). */
+function projectVariables(settings: BuildSettings): Record<string, codebuild.BuildEnvironmentVariable> | undefined {
+  const vars: Record<string, string> = { ...mirrorVariables(settings.mirrors ?? {}) };
+  if (settings.buildkitImage) vars[BUILDSPEC_ENV.buildkitImage] = settings.buildkitImage;
+  const entries = Object.entries(vars);
+  return entries.length ? Object.fromEntries(entries.map(([name, value]) => [name, { value }])) : undefined;
 }
