@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
@@ -250,6 +250,8 @@ function registryAuthFiles(workDir: string): Record<string, string> {
 function prepareWorkDir(workDir: string) {
   const docker = join(workDir, AUTH_DIR, 'docker');
   mkdirSync(docker, { recursive: true, mode: 0o700 });
+  // podman refuses a REGISTRY_AUTH_FILE that does not exist; an empty one means "no logins".
+  writeFileSync(registryAuthFiles(workDir).REGISTRY_AUTH_FILE, '{}\n', { mode: 0o600 });
   // docker finds CLI plugins (buildx) under DOCKER_CONFIG too: keep the user's.
   const plugins = join(homedir(), '.docker', 'cli-plugins');
   if (existsSync(plugins) && !existsSync(join(docker, 'cli-plugins'))) symlinkSync(plugins, join(docker, 'cli-plugins'));
