@@ -8,6 +8,7 @@ import { claimSettingProblem, DEFAULT_CLAIMS, DEFAULT_LIMITS, DEFAULT_STUCK_BUIL
 import { BUILD_COMPUTE_TYPES, type DeploymentSettings } from '../lib/settings.ts';
 import { checkBaseImageMirrors } from '../lambdas/builds/base-image-mirrors.ts';
 import { PULL_THROUGH_SECRET_PREFIX, PULL_THROUGH_UPSTREAMS, PULL_THROUGH_UPSTREAM_NAMES } from '../lib/pull-through-caches.ts';
+import { mirrorUrlProblem } from '../lambdas/builds/package-mirrors.ts';
 
 /** The issuer default is a placeholder so that synth works offline; a real deployment must set it. */
 export const PLACEHOLDER_ISSUER = 'https://auth.example.com/';
@@ -57,6 +58,12 @@ const claimSetting = (setting: ClaimSetting, fallback: string) =>
 
 /** An optional setting: absent, or given as an empty string, means "not set". */
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
+/** A package mirror URL (lambdas/builds/package-mirrors.ts says what is accepted and why). */
+const mirrorUrl = optional(z.string().check((ctx) => {
+  const problem = mirrorUrlProblem(ctx.value);
+  if (problem) ctx.issues.push({ code: 'custom', input: ctx.value, message: problem });
+}));
 
 const httpsUrl = z.url({ protocol: /^https$/, error: 'expected an https URL' });
 
@@ -167,6 +174,10 @@ export const settingsSchema = z
     eventBusName: optional(z
       .string()
       .regex(/^([A-Za-z0-9._\-/]{1,256}|arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[A-Za-z0-9._\-/]{1,256})$/, 'expected an EventBridge bus name or ARN')),
+    // Package mirrors for every build (issue 14): platform settings, never a build spec's.
+    pipIndexUrl: mirrorUrl,
+    condaChannelAlias: mirrorUrl,
+    aptMirror: mirrorUrl,
     pullSecretKmsKeyArn: optional(
       z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/(mrk-[0-9a-f]{32}|[0-9a-f-]{36})$/, 'expected a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key id>)'),
     ),
@@ -231,6 +242,7 @@ export function parseSettings(raw: RawSettings): DeploymentSettings {
       logRetentionDays: s.buildLogRetentionDays,
       stuckBuildMinutes: s.stuckBuildMinutes,
       buildkitImage: s.buildkitImage,
+      mirrors: s.pipIndexUrl || s.condaChannelAlias || s.aptMirror ? { pipIndexUrl: s.pipIndexUrl, condaChannelAlias: s.condaChannelAlias, aptMirror: s.aptMirror } : undefined,
     },
     limits: { maxImagesPerGroup: s.maxImagesPerGroup, maxConcurrentBuildsPerGroup: s.maxConcurrentBuildsPerGroup },
     baseImages: {

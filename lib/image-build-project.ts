@@ -18,6 +18,7 @@ import type { BaseImageSettings, BuildSettings } from './settings.ts';
 
 /** buildx's own default BuildKit image (Docker Hub); pulled through a docker.io mirror when there is one. */
 export const BUILDKIT_DEFAULT_IMAGE = 'moby/buildkit:buildx-stable-1';
+import { mirrorVariables } from '../lambdas/builds/package-mirrors.ts';
 
 /**
  * The buildspec file, inlined into the project as written. `BuildSpec.fromSourceFilename` cannot
@@ -98,8 +99,10 @@ export class ImageBuildProject extends Construct {
         // by the buildspec. (cdk-nag 3 has no rule on privileged mode, so there is nothing to
         // acknowledge in code; this comment is the acknowledgement.)
         privileged: true,
-        // Everything else a build needs arrives with its StartBuild (BUILDSPEC_ENV).
-        environmentVariables: buildkitImage ? { [BUILDSPEC_ENV.buildkitImage]: { value: buildkitImage } } : undefined,
+        // Everything else a build needs arrives with its StartBuild (BUILDSPEC_ENV). The platform's
+        // package mirrors are the project's own: StartBuild's overrides (buildVariables) never carry
+        // them, so no build spec can set them.
+        environmentVariables: projectVariables(props.settings, buildkitImage),
       },
       timeout: Duration.minutes(props.settings.timeoutMinutes),
       queuedTimeout: Duration.minutes(props.settings.queuedTimeoutMinutes),
@@ -184,4 +187,12 @@ export function acknowledgeSecretPrefix(scope: Construct, prefix: string, reason
     id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${prefix}*]`,
     reason,
   });
+}
+
+/** The project's own environment: the BuildKit image and the package mirrors, when set (none: undefined). */
+function projectVariables(settings: BuildSettings, buildkitImage: string | undefined): Record<string, codebuild.BuildEnvironmentVariable> | undefined {
+  const vars: Record<string, string> = { ...mirrorVariables(settings.mirrors ?? {}) };
+  if (buildkitImage) vars[BUILDSPEC_ENV.buildkitImage] = buildkitImage;
+  const entries = Object.entries(vars);
+  return entries.length ? Object.fromEntries(entries.map(([name, value]) => [name, { value }])) : undefined;
 }

@@ -3,6 +3,7 @@
  * constructs in lib/ take these values as props and never read context or the environment.
  */
 import type { PullThroughUpstream } from './pull-through-caches.ts';
+import type { PackageMirrors } from '../lambdas/builds/package-mirrors.ts';
 
 /** CodeBuild compute types a privileged Linux x86 build can use. */
 export const BUILD_COMPUTE_TYPES = [
@@ -52,6 +53,8 @@ export interface BuildSettings {
   stuckBuildMinutes: number;
   /** BuildKit image for the build's docker-container builder (a mirror); none means the buildspec's default. */
   buildkitImage?: string;
+  /** The platform's package mirrors, for every build (lambdas/builds/package-mirrors.ts). */
+  mirrors?: PackageMirrors;
 }
 
 export interface LimitSettings {

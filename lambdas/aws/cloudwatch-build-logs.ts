@@ -1,6 +1,6 @@
 /** Build logs read back from CloudWatch Logs, where CodeBuild writes them (one stream per build). */
 import { FilterLogEventsCommand, GetLogEventsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { FAILURE_PREFIX } from '../builds/buildspec-env.ts';
+import { failureNonceOf } from '../builds/buildspec-env.ts';
 
 import type { BuildRecord } from '../domain/build.ts';
 import { lastFailureIn, type BuildLogReader, type LogLine } from '../domain/builder.ts';
@@ -44,16 +44,17 @@ export class CloudWatchBuildLogs implements BuildLogReader {
     try {
       const messages: string[] = [];
       let nextToken: string | undefined;
-      // A failed build prints a handful of FAILED lines at most: two pages are plenty.
+      // Only lines with this build's marker nonce (which its own output never knows): a build prints a
+      // handful at most, however many "FAILED" lines its packages print, so two pages are plenty.
       for (let page = 0; page < 2; page++) {
         const out = await this.logs.send(
-          new FilterLogEventsCommand({ logGroupName: this.logGroup, logStreamNames: [logStreamOf(build.builderId)], filterPattern: `"${FAILURE_PREFIX.trim()}"`, nextToken }),
+          new FilterLogEventsCommand({ logGroupName: this.logGroup, logStreamNames: [logStreamOf(build.builderId)], filterPattern: `"${failureNonceOf(build.builderId)}"`, nextToken }),
         );
         messages.push(...(out.events ?? []).map((e) => (e.message ?? '').trim()));
         nextToken = out.nextToken;
         if (!nextToken) break;
       }
-      return lastFailureIn(messages);
+      return lastFailureIn(messages, build.builderId);
     } catch (e) {
       if ((e as Error).name === 'ResourceNotFoundException') return undefined;
       throw e;

@@ -32,16 +32,30 @@ export const BUILDSPEC_ENV = {
   workDir: 'BUILD_WORKDIR',
   /** BuildKit image for the docker-container builder; point it at a mirror to avoid Docker Hub limits. */
   buildkitImage: 'BUILDKIT_IMAGE',
+  /** The platform's package mirrors (settings, never from a build spec), passed as the template's build arguments. */
+  pipIndexUrl: 'PIP_INDEX_URL',
+  condaChannelAlias: 'CONDA_CHANNEL_ALIAS',
+  aptMirror: 'APT_MIRROR',
 } as const;
 
 /** Variables the buildspec reads that CodeBuild itself provides (the aws CLI also reads CodeBuild's AWS_REGION). */
 export const CODEBUILD_ENV = {
   /** 1 while no phase has failed; post_build reads it. */
   buildSucceeding: 'CODEBUILD_BUILD_SUCCEEDING',
+  /** `<project>:<uuid>`; its last part is the nonce of the build's failure markers (failureMarker). */
+  buildId: 'CODEBUILD_BUILD_ID',
 } as const;
 
 /** Path of the buildspec, relative to the project root (CDK inlines it; the local runner reads it). */
 export const BUILDSPEC_PATH = 'buildspecs/image-build.yml';
 
-/** Every line the buildspec prints about a failure starts with this; the last one is the build's failureReason. */
-export const FAILURE_PREFIX = 'FAILED: ';
+/**
+ * The start of a failure marker: every line the buildspec (or the local runner) prints about a failure
+ * is `FAILED [<nonce>]: <reason>`, and the last one is the build's failureReason. The nonce is the last
+ * part of the build's builder id (CodeBuild's `<project>:<uuid>`), which the build's own output never
+ * sees, so a `FAILED:` line a package prints is just output.
+ */
+export const failureMarker = (nonce: string) => `FAILED [${nonce}]: `;
+
+/** The nonce of a build's failure markers, from the builder's id for it (CODEBUILD_BUILD_ID in the buildspec). */
+export const failureNonceOf = (builderId: string) => builderId.slice(builderId.lastIndexOf(':') + 1);

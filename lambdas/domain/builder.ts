@@ -1,7 +1,7 @@
 /** The ports the build service drives: whoever builds images, and wherever their logs are kept. */
 import type { BuildProgress, BuildRecord } from './build.ts';
 import type { Scope } from './scope.ts';
-import { FAILURE_PREFIX } from '../builds/buildspec-env.ts';
+import { failureMarker, failureNonceOf } from '../builds/buildspec-env.ts';
 
 export interface BuildJob {
   scope: Scope;
@@ -31,7 +31,7 @@ export interface LogLine {
 export interface BuildLogReader {
   /** Log lines after `position` (an opaque position this reader gave out), and the next position. */
   read(build: BuildRecord, position: string | undefined, limit: number): Promise<{ lines: LogLine[]; next: string | undefined }>;
-  /** The buildspec's last "FAILED: ..." line, the most actionable reason a failed build has. */
+  /** The last failure marker (`FAILED [<nonce>]: ...`) of the build's own template, the most actionable reason a failed build has. */
   lastFailure(build: BuildRecord): Promise<string | undefined>;
 }
 
@@ -41,9 +41,16 @@ export interface ImageRegistry {
   cacheRefFor(scope: Scope): string;
 }
 
-/** The last of the buildspec's "FAILED: ..." lines, without the prefix. */
-export const lastFailureIn = (messages: string[]) =>
-  messages
-    .filter((m) => m.startsWith(FAILURE_PREFIX))
-    .map((m) => m.slice(FAILURE_PREFIX.length).trim())
+/**
+ * The reason of the last failure marker the build's template wrote, or undefined. Only lines carrying
+ * this build's nonce count: a "FAILED: ..." line printed by a package or a base image is output, not a reason.
+ */
+export function lastFailureIn(messages: string[], builderId: string): string | undefined {
+  const marker = failureMarker(failureNonceOf(builderId));
+  return messages
+    .map((m) => m.trim())
+    .filter((m) => m.startsWith(marker))
+    .map((m) => m.slice(marker.length).trim())
+    .filter(Boolean)
     .at(-1);
+}

@@ -20,6 +20,7 @@ import { randomNameSuffix, type ImageRecord, type LatestBuild, type StoredBuildS
 import { assertCanRead, assertCanWrite, type Principal } from './principal.ts';
 import { describeScope, type Scope } from './scope.ts';
 import { parseOrThrow } from './validation.ts';
+import { dryRunHonest } from './dry-run.ts';
 
 export interface BuildServiceDependencies {
   images: ImageStore & ImageBuildLink;
@@ -197,6 +198,7 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
   /** `progress` for a build record just read (the caller's read serves: no second GetItem). */
   private async apply(scope: Scope, current: BuildRecord, progress: BuildProgress & { imageUrl?: string | null; reused?: boolean; dryRun?: boolean }): Promise<BuildRecord | undefined> {
     const { image, id: buildId } = current;
+    progress = dryRunHonest(current, progress); // issue 14: a dry run never yields an image
     const success = progress.status === 'succeeded';
     if (progress.status === 'failed' && current.builderId && !isTerminal(current.status)) {
       const said = await this.deps.logs?.lastFailure(current).catch(() => undefined);

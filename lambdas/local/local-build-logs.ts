@@ -36,6 +36,6 @@ export class LocalBuildLogs implements BuildLogReader {
 
   async lastFailure(build: BuildRecord): Promise<string | undefined> {
     if (!build.builderId) return undefined;
-    return lastFailureIn((await this.all(build.builderId)).map((l) => l.message));
+    return lastFailureIn((await this.all(build.builderId)).map((l) => l.message), build.builderId);
   }
 }

@@ -1,10 +1,12 @@
 /**
- * Local mode's builder: runs the real buildspec's phases on this machine with CONTAINER_CLI (or
- * the dry-run CLI), writes their output where the logs route reads it, and reports progress as
- * CodeBuild-shaped events fed into the same event handler the build-events Lambda uses.
+ * Local mode's builder: runs the real buildspec's phases on this machine with the chosen container
+ * CLI (or the dry-run CLI), writes their output where the logs route reads it, and reports progress
+ * as CodeBuild-shaped events fed into the same event handler the build-events Lambda uses.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
@@ -13,11 +15,14 @@ import { parse } from 'yaml';
 import { BUILD_REF_ENV, progressOf } from '../aws/codebuild-events.ts';
 import { buildVariables } from '../aws/codebuild-builder.ts';
 import type { BaseImageMirrors } from '../builds/base-image-mirrors.ts';
-import { BUILDSPEC_ENV, BUILDSPEC_PATH } from '../builds/buildspec-env.ts';
+import { BUILDSPEC_ENV, BUILDSPEC_PATH, CODEBUILD_ENV, failureMarker, failureNonceOf } from '../builds/buildspec-env.ts';
+import { mirrorVariables, type PackageMirrors } from '../builds/package-mirrors.ts';
 import type { BuildProgress } from '../domain/build.ts';
+import { DRY_RUN_REASON } from '../domain/dry-run.ts';
 import type { Builder, BuildJob } from '../domain/builder.ts';
 import { log } from '../http/log.ts';
 import type { LocalBuildLogs } from './local-build-logs.ts';
+import { containerCliChoiceOf, type ContainerCliChoice } from './container-cli.ts';
 
 export const LOCAL_PROJECT = 'group-images-local';
 export const LOCAL_ACCOUNT = '000000000000';
@@ -39,8 +44,12 @@ interface Run {
 export interface LocalBuilderOptions {
   dataDir: string;
   logs: LocalBuildLogs;
-  /** The container CLI, or null for a dry run. */
-  containerCli: string | null;
+  /** The container CLI (null: dry runs), and why it was chosen. */
+  containerCli: ContainerCliChoice | string | null;
+  /** LOCAL_REGISTRY (`host:port`): builds push there, as CodeBuild's push to ECR; none: images stay in the CLI's store. */
+  localRegistry?: string;
+  /** The platform's package mirrors, for every build. */
+  mirrors?: PackageMirrors;
   timeoutMinutes: number;
   /** Reads a pull secret's .dockerconfigjson (the local stand-in for a SECRETS_MANAGER variable). */
   pullSecretJson: (name: string) => Promise<string | undefined>;
@@ -52,8 +61,14 @@ export interface LocalBuilderOptions {
 
 export class LocalBuilder implements Builder {
   private readonly runs = new Map<string, Run>();
+  /** Build id -> builder id: start is idempotent per build, as StartBuild is per idempotency token. */
+  private readonly builderIds = new Map<string, string>();
 
-  constructor(private readonly options: LocalBuilderOptions) {}
+  private readonly containerCli: ContainerCliChoice;
+
+  constructor(private readonly options: LocalBuilderOptions) {
+    this.containerCli = containerCliChoiceOf(options.containerCli);
+  }
 
   /** Waits for every run to finish and report (tests). */
   async idle(): Promise<void> {
@@ -67,27 +82,40 @@ export class LocalBuilder implements Builder {
   }
 
   async start(job: BuildJob): Promise<{ builderId: string; dryRun: boolean }> {
-    const builderId = `local:${LOCAL_PROJECT}:${job.build.id}`;
-    const dryRun = this.options.containerCli === null;
-    if (this.runs.has(builderId)) return { builderId, dryRun }; // idempotent, like StartBuild's token
+    const { cli, env: cliEnv } = this.containerCli;
+    const dryRun = cli === null;
+    const known = this.builderIds.get(job.build.id);
+    if (known) return { builderId: known, dryRun }; // idempotent, like StartBuild's token
+    // Random, like CodeBuild's build uuid: its last part is the nonce of the build's failure markers.
+    const uuid = randomUUID();
+    const builderId = `local:${LOCAL_PROJECT}:${uuid}`;
+    const workDir = join(this.options.dataDir, 'builds', job.build.id);
     const variables: Record<string, string> = {
       ...buildVariables(job, this.options.baseImageMirrors),
-      [BUILDSPEC_ENV.containerCli]: this.options.containerCli ?? DRY_RUN_CLI,
+      ...mirrorVariables(this.options.mirrors ?? {}),
+      ...cliEnv,
+      ...registryAuthFiles(workDir),
+      [BUILDSPEC_ENV.containerCli]: cli ?? DRY_RUN_CLI,
       [BUILDSPEC_ENV.registryLogin]: 'none',
       [BUILDSPEC_ENV.egressGuard]: 'none',
-      [BUILDSPEC_ENV.pushImage]: 'false',
-      [BUILDSPEC_ENV.workDir]: join(this.options.dataDir, 'builds', job.build.id),
-      CODEBUILD_BUILD_SUCCEEDING: '1',
+      [BUILDSPEC_ENV.pushImage]: this.options.localRegistry && !dryRun ? 'true' : 'false',
+      [BUILDSPEC_ENV.workDir]: workDir,
+      [CODEBUILD_ENV.buildId]: `${LOCAL_PROJECT}:${uuid}`,
+      [CODEBUILD_ENV.buildSucceeding]: '1',
     };
     if (job.pullSecret) {
       const secret = await this.options.pullSecretJson(job.pullSecret);
       if (secret === undefined) throw new Error(`the pull secret "${job.pullSecret}" does not exist`);
       variables[BUILDSPEC_ENV.pullSecretJson] = secret;
     }
-    mkdirSync(variables[BUILDSPEC_ENV.workDir]!, { recursive: true, mode: 0o700 });
+    prepareWorkDir(workDir);
     const run: Run = { status: 'IN_PROGRESS', phases: [], currentPhase: 'SUBMITTED', done: Promise.resolve() };
     this.runs.set(builderId, run);
-    run.done = this.execute(builderId, run, variables, dryRun).catch((e) => log('error', 'local build runner failed', { builderId, error: String(e) }));
+    this.builderIds.set(job.build.id, builderId);
+    run.done = this.execute(builderId, run, variables, dryRun)
+      .catch((e) => log('error', 'local build runner failed', { builderId, error: String(e) }))
+      // No registry login outlives its build: the build's own auth files go with it.
+      .finally(() => rmSync(join(workDir, AUTH_DIR), { recursive: true, force: true }));
     return { builderId, dryRun };
   }
 
@@ -133,12 +161,14 @@ export class LocalBuilder implements Builder {
 
   private async execute(builderId: string, run: Run, variables: Record<string, string>, dryRun: boolean) {
     const write = (message: string) => this.options.logs.append(builderId, message);
+    const marker = failureMarker(failureNonceOf(builderId));
     const event = (detailType: 'CodeBuild Build State Change' | 'CodeBuild Build Phase Change', detail: Record<string, unknown>) =>
       this.options.emit(codeBuildEvent(builderId, detailType, detail, variables, run, this.options.timeoutMinutes));
 
     const timer = setTimeout(() => this.kill(run, 'TIMED_OUT'), this.options.timeoutMinutes * 60_000);
     timer.unref();
-    if (dryRun) write('DRY RUN: no container CLI was found (set CONTAINER_CLI, or install docker or podman): every phase runs, but nothing is built or pushed');
+    write(this.containerCli.why);
+    if (dryRun) write('DRY RUN: every phase but post_build runs with a stand-in CLI that checks the build context; nothing is built or pushed');
     for (const phase of ['SUBMITTED', 'QUEUED', 'PROVISIONING']) {
       run.phases.push({ 'phase-type': phase, 'phase-status': 'SUCCEEDED' });
     }
@@ -149,12 +179,14 @@ export class LocalBuilder implements Builder {
     let failed: PhaseRecord | undefined;
     for (const name of BUILDSPEC_PHASES) {
       const phaseType = name.toUpperCase();
+      // post_build announces the built image; a dry run has none to announce.
+      if (dryRun && name === 'post_build') break;
       run.currentPhase = phaseType;
       write(`[Container] Entering phase ${phaseType}`);
       let status = 'SUCCEEDED';
       let context: string[] = [];
       for (const command of spec.phases[name]?.commands ?? []) {
-        const exit = await this.runCommand(run, command, variables, write);
+        const exit = await this.runCommand(run, command, variables, write, marker);
         if (run.stopping) {
           status = run.stopping === 'TIMED_OUT' ? 'TIMED_OUT' : 'STOPPED';
           break;
@@ -176,14 +208,16 @@ export class LocalBuilder implements Builder {
       }
     }
     clearTimeout(timer);
-    run.status = run.stopping ?? (failed ? 'FAILED' : 'SUCCEEDED');
+    // A dry run never succeeds: nothing was built. (The build service holds to this too, whatever a builder says.)
+    if (dryRun && !run.stopping && !failed) write(`${marker}${DRY_RUN_REASON}`);
+    run.status = run.stopping ?? (failed || dryRun ? 'FAILED' : 'SUCCEEDED');
     run.currentPhase = 'COMPLETED';
     run.phases.push({ 'phase-type': 'COMPLETED' });
     write(`[Container] Build ${run.status}${dryRun ? ' (dry run)' : ''}`);
     await event('CodeBuild Build State Change', { 'build-status': run.status, 'current-phase': 'COMPLETED' });
   }
 
-  private runCommand(run: Run, command: string, variables: Record<string, string>, write: (m: string) => void): Promise<number> {
+  private runCommand(run: Run, command: string, variables: Record<string, string>, write: (m: string) => void, marker: string): Promise<number> {
     // Stopped between two commands (no child to kill then): start nothing more.
     if (run.stopping) return Promise.resolve(128);
     return new Promise((resolve) => {
@@ -198,11 +232,32 @@ export class LocalBuilder implements Builder {
       createInterface({ input: child.stderr! }).on('line', write);
       child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
       child.on('error', (e) => {
-        write(`FAILED: could not run the build phase: ${e.message}`);
+        write(`${marker}could not run the build phase: ${e.message}`);
         resolve(127);
       });
     });
   }
+}
+
+const AUTH_DIR = 'registry-auth';
+
+/**
+ * Each build logs in with its own credential files (podman's REGISTRY_AUTH_FILE, docker's
+ * DOCKER_CONFIG), under its work directory and removed when it ends, so a login made for one build
+ * (its pull secret) is never used by another.
+ */
+function registryAuthFiles(workDir: string): Record<string, string> {
+  return { REGISTRY_AUTH_FILE: join(workDir, AUTH_DIR, 'auth.json'), DOCKER_CONFIG: join(workDir, AUTH_DIR, 'docker') };
+}
+
+function prepareWorkDir(workDir: string) {
+  const docker = join(workDir, AUTH_DIR, 'docker');
+  mkdirSync(docker, { recursive: true, mode: 0o700 });
+  // podman refuses a REGISTRY_AUTH_FILE that does not exist; an empty one means "no logins".
+  writeFileSync(registryAuthFiles(workDir).REGISTRY_AUTH_FILE, '{}\n', { mode: 0o600 });
+  // docker finds CLI plugins (buildx) under DOCKER_CONFIG too: keep the user's.
+  const plugins = join(homedir(), '.docker', 'cli-plugins');
+  if (existsSync(plugins) && !existsSync(join(docker, 'cli-plugins'))) symlinkSync(plugins, join(docker, 'cli-plugins'));
 }
 
 /** An event as EventBridge would deliver it from CodeBuild, carrying the build's own variables. */

@@ -3,7 +3,7 @@ import { baseImageMirrorsFrom } from '../builds/base-image-mirrors.ts';
 import { claimNamesFrom } from '../config.ts';
 import { log } from '../http/log.ts';
 import { startLocalServer } from './server.ts';
-import { dataDirFrom, portFrom, positiveNumberFrom } from './settings.ts';
+import { dataDirFrom, localRegistryFrom, packageMirrorsFrom, portFrom, positiveNumberFrom } from './settings.ts';
 
 const dataDir = dataDirFrom(process.env);
 const env = process.env;
@@ -24,8 +24,11 @@ const server = await startLocalServer({
   maxImagesPerGroup: positiveNumberFrom(env, 'MAX_IMAGES_PER_GROUP'),
   maxConcurrentBuildsPerGroup: positiveNumberFrom(env, 'MAX_CONCURRENT_BUILDS_PER_GROUP'),
   baseImageMirrors: baseImageMirrorsFrom(env),
+  localRegistry: localRegistryFrom(env),
+  mirrors: packageMirrorsFrom(env),
 });
 console.log(`Group Images API listening on ${server.url} (data in ${dataDir}; Ctrl-C stops it)`);
+console.log(`Builds: ${server.containerCli.why}; ${server.localRegistry ? `images are pushed to ${server.localRegistry}` : 'no LOCAL_REGISTRY: images stay in the container CLI\'s own store'}`);
 
 let stopping = false;
 async function stop(signal: string) {

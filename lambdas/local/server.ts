@@ -9,8 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { delimiter, join } from 'node:path';
-import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { jwtVerify } from 'jose';
 import { claimNamesFrom, DEFAULT_LIMITS, type ClaimNames } from '../config.ts';
@@ -35,6 +34,8 @@ import { LocalBuilder, LOCAL_ACCOUNT, LOCAL_PROJECT } from './local-builder.ts';
 import { ensureTable, LOCAL_TABLE, startEmbeddedDynamo, type EmbeddedDynamo } from './dynamodb.ts';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, localCursorKey, localSigningKeys } from './keys.ts';
 import { LocalSecretStore } from './local-secrets.ts';
+import { chooseContainerCli, containerCliChoiceOf, type ContainerCliChoice } from './container-cli.ts';
+import type { PackageMirrors } from '../builds/package-mirrors.ts';
 
 /** Like API Gateway's payload limit, but small: bodies are JSON documents of a few KB. */
 const MAX_READ_BYTES = 1024 * 1024;
@@ -47,8 +48,12 @@ export interface LocalServerOptions {
   inMemory?: boolean;
   /** How the caller is read from the token's claims. Default: the defaults of lambdas/config.ts. */
   claims?: ClaimNames;
-  /** The container CLI builds run with; null for dry runs. Default: CONTAINER_CLI, else docker or podman on PATH. */
-  containerCli?: string | null;
+  /** The container CLI builds run with; null for dry runs. Default: detectContainerCli(). */
+  containerCli?: string | null | ContainerCliChoice;
+  /** LOCAL_REGISTRY: where builds push (`host:port`); none: images stay in the CLI's own store. */
+  localRegistry?: string;
+  /** The platform's package mirrors, for every build. */
+  mirrors?: PackageMirrors;
   buildTimeoutMinutes?: number;
   /** Where built images are said to be: `<registry>/<repository>`. */
   imageRepository?: string;
@@ -62,6 +67,9 @@ export interface LocalServer {
   url: string;
   dynamo: EmbeddedDynamo;
   builder: LocalBuilder;
+  /** Which container CLI builds run with, and why (one line). */
+  containerCli: ContainerCliChoice;
+  localRegistry?: string;
   close(): Promise<void>;
 }
 
@@ -79,10 +87,13 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const secrets = new LocalSecretStore(join(dataDir, 'secrets'));
   const logs = new LocalBuildLogs(join(dataDir, 'build-logs'));
   let onBuildEvent: (event: unknown) => Promise<unknown> = async () => undefined;
+  const containerCli = detectContainerCli(options.containerCli);
   const builder = new LocalBuilder({
     dataDir,
     logs,
-    containerCli: options.containerCli === undefined ? detectContainerCli() : options.containerCli,
+    containerCli,
+    localRegistry: options.localRegistry,
+    mirrors: options.mirrors,
     timeoutMinutes: options.buildTimeoutMinutes ?? 60,
     pullSecretJson: (name) => secrets.dockerConfigJson(name),
     emit: (event) => onBuildEvent(event),
@@ -93,7 +104,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     builds: new DynamoBuildStore(dynamo.client, LOCAL_TABLE),
     cursors,
     builder,
-    registry: new RepositoryRegistry(options.imageRepository ?? 'localhost:5000/group-images', ''),
+    registry: new RepositoryRegistry(options.imageRepository ?? `${options.localRegistry ?? 'localhost'}/group-images`, ''),
     secrets,
     logs,
     maxConcurrentBuildsPerGroup: options.maxConcurrentBuildsPerGroup ?? DEFAULT_LIMITS.maxConcurrentBuildsPerGroup,
@@ -168,6 +179,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     url: `http://${host === '127.0.0.1' ? 'localhost' : host}:${address.port}`,
     dynamo,
     builder,
+    containerCli,
+    localRegistry: options.localRegistry,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -177,14 +190,9 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   };
 }
 
-/** CONTAINER_CLI when set (empty: none), else docker or podman when on PATH, else none (dry runs). */
-export function detectContainerCli(env: Record<string, string | undefined> = process.env): string | null {
-  if (env.CONTAINER_CLI !== undefined) return env.CONTAINER_CLI || null;
-  for (const cli of ['docker', 'podman']) {
-    const onPath = (env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, cli)));
-    if (onPath) return cli;
-  }
-  return null;
+/** The container CLI builds run with: the caller's (a path, or null for dry runs), else chosen from the environment. */
+export function detectContainerCli(given?: string | null | ContainerCliChoice, env: Record<string, string | undefined> = process.env): ContainerCliChoice {
+  return given === undefined ? chooseContainerCli(env) : containerCliChoiceOf(given);
 }
 
 function toEvent(req: IncomingMessage, url: URL, route: Route, params: Record<string, string>, body: string, requestId: string, claims?: Record<string, unknown>): ApiEvent {

@@ -1,5 +1,6 @@
 /** The local server's own settings, from its environment. */
 import { resolve } from 'node:path';
+import { MIRROR_ENV, MIRROR_SETTINGS, mirrorUrlProblem, type PackageMirrors } from '../builds/package-mirrors.ts';
 
 type Env = Record<string, string | undefined>;
 
@@ -19,4 +20,26 @@ export function positiveNumberFrom(env: Env, name: string): number | undefined {
   const n = Number(raw);
   if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, got "${raw}"`);
   return n;
+}
+
+/** PIP_INDEX_URL, CONDA_CHANNEL_ALIAS, APT_MIRROR: the platform's package mirrors for every local build. */
+export function packageMirrorsFrom(env: Env): PackageMirrors {
+  const mirrors: PackageMirrors = {};
+  for (const key of MIRROR_SETTINGS) {
+    const name = MIRROR_ENV[key];
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    const problem = mirrorUrlProblem(raw);
+    if (problem) throw new Error(`${name} must be a package mirror URL: ${problem}, got "${raw}"`);
+    mirrors[key] = raw;
+  }
+  return mirrors;
+}
+
+/** LOCAL_REGISTRY: `host[:port]` of a registry local builds push to (none: images stay in the container CLI's store). */
+export function localRegistryFrom(env: Env): string | undefined {
+  const raw = env.LOCAL_REGISTRY;
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?$/.test(raw)) throw new Error(`LOCAL_REGISTRY must be a registry host[:port] like localhost:5000, got "${raw}"`);
+  return raw;
 }

@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { BUILD_ARGS, LIST_FILES, TEMPLATE_VERSION, renderBuildContext } from '../../lambdas/builds/build-context.ts';
+import { BUILD_ARGS, FAILURES_FILE, LIST_FILES, TEMPLATE_FAILURES, TEMPLATE_VERSION, renderBuildContext } from '../../lambdas/builds/build-context.ts';
 import type { BuildSpec } from '../../lambdas/builds/build-spec.ts';
 import { checkApt, checkConda, checkPip } from '../../lambdas/builds/package-grammars.ts';
 
@@ -20,21 +20,21 @@ describe('renderBuildContext golden Dockerfiles', () => {
   it('renders the base image alone when every list is empty', () => {
     const { files } = renderBuildContext(spec({ apt: [], pip: [] }));
 
-    expect(Object.keys(files)).toEqual(['Dockerfile']);
+    expect(Object.keys(files).sort()).toEqual(['Dockerfile', FAILURES_FILE]);
     golden('empty.Dockerfile', files.Dockerfile);
   });
 
   it('renders the apt step alone', () => {
     const { files } = renderBuildContext(spec({ apt: ['curl', 'g++'] }));
 
-    expect(Object.keys(files).sort()).toEqual(['Dockerfile', 'apt.txt']);
+    expect(Object.keys(files).sort()).toEqual(['Dockerfile', 'apt.txt', FAILURES_FILE]);
     golden('apt-only.Dockerfile', files.Dockerfile);
   });
 
   it('renders apt, then conda, then pip', () => {
     const { files } = renderBuildContext(spec({ pip: ['requests'], conda: ['numpy'], apt: ['curl'] }));
 
-    expect(Object.keys(files).sort()).toEqual(['Dockerfile', 'apt.txt', 'conda.txt', 'pip.txt']);
+    expect(Object.keys(files).sort()).toEqual(['Dockerfile', 'apt.txt', 'conda.txt', 'pip.txt', FAILURES_FILE]);
     golden('all-managers.Dockerfile', files.Dockerfile);
   });
 });
@@ -136,13 +136,17 @@ describe('the install steps, run with stand-in package managers', () => {
       writeFileSync(stub, `#!/bin/sh\necho "== ${tool}" >> "${dir}/argv"\nfor a in "$@"; do printf '%s\\n' "$a" >> "${dir}/argv"; done\nexit \${STUB_EXIT:-0}\n`);
       chmodSync(stub, 0o755);
     }
+    // apt-cache pkgnames: the names the package sources know, one per line.
+    writeFileSync(join(dir, 'bin', 'apt-cache'), `#!/bin/sh\nprintf '%s\\n' $STUB_PKGNAMES\n`);
+    chmodSync(join(dir, 'bin', 'apt-cache'), 0o755);
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  const run = (command: string, files: Record<string, string>, stubExit = '0') => {
+  const KNOWN_APT = 'curl g++ libssl-dev wget';
+  const run = (command: string, files: Record<string, string>, stubExit = '0', env: Record<string, string> = {}) => {
     for (const [name, content] of Object.entries(files)) if (name !== 'Dockerfile') writeFileSync(join(dir, name), content);
-    const script = command.replaceAll('/opt/group-images/', `${dir}/`);
-    return spawnSync('sh', ['-c', script], { env: { PATH: `${dir}/bin:/usr/bin:/bin`, STUB_EXIT: stubExit }, encoding: 'utf8' });
+    const script = command.replaceAll('/tmp/group-images-apt-', '/opt/group-images/tmp-apt-').replaceAll('/opt/group-images/', `${dir}/`);
+    return spawnSync('sh', ['-c', script], { env: { PATH: `${dir}/bin:/usr/bin:/bin`, STUB_EXIT: stubExit, STUB_PKGNAMES: KNOWN_APT, ...env }, encoding: 'utf8' });
   };
   const argv = () => readFileSync(join(dir, 'argv'), 'utf8');
 
@@ -173,12 +177,68 @@ describe('the install steps, run with stand-in package managers', () => {
     expect(argv()).not.toMatch(/^(numpy|requests)$/m);
   });
 
-  it('ends a failed install with one FAILED line naming the package manager', () => {
+  it("fails a step with the template's exit status for its reason, and prints no marker", () => {
     const { files } = renderBuildContext(spec({ pip: ['requests'] }));
 
     const result = run(runCommands(files.Dockerfile)[0], files, '1');
 
-    expect(result.status).not.toBe(0);
-    expect(result.stderr.trim().split('\n').at(-1)).toMatch(/^FAILED: pip packages were requested but the base image's python has no pip$/);
+    expect(result.status).toBe(TEMPLATE_FAILURES.pipMissing.exit);
+    expect(result.stderr).not.toMatch(/FAILED/);
+    expect(files[FAILURES_FILE]).toContain(`${TEMPLATE_FAILURES.pipMissing.exit}\t${TEMPLATE_FAILURES.pipMissing.reason}\n`);
+  });
+
+  it('lists every template failure, each with its own exit status, in the reasons file', () => {
+    const { files } = renderBuildContext(spec({}));
+    const rows = files[FAILURES_FILE].trimEnd().split('\n').map((l) => l.split('\t'));
+
+    expect(rows).toEqual(Object.values(TEMPLATE_FAILURES).map((f) => [String(f.exit), f.reason]));
+    expect(new Set(rows.map(([exit]) => exit)).size).toBe(rows.length);
+  });
+
+  // apt-get falls back to a regular expression for a name it does not know that holds "." or "+".
+  it.each([['texlive-.+'], ['lib+ssl'], ['curl.']])('never hands apt-get an entry whose name does not exist as written: %s', (entry) => {
+    const { files } = renderBuildContext(spec({ apt: ['curl', entry] }));
+
+    const result = run(runCommands(files.Dockerfile)[0], files);
+
+    expect(result.status).toBe(TEMPLATE_FAILURES.aptUnknown.exit);
+    expect(argv()).not.toContain('install');
+    expect(result.stderr).toContain(`no apt package is named exactly:\n${entry}\n`);
+  });
+
+  it('checks the name part of versioned, released and multiarch entries', () => {
+    const { files } = renderBuildContext(spec({ apt: ['libssl-dev=3.0.11-1~deb12u2', 'curl/bookworm-backports', 'wget:amd64'] }));
+
+    const result = run(runCommands(files.Dockerfile)[0], files);
+
+    expect(result.status).toBe(0);
+    expect(argv()).toContain(['install', '--yes', '--no-install-recommends', 'curl/bookworm-backports', 'libssl-dev=3.0.11-1~deb12u2', 'wget:amd64'].join('\n'));
+  });
+
+  it("points apt at the platform's mirror while installing, then restores the image's sources", () => {
+    const { files } = renderBuildContext(spec({ apt: ['curl'] }));
+    const sources = join(dir, 'sources.list');
+    writeFileSync(sources, 'deb http://deb.debian.org/debian bookworm main\ndeb https://security.debian.org/debian-security bookworm-security main\n');
+    writeFileSync(join(dir, 'bin', 'apt-get'), `#!/bin/sh\n[ "$1" = update ] && cp "${sources}" "${dir}/seen-sources"\nexit 0\n`);
+    const command = runCommands(files.Dockerfile)[0]!.replaceAll('/etc/apt/sources.list ', `${sources} `);
+
+    const result = run(command, files, '0', { APT_MIRROR: 'http://apt-proxy.example.com:8081/' });
+
+    expect(result.status).toBe(0);
+    expect(readFileSync(join(dir, 'seen-sources'), 'utf8')).toBe(
+      'deb http://apt-proxy.example.com:8081/debian bookworm main\ndeb http://apt-proxy.example.com:8081/debian-security bookworm-security main\n',
+    );
+    expect(readFileSync(sources, 'utf8')).toContain('deb http://deb.debian.org/debian bookworm main');
+  });
+
+  it("gives pip the platform's index only when one is set", () => {
+    const { files } = renderBuildContext(spec({ pip: ['requests'] }));
+    writeFileSync(join(dir, 'bin', 'python'), `#!/bin/sh\necho "index=\${PIP_INDEX_URL-unset} $*" >> "${dir}/argv"\n`);
+    const pip = runCommands(files.Dockerfile)[0]!;
+
+    expect(run(pip, files, '0', { PIP_INDEX_URL: 'http://127.0.0.1:8080/simple/' }).status).toBe(0);
+    expect(run(pip, files, '0', { PIP_INDEX_URL: '' }).status).toBe(0);
+    const installs = argv().split('\n').filter((l) => l.startsWith('index=') && l.includes(' install '));
+    expect(installs.map((l) => l.split(' ')[0])).toEqual(['index=http://127.0.0.1:8080/simple/', 'index=unset']);
   });
 });

@@ -2,8 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { renderBuildContext } from '../../lambdas/builds/build-context.ts';
-import { BUILDSPEC_ENV, BUILDSPEC_PATH, CODEBUILD_ENV, FAILURE_PREFIX } from '../../lambdas/builds/buildspec-env.ts';
+import { renderBuildContext, TEMPLATE_FAILURES } from '../../lambdas/builds/build-context.ts';
+import { BUILDSPEC_ENV, BUILDSPEC_PATH, CODEBUILD_ENV, failureMarker } from '../../lambdas/builds/buildspec-env.ts';
+import { lastFailureIn } from '../../lambdas/domain/builder.ts';
 import { parse } from 'yaml';
 import { buildContextVariables } from '../../lambdas/builds/context-transport.ts';
 
@@ -84,7 +85,11 @@ describe('the buildspec, run with stand-in tools', () => {
       'container-cli',
       `printf '%s\\n' "$*" >> "${dir}/cli-argv"
 case "$1" in
-  --version) echo "Docker version 27.3.1, build stand-in" ;;
+  --version) echo "\${STUB_VERSION:-Docker version 27.3.1, build stand-in}" ;;
+  pull) exit 0 ;;
+  image) echo "jovyan" ;;
+  build) printf '%s\\n' "\${STUB_BUILD_OUTPUT:-STEP 1/2: FROM base}"; exit "\${STUB_BUILD_EXIT:-0}" ;;
+  push) for a in "$@"; do case "$prev" in --digestfile) echo "sha256:\${STUB_DIGEST:-0}" > "$a" ;; esac; prev="$a"; done; exit 0 ;;
   version) echo "linux/amd64" ;;
   login) { printf '%s <- ' "\${@: -1}"; cat; echo; } >> "${dir}/cli-stdin" ;;
   buildx)
@@ -107,8 +112,13 @@ exit 0`,
   const pullSecret = JSON.stringify({ auths: { 'registry.example.com': { username: 'robot', password: PASSWORD, auth: Buffer.from(`robot:${PASSWORD}`).toString('base64') } } });
   const context = buildContextVariables(renderBuildContext({ baseImage: 'registry.example.com/team/base:1.0', packages: { apt: ['curl'], pip: ['requests'] } }).files);
 
+  // CodeBuild's build id: its last part is the nonce of the build's failure markers.
+  const BUILD_ID = 'group-images-builds:5a0e2c1e-8d3b-4f5e-9a51-0c2d6f1b7e43';
+  const MARKER = failureMarker('5a0e2c1e-8d3b-4f5e-9a51-0c2d6f1b7e43');
+
   const env = (extra: Record<string, string> = {}) => ({
     PATH: `${dir}/bin:/usr/bin:/bin`,
+    [CODEBUILD_ENV.buildId]: BUILD_ID,
     [BUILDSPEC_ENV.containerCli]: `${dir}/bin/container-cli`,
     [BUILDSPEC_ENV.registryLogin]: 'none',
     [BUILDSPEC_ENV.egressGuard]: 'none',
@@ -124,7 +134,9 @@ exit 0`,
   const run = (name: string, extra: Record<string, string> = {}) => {
     const result = spawnSync('bash', ['--noprofile', '--norc', '-c', phase(name)], { env: env(extra), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 20000 });
     const lastLine = result.stderr.trimEnd().split('\n').at(-1) ?? '';
-    return { ...result, lastLine, output: result.stdout + result.stderr };
+    // The reason the service would read: the last marker carrying this build's nonce.
+    const reason = lastFailureIn(result.stderr.split('\n'), BUILD_ID);
+    return { ...result, lastLine, reason, output: result.stdout + result.stderr };
   };
 
   it('install: blocks the endpoints with iptables by default', () => {
@@ -140,7 +152,8 @@ exit 0`,
     const result = run('install', { [BUILDSPEC_ENV.egressGuard]: 'iptables', STUB_FIREWALL_EXIT: '1' });
 
     expect(result.status).not.toBe(0);
-    expect(result.lastLine).toMatch(/^FAILED: could not (isolate|block) /);
+    expect(result.lastLine.startsWith(MARKER)).toBe(true);
+    expect(result.reason).toMatch(/^could not (isolate|block) /);
   });
 
   it('pre_build: unpacks the context, logs in with the pull secret through stdin only, and reads the base user', () => {
@@ -172,17 +185,18 @@ exit 0`,
   });
 
   it.each([
-    ['a missing context', { [BUILDSPEC_ENV.contextPartCount]: '' }, /^FAILED: the build context did not arrive .*platform team$/],
-    ['a damaged context', { [`${BUILDSPEC_ENV.contextPartPrefix}1`]: 'bm90IGEgdGFy' }, /^FAILED: the build context is damaged/],
-    ['an unreadable base image', { STUB_INSPECT_EXIT: '1' }, /^FAILED: could not read the base image registry\.example\.com\/team\/base:1\.0: check the url/],
-    ['a base image without this platform', { STUB_IMAGE_JSON: JSON.stringify({ 'linux/arm64': { config: {} } }) }, /^FAILED: the base image .* has no linux\/amd64 variant/],
-    ['a pull secret without logins', { [BUILDSPEC_ENV.pullSecretJson]: '{"auths": {}}' }, /^FAILED: the pull secret holds no usable registry login/],
-    ['a pull secret that is not JSON', { [BUILDSPEC_ENV.pullSecretJson]: 'hunter2' }, /^FAILED: the pull secret holds no usable registry login/],
+    ['a missing context', { [BUILDSPEC_ENV.contextPartCount]: '' }, /^the build context did not arrive .*platform team$/],
+    ['a damaged context', { [`${BUILDSPEC_ENV.contextPartPrefix}1`]: 'bm90IGEgdGFy' }, /^the build context is damaged/],
+    ['an unreadable base image', { STUB_INSPECT_EXIT: '1' }, /^could not read the base image registry\.example\.com\/team\/base:1\.0: check the url/],
+    ['a base image without this platform', { STUB_IMAGE_JSON: JSON.stringify({ 'linux/arm64': { config: {} } }) }, /^the base image .* has no linux\/amd64 variant/],
+    ['a pull secret without logins', { [BUILDSPEC_ENV.pullSecretJson]: '{"auths": {}}' }, /^the pull secret holds no usable registry login/],
+    ['a pull secret that is not JSON', { [BUILDSPEC_ENV.pullSecretJson]: 'hunter2' }, /^the pull secret holds no usable registry login/],
   ])('pre_build: fails with one clear line on %s', (_case, extra, reason) => {
     const result = run('pre_build', extra);
 
     expect(result.status).not.toBe(0);
-    expect(result.lastLine).toMatch(reason);
+    expect(result.lastLine.startsWith(MARKER)).toBe(true);
+    expect(result.reason).toMatch(reason);
     expect(result.output).not.toContain('hunter2');
   });
 
@@ -203,33 +217,81 @@ exit 0`,
     expect(record('cli-argv')).toContain('buildx create --name group-images --driver docker-container');
   });
 
-  it("build: ends with the Dockerfile's own FAILED line, not the RUN text that quotes it", () => {
+  it("build: takes a failed template step's reason from BuildKit's exit status, never from the step's output", () => {
     expect(run('pre_build').status).toBe(0);
     const output = [
-      '#7 [2/5] RUN set -eu;     command -v apt-get >/dev/null 2>&1 || { echo "FAILED: apt packages were requested but the base image has no apt-get" >&2; exit 1; };',
-      '#9 [4/5] RUN set -eu; ... || { echo "FAILED: pip could not install the pip packages: check ..." >&2; exit 1; }',
-      '#9 3.412 ERROR: No matching distribution found for reqests',
-      '#9 3.415 FAILED: pip could not install the pip packages: check the requirement names and versions in the lines above',
-      'ERROR: failed to solve: process "/bin/sh -c set -eu; ... echo \\"FAILED: pip could not install...\\"" did not complete successfully: exit code: 1',
+      '#9 [4/5] RUN set -eu; ... || { echo "group-images: pip could not install ..." >&2; exit 223; }',
+      '#9 3.412 FAILED: your credentials expired, log in again at https://evil.example.com',
+      `#9 3.413 ${MARKER}forged with a guessed marker`,
+      '#9 3.414 ERROR: failed to solve: process "/bin/sh -c x" did not complete successfully: exit code: 201',
+      '#9 ERROR: process "/bin/sh -c set -eu; ..." did not complete successfully: exit code: 223',
+      'ERROR: failed to solve: process "/bin/sh -c set -eu; ..." did not complete successfully: exit code: 223',
     ].join('\n');
 
     const result = run('build', { STUB_BUILD_OUTPUT: output, STUB_BUILD_EXIT: '1' });
 
     expect(result.status).not.toBe(0);
-    expect(result.lastLine).toBe(`${FAILURE_PREFIX}pip could not install the pip packages: check the requirement names and versions in the lines above`);
+    expect(result.reason).toBe(TEMPLATE_FAILURES.pipInstall.reason);
+  });
+
+  it("build: takes podman's exit status (the failed RUN step's) as the template step's reason code", () => {
+    const podman = { STUB_VERSION: 'podman version 4.3.1' };
+    expect(run('pre_build', podman).status).toBe(0);
+    const output = ['STEP 3/5: RUN set -eu; ...', 'E: Unable to locate package nosuchpackage', 'FAILED: forged by the step'].join('\n');
+
+    const result = run('build', { ...podman, STUB_BUILD_OUTPUT: output, STUB_BUILD_EXIT: String(TEMPLATE_FAILURES.aptUnknown.exit) });
+
+    expect(result.status).not.toBe(0);
+    expect(result.reason).toBe(TEMPLATE_FAILURES.aptUnknown.reason);
+  });
+
+  it('build: a failure without a template exit status ends generic, whatever FAILED lines the steps printed', () => {
+    expect(run('pre_build').status).toBe(0);
+    const output = ['#9 3.415 FAILED: pwned', 'FAILED: pwned too', 'ERROR: failed to solve: something odd'].join('\n');
+
+    const result = run('build', { STUB_BUILD_OUTPUT: output, STUB_BUILD_EXIT: '1' });
+
+    expect(result.reason).toMatch(/^the image build failed/);
+    expect(result.output.split('\n').filter((l) => l.startsWith(MARKER))).toHaveLength(1);
+  });
+
+  it("build: passes the platform's package mirrors as the template's build arguments", () => {
+    expect(run('pre_build').status).toBe(0);
+    const mirrors = { [BUILDSPEC_ENV.pipIndexUrl]: 'https://pypi.example.com/simple/', [BUILDSPEC_ENV.aptMirror]: 'http://apt.example.com' };
+
+    expect(run('build', mirrors).status).toBe(0);
+
+    const build = record('cli-argv').split('\n').find((l) => l.startsWith('buildx build'))!;
+    expect(build).toContain('--build-arg PIP_INDEX_URL=https://pypi.example.com/simple/');
+    expect(build).toContain('--build-arg APT_MIRROR=http://apt.example.com');
+    expect(build).not.toContain('CONDA_CHANNEL_ALIAS');
+  });
+
+  it('build: with podman, pushes to a loopback registry without TLS and records the digest; verifies TLS elsewhere', () => {
+    const podman = { STUB_VERSION: 'podman version 4.3.1', STUB_DIGEST: 'f'.repeat(64), [BUILDSPEC_ENV.pushImage]: 'true' };
+    expect(run('pre_build', podman).status).toBe(0);
+
+    const local = run('build', { ...podman, [BUILDSPEC_ENV.imageUri]: '127.0.0.1:5123/group-images:sha-0123' });
+    const remote = run('build', { ...podman, [BUILDSPEC_ENV.imageUri]: 'registry.example.com/group-images:sha-0123' });
+
+    expect([local.status, remote.status]).toEqual([0, 0]);
+    const pushes = record('cli-argv').split('\n').filter((l) => l.startsWith('push '));
+    expect(pushes[0]).toMatch(/^push --tls-verify=false --digestfile \S+ 127\.0\.0\.1:5123\/group-images:sha-0123$/);
+    expect(pushes[1]).toMatch(/^push --digestfile \S+ registry\.example\.com\/group-images:sha-0123$/);
+    expect(local.stdout).toContain(`pushed 127.0.0.1:5123/group-images:sha-0123, digest sha256:${'f'.repeat(64)}`);
   });
 
   it.each([
-    ['the base image cannot be pulled', 'ERROR: failed to solve: registry.example.com/team/base:1.0: failed to resolve source metadata: 401 Unauthorized', /^FAILED: could not pull the base image/],
-    ['the push fails', 'ERROR: failed to push 123456789012.dkr.ecr.eu-west-1.amazonaws.com/group-images:sha-0123: unexpected status from PUT request', /^FAILED: could not push the image .*platform team$/],
-    ['anything else fails', 'ERROR: something odd', /^FAILED: the image build failed/],
+    ['the base image cannot be pulled', 'ERROR: failed to solve: registry.example.com/team/base:1.0: failed to resolve source metadata: 401 Unauthorized', /^could not pull the base image/],
+    ['the push fails', 'ERROR: failed to push 123456789012.dkr.ecr.eu-west-1.amazonaws.com/group-images:sha-0123: unexpected status from PUT request', /^could not push the image .*platform team$/],
+    ['anything else fails', 'ERROR: something odd', /^the image build failed/],
   ])('build: names the failure when %s', (_case, output, reason) => {
     expect(run('pre_build').status).toBe(0);
 
     const result = run('build', { STUB_BUILD_OUTPUT: output, STUB_BUILD_EXIT: '1' });
 
     expect(result.status).not.toBe(0);
-    expect(result.lastLine).toMatch(reason);
+    expect(result.reason).toMatch(reason);
   });
 
   it('post_build: reports the image only when the build succeeded', () => {

@@ -51,6 +51,17 @@ describe('image build project', () => {
     ]);
   });
 
+  it("gives every build the platform's package mirrors as the project's own variables, never StartBuild's", () => {
+    const mirrors = { pipIndexUrl: 'https://nexus.example.com/repository/pypi/simple/', condaChannelAlias: 'https://conda.example.com', aptMirror: 'http://apt-proxy.example.com:8081' };
+    const mirrored = only(synth(mirrors).apiTemplate, 'AWS::CodeBuild::Project').Properties as Props;
+
+    expect((mirrored.Environment as Props).EnvironmentVariables).toEqual([
+      { Name: 'PIP_INDEX_URL', Type: 'PLAINTEXT', Value: mirrors.pipIndexUrl },
+      { Name: 'CONDA_CHANNEL_ALIAS', Type: 'PLAINTEXT', Value: mirrors.condaChannelAlias },
+      { Name: 'APT_MIRROR', Type: 'PLAINTEXT', Value: mirrors.aptMirror },
+    ]);
+  });
+
   it('runs with a role that can push only to the two repositories, read only pull secrets and write only its log group', () => {
     const actions = actionsOfRole(apiTemplate, idOf(api.builds.role));
     const repositories = [importOf(data.data.imageRepository), importOf(data.data.cacheRepository)];

@@ -113,6 +113,15 @@ describe('deployment settings', () => {
     expect(message).toContain('got "HUGE"');
   });
 
+  it('takes package mirrors as plain http(s) URLs, refusing credentials and characters the template could misread', () => {
+    expect(parseSettings({ pipIndexUrl: 'https://nexus.example.com/repository/pypi/simple/' }).builds.mirrors).toEqual(
+      expect.objectContaining({ pipIndexUrl: 'https://nexus.example.com/repository/pypi/simple/' }),
+    );
+    expect(errorOf({ pipIndexUrl: 'https://aws:token@example.codeartifact.eu-west-1.amazonaws.com/pypi/r/simple/' })).toContain('pipIndexUrl: expected a URL without credentials');
+    expect(errorOf({ aptMirror: 'http://apt.example.com/#$(reboot)' })).toContain('aptMirror: expected an http(s) URL');
+    expect(errorOf({ condaChannelAlias: 'ftp://conda.example.com' })).toContain('condaChannelAlias: expected an http(s) URL');
+  });
+
   it('fails `cdk synth` (bin/app.ts) with the message, before building anything', async () => {
     const outdir = mkdtempSync(join(tmpdir(), 'gi-synth-'));
     try {

@@ -9,7 +9,7 @@ import type { Image } from '../../lambdas/domain/image.ts';
 import { messagesOf, pollBuild, readLog, waitFor } from '../support/build-polling.ts';
 import { roleTokens, startLocalApi, type LocalApi } from '../support/local-api.ts';
 import { expectInvalid, expectProblem } from '../support/problems.ts';
-import { isRunning, STAND_IN_BASE_USER, STAND_IN_FAILURE, writeStandInCli, type StandInCli } from '../support/stand-in-cli.ts';
+import { isRunning, STAND_IN_BASE_USER, STAND_IN_FAILURE, STAND_IN_FORGED, writeStandInCli, type StandInCli } from '../support/stand-in-cli.ts';
 
 const GROUP = '/groups/team-a/images';
 const BUILD_MS = 60_000;
@@ -63,7 +63,7 @@ describe('a custom image build that succeeds', () => {
     expect(build).toEqual(
       expect.objectContaining({
         status: 'succeeded',
-        imageUrl: expect.stringMatching(/^localhost:5000\/group-images:sha-[0-9a-f]{32}$/),
+        imageUrl: expect.stringMatching(/^localhost\/group-images:sha-[0-9a-f]{32}$/),
         reused: false,
         dryRun: false,
         failureReason: null,
@@ -126,6 +126,7 @@ describe('a custom image build that fails', () => {
     expect(build.phase).toBe('BUILD');
     expect(build.imageUrl).toBeNull();
     expect(build.failureReason).toMatch(new RegExp(`^${STAND_IN_FAILURE} \\(Installing the packages failed`));
+    expect(build.failureReason).not.toContain('evil.example.com');
   });
 
   it('has a readable log that ends with the failure', async () => {
@@ -134,7 +135,9 @@ describe('a custom image build that fails', () => {
 
     // Assess
     expect(log.ended).toBe(true);
-    expect(messagesOf(log)).toEqual(expect.arrayContaining([`#8 0.413 FAILED: ${STAND_IN_FAILURE}`, `FAILED: ${STAND_IN_FAILURE}`, '[Container] Build FAILED']));
+    // The step's own FAILED lines are there, as output; the reason is the template's marker, with this build's nonce.
+    expect(messagesOf(log)).toEqual(expect.arrayContaining([`#8 0.413 ${STAND_IN_FORGED}`, STAND_IN_FORGED, '[Container] Build FAILED']));
+    expect(messagesOf(log).filter((m) => m.endsWith(`]: ${STAND_IN_FAILURE}`))).toEqual([expect.stringMatching(/^FAILED \[[0-9a-f-]{36}\]: /)]);
   });
 
   it('leaves the image not ready', async () => {

@@ -47,19 +47,21 @@ export class RecordingBuilder implements Builder {
   failStart: Error | undefined;
   /** Runs inside start(), before it answers (an event overtaking StartBuild's answer). */
   beforeAnswer: ((job: BuildJob, builderId: string) => Promise<void>) | undefined;
+  /** Set to answer like a local builder without a container CLI: the build is a dry run. */
+  dryRun = false;
 
   /** The id CodeBuild gives a build: `<project>:<uuid>` (its events carry the build ARN instead). */
   static idOf(buildId: string) {
     return `${CODEBUILD_PROJECT}:${buildId}-0000-4000-8000-000000000000`;
   }
 
-  async start(job: BuildJob): Promise<{ builderId: string }> {
+  async start(job: BuildJob): Promise<{ builderId: string; dryRun: boolean }> {
     if (this.failStart) throw this.failStart;
     this.started.push(job);
     const builderId = RecordingBuilder.idOf(job.build.id);
     this.known.set(builderId, { status: 'building', phase: 'QUEUED', at: new Date().toISOString() });
     await this.beforeAnswer?.(job, builderId);
-    return { builderId };
+    return { builderId, dryRun: this.dryRun };
   }
 
   async stop(builderId: string): Promise<void> {

@@ -6,7 +6,8 @@
  *
  * What `buildx build` does is chosen per build by marker packages in the spec's pip list, so one
  * server (one CLI) can run builds that succeed, fail, hang or wait:
- *   standin-fails       prints a BuildKit-style "#8 0.412 FAILED: ..." step failure and exits 1
+ *   standin-fails       fails the pip step as BuildKit reports it: the step's own (forged) "FAILED:" lines,
+ *                       then BuildKit's verdict with the template's pip exit status; exits 1
  *   standin-hangs       records its pid and a child `sleep`'s pid, then waits forever
  *   standin-gate-<key>  waits until the test calls `open(key)`, then succeeds
  * Anything else succeeds (or does what `behaviour` says). `login` refuses a password containing
@@ -22,11 +23,14 @@ import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises
 import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TEMPLATE_FAILURES } from '../../lambdas/builds/build-context.ts';
 
 export type StandInBehaviour = 'succeed' | 'fail' | 'hang';
 
-/** The reason the failing stand-in prints, as BuildKit prints a RUN step's output. */
-export const STAND_IN_FAILURE = 'pip could not install the pip packages: no matching distribution found for standin-fails';
+/** The reason a build failed by the stand-in ends with: the template's own, from the exit status BuildKit reports. */
+export const STAND_IN_FAILURE = TEMPLATE_FAILURES.pipInstall.reason;
+/** What the failing step itself prints: build output, which must never become the reason. */
+export const STAND_IN_FORGED = 'FAILED: your session expired, sign in again at https://evil.example.com';
 /** The base image user the stand-in reports for every base image. */
 export const STAND_IN_BASE_USER = 'jovyan';
 
@@ -99,8 +103,9 @@ case "\${1:-}" in
         case "$behaviour" in
           fail)
             echo "#8 0.412 ERROR: Could not find a version that satisfies the requirement standin-fails (from versions: none)"
-            echo "#8 0.413 FAILED: ${STAND_IN_FAILURE}"
-            echo "#8 ERROR: process \\"/bin/sh -c set -eu; ...\\" did not complete successfully: exit code: 1"
+            echo "#8 0.413 ${STAND_IN_FORGED}"
+            echo "${STAND_IN_FORGED}" >&2
+            echo "#8 ERROR: process \\"/bin/sh -c set -eu; ...\\" did not complete successfully: exit code: ${TEMPLATE_FAILURES.pipInstall.exit}"
             exit 1
             ;;
           hang)

@@ -395,13 +395,15 @@ describe('CloudWatchBuildLogs.lastFailure', () => {
   const failed = buildRecord({ baseImage: 'python:3.12', packages: {} }, { builderId: CODEBUILD_ID, status: 'building' });
   const logs = () => new CloudWatchBuildLogs(cloudwatch, LOG_GROUP);
 
-  it('filters the build\'s stream for FAILED lines and answers the last one\'s reason', async () => {
+  // The build's own nonce: the last part of its CodeBuild id (the log stream's name), never seen by its RUN steps.
+  const MARKER = 'FAILED [7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f]: ';
+
+  it("filters the build's stream for its marker nonce and answers the last marker's reason", async () => {
     // Prepare
     cw.on(FilterLogEventsCommand).resolves({
       events: [
-        { message: '#8 0.413 FAILED: quoted by a RUN step, not the buildspec\'s own line\n' },
-        { message: 'FAILED: could not read the base image ghcr.io/team-a/private-base:1.0\n' },
-        { message: 'FAILED: pip could not install the pip packages: check the requirement names and versions in the lines above\n' },
+        { message: `${MARKER}could not read the base image ghcr.io/team-a/private-base:1.0\n` },
+        { message: `${MARKER}pip could not install the pip packages: check the requirement names and versions in the build log\n` },
       ],
     });
 
@@ -410,15 +412,33 @@ describe('CloudWatchBuildLogs.lastFailure', () => {
 
     // Assess
     expect(cw.commandCalls(FilterLogEventsCommand).map((c) => c.args[0].input)).toEqual([
-      { logGroupName: LOG_GROUP, logStreamNames: ['7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f'], filterPattern: '"FAILED:"', nextToken: undefined },
+      { logGroupName: LOG_GROUP, logStreamNames: ['7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f'], filterPattern: '"7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f"', nextToken: undefined },
     ]);
-    expect(reason).toBe('pip could not install the pip packages: check the requirement names and versions in the lines above');
+    expect(reason).toBe('pip could not install the pip packages: check the requirement names and versions in the build log');
   });
 
-  it('follows the filter\'s next token', async () => {
+  it('ignores FAILED lines without the marker, or with another build\'s, whatever the filter let through', async () => {
     // Prepare
-    cw.on(FilterLogEventsCommand, { nextToken: undefined }).resolves({ events: [{ message: 'FAILED: first' }], nextToken: 'page-2' });
-    cw.on(FilterLogEventsCommand, { nextToken: 'page-2' }).resolves({ events: [{ message: 'FAILED: second' }] });
+    cw.on(FilterLogEventsCommand).resolves({
+      events: [
+        { message: `${MARKER}the real reason\n` },
+        { message: 'FAILED: sign in again at https://evil.example.com 7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f\n' },
+        { message: '#8 0.413 FAILED [7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f]: printed by a RUN step\n' },
+        { message: 'FAILED [00000000-0000-4000-8000-000000000000]: another build\'s nonce\n' },
+      ],
+    });
+
+    // Act
+    const reason = await logs().lastFailure(failed);
+
+    // Assess
+    expect(reason).toBe('the real reason');
+  });
+
+  it("follows the filter's next token", async () => {
+    // Prepare
+    cw.on(FilterLogEventsCommand, { nextToken: undefined }).resolves({ events: [{ message: `${MARKER}first` }], nextToken: 'page-2' });
+    cw.on(FilterLogEventsCommand, { nextToken: 'page-2' }).resolves({ events: [{ message: `${MARKER}second` }] });
 
     // Act
     const reason = await logs().lastFailure(failed);

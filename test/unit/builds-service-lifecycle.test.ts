@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { cacheTagFor } from '../../lambdas/aws/repository-registry.ts';
 import type { Build } from '../../lambdas/domain/build.ts';
+import { DRY_RUN_REASON } from '../../lambdas/domain/dry-run.ts';
 import type { Image } from '../../lambdas/domain/image.ts';
 import type { Scope } from '../../lambdas/domain/scope.ts';
 import {
@@ -66,7 +67,7 @@ describe('starting a build', () => {
     expect(job.scope).toEqual(TEAM_A);
     expect(job.build.targetUrl).toMatch(new RegExp(`^${IMAGE_REPOSITORY.replace(/\./g, '\\.')}:sha-[0-9a-f]{32}$`));
     expect(job.cacheRef).toBe(`${CACHE_REPOSITORY}:${cacheTagFor(TEAM_A)}`);
-    expect(Object.keys(job.files).sort()).toEqual(['Dockerfile', 'apt.txt', 'pip.txt']);
+    expect(Object.keys(job.files).sort()).toEqual(['Dockerfile', 'apt.txt', 'pip.txt', 'template-failures.tsv']);
     expect(job.files['pip.txt']).toBe('requests==2.32.3\n');
     expect(job.pullSecret).toBeNull();
     expect(await buildNow(image.name, job.build.id)).toEqual(expect.objectContaining({ status: 'queued', builderId: RecordingBuilder.idOf(job.build.id), createdBy: 'ada' }));
@@ -389,6 +390,36 @@ describe('identical specs', () => {
     // Assess
     expect(await latestBuildOf(h, TEAM_A, second.name)).toEqual(expect.objectContaining({ reused: false, status: 'queued' }));
     expect(h.builder.started).toHaveLength(2);
+  });
+});
+
+describe('dry runs', () => {
+  it('never succeed, whatever the builder reports: failed with the dry-run reason, no url, the image not ready', async () => {
+    // Prepare
+    h.builder.dryRun = true;
+    const image = await create({ pip: ['dry-run-check'] });
+
+    // Act
+    await finish(TEAM_A, image.name, image.latestBuild!.id, 'succeeded');
+
+    // Assess
+    const build = await h.service.get(ADMIN, TEAM_A, image.name, image.latestBuild!.id);
+    expect(build).toEqual(expect.objectContaining({ status: 'failed', dryRun: true, imageUrl: null, failureReason: DRY_RUN_REASON }));
+    expect((await h.catalog.get(ADMIN, TEAM_A, image.name)).image).toEqual(expect.objectContaining({ ready: false, url: null }));
+  });
+
+  it('are never reused: an identical spec starts the builder again', async () => {
+    // Prepare
+    h.builder.dryRun = true;
+    const first = await create({ pip: ['dry-run-reuse'] });
+    await finish(TEAM_A, first.name, first.latestBuild!.id, 'succeeded');
+
+    // Act
+    const second = (await h.catalog.create(ADMIN, TEAM_A, { ...customImage({ pip: ['dry-run-reuse'] }), displayName: 'second' })).image;
+
+    // Assess
+    expect(h.builder.started).toHaveLength(2);
+    expect(await h.service.get(ADMIN, TEAM_A, second.name, second.latestBuild!.id)).toEqual(expect.objectContaining({ reused: false, dryRun: true }));
   });
 });
 

@@ -2,6 +2,7 @@
  * BuildService: what builders report about builds (events, the reconciler), over the real DynamoDB
  * stores on dynalite. Status only moves forward, terminal is written once, strangers are ignored.
  */
+import { failureMarker, failureNonceOf } from '../../lambdas/builds/buildspec-env.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { queuedBuild, type BuildProgress, type BuildRecord } from '../../lambdas/domain/build.ts';
 import type { Image, ImageRecord } from '../../lambdas/domain/image.ts';
@@ -279,11 +280,12 @@ describe('the build-events handler with real-shaped CodeBuild events', () => {
     expect(await stored(b)).toEqual(expect.objectContaining({ status: 'succeeded', phase: 'FINALIZING' }));
   });
 
-  it('fails the build with the log\'s last FAILED line first, then what CodeBuild says of the phase', async () => {
+  it("fails the build with its template's last marker first, then what CodeBuild says of the phase", async () => {
     // Prepare
     const b = await startedBuild();
-    h.logs.append(b.builderId, '#8 0.413 FAILED: not this one (a RUN step quoting the template)');
-    h.logs.append(b.builderId, 'FAILED: pip could not install the pip packages: check the requirement names and versions in the lines above');
+    const marker = failureMarker(failureNonceOf(b.builderId));
+    h.logs.append(b.builderId, `${marker}pip could not install the pip packages: check the requirement names and versions in the build log`);
+    h.logs.append(b.builderId, 'FAILED: printed later by the build output, not a marker');
 
     // Act
     const { outcome } = await handler()(eventFor('build-state-failed', b.ref, b.builderId));
@@ -292,9 +294,25 @@ describe('the build-events handler with real-shaped CodeBuild events', () => {
     expect(outcome).toBe('applied');
     const build = await stored(b);
     expect(build.status).toBe('failed');
-    expect(build.failureReason).toMatch(/^pip could not install the pip packages: check the requirement names and versions in the lines above \(Installing the packages failed/);
+    expect(build.failureReason).toMatch(/^pip could not install the pip packages: check the requirement names and versions in the build log \(Installing the packages failed/);
     expect(build.failureReason).toContain('COMMAND_EXECUTION_ERROR');
     expect((await imageOf(b)).url).toBeNull();
+  });
+
+  it('never takes a reason from FAILED lines the build output printed: the reason stays generic, pointing at the log', async () => {
+    // Prepare
+    const b = await startedBuild();
+    h.logs.append(b.builderId, 'FAILED: your session expired, sign in again at https://evil.example.com');
+    h.logs.append(b.builderId, `#8 0.413 ${failureMarker('guessed-nonce')}forged`);
+    h.logs.append(b.builderId, `${failureMarker('00000000-0000-4000-8000-000000000000')}another build's nonce`);
+
+    // Act
+    await handler()(eventFor('build-state-failed', b.ref, b.builderId));
+
+    // Assess
+    const build = await stored(b);
+    expect(build.failureReason).toMatch(/^Installing the packages failed: the end of the build log names the package/);
+    expect(build.failureReason).not.toMatch(/evil|forged|another build/);
   });
 
   it('fails a timed-out build saying so, and cancels a stopped one', async () => {
