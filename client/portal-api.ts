@@ -344,7 +344,7 @@ export interface paths {
         };
         /**
          * List pull secrets
-         * @description Every pull secret: name, registry and creation time, never a credential. For group admins and system admins.
+         * @description The system pull secrets, which every group may use: name, registry and creation time, never a credential. For group admins and system admins. A group's own secrets are listed under `/groups/{group}/secrets`.
          */
         get: operations["listSecrets"];
         put?: never;
@@ -374,6 +374,50 @@ export interface paths {
          * @description Deletes a pull secret; 409 while an image or a build spec still uses it. For system admins.
          */
         delete: operations["deleteSecret"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/groups/{group}/secrets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a group's pull secrets
+         * @description The group's own pull secrets (images of the group name them `<group>/<name>`): name, registry and creation time, never a credential. For the group's admins and system admins; members and other groups get 403.
+         */
+        get: operations["listGroupSecrets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/groups/{group}/secrets/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Store a group's pull secret
+         * @description Creates or replaces a registry login of the group, stored in Secrets Manager under the group's own prefix; only the group's images and builds may use it. For the group's admins and system admins.
+         */
+        put: operations["putGroupSecret"];
+        post?: never;
+        /**
+         * Delete a group's pull secret
+         * @description Deletes a pull secret of the group; 409 while an image or a build spec still uses it. For the group's admins and system admins.
+         */
+        delete: operations["deleteGroupSecret"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1686,6 +1730,112 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The pull secret name: 1 to 63 lowercase letters, digits and `-`, starting and ending with a letter or digit. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listGroupSecrets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group id, as the identity provider names it. */
+                group: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The group's pull secrets. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PullSecretList"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    putGroupSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group id, as the identity provider names it. */
+                group: string;
+                /** @description The pull secret name: 1 to 63 lowercase letters, digits and `-`, starting and ending with a letter or digit. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegistryLogin"];
+            };
+        };
+        responses: {
+            /** @description Replaced. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PullSecret"];
+                };
+            };
+            /** @description Created. */
+            201: {
+                headers: {
+                    /** @description The path of what was created. */
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PullSecret"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteGroupSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group id, as the identity provider names it. */
+                group: string;
                 /** @description The pull secret name: 1 to 63 lowercase letters, digits and `-`, starting and ending with a letter or digit. */
                 name: string;
             };

@@ -32,6 +32,7 @@ import { LocalBuilder, LOCAL_ACCOUNT, LOCAL_PROJECT } from './local-builder.ts';
 import { ensureTable, LOCAL_TABLE, startEmbeddedDynamo, type EmbeddedDynamo } from './dynamodb.ts';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, localCursorKey, localSigningKeys } from './keys.ts';
 import { LocalSecretStore } from './local-secrets.ts';
+import { parseSecretReference } from '../domain/tenant-references.ts';
 
 /** Like API Gateway's payload limit, but small: bodies are JSON documents of a few KB. */
 const MAX_READ_BYTES = 1024 * 1024;
@@ -78,22 +79,30 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     logs,
     containerCli: options.containerCli === undefined ? detectContainerCli() : options.containerCli,
     timeoutMinutes: options.buildTimeoutMinutes ?? 60,
-    pullSecretJson: (name) => secrets.dockerConfigJson(name),
+    // The build names its secret by reference (`<name>` or `<group>/<name>`), which the catalog checked against the build's scope.
+    pullSecretJson: async (reference) => {
+      const ref = parseSecretReference(reference);
+      return ref ? secrets.dockerConfigJson(ref) : undefined;
+    },
     emit: (event) => onBuildEvent(event),
   });
+  const imageRepository = options.imageRepository ?? 'localhost:5000/group-images';
+  const buildStore = new DynamoBuildStore(dynamo.client, LOCAL_TABLE);
+  const ownImages = { repositories: { image: imageRepository, cache: '' }, builtTags: buildStore };
   const builds = new BuildService({
     images: store,
-    builds: new DynamoBuildStore(dynamo.client, LOCAL_TABLE),
+    builds: buildStore,
     cursors,
     builder,
-    registry: new RepositoryRegistry(options.imageRepository ?? 'localhost:5000/group-images', ''),
+    registry: new RepositoryRegistry(imageRepository, ''),
     secrets,
+    ownImages,
     logs,
     maxConcurrentBuildsPerGroup: options.maxConcurrentBuildsPerGroup ?? DEFAULT_LIMITS.maxConcurrentBuildsPerGroup,
     outcomes: loggedOutcomes,
   });
   onBuildEvent = buildEventHandler(builds, { project: LOCAL_PROJECT, account: LOCAL_ACCOUNT });
-  const catalog = new ImageCatalog({ store, cursors, secrets, builds, maxImagesPerGroup: options.maxImagesPerGroup ?? DEFAULT_LIMITS.maxImagesPerGroup });
+  const catalog = new ImageCatalog({ store, cursors, secrets, ownImages, builds, maxImagesPerGroup: options.maxImagesPerGroup ?? DEFAULT_LIMITS.maxImagesPerGroup });
   // The scheduled reconciler's local twin: builds a previous run of the server left unfinished.
   await builds.reconcile(0);
 
