@@ -451,7 +451,7 @@ export interface components {
             url: string | null;
             /** @description For universal images: the image GPU instances use; null when they use `url`. */
             urlForGpu: string | null;
-            /** @description The pull secret (by name) for the registry of `url`; null for none. */
+            /** @description The pull secret for the registry of `url`: `<name>` (system) or `<group>/<name>` (the group's own); null for none. */
             pullSecret: string | null;
             /** @description True when the image has a usable url (a custom image: once a build has succeeded). */
             ready: boolean;
@@ -580,7 +580,7 @@ export interface components {
             type: "cpu" | "gpu" | "universal";
             /** @description The image to launch, resolved for the requested instance type; null while not ready. */
             url: string | null;
-            /** @description The pull secret (by name) for the registry of `url`; null for none. */
+            /** @description The pull secret for the registry of `url`: `<name>` (system) or `<group>/<name>` (the group's own); null for none. */
             pullSecret: string | null;
             /** @description True when the image has a usable url. */
             ready: boolean;
@@ -651,9 +651,9 @@ export interface components {
         };
         /** @description A custom image build: a base image and the packages to install on it, apt first, then conda, then pip. */
         BuildSpec: {
-            /** @description The image to build on: a container image reference such as `python:3.12-slim` or `registry.example.com/team/base:1.0`. */
+            /** @description The image to build on: a container image reference such as `python:3.12-slim` or `registry.example.com/team/base:1.0`. An image of this service's own repository only by a tag its own scope's or a system build produced (422 otherwise). */
             baseImage: string;
-            /** @description The pull secret (by name) that logs in to the base image's registry; absent or null for a public base image. */
+            /** @description The pull secret that logs in to the base image's registry: `<name>` for a system secret, `<group>/<name>` for one of the image's own group; absent or null for a public base image. Another group's is a 422. */
             pullSecret?: string | null;
             /** @description Package lists by package manager; each may be absent or empty. */
             packages: {
@@ -676,11 +676,11 @@ export interface components {
              * @enum {string}
              */
             type: "cpu" | "gpu" | "universal";
-            /** @description The existing image to use (a container image reference); not with `build`. */
+            /** @description The existing image to use (a container image reference); not with `build`. An image of this service's own repository only by a tag its own scope's or a system build produced (422 otherwise). */
             url?: string;
             /** @description For `universal` images only: the image GPU instances use. When absent, GPU instances use `url`. */
             urlForGpu?: string;
-            /** @description The pull secret (by name) that logs in to the registry of `url`; it must exist (422 otherwise). */
+            /** @description The pull secret that logs in to the registry of `url`: `<name>` for a system secret, `<group>/<name>` for one of the image's own group. It must exist and be one of those (422 otherwise). */
             pullSecret?: string | null;
             /** @description Build a custom image from this spec instead of giving a `url`. */
             build?: components["schemas"]["BuildSpec"];
@@ -700,7 +700,7 @@ export interface components {
             url?: string;
             /** @description For `universal` images only: the image GPU instances use; null makes GPU instances use `url`. */
             urlForGpu?: string | null;
-            /** @description The pull secret (by name) for the registry of `url`; null for none. It must exist (422 otherwise). */
+            /** @description The pull secret for the registry of `url`: `<name>` (system) or `<group>/<name>` (the image's own group); null for none. It must exist and be one of those (422 otherwise). */
             pullSecret?: string | null;
         };
         /** @description A rebuild: with `build`, the new spec replaces the current one; without it, the current spec is built again. */
