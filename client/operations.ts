@@ -31,6 +31,9 @@ export const OPERATIONS = {
   listSecrets: { method: 'GET', path: '/secrets' },
   putSecret: { method: 'PUT', path: '/secrets/{name}' },
   deleteSecret: { method: 'DELETE', path: '/secrets/{name}' },
+  listGroupSecrets: { method: 'GET', path: '/groups/{group}/secrets' },
+  putGroupSecret: { method: 'PUT', path: '/groups/{group}/secrets/{name}' },
+  deleteGroupSecret: { method: 'DELETE', path: '/groups/{group}/secrets/{name}' },
 } as const;
 
 export type OperationId = keyof typeof OPERATIONS;

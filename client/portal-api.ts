@@ -364,7 +364,7 @@ export interface paths {
         };
         /**
          * List pull secrets
-         * @description Every pull secret: name, registry and creation time, never a credential. For group admins and system admins.
+         * @description The system pull secrets, which every group may use: name, registry and creation time, never a credential. For group admins and system admins. A group's own secrets are listed under `/groups/{group}/secrets`.
          */
         get: operations["listSecrets"];
         put?: never;
@@ -399,6 +399,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/groups/{group}/secrets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a group's pull secrets
+         * @description The group's own pull secrets (images of the group name them `<group>/<name>`): name, registry and creation time, never a credential. For the group's admins and system admins; members and other groups get 403.
+         */
+        get: operations["listGroupSecrets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/groups/{group}/secrets/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Store a group's pull secret
+         * @description Creates or replaces a registry login of the group, stored in Secrets Manager under the group's own prefix; only the group's images and builds may use it. For the group's admins and system admins.
+         */
+        put: operations["putGroupSecret"];
+        post?: never;
+        /**
+         * Delete a group's pull secret
+         * @description Deletes a pull secret of the group; 409 while an image or a build spec still uses it. For the group's admins and system admins.
+         */
+        delete: operations["deleteGroupSecret"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -427,7 +471,7 @@ export interface components {
             url: string | null;
             /** @description For universal images: the image GPU instances use; null when they use `url`. */
             urlForGpu: string | null;
-            /** @description The pull secret (by name) for the registry of `url`; null for none. */
+            /** @description The pull secret for the registry of `url`: `<name>` (system) or `<group>/<name>` (the group's own); null for none. */
             pullSecret: string | null;
             /** @description True when the image has a usable url (a custom image: once a build has succeeded). */
             ready: boolean;
@@ -556,7 +600,7 @@ export interface components {
             type: "cpu" | "gpu" | "universal";
             /** @description The image to launch, resolved for the requested instance type; null while not ready. */
             url: string | null;
-            /** @description The pull secret (by name) for the registry of `url`; null for none. */
+            /** @description The pull secret for the registry of `url`: `<name>` (system) or `<group>/<name>` (the group's own); null for none. */
             pullSecret: string | null;
             /** @description True when the image has a usable url. */
             ready: boolean;
@@ -638,9 +682,9 @@ export interface components {
         };
         /** @description A custom image build: a base image and the packages to install on it, apt first, then conda, then pip. */
         BuildSpec: {
-            /** @description The image to build on: a container image reference such as `python:3.12-slim` or `registry.example.com/team/base:1.0`. */
+            /** @description The image to build on: a container image reference such as `python:3.12-slim` or `registry.example.com/team/base:1.0`. An image of this service's own repository only by a tag its own scope's or a system build produced (422 otherwise). */
             baseImage: string;
-            /** @description The pull secret (by name) that logs in to the base image's registry; absent or null for a public base image. */
+            /** @description The pull secret that logs in to the base image's registry: `<name>` for a system secret, `<group>/<name>` for one of the image's own group; absent or null for a public base image. Another group's is a 422. */
             pullSecret?: string | null;
             /** @description Package lists by package manager; each may be absent or empty. */
             packages: {
@@ -663,11 +707,11 @@ export interface components {
              * @enum {string}
              */
             type: "cpu" | "gpu" | "universal";
-            /** @description The existing image to use (a container image reference); not with `build`. */
+            /** @description The existing image to use (a container image reference); not with `build`. An image of this service's own repository only by a tag its own scope's or a system build produced (422 otherwise). */
             url?: string;
             /** @description For `universal` images only: the image GPU instances use. When absent, GPU instances use `url`. */
             urlForGpu?: string;
-            /** @description The pull secret (by name) that logs in to the registry of `url`; it must exist (422 otherwise). */
+            /** @description The pull secret that logs in to the registry of `url`: `<name>` for a system secret, `<group>/<name>` for one of the image's own group. It must exist and be one of those (422 otherwise). */
             pullSecret?: string | null;
             /** @description Build a custom image from this spec instead of giving a `url`. */
             build?: components["schemas"]["BuildSpec"];
@@ -687,7 +731,7 @@ export interface components {
             url?: string;
             /** @description For `universal` images only: the image GPU instances use; null makes GPU instances use `url`. */
             urlForGpu?: string | null;
-            /** @description The pull secret (by name) for the registry of `url`; null for none. It must exist (422 otherwise). */
+            /** @description The pull secret for the registry of `url`: `<name>` (system) or `<group>/<name>` (the image's own group); null for none. It must exist and be one of those (422 otherwise). */
             pullSecret?: string | null;
         };
         /** @description A rebuild: with `build`, the new spec replaces the current one; without it, the current spec is built again. */
@@ -1747,6 +1791,113 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The pull secret name: 1 to 63 lowercase letters, digits and `-`, starting and ending with a letter or digit. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listGroupSecrets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group id, as the identity provider names it. */
+                group: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The group's pull secrets. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PullSecretList"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    putGroupSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group id, as the identity provider names it. */
+                group: string;
+                /** @description The pull secret name: 1 to 63 lowercase letters, digits and `-`, starting and ending with a letter or digit. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        /** @description A JSON document (`Content-Type: application/json`) of at most 65536 bytes (64 KiB); a larger body is a 413. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegistryLogin"];
+            };
+        };
+        responses: {
+            /** @description Replaced. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PullSecret"];
+                };
+            };
+            /** @description Created. */
+            201: {
+                headers: {
+                    /** @description The path of what was created. */
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PullSecret"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteGroupSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group id, as the identity provider names it. */
+                group: string;
                 /** @description The pull secret name: 1 to 63 lowercase letters, digits and `-`, starting and ending with a letter or digit. */
                 name: string;
             };

@@ -67,8 +67,8 @@ export class ApiStack extends Stack {
     const { data, settings } = props;
     const code = props.functionCode ?? 'bundle';
 
-    // Pull secrets are created at run time by the secrets function, all under this prefix; IAM
-    // policies below are written against it.
+    // Pull secrets are created at run time by the secrets function, all under this prefix (a group's
+    // under its own `<prefix>group/<group>/`); IAM policies below are written against it.
     this.secretPrefix = `${settings.stackName}/pull-secrets/`;
 
     this.builds = new ImageBuildProject(this, 'ImageBuild', {

@@ -131,8 +131,12 @@ export class ImageBuildProject extends Construct {
       }
     }
 
-    // Pull secrets: read, and only under the service prefix (CodeBuild resolves the build's
-    // Secrets Manager-typed PULL_SECRET_JSON with this role).
+    // Pull secrets: read, and only under the service prefix, which holds the system's secrets
+    // (<prefix><name>) and every group's under its own prefix (<prefix>group/<group>/<name>).
+    // CodeBuild resolves the build's Secrets Manager-typed PULL_SECRET_JSON with this role. AWS gives
+    // no narrower grant per build: StartBuild takes no session policy or session tags, so one project
+    // role reads what any of its builds may name. The id a build reads is chosen by the service
+    // (lambdas/aws/codebuild-builder.ts, checked against the build's scope), never by the build.
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['secretsmanager:GetSecretValue'],
@@ -151,7 +155,7 @@ export class ImageBuildProject extends Construct {
     acknowledgeSecretPrefix(
       this.role,
       props.secretPrefix,
-      "The build reads the pull secret its StartBuild names; IAM cannot narrow a static role to one build's secret, so it is limited to the service's pull-secret prefix, which holds registry pull credentials only.",
+      "The build reads the pull secret its StartBuild names (the system's, or its own group's under <prefix>group/<group>/); IAM cannot narrow a project's role to one build's secret (StartBuild takes no session policy or tags), so it is limited to the service's pull-secret prefix, which holds registry pull credentials only.",
     );
     Validations.of(this.project).acknowledge({
       id: 'AwsSolutions-CB4',

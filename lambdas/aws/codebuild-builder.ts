@@ -5,7 +5,9 @@ import { buildContextVariables } from '../builds/context-transport.ts';
 import { BUILDSPEC_ENV } from '../builds/buildspec-env.ts';
 import type { BuildProgress } from '../domain/build.ts';
 import type { Builder, BuildJob } from '../domain/builder.ts';
+import { parseSecretReference, type SecretRef } from '../domain/tenant-references.ts';
 import { BUILD_REF_ENV, progressOf, scopeRef } from './codebuild-events.ts';
+import { pullSecretId } from './secrets-manager-directory.ts';
 
 /** CodeBuild's BatchGetBuilds takes at most 100 ids. */
 const BATCH = 100;
@@ -29,6 +31,16 @@ export function buildVariables(job: BuildJob, mirrors: BaseImageMirrors = {}): R
   };
 }
 
+/**
+ * The secret a build reads: a system secret, or one of its own group's. The catalog checked this when
+ * the spec was stored; checked again here because the build role could read any of them.
+ */
+export function buildSecretRef(job: BuildJob): SecretRef {
+  const ref = parseSecretReference(job.pullSecret ?? '');
+  if (!ref || (ref.group !== null && ref.group !== job.scope.group)) throw new Error(`the pull secret "${job.pullSecret}" is not one this build may use`);
+  return ref;
+}
+
 export class CodeBuildBuilder implements Builder {
   constructor(
     private readonly codebuild: CodeBuildClient,
@@ -43,7 +55,7 @@ export class CodeBuildBuilder implements Builder {
     const variables: EnvironmentVariable[] = Object.entries(buildVariables(job, this.baseImageMirrors)).map(([name, value]) => ({ name, value, type: 'PLAINTEXT' }));
     if (job.pullSecret) {
       // CodeBuild resolves it inside the build: the credential is never in our request, the event or the log.
-      variables.push({ name: BUILDSPEC_ENV.pullSecretJson, value: this.secretPrefix + job.pullSecret, type: 'SECRETS_MANAGER' });
+      variables.push({ name: BUILDSPEC_ENV.pullSecretJson, value: pullSecretId(this.secretPrefix, buildSecretRef(job)), type: 'SECRETS_MANAGER' });
     }
     const out = await this.codebuild.send(
       new StartBuildCommand({ projectName: this.project, idempotencyToken: job.build.id, environmentVariablesOverride: variables }),

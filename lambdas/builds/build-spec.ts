@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import type { FieldError } from '../domain/errors.ts';
-import { imageReference, secretName } from '../domain/fields.ts';
+import { imageReference, secretReference } from '../domain/fields.ts';
 import { fieldErrors } from '../domain/validation.ts';
 import { PACKAGE_CHECKS, PACKAGE_MANAGERS, normaliseEntry, type PackageManager } from './package-grammars.ts';
 
@@ -35,7 +35,7 @@ const entryList = (manager: PackageManager) =>
 
 export const buildSpecSchema = z.strictObject({
   baseImage: imageReference,
-  pullSecret: z.optional(z.nullable(secretName)),
+  pullSecret: z.optional(z.nullable(secretReference)),
   packages: z.strictObject({
     apt: z.optional(entryList('apt')),
     conda: z.optional(entryList('conda')),
@@ -83,6 +83,11 @@ export function buildSpecHash(scopeKey: string, spec: BuildSpec, templateVersion
 export function imageTagFor(hash: string): string {
   if (!/^[0-9a-f]{64}$/.test(hash)) throw new Error('imageTagFor needs a sha256 hex digest');
   return `sha-${hash.slice(0, 32)}`;
+}
+
+/** The hash beginning an image tag carries (what imageTagFor kept), or undefined if the tag is not one of ours. */
+export function hashPrefixOfTag(tag: string): string | undefined {
+  return /^sha-[0-9a-f]{32}$/.test(tag) ? tag.slice('sha-'.length) : undefined;
 }
 
 /** JSON with object keys sorted at every level, so equal values always give equal text. */

@@ -9,12 +9,13 @@ import { renderBuildContext, TEMPLATE_VERSION } from '../builds/build-context.ts
 import { isTerminal, newBuildId, queuedBuild, toBuild, type Build, type BuildProgress, type BuildRecord } from './build.ts';
 import type { BuildStore, ImageBuildLink, SpecClaim } from './build-store.ts';
 import type { Builder, BuildLogReader, ImageRegistry, LogLine } from './builder.ts';
-import type { BuildStopper, FirstBuildStarter, Page, PullSecretDirectory } from './catalog.ts';
+import type { BuildStopper, FirstBuildStarter, Page } from './catalog.ts';
+import { TenantReferences, type OwnImages, type PullSecretDirectory } from './tenant-references.ts';
 import { PAGE_DEFAULT } from './catalog.ts';
 import type { CursorCodec } from './cursor.ts';
 import { outcomeOf, type BuildOutcomePublisher } from './build-outcomes.ts';
 import type { BuildMetrics } from './build-metrics.ts';
-import { conflict, DomainError, invalidField, notFound, quotaReached, unavailable } from './errors.ts';
+import { conflict, DomainError, notFound, quotaReached, unavailable } from './errors.ts';
 import type { ImageStore } from './image-store.ts';
 import { randomNameSuffix, type ImageRecord, type LatestBuild, type StoredBuildSpec } from './image.ts';
 import { assertCanRead, assertCanWrite, type Principal } from './principal.ts';
@@ -29,7 +30,9 @@ export interface BuildServiceDependencies {
   /** The write side: absent in read-only functions. */
   builder?: Builder;
   registry?: ImageRegistry;
+  /** The write side checks what a build spec names: its pull secret and its base image. */
   secrets?: PullSecretDirectory;
+  ownImages?: OwnImages;
   logs?: BuildLogReader;
   now?: () => Date;
   random?: () => string;
@@ -51,8 +54,10 @@ const scopeKeyOf = (scope: Scope) => (scope.group === null ? 'system' : `group:$
 export class BuildService implements FirstBuildStarter, BuildStopper {
   private readonly now: () => Date;
   private readonly random: () => string;
+  private readonly references: TenantReferences;
 
   constructor(private readonly deps: BuildServiceDependencies) {
+    this.references = new TenantReferences({ secrets: deps.secrets, ownImages: deps.ownImages });
     this.now = deps.now ?? (() => new Date());
     this.random = deps.random ?? randomNameSuffix;
   }
@@ -71,10 +76,11 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
     const spec = input.build === undefined ? null : normaliseBuildSpec(input.build);
     const image = await this.requireImage(scope, name);
     if (image.source !== 'build') throw conflict(`"${name}" uses an existing image; only custom images are built`);
-    const pullSecret = (spec ?? image.buildSpec)?.pullSecret;
-    if (pullSecret && this.deps.secrets && !(await this.deps.secrets.exists(pullSecret))) {
-      invalidField('/build/pullSecret', `names no pull secret "${pullSecret}"`);
-    }
+    const effective = spec ?? image.buildSpec;
+    await this.references.require(scope, {
+      secrets: [{ value: effective?.pullSecret, pointer: '/build/pullSecret' }],
+      images: [{ value: effective?.baseImage, pointer: '/build/baseImage' }],
+    });
     const { build } = await this.start(principal, scope, image, spec);
     return toBuild(build);
   }

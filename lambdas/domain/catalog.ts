@@ -21,6 +21,7 @@ import {
 } from './image.ts';
 import { assertCanRead, assertCanWrite, type Principal } from './principal.ts';
 import { describeScope, groupScope, SYSTEM, type Scope } from './scope.ts';
+import { TenantReferences, type OwnImages, type PullSecretDirectory, type ReferencesToCheck } from './tenant-references.ts';
 import { parseOrThrow } from './validation.ts';
 import { normaliseBuildSpec } from '../builds/build-spec.ts';
 
@@ -38,10 +39,7 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-/** Tells whether a pull secret exists; the secrets store implements it. */
-export interface PullSecretDirectory {
-  exists(name: string): Promise<boolean>;
-}
+export type { PullSecretDirectory } from './tenant-references.ts';
 
 /** Starts a custom image's first build; the build service implements it. */
 export interface FirstBuildStarter {
@@ -57,8 +55,10 @@ export interface BuildStopper {
 export interface CatalogDependencies {
   store: ImageStore;
   cursors: CursorCodec;
-  /** Needed by the write paths only: readers never check secrets. */
+  /** Needed by the write paths only: readers never check what an image names. */
   secrets?: PullSecretDirectory;
+  /** The service's own repositories: an image may name only its own scope's or a system build's images in them. */
+  ownImages?: OwnImages;
   now?: () => Date;
   nameSuffix?: () => string;
   builds?: FirstBuildStarter & BuildStopper;
@@ -87,9 +87,11 @@ const NAME_ATTEMPTS = 3;
 
 export class ImageCatalog {
   private readonly now: () => Date;
+  private readonly references: TenantReferences;
 
   constructor(private readonly deps: CatalogDependencies) {
     this.now = deps.now ?? (() => new Date());
+    this.references = new TenantReferences({ secrets: deps.secrets, ownImages: deps.ownImages });
   }
 
   async list(principal: Principal, scope: Scope, request: PageRequest): Promise<Page<Image>> {
@@ -126,7 +128,17 @@ export class ImageCatalog {
       errors.push({ path: '/urlForGpu', message: 'is set by the build for a custom image' });
     }
     if (errors.length) throw invalid(errors);
-    await this.requireSecret(input.pullSecret, '/pullSecret');
+    await this.requireReferences(scope, {
+      secrets: [
+        { value: input.pullSecret, pointer: '/pullSecret' },
+        { value: input.build?.pullSecret, pointer: '/build/pullSecret' },
+      ],
+      images: [
+        { value: input.url, pointer: '/url' },
+        { value: input.urlForGpu, pointer: '/urlForGpu' },
+        { value: input.build?.baseImage, pointer: '/build/baseImage' },
+      ],
+    });
     const quota = () => this.checkImageQuota(scope);
 
     const at = this.now().toISOString();
@@ -151,7 +163,6 @@ export class ImageCatalog {
     if (input.build !== undefined) {
       if (!this.deps.builds) throw unavailable('custom image builds are not available in this deployment');
       const buildSpec: StoredBuildSpec = normaliseBuildSpec(input.build);
-      await this.requireSecret(buildSpec.pullSecret, '/build/pullSecret');
       // Checked here, before the image exists (the first build then skips it): concurrent creates can
       // pass it together, so the build limit is soft by the number of creates in flight.
       await this.deps.builds.checkBuildQuota(scope);
@@ -200,7 +211,13 @@ export class ImageCatalog {
       if (patch.urlForGpu) invalidField('/urlForGpu', 'is only accepted for universal images');
       if (current.urlForGpu !== null) changes.urlForGpu = null; // a cpu or gpu image has one url
     }
-    await this.requireSecret(patch.pullSecret, '/pullSecret');
+    await this.requireReferences(scope, {
+      secrets: [{ value: patch.pullSecret, pointer: '/pullSecret' }],
+      images: [
+        { value: patch.url, pointer: '/url' },
+        { value: patch.urlForGpu, pointer: '/urlForGpu' },
+      ],
+    });
 
     // Without If-Match, only guard what validation relied on (the type), so concurrent edits of
     // different fields both land; with If-Match, the whole representation must be unchanged.
@@ -331,10 +348,8 @@ export class ImageCatalog {
     return current.version;
   }
 
-  private async requireSecret(name: string | null | undefined, path: string): Promise<void> {
-    if (!name) return;
-    if (!this.deps.secrets) throw unavailable('pull secrets cannot be checked by this function');
-    if (!(await this.deps.secrets.exists(name))) invalidField(path, `names no pull secret "${name}": ask a system admin to create it, or choose one from GET /secrets`);
+  private requireReferences(scope: Scope, refs: ReferencesToCheck): Promise<void> {
+    return this.references.require(scope, refs);
   }
 }
 

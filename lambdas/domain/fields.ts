@@ -48,5 +48,14 @@ export const secretName = z.string().check(
 /** Group ids come from the identity provider; we accept the usual id alphabet and nothing that could be a key separator. */
 export const GROUP_ID = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,127}$/;
 
+/**
+ * How an image or a build spec names a pull secret: `<name>` is a system secret, `<group>/<name>`
+ * that group's secret. The text names one secret wherever it is stored (see secret-references.ts).
+ */
+export const SECRET_REFERENCE = /^(?:([A-Za-z0-9][A-Za-z0-9_.@-]{0,127})\/)?([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)$/;
+export const secretReference = z.string().check(
+  z.regex(SECRET_REFERENCE, 'must name a pull secret: "<name>" for a system secret, "<group>/<name>" for a secret of the image\'s own group'),
+);
+
 /** Image names are generated DNS-1123 labels. */
 export const IMAGE_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;

@@ -4,7 +4,7 @@
  */
 import { randomInt } from 'node:crypto';
 import * as z from 'zod/mini';
-import { description, displayName, imageReference, imageType, secretName, type ImageType } from './fields.ts';
+import { description, displayName, imageReference, imageType, secretReference, type ImageType } from './fields.ts';
 import { buildSpecSchema } from '../builds/build-spec.ts';
 
 export type BuildStatus = 'queued' | 'building' | 'succeeded' | 'failed' | 'cancelled';
@@ -87,7 +87,7 @@ export const createImageBody = z.strictObject({
   type: imageType,
   url: z.optional(imageReference),
   urlForGpu: z.optional(imageReference),
-  pullSecret: z.optional(z.nullable(secretName)),
+  pullSecret: z.optional(z.nullable(secretReference)),
   build: z.optional(buildSpecSchema),
 });
 export type CreateImageBody = z.infer<typeof createImageBody>;
@@ -98,7 +98,7 @@ export const updateImageBody = z.strictObject({
   type: z.optional(imageType),
   url: z.optional(imageReference),
   urlForGpu: z.optional(z.nullable(imageReference)),
-  pullSecret: z.optional(z.nullable(secretName)),
+  pullSecret: z.optional(z.nullable(secretReference)),
 });
 export type UpdateImageBody = z.infer<typeof updateImageBody>;
 

@@ -1,12 +1,14 @@
 /**
- * Registry pull secrets: system admins store registry logins; group and system admins see their
- * names (never a credential) to pick one for an image or a build.
+ * Registry pull secrets. System secrets: system admins store them, every group may use them, group
+ * and system admins see their names. Group secrets: that group's admins (and system admins) store
+ * and list them, only that group's images and builds may use them; members and other groups see
+ * nothing. Never a credential in an answer. How images name them: tenant-references.ts.
  */
 import * as z from 'zod/mini';
-import type { PullSecretDirectory } from './catalog.ts';
 import { conflict, forbidden, invalidField, notFound } from './errors.ts';
 import { SECRET_NAME } from './fields.ts';
-import { canListSecrets, type Principal } from './principal.ts';
+import { canListSecrets, isGroupAdmin, type Principal } from './principal.ts';
+import { secretReferenceText, type PullSecretDirectory, type SecretRef } from './tenant-references.ts';
 import { parseOrThrow } from './validation.ts';
 
 export interface PullSecretMetadata {
@@ -22,16 +24,17 @@ export interface RegistryLogin {
 }
 
 export interface PullSecretStore extends PullSecretDirectory {
-  list(): Promise<PullSecretMetadata[]>;
+  /** One owner's secrets: the system's (null) or a group's. */
+  list(group: string | null): Promise<PullSecretMetadata[]>;
   /** Creates or replaces; says which. */
-  put(name: string, login: RegistryLogin, at: string): Promise<{ created: boolean; secret: PullSecretMetadata }>;
+  put(ref: SecretRef, login: RegistryLogin, at: string): Promise<{ created: boolean; secret: PullSecretMetadata }>;
   /** False if there was no such secret. */
-  remove(name: string): Promise<boolean>;
+  remove(ref: SecretRef): Promise<boolean>;
 }
 
-/** Whether any image or build spec still names the secret. */
+/** Whether any image or build spec still names the secret (by its reference text, which names one secret anywhere). */
 export interface SecretUsage {
-  secretInUse(name: string): Promise<boolean>;
+  secretInUse(reference: string): Promise<boolean>;
 }
 
 /** Control characters no login field may hold (exported for the OpenAPI document). */
@@ -59,23 +62,43 @@ export class PullSecrets {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
+  /** The system secrets, which every group may use. */
   async list(principal: Principal): Promise<{ items: PullSecretMetadata[] }> {
     if (!canListSecrets(principal)) throw forbidden('only group admins and system admins can list pull secrets');
-    const items = await this.store.list();
-    return { items: items.sort((a, b) => a.name.localeCompare(b.name)) };
+    return this.listed(null);
   }
 
-  async put(principal: Principal, name: string, body: unknown): Promise<{ created: boolean; secret: PullSecretMetadata }> {
-    if (!principal.systemAdmin) throw forbidden('only system admins can store pull secrets');
+  /** A group's own secrets: for its admins only. */
+  async listGroup(principal: Principal, group: string): Promise<{ items: PullSecretMetadata[] }> {
+    assertCanManage(principal, group);
+    return this.listed(group);
+  }
+
+  /** Creates or replaces a secret of the system (group null) or of a group. */
+  async put(principal: Principal, group: string | null, name: string, body: unknown): Promise<{ created: boolean; secret: PullSecretMetadata }> {
+    assertCanManage(principal, group);
     if (!SECRET_NAME.test(name)) invalidField('/path/name', 'the secret name in the path must be 1 to 63 lowercase letters, digits and "-", starting and ending with a letter or digit');
     const login = parseOrThrow(registryLoginBody, body);
-    return this.store.put(name, login, this.now().toISOString());
+    return this.store.put({ group, name }, login, this.now().toISOString());
   }
 
-  async delete(principal: Principal, name: string): Promise<void> {
-    if (!principal.systemAdmin) throw forbidden('only system admins can delete pull secrets');
-    if (!SECRET_NAME.test(name) || !(await this.store.exists(name))) throw notFound(`no pull secret "${name}"`);
-    if (await this.usage.secretInUse(name)) throw conflict(`pull secret "${name}" is still used by an image or a build spec: change or delete those first`);
-    if (!(await this.store.remove(name))) throw notFound(`no pull secret "${name}"`);
+  async delete(principal: Principal, group: string | null, name: string): Promise<void> {
+    assertCanManage(principal, group);
+    const ref: SecretRef = { group, name };
+    const label = secretReferenceText(ref);
+    if (!SECRET_NAME.test(name) || !(await this.store.exists(ref))) throw notFound(`no pull secret "${label}"`);
+    if (await this.usage.secretInUse(label)) throw conflict(`pull secret "${label}" is still used by an image or a build spec: change or delete those first`);
+    if (!(await this.store.remove(ref))) throw notFound(`no pull secret "${label}"`);
   }
+
+  private async listed(group: string | null): Promise<{ items: PullSecretMetadata[] }> {
+    const items = await this.store.list(group);
+    return { items: items.sort((a, b) => a.name.localeCompare(b.name)) };
+  }
+}
+
+/** System secrets: system admins. A group's: its admins and system admins; members and other groups get 403. */
+function assertCanManage(principal: Principal, group: string | null): void {
+  if (group === null ? principal.systemAdmin : isGroupAdmin(principal, group)) return;
+  throw forbidden(group === null ? 'only system admins can manage system pull secrets' : `only admins of group "${group}" can see or manage its pull secrets`);
 }

@@ -48,6 +48,67 @@ export function indexKeysOf(words: Iterable<string>): Set<string> {
   return keys;
 }
 
+/**
+ * The most word-index entries one image has, whatever its text: it bounds the items a create or an
+ * edit writes (README, Reliability). Each searched field has a share of it (WORD_INDEX_SHARES).
+ * 128 rather than 64: at 64 a four-word description or a registry url no longer fit their shares.
+ */
+export const WORD_INDEX_MAX = 128;
+
+/**
+ * Each searched field's share of WORD_INDEX_MAX. Shares rather than one budget spent in field order:
+ * a field's entries then depend on that field alone, so an edit indexes exactly the entries of the
+ * fields it sets, and the store's ordering (index before the write, clean up after) stays exact.
+ */
+export const WORD_INDEX_SHARES: Readonly<Record<(typeof SEARCHED_FIELDS)[number], number>> = {
+  name: 12, // the random suffix (a copied name is found by it), then the display name's words again
+  displayName: 24,
+  type: 9, // "universal" has 9 beginnings: every type stays searchable
+  url: 32,
+  urlForGpu: 16,
+  description: 35,
+};
+
+/** Which words of a field are indexed first: the ones a user most likely types. */
+const INDEX_ORDER: Partial<Record<(typeof SEARCHED_FIELDS)[number], (text: string) => string[]>> = {
+  // "tf-2-15-x7k2p": the suffix, then the display name's words from the end.
+  name: (text) => wordsOf(text).reverse(),
+  // "registry.example.com:5000/team/tensorflow:2.15-gpu": the image's own name, its tag, its path, its registry.
+  url: urlWordsInOrder,
+  urlForGpu: urlWordsInOrder,
+};
+
+function urlWordsInOrder(reference: string): string[] {
+  const [named] = reference.split('@', 1) as [string];
+  const parts = named.split('/');
+  const last = parts.pop()!;
+  const colon = last.indexOf(':');
+  const [repository, tag] = colon < 0 ? [last, ''] : [last.slice(0, colon), last.slice(colon + 1)];
+  return [...new Set([repository, tag, ...parts.reverse(), reference].flatMap(wordsOf))];
+}
+
+/**
+ * The index entries of an image, or of the fields a change sets: per field, its words (most likely
+ * typed first), each with all its beginnings (a word is found by any beginning or not at all),
+ * skipping a word that no longer fits the field's share. A search does not find a word that did not
+ * fit (the image's own text is still returned and checked in full).
+ */
+export function indexedKeysOf(fields: Partial<SearchedText>): Set<string> {
+  const keys = new Set<string>();
+  for (const field of SEARCHED_FIELDS) {
+    const text = fields[field];
+    if (!text) continue;
+    const own = new Set<string>();
+    for (const word of INDEX_ORDER[field]?.(text) ?? wordsOf(text)) {
+      const added = [...indexKeysOf([word])].filter((b) => !own.has(b));
+      if (own.size + added.length > WORD_INDEX_SHARES[field]) continue;
+      for (const b of added) own.add(b);
+    }
+    for (const b of own) keys.add(b);
+  }
+  return keys;
+}
+
 export interface KeywordQuery {
   /** The keyword's words; an image must have a word beginning with each. */
   words: string[];

@@ -15,13 +15,17 @@ import { settlement } from './build-settlement.ts';
 const shared = settlement();
 const secretPrefix = required(env, ENV.secretPrefix);
 const secrets = new SecretsManagerDirectory(new SecretsManagerClient({}), secretPrefix);
+const imageRepository = required(env, ENV.imageRepositoryUri);
+const cacheRepository = required(env, ENV.cacheRepositoryUri);
+const ownImages = { repositories: { image: imageRepository, cache: cacheRepository }, builtTags: shared.builds };
 const builds = new BuildService({
   ...shared,
   builder: new CodeBuildBuilder(new CodeBuildClient({}), required(env, ENV.buildProjectName), secretPrefix, baseImageMirrorsFrom(env)),
-  registry: new RepositoryRegistry(required(env, ENV.imageRepositoryUri), required(env, ENV.cacheRepositoryUri)),
+  registry: new RepositoryRegistry(imageRepository, cacheRepository),
   secrets,
+  ownImages,
   maxConcurrentBuildsPerGroup: positiveInt(env, ENV.maxConcurrentBuildsPerGroup, DEFAULT_LIMITS.maxConcurrentBuildsPerGroup),
 });
-const catalog = new ImageCatalog({ store: shared.images, cursors: shared.cursors, secrets, builds, maxImagesPerGroup: positiveInt(env, ENV.maxImagesPerGroup, DEFAULT_LIMITS.maxImagesPerGroup) });
+const catalog = new ImageCatalog({ store: shared.images, cursors: shared.cursors, secrets, ownImages, builds, maxImagesPerGroup: positiveInt(env, ENV.maxImagesPerGroup, DEFAULT_LIMITS.maxImagesPerGroup) });
 
 export const handler = apiHandler('catalogWriter', catalogWriterOperations({ catalog, builds }), { claims: claimNamesFrom(env) });

@@ -58,8 +58,8 @@ const PACKAGES_DOC =
   'a bad entry is a 422 naming it by JSON Pointer (`/build/packages/pip/0`).';
 
 documentObject(buildSpecSchema, 'A custom image build: a base image and the packages to install on it, apt first, then conda, then pip.', {
-  baseImage: 'The image to build on: a container image reference such as `python:3.12-slim` or `registry.example.com/team/base:1.0`.',
-  pullSecret: "The pull secret (by name) that logs in to the base image's registry; absent or null for a public base image.",
+  baseImage: "The image to build on: a container image reference such as `python:3.12-slim` or `registry.example.com/team/base:1.0`. An image of this service's own repository only by a tag its own scope's or a system build produced (422 otherwise).",
+  pullSecret: "The pull secret that logs in to the base image's registry: `<name>` for a system secret, `<group>/<name>` for one of the image's own group; absent or null for a public base image. Another group's is a 422.",
   packages: `The packages to install. ${PACKAGES_DOC}`,
 });
 documentObject(buildSpecSchema.shape.packages, 'Package lists by package manager; each may be absent or empty.', {
@@ -81,9 +81,9 @@ documentObject(
     displayName: 'The name users see: 1 to 63 characters, lowercase letters, digits, `-` and `.` only. The image `name` is derived from it.',
     description: `Free text for users, at most ${DESCRIPTION_MAX} characters.`,
     type: 'The instance type the image runs on: `cpu`, `gpu`, or `universal` (both).',
-    url: 'The existing image to use (a container image reference); not with `build`.',
+    url: "The existing image to use (a container image reference); not with `build`. An image of this service's own repository only by a tag its own scope's or a system build produced (422 otherwise).",
     urlForGpu: 'For `universal` images only: the image GPU instances use. When absent, GPU instances use `url`.',
-    pullSecret: 'The pull secret (by name) that logs in to the registry of `url`; it must exist (422 otherwise).',
+    pullSecret: "The pull secret that logs in to the registry of `url`: `<name>` for a system secret, `<group>/<name>` for one of the image's own group. It must exist and be one of those (422 otherwise).",
     build: 'Build a custom image from this spec instead of giving a `url`.',
   },
 );
@@ -94,7 +94,7 @@ documentObject(updateImageBody, 'The fields to change; at least one. Absent fiel
   type: 'The instance type: `cpu`, `gpu` or `universal`. Changing a universal image to `cpu` or `gpu` drops its `urlForGpu`.',
   url: 'The image to use; only for images added with a `url` (a custom image gets its url from its builds).',
   urlForGpu: 'For `universal` images only: the image GPU instances use; null makes GPU instances use `url`.',
-  pullSecret: 'The pull secret (by name) for the registry of `url`; null for none. It must exist (422 otherwise).',
+  pullSecret: "The pull secret for the registry of `url`: `<name>` (system) or `<group>/<name>` (the image's own group); null for none. It must exist and be one of those (422 otherwise).",
 });
 
 documentObject(rebuildBody, 'A rebuild: with `build`, the new spec replaces the current one; without it, the current spec is built again.', {
@@ -191,7 +191,7 @@ export const imageSchema = z
     type: imageType,
     url: nullable(z.string(), 'The image a launch uses; null until a custom image\'s first build succeeds. A rebuild changes it only when it succeeds.'),
     urlForGpu: nullable(z.string(), 'For universal images: the image GPU instances use; null when they use `url`.'),
-    pullSecret: nullable(z.string(), 'The pull secret (by name) for the registry of `url`; null for none.'),
+    pullSecret: nullable(z.string(), 'The pull secret for the registry of `url`: `<name>` (system) or `<group>/<name>` (the group\'s own); null for none.'),
     ready: z.boolean().check(z.describe('True when the image has a usable url (a custom image: once a build has succeeded).')),
     source: z.enum(['existing', 'build']).check(z.describe('`existing` when added by url, `build` for a custom image.')),
     buildSpec: nullable(buildSpecSchema, 'The spec the next rebuild builds (normalised: entries canonical, sorted, without duplicates); null for an existing image.'),
@@ -251,7 +251,7 @@ export const selectableImageSchema = z
     group: nullable(z.string(), 'The owning group; null for a system image.'),
     type: imageType,
     url: nullable(z.string(), 'The image to launch, resolved for the requested instance type; null while not ready.'),
-    pullSecret: nullable(z.string(), 'The pull secret (by name) for the registry of `url`; null for none.'),
+    pullSecret: nullable(z.string(), 'The pull secret for the registry of `url`: `<name>` (system) or `<group>/<name>` (the group\'s own); null for none.'),
     ready: z.boolean().check(z.describe('True when the image has a usable url.')),
   })
   .check(z.describe('An image as a launch sees it.'));

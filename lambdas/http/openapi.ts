@@ -49,7 +49,7 @@ const TAGS = {
   images: "A scope's image catalog: images added by url or built from a spec. Every image route exists for a group (`/groups/{group}/images`) and for the system images (`/images`).",
   builds: "A custom image's builds: rebuild, history, details, log and cancel.",
   selection: 'What members pick from when they launch work.',
-  secrets: 'Registry pull secrets: system admins write them; group admins and system admins see their names.',
+  secrets: "Registry pull secrets: system secrets (system admins write them, every group may use them) and each group's own (its admins manage them, only its images use them). An image names a system secret as `<name>` and its group's as `<group>/<name>`.",
   service: 'The service itself.',
 } as const;
 type Tag = keyof typeof TAGS;
@@ -222,7 +222,7 @@ const OPERATIONS: Record<Operation, OperationDoc> = {
   listSecrets: {
     tag: 'secrets',
     summary: () => 'List pull secrets',
-    description: 'Every pull secret: name, registry and creation time, never a credential. For group admins and system admins.',
+    description: 'The system pull secrets, which every group may use: name, registry and creation time, never a credential. For group admins and system admins. A group\'s own secrets are listed under `/groups/{group}/secrets`.',
     success: { 200: { description: 'The pull secrets.', schema: 'PullSecretList' } },
     errors: [401, 403],
   },
@@ -241,6 +241,31 @@ const OPERATIONS: Record<Operation, OperationDoc> = {
     tag: 'secrets',
     summary: () => 'Delete a pull secret',
     description: 'Deletes a pull secret; 409 while an image or a build spec still uses it. For system admins.',
+    success: { 204: { description: 'Deleted.' } },
+    errors: [401, 403, 404, 409],
+  },
+  listGroupSecrets: {
+    tag: 'secrets',
+    summary: () => "List a group's pull secrets",
+    description: "The group's own pull secrets (images of the group name them `<group>/<name>`): name, registry and creation time, never a credential. For the group's admins and system admins; members and other groups get 403.",
+    success: { 200: { description: "The group's pull secrets.", schema: 'PullSecretList' } },
+    errors: [401, 403, 404],
+  },
+  putGroupSecret: {
+    tag: 'secrets',
+    summary: () => "Store a group's pull secret",
+    description: "Creates or replaces a registry login of the group, stored in Secrets Manager under the group's own prefix; only the group's images and builds may use it. For the group's admins and system admins.",
+    body: { schema: 'RegistryLogin', required: true },
+    success: {
+      200: { description: 'Replaced.', schema: 'PullSecret' },
+      201: { description: 'Created.', schema: 'PullSecret', headers: ['Location'] },
+    },
+    errors: [400, 401, 403, 404, 413, 415, 422],
+  },
+  deleteGroupSecret: {
+    tag: 'secrets',
+    summary: () => "Delete a group's pull secret",
+    description: "Deletes a pull secret of the group; 409 while an image or a build spec still uses it. For the group's admins and system admins.",
     success: { 204: { description: 'Deleted.' } },
     errors: [401, 403, 404, 409],
   },
@@ -316,7 +341,7 @@ function queryParameters(schema: z.ZodMiniObject): Record<string, unknown>[] {
 }
 
 function pathParameter(route: Route, name: string): Record<string, unknown> {
-  const schema = route.path.startsWith('/secrets/') && name === 'name' ? pathParameters.secret : pathParameters[name as keyof typeof pathParameters];
+  const schema = route.path.includes('/secrets/') && name === 'name' ? pathParameters.secret : pathParameters[name as keyof typeof pathParameters];
   if (!schema) throw new Error(`${route.path}: no schema for the path parameter {${name}} in api-schemas.ts`);
   const { description, ...json } = stripSchemaKeys(z.toJSONSchema(schema, { io: 'input', override: tidy })) as JsonSchema;
   return { name, in: 'path', required: true, description, schema: json };

@@ -12,7 +12,7 @@ export const HTTP_FUNCTIONS = {
   catalogReader: 'reads images, builds and the image selection; DynamoDB read-only',
   catalogWriter: 'creates, edits and deletes images, starts and cancels builds; DynamoDB, CodeBuild, secret metadata',
   buildLogs: "reads a build's log; DynamoDB read-only and CloudWatch Logs read",
-  secrets: 'manages registry pull secrets; Secrets Manager under the service prefix, DynamoDB read-only',
+  secrets: "manages registry pull secrets (the system's and each group's); Secrets Manager under the service prefix, DynamoDB read-only",
 } as const;
 export type HttpFunction = keyof typeof HTTP_FUNCTIONS;
 
@@ -35,7 +35,10 @@ export type Operation =
   | 'cancelBuild'
   | 'listSecrets'
   | 'putSecret'
-  | 'deleteSecret';
+  | 'deleteSecret'
+  | 'listGroupSecrets'
+  | 'putGroupSecret'
+  | 'deleteGroupSecret';
 
 export interface Route {
   method: Method;
@@ -76,6 +79,10 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/secrets', operation: 'listSecrets', fn: 'secrets', auth: true },
   { method: 'PUT', path: '/secrets/{name}', operation: 'putSecret', fn: 'secrets', auth: true },
   { method: 'DELETE', path: '/secrets/{name}', operation: 'deleteSecret', fn: 'secrets', auth: true },
+  // A group's own pull secrets, managed by its admins.
+  { method: 'GET', path: '/groups/{group}/secrets', operation: 'listGroupSecrets', fn: 'secrets', auth: true },
+  { method: 'PUT', path: '/groups/{group}/secrets/{name}', operation: 'putGroupSecret', fn: 'secrets', auth: true },
+  { method: 'DELETE', path: '/groups/{group}/secrets/{name}', operation: 'deleteGroupSecret', fn: 'secrets', auth: true },
 ];
 
 /**

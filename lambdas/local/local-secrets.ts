@@ -1,12 +1,14 @@
 /**
- * Local mode's pull secret store: one file per secret under DATA_DIR/secrets, readable by this
- * user only (directory 0700, files 0600). The same shape as in Secrets Manager: the registry login
- * as a .dockerconfigjson, plus the metadata the API lists.
+ * Local mode's pull secret store: one file per secret under DATA_DIR/secrets (a group's under
+ * DATA_DIR/secrets/groups/<group>/), readable by this user only (directories 0700, files 0600).
+ * The same shape as in Secrets Manager: the registry login as a .dockerconfigjson, plus the
+ * metadata the API lists.
  */
 import { access, mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PullSecretDirectory } from '../domain/catalog.ts';
-import { SECRET_NAME } from '../domain/fields.ts';
+import { GROUP_ID, SECRET_NAME } from '../domain/fields.ts';
+import type { SecretRef } from '../domain/tenant-references.ts';
 import { dockerConfigJson, type PullSecretMetadata, type PullSecretStore, type RegistryLogin } from '../domain/pull-secrets.ts';
 
 export interface LocalSecretFile {
@@ -20,24 +22,33 @@ export interface LocalSecretFile {
 export class LocalSecretDirectory implements PullSecretDirectory {
   constructor(private readonly dir: string) {}
 
-  protected fileOf(name: string): string {
-    if (!SECRET_NAME.test(name)) throw new Error(`not a secret name: ${name}`);
-    return join(this.dir, `${name}.json`);
+  /** The directory of one owner's secrets: the system's, or a group's own. */
+  protected dirOf(group: string | null): string {
+    if (group === null) return this.dir;
+    if (!GROUP_ID.test(group)) throw new Error(`not a group id: ${group}`);
+    return join(this.dir, 'groups', group);
   }
 
-  async exists(name: string): Promise<boolean> {
-    if (!SECRET_NAME.test(name)) return false;
-    return access(this.fileOf(name)).then(
+  protected fileOf(ref: SecretRef): string {
+    if (!SECRET_NAME.test(ref.name)) throw new Error(`not a secret name: ${ref.name}`);
+    return join(this.dirOf(ref.group), `${ref.name}.json`);
+  }
+
+  private static valid = (ref: SecretRef) => SECRET_NAME.test(ref.name) && (ref.group === null || GROUP_ID.test(ref.group));
+
+  async exists(ref: SecretRef): Promise<boolean> {
+    if (!LocalSecretDirectory.valid(ref)) return false;
+    return access(this.fileOf(ref)).then(
       () => true,
       () => false,
     );
   }
 
   /** The registry login of a secret, for a local build (what CodeBuild resolves from Secrets Manager in AWS). */
-  async dockerConfigJson(name: string): Promise<string | undefined> {
-    if (!SECRET_NAME.test(name)) return undefined;
+  async dockerConfigJson(ref: SecretRef): Promise<string | undefined> {
+    if (!LocalSecretDirectory.valid(ref)) return undefined;
     try {
-      return (JSON.parse(await readFile(this.fileOf(name), 'utf8')) as LocalSecretFile).dockerConfigJson;
+      return (JSON.parse(await readFile(this.fileOf(ref), 'utf8')) as LocalSecretFile).dockerConfigJson;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw e;
@@ -47,21 +58,23 @@ export class LocalSecretDirectory implements PullSecretDirectory {
 
 /** The full local store: list, create or replace, delete. Writes are atomic (temp file + rename). */
 export class LocalSecretStore extends LocalSecretDirectory implements PullSecretStore {
-  constructor(private readonly root: string) {
+  constructor(root: string) {
     super(root);
   }
 
-  async list(): Promise<PullSecretMetadata[]> {
-    const names = await readdir(this.root).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? [] : Promise.reject(e)));
+  async list(group: string | null): Promise<PullSecretMetadata[]> {
+    const dir = this.dirOf(group);
+    const names = await readdir(dir).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? [] : Promise.reject(e)));
     const files = await Promise.all(
-      names.filter((n) => n.endsWith('.json')).map(async (n) => JSON.parse(await readFile(join(this.root, n), 'utf8')) as LocalSecretFile),
+      names.filter((n) => n.endsWith('.json')).map(async (n) => JSON.parse(await readFile(join(dir, n), 'utf8')) as LocalSecretFile),
     );
     return files.map(({ name, registry, createdAt }) => ({ name, registry, createdAt }));
   }
 
-  async put(name: string, login: RegistryLogin, at: string) {
-    await mkdir(this.root, { recursive: true, mode: 0o700 });
-    const file = this.fileOf(name);
+  async put(ref: SecretRef, login: RegistryLogin, at: string) {
+    const { name } = ref;
+    await mkdir(this.dirOf(ref.group), { recursive: true, mode: 0o700 });
+    const file = this.fileOf(ref);
     const existing = await readFile(file, 'utf8').then((t) => JSON.parse(t) as LocalSecretFile, () => undefined);
     const record: LocalSecretFile = { name, registry: login.registry, createdAt: existing?.createdAt ?? at, updatedAt: at, dockerConfigJson: dockerConfigJson(login) };
     const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
@@ -70,8 +83,8 @@ export class LocalSecretStore extends LocalSecretDirectory implements PullSecret
     return { created: !existing, secret: { name, registry: record.registry, createdAt: record.createdAt } };
   }
 
-  async remove(name: string): Promise<boolean> {
-    return unlink(this.fileOf(name)).then(
+  async remove(ref: SecretRef): Promise<boolean> {
+    return unlink(this.fileOf(ref)).then(
       () => true,
       (e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? false : Promise.reject(e)),
     );

@@ -36,6 +36,7 @@ import { LOCAL_AUDIENCE, LOCAL_ISSUER, localCursorKey, localSigningKeys } from '
 import { LocalSecretStore } from './local-secrets.ts';
 import { chooseContainerCli, containerCliChoiceOf, type ContainerCliChoice } from './container-cli.ts';
 import type { PackageMirrors } from '../builds/package-mirrors.ts';
+import { parseSecretReference } from '../domain/tenant-references.ts';
 
 /** Like API Gateway's payload limit, but small: bodies are JSON documents of a few KB. */
 const MAX_READ_BYTES = 1024 * 1024;
@@ -95,23 +96,31 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     localRegistry: options.localRegistry,
     mirrors: options.mirrors,
     timeoutMinutes: options.buildTimeoutMinutes ?? 60,
-    pullSecretJson: (name) => secrets.dockerConfigJson(name),
+    // The build names its secret by reference (`<name>` or `<group>/<name>`), which the catalog checked against the build's scope.
+    pullSecretJson: async (reference) => {
+      const ref = parseSecretReference(reference);
+      return ref ? secrets.dockerConfigJson(ref) : undefined;
+    },
     emit: (event) => onBuildEvent(event),
     baseImageMirrors: options.baseImageMirrors,
   });
+  const imageRepository = options.imageRepository ?? `${options.localRegistry ?? 'localhost'}/group-images`;
+  const buildStore = new DynamoBuildStore(dynamo.client, LOCAL_TABLE);
+  const ownImages = { repositories: { image: imageRepository, cache: '' }, builtTags: buildStore };
   const builds = new BuildService({
     images: store,
-    builds: new DynamoBuildStore(dynamo.client, LOCAL_TABLE),
+    builds: buildStore,
     cursors,
     builder,
-    registry: new RepositoryRegistry(options.imageRepository ?? `${options.localRegistry ?? 'localhost'}/group-images`, ''),
+    registry: new RepositoryRegistry(imageRepository, ''),
     secrets,
+    ownImages,
     logs,
     maxConcurrentBuildsPerGroup: options.maxConcurrentBuildsPerGroup ?? DEFAULT_LIMITS.maxConcurrentBuildsPerGroup,
     outcomes: loggedOutcomes,
   });
   onBuildEvent = buildEventHandler(builds, { project: LOCAL_PROJECT, account: LOCAL_ACCOUNT });
-  const catalog = new ImageCatalog({ store, cursors, secrets, builds, maxImagesPerGroup: options.maxImagesPerGroup ?? DEFAULT_LIMITS.maxImagesPerGroup });
+  const catalog = new ImageCatalog({ store, cursors, secrets, ownImages, builds, maxImagesPerGroup: options.maxImagesPerGroup ?? DEFAULT_LIMITS.maxImagesPerGroup });
   // The scheduled reconciler's local twin: builds a previous run of the server left unfinished.
   await builds.reconcile(0);
 

@@ -2,7 +2,9 @@
 import { DeleteItemCommand, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { isTerminal, phaseRank, STATUS_RANK, type BuildProgress, type BuildRecord } from '../domain/build.ts';
 import type { BuildStore, SpecClaim } from '../domain/build-store.ts';
+import type { BuiltTags } from '../domain/tenant-references.ts';
 import type { Scope } from '../domain/scope.ts';
+import { hashPrefixOfTag } from '../builds/build-spec.ts';
 import { fromItem, isConditionFailure, toItem, type Item } from './dynamo.ts';
 import { buildKey, buildPrefix, partitionOf, RUNNING_INDEX, RUNNING_PARTITION, specKey } from './table.ts';
 
@@ -16,7 +18,7 @@ export function buildFromItem(item: Item): BuildRecord {
 
 const withoutNulls = (o: object) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined));
 
-export class DynamoBuildStore implements BuildStore {
+export class DynamoBuildStore implements BuildStore, BuiltTags {
   constructor(
     private readonly db: DynamoDBClient,
     private readonly table: string,
@@ -273,6 +275,25 @@ export class DynamoBuildStore implements BuildStore {
       if (claim?.leader.buildId === leaderBuildId && (claim.status === 'building' || claim.status === status)) throw e;
       return undefined;
     }
+  }
+
+  /**
+   * Whether a build of the scope produced this image tag: the tag carries the beginning of the spec
+   * hash, and the scope's spec claims are keyed by it (one Query, at most one key read).
+   */
+  async builtIn(scope: Scope, tag: string): Promise<boolean> {
+    const prefix = hashPrefixOfTag(tag);
+    if (prefix === undefined) return false;
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :spec)',
+        ExpressionAttributeValues: toItem({ ':pk': partitionOf(scope), ':spec': specKey(prefix) }),
+        ProjectionExpression: 'pk',
+        Limit: 1,
+      }),
+    );
+    return (out.Items ?? []).length > 0;
   }
 }
 

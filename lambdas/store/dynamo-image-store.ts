@@ -14,7 +14,7 @@ import { SELECTION_FIELDS, type Candidates, type GuardedResult, type ImageGuard,
 import type { ImageBuildLink } from '../domain/build-store.ts';
 import type { ImageChanges, ImageRecord, LatestBuild, StoredBuildSpec } from '../domain/image.ts';
 import type { ImageType } from '../domain/fields.ts';
-import { indexKeysOf, searchWords, SEARCHED_FIELDS } from '../domain/search.ts';
+import { indexedKeysOf, SEARCHED_FIELDS } from '../domain/search.ts';
 import { TERMINAL } from '../domain/build.ts';
 import type { Scope } from '../domain/scope.ts';
 import { errorFields, log } from '../http/log.ts';
@@ -73,7 +73,7 @@ export class DynamoImageStore implements ImageStore, ImageBuildLink {
     // The entries go first (beside the caller's check): an image never exists without them. Should
     // the check or the entries fail, they are taken back; should the name turn out taken, they stay
     // (its owner may have the same ones), costing searches only a check.
-    const entries = indexKeysOf(searchWords(image));
+    const entries = indexedKeysOf(image);
     const failed = (await Promise.allSettled([alongside?.(), this.index.add(scope, image.name, entries)])).find((r) => r.status === 'rejected');
     if (failed) {
       await this.cleanIndex(scope, image.name, () => this.index.drop(scope, image.name, entries));
@@ -181,7 +181,7 @@ export class DynamoImageStore implements ImageStore, ImageBuildLink {
       );
       return imageFromItem(out.Attributes!);
     });
-    if (result.ok) await this.cleanIndex(scope, name, () => this.index.drop(scope, name, indexKeysOf(searchWords(result.value))));
+    if (result.ok) await this.cleanIndex(scope, name, () => this.index.drop(scope, name, indexedKeysOf(result.value)));
     return result;
   }
 
@@ -250,20 +250,20 @@ export class DynamoImageStore implements ImageStore, ImageBuildLink {
   private async reindexed<R extends { ok: true; value: ImageRecord } | { ok: false }>(scope: Scope, name: string, changes: object, write: () => Promise<R>): Promise<R> {
     const searched = searchedIn(changes);
     if (Object.keys(searched).length === 0) return write();
-    await this.index.add(scope, name, indexKeysOf(searchWords(searched)));
+    await this.index.add(scope, name, indexedKeysOf(searched));
     const result = await write();
     if (!result.ok) return result;
     const before = result.value;
     const after = changed(before, changes);
-    const had = indexKeysOf(searchWords(before));
-    const has = indexKeysOf(searchWords(after));
+    const had = indexedKeysOf(before);
+    const has = indexedKeysOf(after);
     await this.cleanIndex(scope, name, async () => {
       const gone = minus(had, has);
       await Promise.all([this.index.add(scope, name, minus(has, had)), this.index.drop(scope, name, gone)]);
       if (gone.size === 0) return;
       // A writer that got in after this one may have had its words dropped just now: index them again.
       const now = await this.get(scope, name);
-      if (now && now.version !== after.version) await this.index.add(scope, name, indexKeysOf(searchWords(now)));
+      if (now && now.version !== after.version) await this.index.add(scope, name, indexedKeysOf(now));
     });
     return result;
   }

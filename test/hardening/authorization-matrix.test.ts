@@ -53,7 +53,7 @@ function call<T = any>(method: string, path: string, options?: CallOptions): Pro
 // ---------------------------------------------------------------------------------------------
 // The rules: who may call each operation.
 
-type Access = 'public' | 'authenticated' | 'read' | 'write' | 'listSecrets' | 'writeSecrets';
+type Access = 'public' | 'authenticated' | 'read' | 'write' | 'listSecrets' | 'writeSecrets' | 'groupSecrets';
 type Scope = 'group' | 'system';
 
 const AUTHENTICATED: Role[] = ['groupAdmin', 'member', 'otherAdmin', 'otherMember', 'systemAdmin'];
@@ -66,6 +66,8 @@ const ALLOWED: Record<Exclude<Access, 'public'>, Record<Scope, Role[]>> = {
   write: { group: ['groupAdmin', 'systemAdmin'], system: ['systemAdmin'] },
   listSecrets: { group: ['groupAdmin', 'otherAdmin', 'systemAdmin'], system: ['groupAdmin', 'otherAdmin', 'systemAdmin'] },
   writeSecrets: { group: ['systemAdmin'], system: ['systemAdmin'] },
+  // A group's own pull secrets: its admins and system admins; its members and other groups see nothing.
+  groupSecrets: { group: ['groupAdmin', 'systemAdmin'], system: [] },
 };
 
 /** A request that needs no fixture, and what an allowed caller gets for it. */
@@ -101,7 +103,7 @@ function pathOf(route: Route, values: { image?: string; build?: string; secret?:
   return route.path
     .replace('{group}', GROUP)
     .replace('{buildId}', values.build ?? MISSING.build)
-    .replace('{name}', route.path.startsWith('/secrets/') ? (values.secret ?? MISSING.secret) : (values.image ?? MISSING.image));
+    .replace('{name}', route.path.includes('/secrets/') ? (values.secret ?? MISSING.secret) : (values.image ?? MISSING.image));
 }
 
 const INVALID_SPEC = { build: { baseImage: BASE, packages: { pip: ['$(curl 169.254.169.254)'] } } };
@@ -296,6 +298,40 @@ const RULES: Record<Operation, Rule> = {
       };
     },
   },
+  listGroupSecrets: {
+    access: 'groupSecrets',
+    probes: [{ label: 'plain', allowed: 200 }],
+    real: async () => ({
+      path: `/groups/${GROUP}/secrets`,
+      allowed: 200,
+      after: async (took, reply) => {
+        if (took) expect(reply.body.items.map((s: { name: string }) => s.name)).toContain(SHARED_GROUP_SECRET);
+        else expect(JSON.stringify(reply.body)).not.toContain(SHARED_GROUP_SECRET);
+      },
+    }),
+  },
+  putGroupSecret: {
+    access: 'groupSecrets',
+    probes: [{ label: 'invalid body', body: {}, allowed: 422 }],
+    real: async (route, label) => ({
+      path: pathOf(route, { secret: label }),
+      body: LOGIN,
+      allowed: 201,
+      after: async (took) => expect(await groupSecretNames()).toEqual(took ? expect.arrayContaining([label]) : expect.not.arrayContaining([label])),
+    }),
+  },
+  deleteGroupSecret: {
+    access: 'groupSecrets',
+    probes: [{ label: 'missing secret', allowed: 404 }],
+    real: async (route, label) => {
+      await storeSecret(label, GROUP);
+      return {
+        path: pathOf(route, { secret: label }),
+        allowed: 204,
+        after: async (took) => expect(await groupSecretNames()).toEqual(took ? expect.not.arrayContaining([label]) : expect.arrayContaining([label])),
+      };
+    },
+  },
 };
 
 function decide(route: Route, role: Role): number | 'allowed' {
@@ -309,6 +345,8 @@ function decide(route: Route, role: Role): number | 'allowed' {
 // Fixtures.
 
 const SHARED_SECRET = 'matrix-shared';
+/** A pull secret of team-a, the one its list holds besides those the cases add and remove. */
+const SHARED_GROUP_SECRET = 'matrix-group-shared';
 /** Per scope: a custom image whose first build has succeeded, and that build. */
 const shared = {} as Record<Scope, { image: Image; build: Build }>;
 
@@ -331,12 +369,13 @@ async function createBuilt(collection: string, label: string, pip: string[], tok
   return (await call<Image>('GET', `${collection}/${image.name}`, { token: sys })).body;
 }
 
-async function storeSecret(name: string) {
-  const reply = await call('PUT', `/secrets/${name}`, { token: sys, body: LOGIN });
+async function storeSecret(name: string, group?: string) {
+  const reply = await call('PUT', `${group ? `/groups/${group}` : ''}/secrets/${name}`, { token: sys, body: LOGIN });
   if (reply.status !== 201) throw new Error(`secret ${name}: ${reply.status}`);
 }
 
 const secretNames = async () => (await call<{ items: { name: string }[] }>('GET', '/secrets', { token: sys })).body.items.map((s) => s.name);
+const groupSecretNames = async () => (await call<{ items: { name: string }[] }>('GET', `/groups/${GROUP}/secrets`, { token: sys })).body.items.map((s) => s.name);
 
 /** Runs the functions with at most `width` at a time. */
 async function inBatches<T>(jobs: (() => Promise<T>)[], width = 8): Promise<T[]> {
@@ -368,6 +407,7 @@ beforeAll(async () => {
   tokens = await allRoleTokens(api);
   sys = tokens.systemAdmin!;
   await storeSecret(SHARED_SECRET);
+  await storeSecret(SHARED_GROUP_SECRET, GROUP);
   const [group, system] = await Promise.all([createBuilt(GROUP_IMAGES, 'mx-shared', ['matrix-shared']), createBuilt(SYSTEM_IMAGES, 'mx-shared', ['matrix-shared'])]);
   for (const [scope, image] of [['group', group], ['system', system]] as const) {
     const build = (await call<Build>('GET', `${scope === 'group' ? GROUP_IMAGES : SYSTEM_IMAGES}/${image.name}/builds/${image.latestBuild!.id}`, { token: sys })).body;
@@ -543,6 +583,119 @@ describe('ids from other tenants', () => {
     expectProblem(reply, 403);
   });
 });
+
+describe('pull secrets and images across groups', () => {
+  const TEAM_B_IMAGES = '/groups/team-b/images';
+  let teamA: Image;
+  let teamBCustom: Image;
+  let teamBExisting: Image;
+  let systemUrl: string;
+
+  beforeAll(async () => {
+    [teamA, teamBCustom] = await Promise.all([
+      createBuilt(GROUP_IMAGES, 'cross-a', ['cross-a'], tokens.groupAdmin!),
+      createBuilt(TEAM_B_IMAGES, 'cross-b', ['cross-b'], tokens.otherAdmin!),
+    ]);
+    const existing = await call<Image>('POST', TEAM_B_IMAGES, { token: tokens.otherAdmin, body: { displayName: 'cross-b-existing', type: 'universal', url: 'registry.example.com/b/x:1' } });
+    teamBExisting = existing.body;
+    // The build's record says succeeded a moment before its image is told its url.
+    teamA = await waitFor(async () => {
+      const image = (await call<Image>('GET', `${GROUP_IMAGES}/${teamA.name}`, { token: sys })).body;
+      return image.url ? image : undefined;
+    }, "team-a's built image url");
+    systemUrl = await waitFor(async () => (await call<Image>('GET', `${SYSTEM_IMAGES}/${shared.system.image.name}`, { token: sys })).body.url ?? undefined, 'the system image url');
+    expect(teamA.url).toMatch(/:sha-[0-9a-f]{32}$/);
+  }, SETUP_MS);
+
+  /** Every field of team-b's requests that names a pull secret, as [what, method, path, body]. */
+  const secretFields = (ref: string): [string, string, string, unknown, string][] => [
+    ['create, existing image', 'POST', TEAM_B_IMAGES, { displayName: 'cross-secret', type: 'cpu', url: 'registry.example.com/b/x:1', pullSecret: ref }, '/pullSecret'],
+    ['create, build spec', 'POST', TEAM_B_IMAGES, { displayName: 'cross-secret', type: 'cpu', build: { baseImage: BASE, pullSecret: ref, packages: {} } }, '/build/pullSecret'],
+    ['edit', 'PATCH', `${TEAM_B_IMAGES}/${teamBExisting.name}`, { pullSecret: ref }, '/pullSecret'],
+    ['rebuild', 'POST', `${TEAM_B_IMAGES}/${teamBCustom.name}/builds`, { build: { baseImage: BASE, pullSecret: ref, packages: {} } }, '/build/pullSecret'],
+  ];
+
+  it("refuses team-a's pull secret in every field of team-b's requests, exactly as one that does not exist, and changes nothing", async () => {
+    for (const [[what, method, path, body, pointer], [, , , missingBody]] of secretFields(`${GROUP}/${SHARED_GROUP_SECRET}`).map((f, i) => [f, secretFields(`${GROUP}/${MISSING.secret}`)[i]!] as const)) {
+      // Act
+      const [existing, missing] = [await call(method, path, { token: tokens.otherAdmin, body }), await call(method, path, { token: tokens.otherAdmin, body: missingBody })];
+
+      // Assess
+      expectInvalid(existing, pointer);
+      expect([what, existing.body.errors]).toEqual([what, missing.body.errors.map((e: { path: string; message: string }) => ({ ...e }))]);
+      expect(JSON.stringify(existing.body)).not.toContain('exist');
+    }
+    const images = (await call<{ items: Image[] }>('GET', `${TEAM_B_IMAGES}?q=cross`, { token: sys })).body.items;
+    expect(images.map((i) => i.displayName).sort()).toEqual(['cross-b', 'cross-b-existing']);
+    expect(images.every((i) => i.pullSecret === null && (i.buildSpec?.pullSecret ?? null) === null)).toBe(true);
+    expect((await call('GET', `${TEAM_B_IMAGES}/${teamBCustom.name}/builds`, { token: sys })).body.items).toHaveLength(1);
+  });
+
+  it("resolves no name to a group secret without its group: team-a's unqualified secret name is a system secret that does not exist", async () => {
+    // Act
+    const reply = await call('POST', GROUP_IMAGES, { token: tokens.groupAdmin, body: { displayName: 'cross-unqualified', type: 'cpu', url: 'registry.example.com/a/x:1', pullSecret: SHARED_GROUP_SECRET } });
+
+    // Assess
+    expectInvalid(reply, '/pullSecret');
+    expect(reply.body.errors[0].message).toContain(`names no pull secret "${SHARED_GROUP_SECRET}"`);
+  });
+
+  it("lets team-a name its own secret and a system one, and a system image only a system one", async () => {
+    // Act
+    const own = await call<Image>('POST', GROUP_IMAGES, { token: tokens.groupAdmin, body: { displayName: 'cross-own-secret', type: 'cpu', url: 'registry.example.com/a/x:1', pullSecret: `${GROUP}/${SHARED_GROUP_SECRET}` } });
+    const system = await call<Image>('POST', TEAM_B_IMAGES, { token: tokens.otherAdmin, body: { displayName: 'cross-system-secret', type: 'cpu', url: 'registry.example.com/b/x:1', pullSecret: SHARED_SECRET } });
+    const fromSystem = await call('POST', SYSTEM_IMAGES, { token: sys, body: { displayName: 'cross-system-group-secret', type: 'cpu', url: 'registry.example.com/s/x:1', pullSecret: `${GROUP}/${SHARED_GROUP_SECRET}` } });
+    const inUse = await call('DELETE', `/groups/${GROUP}/secrets/${SHARED_GROUP_SECRET}`, { token: tokens.groupAdmin });
+
+    // Assess
+    expect([own.status, own.body.pullSecret]).toEqual([201, `${GROUP}/${SHARED_GROUP_SECRET}`]);
+    expect([system.status, system.body.pullSecret]).toEqual([201, SHARED_SECRET]);
+    expectInvalid(fromSystem, '/pullSecret');
+    expectProblem(inUse, 409);
+    expect(await groupSecretNames()).toContain(SHARED_GROUP_SECRET);
+  });
+
+  it("refuses team-a's built image as team-b's url, urlForGpu and base image, exactly as a tag no one built", async () => {
+    const repository = teamA.url!.slice(0, teamA.url!.lastIndexOf(':'));
+    const unbuilt = `${repository}:sha-${'0'.repeat(32)}`;
+    const fields = (ref: string): [string, string, string, unknown, string][] => [
+      ['url', 'POST', TEAM_B_IMAGES, { displayName: 'cross-url', type: 'cpu', url: ref }, '/url'],
+      ['urlForGpu', 'POST', TEAM_B_IMAGES, { displayName: 'cross-url', type: 'universal', url: 'registry.example.com/b/x:1', urlForGpu: ref }, '/urlForGpu'],
+      ['baseImage', 'POST', TEAM_B_IMAGES, { displayName: 'cross-url', type: 'cpu', build: { baseImage: ref, packages: {} } }, '/build/baseImage'],
+      ['edited url', 'PATCH', `${TEAM_B_IMAGES}/${teamBExisting.name}`, { url: ref }, '/url'],
+      ['rebuild base image', 'POST', `${TEAM_B_IMAGES}/${teamBCustom.name}/builds`, { build: { baseImage: ref, packages: {} } }, '/build/baseImage'],
+    ];
+    const spellings = [teamA.url!, teamA.url!.replace('localhost', '127.0.0.1'), teamA.url!.replace('localhost', 'LOCALHOST'), `${repository}@sha256:${'a'.repeat(64)}`, `${teamA.url!}@sha256:${'a'.repeat(64)}`];
+    for (const spelling of spellings) {
+      for (const [[what, method, path, body, pointer], [, , , unbuiltBody]] of fields(spelling).map((f, i) => [f, fields(unbuilt)[i]!] as const)) {
+        // Act
+        const [taken, nobody] = [await call(method, path, { token: tokens.otherAdmin, body }), await call(method, path, { token: tokens.otherAdmin, body: unbuiltBody })];
+
+        // Assess
+        expectInvalid(taken, pointer);
+        expect([what, spelling, taken.body.errors]).toEqual([what, spelling, nobody.body.errors]);
+        expect(JSON.stringify(taken.body)).not.toContain(GROUP);
+      }
+    }
+    const images = (await call<{ items: Image[] }>('GET', `${TEAM_B_IMAGES}?q=cross`, { token: sys })).body.items;
+    expect(images.map((i) => i.displayName)).not.toContain('cross-url');
+    expect((await call<Image>('GET', `${TEAM_B_IMAGES}/${teamBExisting.name}`, { token: sys })).body.url).toBe('registry.example.com/b/x:1');
+  });
+
+  it("lets a group name its own built images and the system's, in every field", async () => {
+    // Act
+    const own = await call<Image>('POST', GROUP_IMAGES, { token: tokens.groupAdmin, body: { displayName: 'cross-own-url', type: 'universal', url: teamA.url, urlForGpu: teamA.url } });
+    const byUrl = await call<Image>('POST', TEAM_B_IMAGES, { token: tokens.otherAdmin, body: { displayName: 'cross-system-url', type: 'cpu', url: systemUrl } });
+    const systemBase = await call<Image>('POST', TEAM_B_IMAGES, { token: tokens.otherAdmin, body: { displayName: 'cross-system-base', type: 'cpu', build: { baseImage: systemUrl, packages: { pip: ['cross-system-base'] } } } });
+
+    // Assess
+    expect(own.status).toBe(201);
+    expect(byUrl.status).toBe(201);
+    expect(systemBase.status).toBe(201);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
 
 describe('replayed cursors', () => {
   let twoBuilds: Image;

@@ -15,8 +15,8 @@ import fc from 'fast-check';
 import { renderBuildContext } from '../../lambdas/builds/build-context.ts';
 import { PACKAGE_CHECKS, PACKAGE_MANAGERS, type PackageManager } from '../../lambdas/builds/package-grammars.ts';
 import type { Image } from '../../lambdas/domain/image.ts';
-import { IMAGE_NAME, IMAGE_REFERENCE, SECRET_NAME } from '../../lambdas/domain/fields.ts';
-import { pollBuild } from '../support/build-polling.ts';
+import { IMAGE_NAME, IMAGE_REFERENCE, SECRET_NAME, SECRET_REFERENCE } from '../../lambdas/domain/fields.ts';
+import { pollBuild, waitFor } from '../support/build-polling.ts';
 import { Figures } from '../support/figures.ts';
 import { captureLogs, logLineProblem, type LogCapture } from '../support/log-capture.ts';
 import { roleTokens, startLocalApi, type CallOptions, type LocalApi, type Reply } from '../support/local-api.ts';
@@ -99,7 +99,7 @@ function expectHandled(reply: Reply, what: unknown) {
   expect(reply.status).toBeLessThan(500);
 }
 
-const RUNS = { packages: 150, rebuilds: 60, displayNames: 150, descriptions: 150, urls: 150, baseImages: 80, secrets: 150, queries: 200, paths: 150, bodies: 150 };
+const RUNS = { packages: 150, rebuilds: 60, displayNames: 150, descriptions: 150, urls: 150, baseImages: 80, secrets: 150, groupSecrets: 100, crossReferences: 150, queries: 200, paths: 150, bodies: 150 };
 async function run<Ts>(name: keyof typeof RUNS, property: fc.IAsyncProperty<Ts>) {
   await fc.assert(property, { numRuns: RUNS[name] });
   figures.set(`runs.${name}`, RUNS[name]);
@@ -310,6 +310,72 @@ describe('pull secret names and bodies', () => {
     );
     const listed = await send('GET', '/secrets', { token: t.systemAdmin });
     for (const s of listed.body.items) expect(s.name).toMatch(SECRET_NAME);
+  }, SUITE_MS);
+});
+
+describe("a group's pull secrets, and references across groups", () => {
+  it("stores a group's secret only under a DNS-label name for its own admin, or answers 4xx; lists it to no one else", async () => {
+    await run(
+      'groupSecrets',
+      fc.asyncProperty(urlSafe(fc.oneof(hostileText, fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,20}[a-z0-9]$/))), fc.constantFrom('groupAdmin', 'otherAdmin', 'member'), async (name, who) => {
+        // Act
+        const reply = await send('PUT', `/groups/team-a/secrets/${encodeURIComponent(name)}`, { token: t[who as 'groupAdmin'], body: { registry: 'ghcr.io', username: 'bot', password: 'not-a-real-password' } });
+
+        // Assess
+        expectHandled(reply, { name, who });
+        // Anyone else: 403, unless the name makes no route at all (an empty segment, say).
+        if (who !== 'groupAdmin') expect([reply.status, reply.status === 404 ? reply.body.title : '']).toEqual(reply.status === 404 ? [404, 'No such route'] : [403, '']);
+        if (reply.status === 200 || reply.status === 201) expect(name).toMatch(SECRET_NAME);
+      }),
+    );
+    const listed = await send('GET', '/groups/team-a/secrets', { token: t.groupAdmin });
+    for (const s of listed.body.items) expect(s.name).toMatch(SECRET_NAME);
+    expect(listed.body.items.length).toBeGreaterThan(0);
+    for (const who of ['otherAdmin', 'member', 'otherMember'] as const) expect((await send('GET', '/groups/team-a/secrets', { token: t[who] })).status).toBe(403);
+    const system = await send('GET', '/secrets', { token: t.otherAdmin });
+    for (const s of listed.body.items) expect(system.body.items.map((x: { name: string }) => x.name)).not.toContain(s.name);
+  }, SUITE_MS);
+
+  it("never lets team-b name team-a's secrets or built images, whatever the spelling; a 422 names the field", async () => {
+    // Prepare: a secret of team-a's, and team-a's built image (its url is set a moment after its build ends).
+    await send('PUT', '/groups/team-a/secrets/cross-held', { token: t.groupAdmin, body: { registry: 'ghcr.io', username: 'bot', password: 'not-a-real-password' } });
+    const built = await waitFor(async () => (await send('GET', `${GROUP}/${fixture.name}`, { token: t.groupAdmin })).body.url as string | null ?? undefined, "team-a's built url");
+    const [repository, tag] = [built.slice(0, built.lastIndexOf(':')), built.slice(built.lastIndexOf(':') + 1)];
+    const host = repository.slice(0, repository.indexOf('/'));
+    const secretRefs = fc.oneof(
+      fc.constantFrom('team-a/cross-held', 'team-a/zz-none', 'cross-held', 'team-b/cross-held', 'TEAM-A/cross-held', 'team-a/cross-held/', 'team-a//cross-held', 'team-a/cross-held\u0000'),
+      fc.tuple(fc.constantFrom('team-a', 'team-a.', 'team-a ', 'Team-a', '../team-a', 'team-a%2f'), fc.constantFrom('cross-held', 'CROSS-HELD', 'cross-held ')).map(([g, n]) => `${g}/${n}`),
+      hostileText,
+    );
+    const imageRefs = fc.oneof(
+      fc.constantFrom(built, built.toUpperCase(), built.replace('localhost', '127.0.0.1'), `${repository}@sha256:${'a'.repeat(64)}`, `${built}@sha256:${'a'.repeat(64)}`, `${host.toUpperCase()}/${repository.slice(host.length + 1)}:${tag}`),
+      fc.tuple(fc.constantFrom(repository, repository.replace('localhost', '127.0.0.1'), `${host}:443/${repository.slice(host.length + 1)}`), fc.constantFrom(tag, tag.toUpperCase(), `${tag}0`, 'latest', `sha-${'0'.repeat(32)}`)).map(([r, g]) => `${r}:${g}`),
+      hostileText,
+    );
+    const field = fc.constantFrom('pullSecret', 'build.pullSecret', 'url', 'urlForGpu', 'build.baseImage');
+
+    await run(
+      'crossReferences',
+      fc.asyncProperty(field, secretRefs, imageRefs, async (which, secret, image) => {
+        // Act
+        const value = which.endsWith('ullSecret') ? secret : image;
+        const body =
+          which === 'pullSecret' ? { displayName: 'cross', type: 'cpu', url: 'python:3.12', pullSecret: value }
+          : which === 'build.pullSecret' ? { displayName: 'cross', type: 'cpu', build: { baseImage: BASE, pullSecret: value, packages: {} } }
+          : which === 'url' ? { displayName: 'cross', type: 'cpu', url: value }
+          : which === 'urlForGpu' ? { displayName: 'cross', type: 'universal', url: 'python:3.12', urlForGpu: value }
+          : { displayName: 'cross', type: 'cpu', build: { baseImage: value, packages: {} } };
+        const reply = await send('POST', '/groups/team-b/images', { token: t.otherAdmin, body });
+
+        // Assess: team-a's are never accepted, and a 422 names the field that was set.
+        expectHandled(reply, { which, value });
+        const teamAsSecret = which.endsWith('ullSecret') && SECRET_REFERENCE.exec(value)?.[1] !== undefined && SECRET_REFERENCE.exec(value)?.[1] !== 'team-b';
+        const teamAsImage = !which.endsWith('ullSecret') && /^(localhost|127\.0\.0\.1)(:5000)?\/group-images[:@]/i.test(value);
+        if (teamAsSecret || teamAsImage) expect([which, value, reply.status]).toEqual([which, value, 422]);
+        if (reply.status === 422) expect(pathsOf(reply)).toEqual([`/${which.replace('.', '/')}`]);
+        if (reply.status === 201) figures.count('crossReferencesAccepted');
+      }),
+    );
   }, SUITE_MS);
 });
 

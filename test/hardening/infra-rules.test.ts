@@ -17,6 +17,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { mockClient } from 'aws-sdk-client-mock';
 import { parseSettings, type RawSettings } from '../../bin/settings.ts';
 import { buildVariables, CodeBuildBuilder } from '../../lambdas/aws/codebuild-builder.ts';
+import { pullSecretId } from '../../lambdas/aws/secrets-manager-directory.ts';
 import { BUILDSPEC_ENV, BUILDSPEC_PATH } from '../../lambdas/builds/buildspec-env.ts';
 import { renderBuildContext } from '../../lambdas/builds/build-context.ts';
 import { queuedBuild } from '../../lambdas/domain/build.ts';
@@ -116,6 +117,37 @@ describe('build isolation in IAM, over every role', () => {
       }
       expect(resources!.length).toBeGreaterThan(0);
       for (const r of resources!.map((x) => JSON.stringify(x))) expect(r.endsWith(`${prefixArn}"]]}`) || r.endsWith(`${prefixArn}"`)).toBe(true);
+    }
+  });
+
+  it("covers every group's own secret prefix with the grants of the build role, the writer and the secrets function, and CodeBuild reads the id its build names", async () => {
+    // Prepare: a group build that names its own group's secret.
+    const codebuild = mockClient(CodeBuildClient);
+    codebuild.on(StartBuildCommand).resolves({ build: { id: 'group-images-image-build:2' } });
+    const spec = { baseImage: 'python:3.12', pullSecret: 'team-a/ghcr', packages: { pip: ['requests'] } };
+    const build = queuedBuild({ id: 'b000000000group1', image: 'grouped-x1y2z', group: 'team-a', spec, specHash: 'b'.repeat(64), targetUrl: 'registry.example.com/gi:sha-2', createdAt: '2025-06-03T09:00:00.000Z', createdBy: 'ada' });
+    const job = { scope: { group: 'team-a' }, build, files: renderBuildContext(spec).files, cacheRef: '', pullSecret: 'team-a/ghcr' };
+    const builder = new CodeBuildBuilder(codebuild as unknown as CodeBuildClient, 'group-images-image-build', api.secretPrefix);
+
+    // Act
+    await builder.start(job);
+    const foreign = await builder.start({ ...job, scope: { group: 'team-b' } }).catch((e: Error) => e);
+
+    // Assess
+    const variable = codebuild.commandCalls(StartBuildCommand)[0]!.args[0].input.environmentVariablesOverride!.find((v) => v.name === BUILDSPEC_ENV.pullSecretJson)!;
+    expect(variable).toEqual({ name: BUILDSPEC_ENV.pullSecretJson, value: `${api.secretPrefix}group/team-a/ghcr`, type: 'SECRETS_MANAGER' });
+    expect(variable.value).toBe(pullSecretId(api.secretPrefix, { group: 'team-a', name: 'ghcr' }));
+    expect(foreign).toBeInstanceOf(Error);
+    expect(codebuild.commandCalls(StartBuildCommand)).toHaveLength(1);
+    codebuild.restore();
+    const granted = (role: string, action: string) => (actionsOfRole(apiTemplate, role).get(action) ?? []).map((r) => JSON.stringify(r));
+    const writer = idOf(api.functions.catalogWriter.role);
+    const secrets = idOf(api.functions.secrets.role);
+    for (const [role, action] of [[buildRole, 'secretsmanager:GetSecretValue'], [writer, 'secretsmanager:DescribeSecret'], [secrets, 'secretsmanager:CreateSecret'], [secrets, 'secretsmanager:DeleteSecret']] as const) {
+      const patterns = granted(role, action).map((r) => /:secret:([^"*]*)\*"/.exec(r)?.[1]).filter((p): p is string => p !== undefined);
+      expect([role, action, patterns]).toEqual([role, action, [api.secretPrefix]]);
+      // IAM's "*" matches any characters, "/" included: the group's id is under the granted prefix.
+      expect(variable.value!.startsWith(patterns[0]!)).toBe(true);
     }
   });
 

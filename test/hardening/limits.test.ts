@@ -5,13 +5,16 @@
  *   - package list length (101 entries) and entry length (201 characters): 422 naming the list or entry;
  *   - page size (limit=101): 422 naming /query/limit on every paged route;
  *   - build timeout: a build that runs past it ends failed saying so, its processes killed, the image free;
- *   - queued timeout: a CodeBuild TIMED_OUT event for a build that never left the queue says so.
+ *   - queued timeout: a CodeBuild TIMED_OUT event for a build that never left the queue says so;
+ *   - write cost: the DynamoDB items one create or one edit writes, whatever its text (the word index is capped).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Build } from '../../lambdas/domain/build.ts';
 import type { Image } from '../../lambdas/domain/image.ts';
 import { buildEventHandler } from '../../lambdas/events/build-events.ts';
 import { MAX_BODY_BYTES } from '../../lambdas/http/api-handler.ts';
+import { WORD_INDEX_MAX } from '../../lambdas/domain/search.ts';
+import { DESCRIPTION_MAX, IMAGE_REFERENCE_MAX } from '../../lambdas/domain/fields.ts';
 import { pollBuild, waitFor } from '../support/build-polling.ts';
 import { ADMIN, customImage, harnessFactory, RecordingBuilder, TEAM_A } from '../support/build-service-harness.ts';
 import { eventFor, FIXTURE_ACCOUNT, FIXTURE_PROJECT } from '../support/codebuild-events.ts';
@@ -305,5 +308,62 @@ describe('queued timeout', () => {
     expect((await h.images.get(TEAM_A, ref.image))!.latestBuild).toMatchObject({ id: ref.buildId, status: 'failed' });
     expect((await h.service.rebuild(ADMIN, TEAM_A, ref.image, undefined)).status).toBe('queued');
     figures.set('queuedTimeout', 'a TIMED_OUT event in QUEUED: failed, saying it never left the queue; image free');
+  });
+});
+
+describe('the write cost of a create and an edit', () => {
+  /** Items written to DynamoDB while `act` runs (PutItem, UpdateItem, DeleteItem: one; BatchWriteItem: its requests; TransactWriteItems: its items). */
+  async function itemsWritten(act: () => Promise<unknown>): Promise<number> {
+    let items = 0;
+    const name = 'countItemsWritten';
+    api.server.dynamo.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as { RequestItems?: Record<string, unknown[]>; TransactItems?: unknown[] };
+        const command = context.commandName ?? '';
+        if (['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand'].includes(command)) items += 1;
+        if (command === 'BatchWriteItemCommand') items += Object.values(input.RequestItems ?? {}).reduce((n, list) => n + list.length, 0);
+        if (command === 'TransactWriteItemsCommand') items += input.TransactItems?.length ?? 0;
+        return next(args);
+      },
+      { step: 'initialize', name },
+    );
+    try {
+      await act();
+    } finally {
+      api.server.dynamo.client.middlewareStack.remove(name);
+    }
+    return items;
+  }
+
+  /** Text as long as each field allows, every word distinct: the most index entries a body could ask for. */
+  const longest = (tag: string) => ({
+    displayName: `${tag}.${Array.from({ length: 40 }, (_, i) => `d${i}`).join('.')}`.slice(0, 63).replace(/\.$/, ''),
+    description: Array.from({ length: 700 }, (_, i) => `${tag}${i}`).join(' ').slice(0, DESCRIPTION_MAX),
+    type: 'universal',
+    url: `registry.example.com/${Array.from({ length: 120 }, (_, i) => `${tag}${i}`).join('/')}`.slice(0, IMAGE_REFERENCE_MAX - 4) + ':1.0',
+    urlForGpu: `registry.example.com/${Array.from({ length: 120 }, (_, i) => `g${tag}${i}`).join('/')}`.slice(0, IMAGE_REFERENCE_MAX - 4) + ':1.0',
+  });
+
+  it(`writes at most ${WORD_INDEX_MAX + 1} items for a create and ${3 * WORD_INDEX_MAX + 1} for an edit, however long its text`, async () => {
+    // Act: system images (no quota), every searched field at its longest, then every one changed.
+    let created: Image | undefined;
+    const create = await itemsWritten(async () => {
+      const reply = await api.call<Image>('POST', '/images', { token: t.systemAdmin, body: longest('c') });
+      expect(reply.status).toBe(201);
+      created = reply.body;
+    });
+    const { displayName, description, url, urlForGpu } = longest('e');
+    const edit = await itemsWritten(async () => {
+      const reply = await api.call('PATCH', `/images/${created!.name}`, { token: t.systemAdmin, body: { displayName, description, url, urlForGpu } });
+      expect(reply.status).toBe(200);
+    });
+
+    // Assess: a create is the image and its index entries; an edit indexes the fields it sets before
+    // and after the write and drops the old ones (a concurrent writer can add one more indexing).
+    expect(create).toBeLessThanOrEqual(WORD_INDEX_MAX + 1);
+    expect(edit).toBeLessThanOrEqual(3 * WORD_INDEX_MAX + 1);
+    expect(create).toBeGreaterThan(WORD_INDEX_MAX / 2); // the text did fill the index: the bound was exercised
+    figures.set('itemsPerWorstCreate', create);
+    figures.set('itemsPerWorstEdit', edit);
   });
 });

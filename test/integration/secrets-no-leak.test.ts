@@ -4,7 +4,8 @@
  * a file other than the secret's own, or the CodeBuild-shaped events the local runner emits.
  *
  * The walk (issue 4's "done when") runs once in beforeAll, recording everything it sees; each test
- * then looks for the password in one place.
+ * then looks for the password in one place. A group's own pull secret (issue 12) is held to the same:
+ * its admin stores it and builds with it, its members and another group's admin are refused.
  */
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -25,9 +26,11 @@ const GROUP = '/groups/team-a/images';
 const BASE = 'ghcr.io/team-a/private-base:1.0';
 const LOGIN = { registry: 'ghcr.io', username: 'team-a-bot', password: 'ghp_N0-L3ak-p4ssw0rd-7Qx' };
 const REFUSED = { registry: 'ghcr.io', username: 'team-a-bot', password: 'standin-refuse-Zk41-p4ss' };
+/** team-a's own secret, for the same registry under another account. */
+const GROUP_LOGIN = { registry: 'ghcr.io', username: 'team-a-own', password: 'gr0up-0wn-p4ss-Hq83' };
 /** The password in every form it is stored in (plain, and inside the .dockerconfigjson's auth). */
 const forms = (login: typeof LOGIN) => [login.password, Buffer.from(`${login.username}:${login.password}`).toString('base64'), Buffer.from(login.password).toString('base64')];
-const SECRETS = [...forms(LOGIN), ...forms(REFUSED)];
+const SECRETS = [...forms(LOGIN), ...forms(REFUSED), ...forms(GROUP_LOGIN)];
 const leaks = (text: string) => SECRETS.filter((s) => text.includes(s));
 
 let api: LocalApi;
@@ -37,6 +40,8 @@ const replies: { what: string; reply: Reply }[] = [];
 const serverLog: string[] = [];
 let built: Build;
 let refused: Build;
+let groupBuilt: Build;
+let groupBuiltPath: string;
 let builtPath: string;
 let refusedPath: string;
 let previousLogLevel: string | undefined;
@@ -92,6 +97,23 @@ beforeAll(async () => {
     await call(what, 'GET', path, { token: admin });
   }
   await call('in use', 'DELETE', '/secrets/ghcr-team-a', { token: tokens.systemAdmin });
+
+  // team-a's own secret: its admin stores and replaces it; a member and team-b's admin are refused.
+  const OWN = '/groups/team-a/secrets/ghcr-own';
+  await call('group store', 'PUT', OWN, { token: admin, body: { ...GROUP_LOGIN, password: 'first-gr0up-version' } });
+  await call('group replace', 'PUT', OWN, { token: admin, body: GROUP_LOGIN });
+  await call('group bad body', 'PUT', OWN, { token: admin, body: { ...GROUP_LOGIN, registry: `https://${GROUP_LOGIN.password}` } });
+  await call('group list', 'GET', '/groups/team-a/secrets', { token: admin });
+  await call('system list after the group store', 'GET', '/secrets', { token: admin });
+  await call('group list by member', 'GET', '/groups/team-a/secrets', { token: tokens.member });
+  await call('group list by other admin', 'GET', '/groups/team-a/secrets', { token: tokens.otherAdmin });
+  await call('group store by other admin', 'PUT', OWN, { token: tokens.otherAdmin, body: GROUP_LOGIN });
+  await call('group secret named by other group', 'POST', '/groups/team-b/images', { token: tokens.otherAdmin, body: { displayName: 'stolen', type: 'cpu', url: BASE, pullSecret: 'team-a/ghcr-own' } });
+  const own = (await call('group custom image', 'POST', GROUP, { token: admin, body: { displayName: 'own-build', type: 'cpu', build: { baseImage: BASE, pullSecret: 'team-a/ghcr-own', packages: { pip: ['own-secret'] } } } })).body as Image;
+  groupBuiltPath = `${GROUP}/${own.name}/builds/${own.latestBuild!.id}`;
+  groupBuilt = await pollBuild(api, admin, groupBuiltPath);
+  await call('group logs', 'GET', `${groupBuiltPath}/logs`, { token: admin });
+  await call('group in use', 'DELETE', OWN, { token: admin });
   for (const stream of streams) stream.mockRestore();
   restoreLogLevel();
 }, 90_000);
@@ -127,6 +149,23 @@ describe('a build from a private base image', () => {
     expect(stdin).toContain(LOGIN.password);
   });
 
+  it("logs in with the group's own secret when the spec names it", async () => {
+    // Act
+    const calls = await cli.callsOf(groupBuilt.id);
+
+    // Assess
+    expect(groupBuilt.status).toBe('succeeded');
+    expect(calls.map((c) => c.args)).toContainEqual(['login', '--username', GROUP_LOGIN.username, '--password-stdin', GROUP_LOGIN.registry]);
+    expect((await cli.stdinText()).split('\n')).toContain(GROUP_LOGIN.password);
+  });
+
+  it("lists the group's secret to its admin only, and never among the system's", () => {
+    // Assess
+    const body = (what: string) => replies.find((r) => r.what === what)!.reply.body as { items: { name: string }[] };
+    expect(body('group list').items.map((s) => s.name)).toEqual(['ghcr-own']);
+    expect(body('system list after the group store').items.map((s) => s.name).sort()).toEqual(['ghcr-refused', 'ghcr-team-a']);
+  });
+
   it('fails in PRE_BUILD with an actionable reason when the registry refuses the login', () => {
     // Assess
     expect(refused.status).toBe('failed');
@@ -140,6 +179,9 @@ describe('the password appears nowhere else', () => {
     // Assess: the walk made every call it meant to (so there is something to look at)
     expect(replies.map((r) => `${r.what} ${r.reply.status}`)).toEqual(
       expect.arrayContaining(['store 201', 'replace 200', 'bad registry 422', 'unknown field 422', 'bad username 422', 'bad name 422', 'not allowed 403', 'list 200', 'existing image 201', 'custom image 201', 'logs 200', 'in use 409']),
+    );
+    expect(replies.filter((r) => r.what.startsWith('group')).map((r) => `${r.what} ${r.reply.status}`)).toEqual(
+      ['group store 201', 'group replace 200', 'group bad body 422', 'group list 200', 'group list by member 403', 'group list by other admin 403', 'group store by other admin 403', 'group secret named by other group 422', 'group custom image 201', 'group logs 200', 'group in use 409'],
     );
     expect(replies.map((r) => ({ what: r.what, leaks: leaks(replyText(r)) })).filter((r) => r.leaks.length)).toEqual([]);
   });
@@ -170,7 +212,7 @@ describe('the password appears nowhere else', () => {
 
     // Assess
     expect(files.some((f) => f.includes(`${join('', 'build-logs')}`))).toBe(true);
-    expect(holding.sort()).toEqual([join('secrets', 'ghcr-refused.json'), join('secrets', 'ghcr-team-a.json')]);
+    expect(holding.sort()).toEqual([join('secrets', 'ghcr-refused.json'), join('secrets', 'ghcr-team-a.json'), join('secrets', 'groups', 'team-a', 'ghcr-own.json')].sort());
   });
 
   it('in none of the server\'s own log lines', () => {

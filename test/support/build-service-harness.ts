@@ -3,6 +3,7 @@
  * builder that behaves like CodeBuild as far as the service can tell: it hands out build ARNs,
  * remembers what it runs, stops builds and describes them.
  */
+import { secretReferenceText, type SecretRef } from '../../lambdas/domain/tenant-references.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -89,8 +90,9 @@ export class HookedImageStore extends DynamoImageStore {
 
 export class SecretNames implements PullSecretDirectory {
   constructor(readonly names: Set<string> = new Set(['ghcr-team-a'])) {}
-  async exists(name: string) {
-    return this.names.has(name);
+  /** Holds references' texts: `<name>` for a system secret, `<group>/<name>` for a group's. */
+  async exists(ref: SecretRef) {
+    return this.names.has(secretReferenceText(ref));
   }
 }
 

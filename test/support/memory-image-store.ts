@@ -6,7 +6,7 @@
  */
 import type { Candidates, GuardedResult, ImageGuard, ImagePage, ImageStore } from '../../lambdas/domain/image-store.ts';
 import { typesFor, type ImageChanges, type ImageRecord } from '../../lambdas/domain/image.ts';
-import { indexKeysOf, searchWords } from '../../lambdas/domain/search.ts';
+import { indexedKeysOf } from '../../lambdas/domain/search.ts';
 import type { Scope } from '../../lambdas/domain/scope.ts';
 
 const copy = <T>(value: T): T => structuredClone(value);
@@ -45,7 +45,7 @@ export class MemoryImageStore implements ImageStore {
   }
 
   async candidates(scope: Scope, beginning: string, { after, limit }: { after?: string; limit: number }): Promise<Candidates> {
-    const { items, next } = await this.pageWhere(scope, after, limit, (r) => indexKeysOf(searchWords(r)).has(beginning));
+    const { items, next } = await this.pageWhere(scope, after, limit, (r) => indexedKeysOf(r).has(beginning));
     return { names: items.map((r) => r.name), more: next !== null };
   }
 

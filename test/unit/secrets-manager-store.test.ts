@@ -29,6 +29,8 @@ beforeEach(() => {
 });
 
 const store = (kmsKeyId?: string) => new SecretsManagerStore(client, PREFIX, kmsKeyId);
+/** A system secret's reference. */
+const SYS = (name: string) => ({ group: null, name });
 const named = (name: string) => Object.assign(new Error(name), { name });
 
 describe('SecretsManagerStore.put', () => {
@@ -37,7 +39,7 @@ describe('SecretsManagerStore.put', () => {
     sm.on(CreateSecretCommand).resolves({ Name: `${PREFIX}ghcr-team-a` });
 
     // Act
-    const result = await store().put('ghcr-team-a', LOGIN, AT);
+    const result = await store().put(SYS('ghcr-team-a'), LOGIN, AT);
 
     // Assess
     const input = sm.commandCalls(CreateSecretCommand)[0]!.args[0].input;
@@ -55,7 +57,7 @@ describe('SecretsManagerStore.put', () => {
     sm.on(CreateSecretCommand).resolves({});
 
     // Act
-    await store('alias/group-images-secrets').put('ghcr-team-a', LOGIN, AT);
+    await store('alias/group-images-secrets').put(SYS('ghcr-team-a'), LOGIN, AT);
 
     // Assess
     expect(sm.commandCalls(CreateSecretCommand)[0]!.args[0].input.KmsKeyId).toBe('alias/group-images-secrets');
@@ -70,7 +72,7 @@ describe('SecretsManagerStore.put', () => {
     const replacement = { registry: 'registry.example.com:5000', username: 'robot', password: 'n3w-pa55w0rd' };
 
     // Act
-    const result = await store().put('ghcr-team-a', replacement, AT);
+    const result = await store().put(SYS('ghcr-team-a'), replacement, AT);
 
     // Assess
     const put = sm.commandCalls(PutSecretValueCommand)[0]!.args[0].input;
@@ -87,7 +89,7 @@ describe('SecretsManagerStore.put', () => {
     sm.on(CreateSecretCommand).rejects(named('AccessDeniedException'));
 
     // Act
-    const error = await store().put('ghcr-team-a', LOGIN, AT).catch((e: Error) => e);
+    const error = await store().put(SYS('ghcr-team-a'), LOGIN, AT).catch((e: Error) => e);
 
     // Assess
     expect(error).toEqual(expect.objectContaining({ name: 'AccessDeniedException' }));
@@ -104,11 +106,12 @@ describe('SecretsManagerStore.list', () => {
         { Name: `${PREFIX}quay-shared`, CreatedDate: new Date('2025-02-03T04:05:06Z'), Tags: [{ Key: 'group-images:registry', Value: 'quay.io' }] },
         { Name: `${PREFIX}being-deleted`, CreatedDate: new Date('2025-02-03T04:05:06Z'), DeletedDate: new Date('2025-06-01T00:00:00Z') },
         { Name: 'someone-else/ghcr-team-a', CreatedDate: new Date('2025-02-03T04:05:06Z') },
+        { Name: `${PREFIX}group/team-a/ghcr-team-a`, CreatedDate: new Date('2025-02-03T04:05:06Z') },
       ],
     });
 
     // Act
-    const items = await store().list();
+    const items = await store().list(null);
 
     // Assess
     expect(sm.commandCalls(ListSecretsCommand)[0]!.args[0].input.Filters).toEqual([{ Key: 'name', Values: [PREFIX] }]);
@@ -126,7 +129,7 @@ describe('SecretsManagerStore.list', () => {
     sm.on(ListSecretsCommand, { NextToken: 'two' }).resolves({ SecretList: [{ Name: `${PREFIX}b`, CreatedDate: new Date(AT) }] });
 
     // Act
-    const items = await store().list();
+    const items = await store().list(null);
 
     // Assess
     expect(items.map((i) => i.name)).toEqual(['a', 'b']);
@@ -140,7 +143,7 @@ describe('SecretsManagerStore.remove', () => {
     sm.on(DeleteSecretCommand).resolves({});
 
     // Act
-    const removed = await store().remove('ghcr-team-a');
+    const removed = await store().remove(SYS('ghcr-team-a'));
 
     // Assess
     expect(removed).toBe(true);
@@ -152,7 +155,7 @@ describe('SecretsManagerStore.remove', () => {
     sm.on(DeleteSecretCommand).rejects(named('ResourceNotFoundException'));
 
     // Act
-    const removed = await store().remove('ghcr-team-a');
+    const removed = await store().remove(SYS('ghcr-team-a'));
 
     // Assess
     expect(removed).toBe(false);
@@ -165,7 +168,7 @@ describe('SecretsManagerDirectory.exists', () => {
     sm.on(DescribeSecretCommand).resolves({ Name: `${PREFIX}ghcr-team-a` });
 
     // Act
-    const exists = await new SecretsManagerDirectory(client, PREFIX).exists('ghcr-team-a');
+    const exists = await new SecretsManagerDirectory(client, PREFIX).exists(SYS('ghcr-team-a'));
 
     // Assess
     expect(exists).toBe(true);
@@ -180,9 +183,49 @@ describe('SecretsManagerDirectory.exists', () => {
     const directory = new SecretsManagerDirectory(client, PREFIX);
 
     // Act
-    const answers = [await directory.exists('gone'), await directory.exists('going')];
+    const answers = [await directory.exists(SYS('gone')), await directory.exists(SYS('going'))];
 
     // Assess
     expect(answers).toEqual([false, false]);
+  });
+});
+
+describe('group pull secrets', () => {
+  const TEAM_A = (name: string) => ({ group: 'team-a', name });
+
+  it("are stored under the group's own prefix, which the system's list leaves out", async () => {
+    // Prepare
+    sm.on(CreateSecretCommand).resolves({});
+    sm.on(ListSecretsCommand).resolves({
+      SecretList: [
+        { Name: `${PREFIX}group/team-a/ghcr`, CreatedDate: new Date(AT), Tags: [{ Key: 'group-images:registry', Value: 'ghcr.io' }] },
+        // A prefix match that is another group's ("team-a-x" begins like "team-a") or a deeper path: not this group's.
+        { Name: `${PREFIX}group/team-a-x/ghcr`, CreatedDate: new Date(AT) },
+        { Name: `${PREFIX}group/team-a/nested/ghcr`, CreatedDate: new Date(AT) },
+      ],
+    });
+
+    // Act
+    await store().put(TEAM_A('ghcr'), LOGIN, AT);
+    const listed = await store().list('team-a');
+
+    // Assess
+    expect(sm.commandCalls(CreateSecretCommand)[0]!.args[0].input.Name).toBe('group-images/pull-secrets/group/team-a/ghcr');
+    expect(sm.commandCalls(ListSecretsCommand)[0]!.args[0].input.Filters).toEqual([{ Key: 'name', Values: [`${PREFIX}group/team-a/`] }]);
+    expect(listed.map((s) => s.name)).toEqual(['ghcr']);
+  });
+
+  it('are asked about and deleted by their own id', async () => {
+    // Prepare
+    sm.on(DescribeSecretCommand).resolves({});
+    sm.on(DeleteSecretCommand).resolves({});
+
+    // Act
+    await new SecretsManagerDirectory(client, PREFIX).exists(TEAM_A('ghcr'));
+    await store().remove(TEAM_A('ghcr'));
+
+    // Assess
+    expect(sm.commandCalls(DescribeSecretCommand)[0]!.args[0].input.SecretId).toBe(`${PREFIX}group/team-a/ghcr`);
+    expect(sm.commandCalls(DeleteSecretCommand)[0]!.args[0].input.SecretId).toBe(`${PREFIX}group/team-a/ghcr`);
   });
 });

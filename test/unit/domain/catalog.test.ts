@@ -4,6 +4,7 @@ import { cursorCodec } from '../../../lambdas/domain/cursor.ts';
 import type { ImageRecord } from '../../../lambdas/domain/image.ts';
 import type { Principal } from '../../../lambdas/domain/principal.ts';
 import { groupScope, SYSTEM } from '../../../lambdas/domain/scope.ts';
+import { secretReferenceText, type SecretRef } from '../../../lambdas/domain/tenant-references.ts';
 import { MemoryImageStore } from '../../support/memory-image-store.ts';
 import { rejection } from '../../support/rejection.ts';
 
@@ -17,8 +18,8 @@ const sysAdmin = principal({ sub: 'sys', systemAdmin: true });
 
 class SecretNames implements PullSecretDirectory {
   constructor(private readonly names: string[]) {}
-  async exists(name: string) {
-    return this.names.includes(name);
+  async exists(ref: SecretRef) {
+    return this.names.includes(secretReferenceText(ref));
   }
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { hasWords, INDEXED_PREFIX_MAX, indexKeysOf, keywordQuery, matchesKeyword, searchWords, wordsOf, type SearchedText } from '../../../lambdas/domain/search.ts';
+import { hasWords, INDEXED_PREFIX_MAX, indexedKeysOf, indexKeysOf, keywordQuery, matchesKeyword, SEARCHED_FIELDS, searchWords, WORD_INDEX_MAX, WORD_INDEX_SHARES, wordsOf, type SearchedText } from '../../../lambdas/domain/search.ts';
+import { DESCRIPTION_MAX, IMAGE_REFERENCE_MAX } from '../../../lambdas/domain/fields.ts';
 
 const image = (fields: Partial<SearchedText>): SearchedText => ({
   name: 'img-x7k2p',
@@ -94,5 +95,59 @@ describe('matching', () => {
         expect(indexKeysOf(searchWords(image({ description: text }))).has(query!.indexKey)).toBe(true);
       }),
     );
+  });
+});
+
+describe('the capped word index', () => {
+  const text = (max: number) => fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'x', 'y', '1', '2', ' ', '.', '/', ':', '-', 'é', '数'), maxLength: max });
+
+  it('shares WORD_INDEX_MAX among the searched fields', () => {
+    // Assess
+    expect(Object.keys(WORD_INDEX_SHARES).sort()).toEqual([...SEARCHED_FIELDS].sort());
+    expect(Object.values(WORD_INDEX_SHARES).reduce((a, b) => a + b, 0)).toBe(WORD_INDEX_MAX);
+  });
+
+  it('never has more than WORD_INDEX_MAX entries, whatever the text, and every entry is a beginning of the image\'s words', () => {
+    fc.assert(
+      fc.property(text(63), text(63), text(DESCRIPTION_MAX), text(IMAGE_REFERENCE_MAX), text(IMAGE_REFERENCE_MAX), (name, displayName, description, url, urlForGpu) => {
+        // Act
+        const fields = { name, displayName, description, url, urlForGpu, type: 'universal' as const };
+        const keys = indexedKeysOf(fields);
+
+        // Assess
+        expect(keys.size).toBeLessThanOrEqual(WORD_INDEX_MAX);
+        const all = indexKeysOf(searchWords(fields));
+        for (const key of keys) expect(all.has(key)).toBe(true);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("indexes a field's entries from that field alone, so an edit indexes exactly the entries of the fields it sets", () => {
+    fc.assert(
+      fc.property(text(200), text(200), text(200), (description, url, otherUrl) => {
+        // Act
+        const alone = indexedKeysOf({ description });
+        const beside = indexedKeysOf({ description, url });
+        const besideOther = indexedKeysOf({ description, url: otherUrl });
+
+        // Assess: the description's entries are the same whatever the url
+        for (const key of alone) expect(beside.has(key) && besideOther.has(key)).toBe(true);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('keeps what users type findable: the type, a copied name, an image name and tag in a long url, a short description', () => {
+    // Act
+    const keys = indexedKeysOf({
+      name: 'cuda-12-2-notebook-for-deep-learning-x7k2p',
+      type: 'universal',
+      url: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/platform/images/pytorch:2.3.0-cuda12.1',
+      description: 'Deep learning with CUDA and cuDNN',
+    });
+
+    // Assess
+    for (const typed of ['universal', 'x7k2p', 'pytorch', 'cuda12', 'deep', 'learning', 'cudnn']) expect([typed, keys.has(keywordQuery(typed)!.indexKey)]).toEqual([typed, true]);
   });
 });
