@@ -23,6 +23,8 @@ export const ENV = {
   /** Builds still queued or building after this many minutes are asked about by the reconciler. */
   stuckBuildMinutes: 'STUCK_BUILD_MINUTES',
   eventBusName: 'EVENT_BUS_NAME',
+  /** The deployment's stackName setting: build outcome events carry it as detail.stackName. */
+  stackName: 'STACK_NAME',
 } as const;
 
 export const DEFAULT_CLAIMS = { sub: 'sub', groups: 'groups', adminGroups: 'admin_groups', roles: 'roles' } as const;

@@ -14,6 +14,8 @@
  *   buildReconciler  table read/write, read the build log group, BatchGetBuilds   (every 5 minutes)
  */
 import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -28,6 +30,7 @@ import { DeadLetterQueue } from './dead-letter-queue.ts';
 import { OperationsDashboard } from './operations-dashboard.ts';
 import { ImageBuildProject, InlineYamlBuildSpec, acknowledgeSecretPrefix, kmsViaSecretsManager, secretPrefixArn } from './image-build-project.ts';
 import { RouteTableApi } from './route-table-api.ts';
+import { ServiceAlarms } from './service-alarms.ts';
 import type { ServiceData } from './service-data.ts';
 import { ServiceFunction, type FunctionCode, PROJECT_ROOT } from './service-function.ts';
 import type { DeploymentSettings } from './settings.ts';
@@ -61,6 +64,8 @@ export class ApiStack extends Stack {
   readonly reconcilerDlq: DeadLetterQueue;
   readonly operations: OperationsDashboard;
   readonly secretPrefix: string;
+  readonly alarms: ServiceAlarms;
+  readonly customDomain?: apigw.DomainName;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -79,6 +84,8 @@ export class ApiStack extends Stack {
       secretPrefix: this.secretPrefix,
       pullSecretKmsKeyArn: settings.pullSecretKmsKeyArn,
       settings: settings.builds,
+      network: settings.platform.buildNetwork,
+      concurrentBuildLimit: settings.platform.maxConcurrentBuilds,
     });
     const project = this.builds.project;
 
@@ -112,7 +119,8 @@ export class ApiStack extends Stack {
     };
     const table = { [ENV.tableName]: data.table.tableName };
     const cursor = { [ENV.cursorKey]: cursorKey.secretValue.unsafeUnwrap() };
-    const bus: Record<string, string> = settings.eventBusName ? { [ENV.eventBusName]: settings.eventBusName } : {};
+    // Whoever publishes build outcomes: where to, and which deployment they come from (detail.stackName).
+    const bus: Record<string, string> = { [ENV.stackName]: settings.stackName, ...(settings.eventBusName ? { [ENV.eventBusName]: settings.eventBusName } : {}) };
     const repositories = {
       [ENV.imageRepositoryUri]: data.imageRepository.repositoryUri,
       [ENV.cacheRepositoryUri]: data.cacheRepository.repositoryUri,
@@ -313,5 +321,28 @@ export class ApiStack extends Stack {
     new CfnOutput(this, 'DashboardName', { description: 'CloudWatch dashboard of the service', value: this.operations.dashboard.dashboardName });
     new CfnOutput(this, 'BuildProjectName', { description: 'CodeBuild project that builds the images', value: project.projectName });
     new CfnOutput(this, 'PullSecretPrefix', { description: 'Secrets Manager name prefix of the registry pull secrets', value: this.secretPrefix });
+
+    // --- Platform (issue 16): function and table alarms, the custom domain. ---
+    this.alarms = new ServiceAlarms(this, 'Alarms', {
+      functions: Object.fromEntries(Object.entries(fns).map(([name, fn]) => [name, fn.function])),
+      table: data.table,
+      alarmTopic,
+    });
+    const custom = settings.platform.customDomain;
+    if (custom) {
+      this.customDomain = new apigw.DomainName(this, 'CustomDomain', {
+        domainName: custom.domainName,
+        certificate: acm.Certificate.fromCertificateArn(this, 'CustomDomainCertificate', custom.certificateArn),
+        endpointType: apigw.EndpointType.REGIONAL,
+        securityPolicy: apigw.SecurityPolicy.TLS_1_2,
+      });
+      new apigw.ApiMapping(this, 'CustomDomainMapping', { api: this.api.api, domainName: this.customDomain, stage: this.api.stage });
+      new CfnOutput(this, 'CustomDomainUrl', { description: 'The API at the custom domain (once DNS points at CustomDomainTarget)', value: `https://${custom.domainName}/` });
+      new CfnOutput(this, 'CustomDomainTarget', {
+        description: `DNS: ${custom.domainName} as a CNAME (or a Route 53 alias in zone CustomDomainHostedZoneId) to this name`,
+        value: this.customDomain.regionalDomainName,
+      });
+      new CfnOutput(this, 'CustomDomainHostedZoneId', { description: 'Hosted zone of CustomDomainTarget, for a Route 53 alias record', value: this.customDomain.regionalHostedZoneId });
+    }
   }
 }

@@ -42,7 +42,9 @@ describe('alarms', () => {
         ['ApproximateNumberOfMessagesVisible'],
       ]),
     );
-    expect(alarms()).toHaveLength(5);
+    // These 5, and the function and table alarms of lib/service-alarms.ts (test/infra/platform.test.ts).
+    const functions = Object.keys(resourcesOf(apiTemplate, 'AWS::Lambda::Function')).length;
+    expect(alarms()).toHaveLength(5 + 2 * functions + 1);
   });
 
   it('notify the configured SNS topic, on alarm and on recovery', () => {
