@@ -12,6 +12,7 @@
  *   secrets          table read, manage secrets under the prefix (never read their values)
  *   buildEvents      table read/write, read the build log group        (EventBridge: build events)
  *   buildReconciler  table read/write, read the build log group, BatchGetBuilds   (every 5 minutes)
+ *   imageRetirement  table scan and its own marks, DescribeImages/BatchDeleteImage on the image repository (daily)
  */
 import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
@@ -35,7 +36,7 @@ import type { ServiceData } from './service-data.ts';
 import { ServiceFunction, type FunctionCode, PROJECT_ROOT } from './service-function.ts';
 import type { DeploymentSettings } from './settings.ts';
 
-export type ServiceFunctionName = HttpFunction | 'buildEvents' | 'buildReconciler';
+export type ServiceFunctionName = HttpFunction | 'buildEvents' | 'buildReconciler' | 'imageRetirement';
 
 /** `catalogReader` -> `lambdas/functions/catalog-reader.ts` */
 export const entryOf = (name: ServiceFunctionName) =>
@@ -43,6 +44,9 @@ export const entryOf = (name: ServiceFunctionName) =>
 
 /** How often the reconciler asks CodeBuild about builds that stayed in progress too long. */
 export const RECONCILE_EVERY = Duration.minutes(5);
+
+/** How often image retirement runs (the retention period is counted in days). */
+export const RETIRE_EVERY = Duration.days(1);
 
 /** The CodeBuild events the status function consumes (EventBridge detail-type values). */
 export const BUILD_EVENT_DETAIL_TYPES = ['CodeBuild Build State Change', 'CodeBuild Build Phase Change'];
@@ -62,6 +66,7 @@ export class ApiStack extends Stack {
   readonly builds: ImageBuildProject;
   readonly buildEventsDlq: DeadLetterQueue;
   readonly reconcilerDlq: DeadLetterQueue;
+  readonly retirementDlq: DeadLetterQueue;
   readonly operations: OperationsDashboard;
   readonly secretPrefix: string;
   readonly alarms: ServiceAlarms;
@@ -108,6 +113,7 @@ export class ApiStack extends Stack {
     const alarmTopic = settings.alarmTopicArn ? sns.Topic.fromTopicArn(this, 'AlarmTopic', settings.alarmTopicArn) : undefined;
     this.buildEventsDlq = new DeadLetterQueue(this, 'BuildEventsDlq', { purpose: 'A CodeBuild build event for the status function', alarmTopic });
     this.reconcilerDlq = new DeadLetterQueue(this, 'ReconcilerDlq', { purpose: 'A scheduled run of the build reconciler', alarmTopic });
+    this.retirementDlq = new DeadLetterQueue(this, 'RetirementDlq', { purpose: 'A scheduled run of image retirement', alarmTopic });
 
     // --- Environment: each function gets the variables it reads (names from lambdas/config.ts). ---
     const claims = {
@@ -159,6 +165,11 @@ export class ApiStack extends Stack {
         ...bus,
         [ENV.stuckBuildMinutes]: String(settings.builds.stuckBuildMinutes),
       },
+      imageRetirement: {
+        ...table,
+        [ENV.imageRepositoryUri]: data.imageRepository.repositoryUri,
+        [ENV.imageRetentionDays]: String(settings.platform.imageRetentionDays),
+      },
     };
 
     const timeouts: Record<ServiceFunctionName, Duration> = {
@@ -169,15 +180,18 @@ export class ApiStack extends Stack {
       secrets: Duration.seconds(10),
       buildEvents: Duration.seconds(30),
       buildReconciler: Duration.minutes(2),
+      imageRetirement: Duration.minutes(10),
     };
     const descriptions: Record<ServiceFunctionName, string> = {
       ...HTTP_FUNCTIONS,
       buildEvents: "records CodeBuild state and phase changes on the build's record; DynamoDB read/write, build log read",
       buildReconciler: 'asks CodeBuild about builds that stayed in progress too long; DynamoDB read/write, build log read, BatchGetBuilds',
+      imageRetirement: 'deletes built images nothing points at any more, after the retention period; DynamoDB scan and marks, ECR DescribeImages/BatchDeleteImage',
     };
     const deadLetterQueues: Partial<Record<ServiceFunctionName, DeadLetterQueue>> = {
       buildEvents: this.buildEventsDlq,
       buildReconciler: this.reconcilerDlq,
+      imageRetirement: this.retirementDlq,
     };
 
     const make = (name: ServiceFunctionName) =>
@@ -198,6 +212,7 @@ export class ApiStack extends Stack {
       secrets: make('secrets'),
       buildEvents: make('buildEvents'),
       buildReconciler: make('buildReconciler'),
+      imageRetirement: make('imageRetirement'),
     };
     this.functions = fns;
 
@@ -298,6 +313,27 @@ export class ApiStack extends Stack {
       ],
     });
 
+    // --- Image retirement (issue 16): daily, with retries and a DLQ like the reconciler. ---
+    // It reads the whole catalog (the service's one Scan, see lambdas/store/dynamo-image-references.ts)
+    // and writes only its own marks and the spec claims of the images it retires.
+    fns.imageRetirement.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:Scan', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], resources: [data.table.tableArn] }),
+    );
+    fns.imageRetirement.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['ecr:DescribeImages', 'ecr:BatchDeleteImage'], resources: [data.imageRepository.repositoryArn] }),
+    );
+    new events.Rule(this, 'RetirementSchedule', {
+      description: 'Group Images: delete built images nothing points at any more, after the retention period',
+      schedule: events.Schedule.rate(RETIRE_EVERY),
+      targets: [
+        new targets.LambdaFunction(fns.imageRetirement.function, {
+          retryAttempts: 2,
+          maxEventAge: Duration.hours(1),
+          deadLetterQueue: this.retirementDlq.queue,
+        }),
+      ],
+    });
+
     // --- The HTTP API, from the route table ---
     this.api = new RouteTableApi(this, 'Http', {
       functions: {
@@ -313,7 +349,7 @@ export class ApiStack extends Stack {
 
     this.operations = new OperationsDashboard(this, 'Operations', {
       api: this.api.api,
-      deadLetterQueues: [this.buildEventsDlq, this.reconcilerDlq],
+      deadLetterQueues: [this.buildEventsDlq, this.reconcilerDlq, this.retirementDlq],
       alarmTopic,
     });
 
