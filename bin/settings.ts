@@ -4,7 +4,7 @@
  * that names the setting, says what it expects and what it got.
  */
 import * as z from 'zod';
-import { DEFAULT_CLAIMS, DEFAULT_LIMITS, DEFAULT_STUCK_BUILD_MINUTES, DEFAULT_SYSTEM_ADMIN_ROLE } from '../lambdas/config.ts';
+import { DEFAULT_CLAIMS, DEFAULT_IMAGE_RETENTION_DAYS, DEFAULT_LIMITS, DEFAULT_STUCK_BUILD_MINUTES, DEFAULT_SYSTEM_ADMIN_ROLE } from '../lambdas/config.ts';
 import { unknownSettings } from './unknown-settings.ts';
 import { BUILD_COMPUTE_TYPES, type DeploymentSettings, type PlatformSettings } from '../lib/settings.ts';
 
@@ -124,7 +124,7 @@ const platformSettingsShape = {
   region: optional(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region like eu-west-1')),
   tags,
   imagePullPrincipals: z.preprocess(list, z.array(imagePullPrincipal)).default([]),
-  imageRetentionDays: int(1, 3650, 14),
+  imageRetentionDays: int(1, 3650, DEFAULT_IMAGE_RETENTION_DAYS),
   domainName: optional(domainName),
   certificateArn: optional(certificateArn),
   // Kept as a setting so that it is refused with the reason, not as an unknown key.

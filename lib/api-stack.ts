@@ -364,6 +364,15 @@ export class ApiStack extends Stack {
       table: data.table,
       alarmTopic,
     });
+    // What replaying a dead-letter queue needs (README, "Replaying the dead-letter queues").
+    for (const [id, dlq, fn] of [
+      ['BuildEvents', this.buildEventsDlq, fns.buildEvents],
+      ['Reconciler', this.reconcilerDlq, fns.buildReconciler],
+      ['Retirement', this.retirementDlq, fns.imageRetirement],
+    ] as const) {
+      new CfnOutput(this, `${id}DlqUrl`, { description: `Dead-letter queue of ${fn.node.id}: replay its messages to ${id}FunctionName`, value: dlq.queue.queueUrl });
+      new CfnOutput(this, `${id}FunctionName`, { description: `The function ${id}DlqUrl's messages were meant for`, value: fn.function.functionName });
+    }
     const custom = settings.platform.customDomain;
     if (custom) {
       this.customDomain = new apigw.DomainName(this, 'CustomDomain', {
