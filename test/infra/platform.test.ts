@@ -129,6 +129,25 @@ describe('maxConcurrentBuilds', () => {
   });
 });
 
+describe('image retirement (imageRetentionDays)', () => {
+  it('runs daily with retries and a dead-letter queue, keeping unreferenced images for the configured days', () => {
+    const { api, apiTemplate } = synth({ imageRetentionDays: 30 });
+    const fnId = Stack.of(api).getLogicalId(api.functions.imageRetirement.function.node.defaultChild as CfnResource);
+    const fn = resourcesOf(apiTemplate, 'AWS::Lambda::Function')[fnId]!;
+    const rule = Object.values(resourcesOf(apiTemplate, 'AWS::Events::Rule')).find((r) => JSON.stringify(r.Properties?.Targets).includes(fnId))!;
+
+    expect((fn.Properties!.Environment as { Variables: Record<string, unknown> }).Variables[ENV.imageRetentionDays]).toBe('30');
+    expect(rule.Properties).toMatchObject({ ScheduleExpression: 'rate(1 day)', Targets: [expect.objectContaining({ RetryPolicy: expect.anything(), DeadLetterConfig: expect.anything() })] });
+  });
+
+  it('defaults to 14 days', () => {
+    const { api, apiTemplate } = synth();
+    const fnId = Stack.of(api).getLogicalId(api.functions.imageRetirement.function.node.defaultChild as CfnResource);
+
+    expect((resourcesOf(apiTemplate, 'AWS::Lambda::Function')[fnId]!.Properties!.Environment as { Variables: Record<string, unknown> }).Variables[ENV.imageRetentionDays]).toBe('14');
+  });
+});
+
 describe('function and table alarms', () => {
   const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:on-call';
   const { api, apiTemplate } = synth({ alarmTopicArn: TOPIC });
