@@ -18,6 +18,7 @@ import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cd
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type * as codebuild from 'aws-cdk-lib/aws-codebuild';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -26,6 +27,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { BUILDSPEC_PATH } from '../lambdas/builds/buildspec-env.ts';
 import { ENV } from '../lambdas/config.ts';
+import { METRIC, METRICS_NAMESPACE, SERVICE_DIMENSION } from '../lambdas/http/metrics.ts';
 import { HTTP_FUNCTIONS, type HttpFunction } from '../lambdas/http/routes.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
 import { OperationsDashboard } from './operations-dashboard.ts';
@@ -364,6 +366,15 @@ export class ApiStack extends Stack {
       table: data.table,
       alarmTopic,
     });
+    this.operations.dashboard.addWidgets(
+      new cloudwatch.AlarmStatusWidget({ title: 'Function and table alarms', alarms: this.alarms.alarms, width: 16 }),
+      new cloudwatch.GraphWidget({
+        title: 'Images retired (deleted from ECR)',
+        left: [new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName: METRIC.imagesRetired, dimensionsMap: { ...SERVICE_DIMENSION }, statistic: cloudwatch.Stats.SUM, period: Duration.days(1) })],
+        width: 8,
+      }),
+    );
+
     // What replaying a dead-letter queue needs (README, "Replaying the dead-letter queues").
     for (const [id, dlq, fn] of [
       ['BuildEvents', this.buildEventsDlq, fns.buildEvents],

@@ -162,6 +162,13 @@ describe('function and table alarms', () => {
     }
   });
 
+  it('show on the dashboard, with the images retirement deleted', () => {
+    const body = JSON.stringify(Object.values(resourcesOf(apiTemplate, 'AWS::CloudWatch::Dashboard'))[0]?.Properties?.DashboardBody);
+
+    expect(body).toContain('Function and table alarms');
+    expect(body).toContain('ImagesRetired');
+  });
+
   it('alarm on the catalog table throttling reads or writes', () => {
     const table = alarms.filter((a) => JSON.stringify(a.Metrics ?? []).includes('ReadThrottleEvents'));
 
