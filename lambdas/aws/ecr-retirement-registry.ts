@@ -21,12 +21,16 @@ export class EcrRetirementRegistry implements RetirementRegistry {
     return `${this.repositoryUri}:${tag}`;
   }
 
+  urlOfDigest(digest: string): string {
+    return `${this.repositoryUri}@${digest}`;
+  }
+
   async list(): Promise<RegistryImage[]> {
     const images: RegistryImage[] = [];
     for await (const page of paginateDescribeImages({ client: this.ecr }, { repositoryName: this.repositoryName, filter: { tagStatus: 'TAGGED' } })) {
       for (const detail of page.imageDetails ?? []) {
         for (const tag of detail.imageTags ?? []) {
-          images.push({ tag, pushedAt: detail.imagePushedAt ?? new Date(0), lastPulledAt: detail.lastRecordedPullTime ?? null });
+          images.push({ tag, digest: detail.imageDigest ?? '', pushedAt: detail.imagePushedAt ?? new Date(0), lastPulledAt: detail.lastRecordedPullTime ?? null });
         }
       }
     }

@@ -14,6 +14,8 @@
 /** A tagged image of the repository, as the registry describes it. */
 export interface RegistryImage {
   tag: string;
+  /** The manifest digest (`sha256:...`): an image may also be pointed at as `<repository>@<digest>`. */
+  digest: string;
   pushedAt: Date;
   /** When it was last pulled (ECR records this about once a day); null when never. */
   lastPulledAt: Date | null;
@@ -22,6 +24,8 @@ export interface RegistryImage {
 export interface RetirementRegistry {
   /** The url a catalog image or build records for a tag (`<repository uri>:<tag>`). */
   urlOf(tag: string): string;
+  /** The same image by digest (`<repository uri>@<digest>`), as an existing image's url may name it. */
+  urlOfDigest(digest: string): string;
   /** Every tagged image of the repository. */
   list(): Promise<RegistryImage[]>;
   /** Deletes the tags; returns those now gone (deleted, or gone already). */
@@ -102,7 +106,7 @@ export async function retireImages(deps: RetirementDependencies): Promise<Retire
   for (const image of images) {
     const url = deps.registry.urlOf(image.tag);
     const since = marks.get(image.tag);
-    if (view.referenced.has(url)) {
+    if (view.referenced.has(url) || view.referenced.has(deps.registry.urlOfDigest(image.digest))) {
       if (since) await deps.marks.unmark(image.tag);
       continue;
     }

@@ -24,7 +24,7 @@ class FakeRepository {
 
   push(url: string, pushedAt = new Date(0), lastRecordedPullTime?: Date) {
     const tag = url.slice(url.lastIndexOf(':') + 1);
-    this.images.set(tag, { imageTags: [tag], imageDigest: `sha256:${tag}`, imagePushedAt: pushedAt, lastRecordedPullTime });
+    this.images.set(tag, { imageTags: [tag], imageDigest: `sha256:${tag.slice(4).padEnd(64, '0')}`, imagePushedAt: pushedAt, lastRecordedPullTime });
   }
 
   tags() {
@@ -165,6 +165,16 @@ describe('image retirement', () => {
 
     expect(later).toMatchObject({ checked: 3, marked: 0, deleted: [] });
     expect(repo.tags()).toHaveLength(3);
+  });
+
+  it('keeps an image a catalog image names by digest (<repository>@sha256:...)', async () => {
+    const built = await builtImage(TEAM_A, { pip: ['jax'] });
+    await h.catalog.create(SYS_ADMIN, SYSTEM, { displayName: 'jax-pinned', type: 'cpu', url: `${IMAGE_REPOSITORY}@${repo.images.get(built.tag)!.imageDigest}` });
+    await remove(TEAM_A, built.name);
+
+    await retire(day(0));
+    expect((await retire(day(RETENTION * 2))).deleted).toEqual([]);
+    expect(repo.tags()).toEqual([built.tag]);
   });
 
   it('waits while the image is still being pulled, and leaves tags it did not write alone', async () => {
