@@ -4,8 +4,9 @@
  * that names the setting, says what it expects and what it got.
  */
 import * as z from 'zod';
-import { claimSettingProblem, DEFAULT_CLAIMS, DEFAULT_LIMITS, DEFAULT_STUCK_BUILD_MINUTES, DEFAULT_SYSTEM_ADMIN_ROLE, type ClaimSetting } from '../lambdas/config.ts';
-import { BUILD_COMPUTE_TYPES, type DeploymentSettings } from '../lib/settings.ts';
+import { claimSettingProblem, DEFAULT_CLAIMS, DEFAULT_IMAGE_RETENTION_DAYS, DEFAULT_LIMITS, DEFAULT_STUCK_BUILD_MINUTES, DEFAULT_SYSTEM_ADMIN_ROLE, type ClaimSetting } from '../lambdas/config.ts';
+import { BUILD_COMPUTE_TYPES, type DeploymentSettings, type PlatformSettings } from '../lib/settings.ts';
+import { unknownSettings } from './unknown-settings.ts';
 import { checkBaseImageMirrors } from '../lambdas/builds/base-image-mirrors.ts';
 import { PULL_THROUGH_SECRET_PREFIX, PULL_THROUGH_UPSTREAMS, PULL_THROUGH_UPSTREAM_NAMES } from '../lib/pull-through-caches.ts';
 import { mirrorUrlProblem } from '../lambdas/builds/package-mirrors.ts';
@@ -137,6 +138,106 @@ function checkBaseImages(
   }
 }
 
+// --- Platform settings (issue 16): account, tags, pull access, retirement, domain, WAF, network, build cap. ---
+
+/** `-c tags=team=ml,cost-center=42` or a JSON object (cdk.json, or `-c 'tags={"team":"ml"}'`). */
+function tagMap(raw: unknown): unknown {
+  if (typeof raw !== 'string') return raw;
+  const text = raw.trim();
+  if (text.startsWith('{')) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return raw;
+    }
+  }
+  if (text === '') return {};
+  const pairs = text.split(',').map((pair) => pair.split('='));
+  if (pairs.some((p) => p.length !== 2)) return raw;
+  return Object.fromEntries(pairs.map(([k, v]) => [k!.trim(), v!.trim()]));
+}
+
+/** AWS's tag rules: at most 50, keys 1-128 and values 0-256 of letters, digits, spaces and _ . : / = + - @, no `aws:` prefix. */
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+const tags = z
+  .preprocess(
+    tagMap,
+    z.record(
+      z.string().min(1, 'expected tag keys of 1 to 128 characters').max(128, 'expected tag keys of 1 to 128 characters')
+        .regex(TAG_TEXT, 'expected tag keys of letters, digits, spaces and _ . : / = + - @')
+        .refine((k) => !k.toLowerCase().startsWith('aws:'), 'expected no tag key starting with "aws:" (reserved by AWS)'),
+      z.string({ error: 'expected an object of tag keys to string values, or key=value,key=value' })
+        .max(256, 'expected tag values of at most 256 characters')
+        .regex(TAG_TEXT, 'expected tag values of letters, digits, spaces and _ . : / = + - @'),
+      { error: 'expected an object of tag keys to string values, or key=value,key=value' },
+    ),
+  )
+  .refine((t) => Object.keys(t as object).length <= 50, 'expected at most 50 tags')
+  .default({});
+
+const ACCOUNT_ID = /^\d{12}$/;
+const PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/;
+const imagePullPrincipal = z
+  .string()
+  .refine((p) => ACCOUNT_ID.test(p) || PRINCIPAL_ARN.test(p), 'expected an IAM role or user ARN (arn:aws:iam::123456789012:role/eks-nodes) or a 12-digit account id');
+
+/** A DNS name API Gateway can serve: lowercase labels, at least two, no wildcard. */
+const domainName = z
+  .string()
+  .regex(/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'expected a lowercase DNS name like images-api.example.com (no wildcard, no trailing dot)');
+const certificateArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, 'expected an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)');
+
+export const WEB_ACL_REFUSAL =
+  'API Gateway HTTP APIs cannot be associated with AWS WAF (only REST APIs, CloudFront, ALB and a few others can). ' +
+  'Put a CloudFront distribution with this web ACL (scope CLOUDFRONT, created in us-east-1) in front of the API instead: README, "WAF"';
+
+const platformSettingsShape = {
+  account: optional(z.string().regex(ACCOUNT_ID, 'expected a 12-digit AWS account id')),
+  region: optional(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region like eu-west-1')),
+  tags,
+  imagePullPrincipals: z.preprocess(list, z.array(imagePullPrincipal)).default([]),
+  imageRetentionDays: int(1, 3650, DEFAULT_IMAGE_RETENTION_DAYS),
+  domainName: optional(domainName),
+  certificateArn: optional(certificateArn),
+  // Kept as a setting so that it is refused with the reason, not as an unknown key.
+  webAclArn: optional(z.string().refine(() => false, WEB_ACL_REFUSAL)),
+  buildVpcId: optional(z.string().regex(/^vpc-[0-9a-f]{8,17}$/, 'expected a VPC id like vpc-0123456789abcdef0')),
+  buildSubnetIds: z.preprocess(list, z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, 'expected subnet ids like subnet-0123456789abcdef0'))).default([]),
+  buildSecurityGroupIds: z.preprocess(list, z.array(z.string().regex(/^sg-[0-9a-f]{8,17}$/, 'expected security group ids like sg-0123456789abcdef0')).max(5, 'expected at most 5 security groups (CodeBuild\'s limit)')).default([]),
+  maxConcurrentBuilds: optional(z.coerce.number({ error: 'expected a whole number' }).int('expected a whole number').min(1, 'expected at least 1').max(10_000, 'expected at most 10000')),
+};
+
+type PlatformInput = z.output<z.ZodObject<typeof platformSettingsShape>>;
+
+/** Settings that only make sense together. */
+function checkPlatformSettings(s: PlatformInput, issue: (key: string, input: unknown, message: string) => void) {
+  if (Boolean(s.domainName) !== Boolean(s.certificateArn)) {
+    const missing = s.domainName ? 'certificateArn' : 'domainName';
+    issue(missing, undefined, `expected together with ${missing === 'certificateArn' ? 'domainName' : 'certificateArn'} (a custom domain needs both)`);
+  }
+  if (s.certificateArn && s.region && s.certificateArn.split(':')[3] !== s.region) {
+    issue('certificateArn', s.certificateArn, `expected a certificate in the stacks' region ${s.region} (the API's domain is regional)`);
+  }
+  if (s.buildVpcId && s.buildSubnetIds.length === 0) issue('buildSubnetIds', s.buildSubnetIds, 'expected at least one private subnet of buildVpcId');
+  if (!s.buildVpcId && s.buildSubnetIds.length > 0) issue('buildVpcId', undefined, 'expected the VPC of buildSubnetIds');
+  if (!s.buildVpcId && s.buildSecurityGroupIds.length > 0) issue('buildVpcId', undefined, 'expected the VPC of buildSecurityGroupIds');
+}
+
+function platformSettingsOf(s: PlatformInput): PlatformSettings {
+  return {
+    env: { ...(s.account ? { account: s.account } : {}), ...(s.region ? { region: s.region } : {}) },
+    tags: s.tags as Record<string, string>,
+    imagePullPrincipals: s.imagePullPrincipals,
+    imageRetentionDays: s.imageRetentionDays,
+    customDomain: s.domainName && s.certificateArn ? { domainName: s.domainName, certificateArn: s.certificateArn } : undefined,
+    buildNetwork: s.buildVpcId ? { vpcId: s.buildVpcId, subnetIds: s.buildSubnetIds, securityGroupIds: s.buildSecurityGroupIds } : undefined,
+    maxConcurrentBuilds: s.maxConcurrentBuilds,
+  };
+}
+// --- end of platform settings ---
+
 export const settingsSchema = z
   .object({
     stackName: z
@@ -184,12 +285,14 @@ export const settingsSchema = z
     baseImageMirrors,
     pullThroughCaches,
     pullThroughCacheCredentials,
+    ...platformSettingsShape,
   })
   .check((ctx) => {
     const s = ctx.value;
     if (s.throttleBurstLimit < s.throttleRateLimit) {
       ctx.issues.push({ code: 'custom', input: s.throttleBurstLimit, path: ['throttleBurstLimit'], message: `expected at least throttleRateLimit (${s.throttleRateLimit})` });
     }
+    checkPlatformSettings(s, (key, input, message) => ctx.issues.push({ code: 'custom', input, path: [key], message }));
   })
   .check((ctx) => checkBaseImages(ctx.value, ctx as unknown as Issues));
 
@@ -202,21 +305,25 @@ export class SettingsError extends Error {
 
 const show = (value: unknown) => (value === undefined ? 'nothing' : JSON.stringify(value));
 
-/** Validates raw settings; throws a SettingsError naming every bad setting. */
-export function parseSettings(raw: RawSettings): DeploymentSettings {
+/**
+ * Validates raw settings; throws a SettingsError naming every bad setting, and every context key
+ * (`contextKeys`, when given) that looks like a setting but is none, with the closest known one.
+ */
+export function parseSettings(raw: RawSettings, contextKeys: readonly string[] = Object.keys(raw)): DeploymentSettings {
   const result = settingsSchema.safeParse(raw);
-  if (!result.success) {
-    const lines = result.error.issues.map((issue) => {
+  const unknown = unknownSettings(contextKeys, SETTING_KEYS).map(({ key, message }) => `  - ${key}: ${message}`);
+  if (!result.success || unknown.length) {
+    const lines = (result.error?.issues ?? []).map((issue) => {
       const [key = '(settings)', ...within] = issue.path.map(String);
       const got = (raw as Record<string, unknown>)[key];
       const where = within.length ? ` (entry ${within.join('.')})` : '';
       return `  - ${key}: ${issue.message}${where}, got ${show(got)}`;
     });
     throw new SettingsError(
-      `Invalid deployment settings (CDK context; set them in cdk.json "context" or with -c key=value):\n${lines.join('\n')}`,
+      `Invalid deployment settings (CDK context; set them in cdk.json "context" or with -c key=value):\n${[...unknown, ...lines].join('\n')}`,
     );
   }
-  const s = result.data;
+  const s = result.data!;
   return {
     stackName: s.stackName,
     jwt: { issuer: s.jwtIssuer, audience: s.jwtAudience },
@@ -253,12 +360,16 @@ export function parseSettings(raw: RawSettings): DeploymentSettings {
     alarmTopicArn: s.alarmTopicArn,
     eventBusName: s.eventBusName,
     pullSecretKmsKeyArn: s.pullSecretKmsKeyArn,
+    platform: platformSettingsOf(s),
   };
 }
 
-/** Reads every setting from the CDK context (the only place that does). */
-export function readSettings(tryGetContext: (key: string) => unknown): DeploymentSettings {
+/**
+ * Reads every setting from the CDK context (the only place that does). `contextKeys` are all the keys
+ * the context holds (`app.node.getAllContext()`), so that a mistyped one is refused.
+ */
+export function readSettings(tryGetContext: (key: string) => unknown, contextKeys: readonly string[] = []): DeploymentSettings {
   const raw: Record<string, unknown> = {};
   for (const key of SETTING_KEYS) raw[key] = tryGetContext(key);
-  return parseSettings(raw);
+  return parseSettings(raw, contextKeys);
 }

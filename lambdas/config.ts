@@ -31,7 +31,13 @@ export const ENV = {
   eventBusName: 'EVENT_BUS_NAME',
   /** JSON object: registry host -> mirror prefix that builds pull base images through (lambdas/builds/base-image-mirrors.ts). */
   baseImageMirrors: 'BASE_IMAGE_MIRRORS',
+  /** The deployment's stackName setting: build outcome events carry it as detail.stackName. */
+  stackName: 'STACK_NAME',
+  /** Days a built image nothing points at is kept before image retirement deletes it. */
+  imageRetentionDays: 'IMAGE_RETENTION_DAYS',
 } as const;
+
+export const DEFAULT_IMAGE_RETENTION_DAYS = 14;
 
 export const DEFAULT_CLAIMS = { sub: 'sub', groups: 'groups', adminGroups: 'admin_groups', roles: 'roles' } as const;
 export const DEFAULT_SYSTEM_ADMIN_ROLE = 'system-admin';

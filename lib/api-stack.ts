@@ -12,9 +12,13 @@
  *   secrets          table read, manage secrets under the prefix (never read their values)
  *   buildEvents      table read/write, read the build log group        (EventBridge: build events)
  *   buildReconciler  table read/write, read the build log group, BatchGetBuilds   (every 5 minutes)
+ *   imageRetirement  table scan and its own marks, DescribeImages/BatchDeleteImage on the image repository (daily)
  */
 import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type * as codebuild from 'aws-cdk-lib/aws-codebuild';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -23,16 +27,18 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { BUILDSPEC_PATH } from '../lambdas/builds/buildspec-env.ts';
 import { ENV } from '../lambdas/config.ts';
+import { METRIC, METRICS_NAMESPACE, SERVICE_DIMENSION } from '../lambdas/http/metrics.ts';
 import { HTTP_FUNCTIONS, type HttpFunction } from '../lambdas/http/routes.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
 import { OperationsDashboard } from './operations-dashboard.ts';
 import { ImageBuildProject, InlineYamlBuildSpec, acknowledgeSecretPrefix, kmsViaSecretsManager, secretPrefixArn } from './image-build-project.ts';
 import { RouteTableApi } from './route-table-api.ts';
+import { ServiceAlarms } from './service-alarms.ts';
 import type { ServiceData } from './service-data.ts';
 import { ServiceFunction, type FunctionCode, PROJECT_ROOT } from './service-function.ts';
 import type { DeploymentSettings } from './settings.ts';
 
-export type ServiceFunctionName = HttpFunction | 'buildEvents' | 'buildReconciler';
+export type ServiceFunctionName = HttpFunction | 'buildEvents' | 'buildReconciler' | 'imageRetirement';
 
 /** `catalogReader` -> `lambdas/functions/catalog-reader.ts` */
 export const entryOf = (name: ServiceFunctionName) =>
@@ -40,6 +46,9 @@ export const entryOf = (name: ServiceFunctionName) =>
 
 /** How often the reconciler asks CodeBuild about builds that stayed in progress too long. */
 export const RECONCILE_EVERY = Duration.minutes(5);
+
+/** How often image retirement runs (the retention period is counted in days). */
+export const RETIRE_EVERY = Duration.days(1);
 
 /** The CodeBuild events the status function consumes (EventBridge detail-type values). */
 export const BUILD_EVENT_DETAIL_TYPES = ['CodeBuild Build State Change', 'CodeBuild Build Phase Change'];
@@ -59,8 +68,11 @@ export class ApiStack extends Stack {
   readonly builds: ImageBuildProject;
   readonly buildEventsDlq: DeadLetterQueue;
   readonly reconcilerDlq: DeadLetterQueue;
+  readonly retirementDlq: DeadLetterQueue;
   readonly operations: OperationsDashboard;
   readonly secretPrefix: string;
+  readonly alarms: ServiceAlarms;
+  readonly customDomain?: apigw.DomainName;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -80,6 +92,8 @@ export class ApiStack extends Stack {
       pullSecretKmsKeyArn: settings.pullSecretKmsKeyArn,
       settings: settings.builds,
       baseImages: settings.baseImages,
+      network: settings.platform.buildNetwork,
+      concurrentBuildLimit: settings.platform.maxConcurrentBuilds,
     });
     const project = this.builds.project;
 
@@ -102,6 +116,7 @@ export class ApiStack extends Stack {
     const alarmTopic = settings.alarmTopicArn ? sns.Topic.fromTopicArn(this, 'AlarmTopic', settings.alarmTopicArn) : undefined;
     this.buildEventsDlq = new DeadLetterQueue(this, 'BuildEventsDlq', { purpose: 'A CodeBuild build event for the status function', alarmTopic });
     this.reconcilerDlq = new DeadLetterQueue(this, 'ReconcilerDlq', { purpose: 'A scheduled run of the build reconciler', alarmTopic });
+    this.retirementDlq = new DeadLetterQueue(this, 'RetirementDlq', { purpose: 'A scheduled run of image retirement', alarmTopic });
 
     // --- Environment: each function gets the variables it reads (names from lambdas/config.ts). ---
     const claims = {
@@ -116,7 +131,8 @@ export class ApiStack extends Stack {
     };
     const table = { [ENV.tableName]: data.table.tableName };
     const cursor = { [ENV.cursorKey]: cursorKey.secretValue.unsafeUnwrap() };
-    const bus: Record<string, string> = settings.eventBusName ? { [ENV.eventBusName]: settings.eventBusName } : {};
+    // Whoever publishes build outcomes: where to, and which deployment they come from (detail.stackName).
+    const bus: Record<string, string> = { [ENV.stackName]: settings.stackName, ...(settings.eventBusName ? { [ENV.eventBusName]: settings.eventBusName } : {}) };
     const repositories = {
       [ENV.imageRepositoryUri]: data.imageRepository.repositoryUri,
       [ENV.cacheRepositoryUri]: data.cacheRepository.repositoryUri,
@@ -156,6 +172,11 @@ export class ApiStack extends Stack {
         ...bus,
         [ENV.stuckBuildMinutes]: String(settings.builds.stuckBuildMinutes),
       },
+      imageRetirement: {
+        ...table,
+        [ENV.imageRepositoryUri]: data.imageRepository.repositoryUri,
+        [ENV.imageRetentionDays]: String(settings.platform.imageRetentionDays),
+      },
     };
 
     const timeouts: Record<ServiceFunctionName, Duration> = {
@@ -166,15 +187,18 @@ export class ApiStack extends Stack {
       secrets: Duration.seconds(10),
       buildEvents: Duration.seconds(30),
       buildReconciler: Duration.minutes(2),
+      imageRetirement: Duration.minutes(10),
     };
     const descriptions: Record<ServiceFunctionName, string> = {
       ...HTTP_FUNCTIONS,
       buildEvents: "records CodeBuild state and phase changes on the build's record; DynamoDB read/write, build log read",
       buildReconciler: 'asks CodeBuild about builds that stayed in progress too long; DynamoDB read/write, build log read, BatchGetBuilds',
+      imageRetirement: 'deletes built images nothing points at any more, after the retention period; DynamoDB scan and marks, ECR DescribeImages/BatchDeleteImage',
     };
     const deadLetterQueues: Partial<Record<ServiceFunctionName, DeadLetterQueue>> = {
       buildEvents: this.buildEventsDlq,
       buildReconciler: this.reconcilerDlq,
+      imageRetirement: this.retirementDlq,
     };
 
     const make = (name: ServiceFunctionName) =>
@@ -195,6 +219,7 @@ export class ApiStack extends Stack {
       secrets: make('secrets'),
       buildEvents: make('buildEvents'),
       buildReconciler: make('buildReconciler'),
+      imageRetirement: make('imageRetirement'),
     };
     this.functions = fns;
 
@@ -295,6 +320,27 @@ export class ApiStack extends Stack {
       ],
     });
 
+    // --- Image retirement (issue 16): daily, with retries and a DLQ like the reconciler. ---
+    // It reads the whole catalog (the service's one Scan, see lambdas/store/dynamo-image-references.ts)
+    // and writes only its own marks and the spec claims of the images it retires.
+    fns.imageRetirement.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:Scan', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], resources: [data.table.tableArn] }),
+    );
+    fns.imageRetirement.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['ecr:DescribeImages', 'ecr:BatchDeleteImage'], resources: [data.imageRepository.repositoryArn] }),
+    );
+    new events.Rule(this, 'RetirementSchedule', {
+      description: 'Group Images: delete built images nothing points at any more, after the retention period',
+      schedule: events.Schedule.rate(RETIRE_EVERY),
+      targets: [
+        new targets.LambdaFunction(fns.imageRetirement.function, {
+          retryAttempts: 2,
+          maxEventAge: Duration.hours(1),
+          deadLetterQueue: this.retirementDlq.queue,
+        }),
+      ],
+    });
+
     // --- The HTTP API, from the route table ---
     this.api = new RouteTableApi(this, 'Http', {
       functions: {
@@ -310,7 +356,7 @@ export class ApiStack extends Stack {
 
     this.operations = new OperationsDashboard(this, 'Operations', {
       api: this.api.api,
-      deadLetterQueues: [this.buildEventsDlq, this.reconcilerDlq],
+      deadLetterQueues: [this.buildEventsDlq, this.reconcilerDlq, this.retirementDlq],
       alarmTopic,
     });
 
@@ -318,5 +364,46 @@ export class ApiStack extends Stack {
     new CfnOutput(this, 'DashboardName', { description: 'CloudWatch dashboard of the service', value: this.operations.dashboard.dashboardName });
     new CfnOutput(this, 'BuildProjectName', { description: 'CodeBuild project that builds the images', value: project.projectName });
     new CfnOutput(this, 'PullSecretPrefix', { description: 'Secrets Manager name prefix of the registry pull secrets', value: this.secretPrefix });
+
+    // --- Platform (issue 16): function and table alarms, the custom domain. ---
+    this.alarms = new ServiceAlarms(this, 'Alarms', {
+      functions: Object.fromEntries(Object.entries(fns).map(([name, fn]) => [name, fn.function])),
+      table: data.table,
+      alarmTopic,
+    });
+    this.operations.dashboard.addWidgets(
+      new cloudwatch.AlarmStatusWidget({ title: 'Function and table alarms', alarms: this.alarms.alarms, width: 16 }),
+      new cloudwatch.GraphWidget({
+        title: 'Images retired (deleted from ECR)',
+        left: [new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName: METRIC.imagesRetired, dimensionsMap: { ...SERVICE_DIMENSION }, statistic: cloudwatch.Stats.SUM, period: Duration.days(1) })],
+        width: 8,
+      }),
+    );
+
+    // What replaying a dead-letter queue needs (README, "Replaying the dead-letter queues").
+    for (const [id, dlq, fn] of [
+      ['BuildEvents', this.buildEventsDlq, fns.buildEvents],
+      ['Reconciler', this.reconcilerDlq, fns.buildReconciler],
+      ['Retirement', this.retirementDlq, fns.imageRetirement],
+    ] as const) {
+      new CfnOutput(this, `${id}DlqUrl`, { description: `Dead-letter queue of ${fn.node.id}: replay its messages to ${id}FunctionName`, value: dlq.queue.queueUrl });
+      new CfnOutput(this, `${id}FunctionName`, { description: `The function ${id}DlqUrl's messages were meant for`, value: fn.function.functionName });
+    }
+    const custom = settings.platform.customDomain;
+    if (custom) {
+      this.customDomain = new apigw.DomainName(this, 'CustomDomain', {
+        domainName: custom.domainName,
+        certificate: acm.Certificate.fromCertificateArn(this, 'CustomDomainCertificate', custom.certificateArn),
+        endpointType: apigw.EndpointType.REGIONAL,
+        securityPolicy: apigw.SecurityPolicy.TLS_1_2,
+      });
+      new apigw.ApiMapping(this, 'CustomDomainMapping', { api: this.api.api, domainName: this.customDomain, stage: this.api.stage });
+      new CfnOutput(this, 'CustomDomainUrl', { description: 'The API at the custom domain (once DNS points at CustomDomainTarget)', value: `https://${custom.domainName}/` });
+      new CfnOutput(this, 'CustomDomainTarget', {
+        description: `DNS: ${custom.domainName} as a CNAME (or a Route 53 alias in zone CustomDomainHostedZoneId) to this name`,
+        value: this.customDomain.regionalDomainName,
+      });
+      new CfnOutput(this, 'CustomDomainHostedZoneId', { description: 'Hosted zone of CustomDomainTarget, for a Route 53 alias record', value: this.customDomain.regionalHostedZoneId });
+    }
   }
 }

@@ -5,7 +5,8 @@
  * A redeploy of the API, a rollback, a renamed construct or even `cdk destroy` of the API stack can
  * therefore never replace or delete data.
  */
-import type { App, Environment } from 'aws-cdk-lib';
+import { Tags, type App, type Environment } from 'aws-cdk-lib';
+import { DeploymentGuard } from './deployment-guard.ts';
 import type { BuildSpec } from 'aws-cdk-lib/aws-codebuild';
 import { ApiStack } from './api-stack.ts';
 import { DataStack } from './service-data.ts';
@@ -19,6 +20,12 @@ export interface GroupImagesOptions {
   readonly functionCode?: FunctionCode;
   /** @default the file buildspecs/image-build.yml, inlined */
   readonly buildspec?: BuildSpec;
+  /**
+   * Why this configuration must not be deployed (e.g. the placeholder issuer): both stacks then carry
+   * a CloudFormation rule that refuses the deployment with this reason; synth still works.
+   * @default - deployable
+   */
+  readonly refuseDeployment?: { value: string; reason: string };
 }
 
 export function createGroupImages(app: App, settings: DeploymentSettings, options: GroupImagesOptions = {}) {
@@ -27,6 +34,7 @@ export function createGroupImages(app: App, settings: DeploymentSettings, option
     env: options.env,
     description: `${description} (data: table, ECR repositories, build logs; retained)`,
     buildLogRetentionDays: settings.builds.logRetentionDays,
+    imagePullPrincipals: settings.platform.imagePullPrincipals,
   });
   const api = new ApiStack(app, `${settings.stackName}-Api`, {
     env: options.env,
@@ -37,5 +45,11 @@ export function createGroupImages(app: App, settings: DeploymentSettings, option
     buildspec: options.buildspec,
   });
   api.addStackDependency(data);
+
+  // --- Platform (issue 16): tags on every taggable resource, a refused placeholder. ---
+  for (const [key, value] of Object.entries(settings.platform.tags)) Tags.of(app).add(key, value);
+  if (options.refuseDeployment) {
+    for (const stack of [data, api]) new DeploymentGuard(stack, 'DeploymentGuard', { refusedValue: options.refuseDeployment.value, reason: options.refuseDeployment.reason });
+  }
   return { data, api };
 }

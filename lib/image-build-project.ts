@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { Aws, Duration, Validations } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -14,7 +15,7 @@ import { Construct } from 'constructs';
 import { baseImagePull } from '../lambdas/builds/base-image-mirrors.ts';
 import { BUILDSPEC_ENV } from '../lambdas/builds/buildspec-env.ts';
 import { PullThroughCaches, ecrMirrorRepositories, grantPullThroughPrefixes } from './pull-through-caches.ts';
-import type { BaseImageSettings, BuildSettings } from './settings.ts';
+import type { BaseImageSettings, BuildNetworkSettings, BuildSettings } from './settings.ts';
 
 /** buildx's own default BuildKit image (Docker Hub); pulled through a docker.io mirror when there is one. */
 export const BUILDKIT_DEFAULT_IMAGE = 'moby/buildkit:buildx-stable-1';
@@ -55,6 +56,10 @@ export interface ImageBuildProjectProps {
   readonly settings: BuildSettings;
   /** Base image mirrors and the ECR pull-through caches to create; none by default. */
   readonly baseImages?: BaseImageSettings;
+  /** Builds in the platform's VPC (issue 16). @default no VPC */
+  readonly network?: BuildNetworkSettings;
+  /** The project's concurrent build limit (issue 16). @default the account's limit */
+  readonly concurrentBuildLimit?: number;
 }
 
 export class ImageBuildProject extends Construct {
@@ -63,6 +68,9 @@ export class ImageBuildProject extends Construct {
   readonly pullThroughCaches: PullThroughCaches;
   /** Registry host -> mirror prefix builds pull base images through: the configured ones and the caches'. */
   readonly baseImageMirrors: Record<string, string>;
+
+  /** The builds' security group ids, when they run in a VPC. */
+  securityGroupIds: string[] = [];
 
   constructor(scope: Construct, id: string, props: ImageBuildProjectProps) {
     super(scope, id);
@@ -107,7 +115,11 @@ export class ImageBuildProject extends Construct {
       timeout: Duration.minutes(props.settings.timeoutMinutes),
       queuedTimeout: Duration.minutes(props.settings.queuedTimeoutMinutes),
       logging: { cloudWatch: { logGroup: props.logGroup, enabled: true } },
+      // A cap on what builds can cost at once: StartBuild beyond it is refused by CodeBuild, and the
+      // build fails saying so ("could not be started ... Rebuild to try again").
+      concurrentBuildLimit: props.concurrentBuildLimit,
     });
+    if (props.network) this.securityGroupIds = attachBuildNetwork(this, props.network);
 
     this.project.node.addDependency(this.role);
     props.logGroup.grantWrite(this.role);
@@ -162,6 +174,57 @@ export class ImageBuildProject extends Construct {
       reason: 'The project produces no artifacts (NO_ARTIFACTS): images go to ECR (encrypted at rest) and logs to CloudWatch Logs; CodeBuild encrypts its own build storage with the AWS managed key.',
     });
   }
+}
+
+/**
+ * Builds inside the platform's VPC (private registries, package mirrors): set on the project itself
+ * rather than through the L2 `vpc` prop, because that prop writes its EC2 permissions into the role
+ * through a policy of its own, and this role takes no policy updates. The statements are CodeBuild's
+ * documented VPC permissions, the interface permission limited to the configured subnets.
+ */
+export function attachBuildNetwork(project: ImageBuildProject, network: BuildNetworkSettings): string[] {
+  const scope = project;
+  const securityGroupIds = network.securityGroupIds.length
+    ? network.securityGroupIds
+    : [
+        // An L1 group: the VPC is only known by id (no lookup, so synth stays offline and agnostic).
+        new ec2.CfnSecurityGroup(scope, 'BuildSecurityGroup', {
+          vpcId: network.vpcId,
+          groupDescription: 'Group Images builds: no inbound; outbound to base image registries, package mirrors and ECR',
+          securityGroupEgress: [{ ipProtocol: '-1', cidrIp: '0.0.0.0/0', description: 'Registries, mirrors and ECR, wherever the platform routes them' }],
+        }).attrGroupId,
+      ];
+  (project.project.node.defaultChild as codebuild.CfnProject).vpcConfig = {
+    vpcId: network.vpcId,
+    subnets: network.subnetIds,
+    securityGroupIds,
+  };
+  const subnetArn = (id: string) => `arn:${Aws.PARTITION}:ec2:${Aws.REGION}:${Aws.ACCOUNT_ID}:subnet/${id}`;
+  const policy = new iam.Policy(scope, 'VpcPolicy', {
+    roles: [project.role],
+    statements: [
+      new iam.PolicyStatement({
+        actions: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups', 'ec2:DescribeDhcpOptions', 'ec2:DescribeVpcs'],
+        resources: ['*'],
+      }),
+      new iam.PolicyStatement({
+        actions: ['ec2:CreateNetworkInterfacePermission'],
+        resources: [`arn:${Aws.PARTITION}:ec2:${Aws.REGION}:${Aws.ACCOUNT_ID}:network-interface/*`],
+        conditions: { StringEquals: { 'ec2:Subnet': network.subnetIds.map(subnetArn), 'ec2:AuthorizedService': 'codebuild.amazonaws.com' } },
+      }),
+    ],
+  });
+  // CodeBuild checks the permissions when the project is created or updated with a VPC.
+  project.project.node.addDependency(policy);
+  Validations.of(policy).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason: "CodeBuild's documented VPC permissions: ec2:Describe*, CreateNetworkInterface and DeleteNetworkInterface have no resource-level permissions.",
+  });
+  Validations.of(policy).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:network-interface/*]',
+    reason: 'CreateNetworkInterfacePermission on the interfaces CodeBuild creates (their ids are not known in advance), limited by condition to the configured subnets and to CodeBuild.',
+  });
+  return securityGroupIds;
 }
 
 /**

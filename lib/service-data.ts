@@ -3,7 +3,7 @@
  * It lives in a stack of its own (DataStack) so that deploying, rolling back or even deleting the
  * API stack can never replace or delete it, and every resource here is retained on deletion.
  */
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -112,6 +112,8 @@ export const CATALOG_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem',
 
 export interface DataStackProps extends StackProps {
   readonly buildLogRetentionDays: logs.RetentionDays;
+  /** IAM role/user ARNs or account ids allowed to pull the built images (issue 16). @default none */
+  readonly imagePullPrincipals?: readonly string[];
 }
 
 /** The stateful stack. Deploy it first; the API stack refers to its resources. */
@@ -121,5 +123,22 @@ export class DataStack extends Stack {
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
     this.data = new ServiceData(this, 'Data', { buildLogRetentionDays: props.buildLogRetentionDays });
+
+    // --- Pull access (issue 16): the notebook cluster's nodes (or another account) pull, and only pull. ---
+    const pullers = props.imagePullPrincipals ?? [];
+    if (pullers.length > 0) {
+      this.data.imageRepository.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'PullOnly',
+          principals: pullers.map((p) => (/^\d{12}$/.test(p) ? new iam.AccountPrincipal(p) : new iam.ArnPrincipal(p))),
+          actions: IMAGE_PULL_ACTIONS,
+        }),
+      );
+    }
+    new CfnOutput(this, 'ImageRepositoryUri', { description: 'ECR repository of the built images (docker pull <uri>:<tag>)', value: this.data.imageRepository.repositoryUri });
+    new CfnOutput(this, 'ImageRepositoryArn', { description: 'ECR repository of the built images, for IAM policies of the pulling principals', value: this.data.imageRepository.repositoryArn });
   }
 }
+
+/** What a pulling principal may do on the image repository: read manifests and layers, nothing else. */
+export const IMAGE_PULL_ACTIONS = ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'];

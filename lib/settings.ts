@@ -92,4 +92,37 @@ export interface DeploymentSettings {
   eventBusName?: string;
   /** Customer-managed KMS key for the pull secrets; none means the account's aws/secretsmanager key. */
   pullSecretKmsKeyArn?: string;
+  /** Account, tags, pull access, image retirement, domain, network and build cap (issue 16). */
+  platform: PlatformSettings;
+}
+
+// --- Platform settings (issue 16): what a platform team sets to run the service for real. ---
+
+/** Where a custom domain points: API Gateway's regional domain name, with an ACM certificate of the same region. */
+export interface CustomDomainSettings {
+  domainName: string;
+  certificateArn: string;
+}
+
+/** Builds inside the platform's own network (private registries, package mirrors). */
+export interface BuildNetworkSettings {
+  vpcId: string;
+  subnetIds: string[];
+  /** None: one security group is created for the builds, outbound only. */
+  securityGroupIds: string[];
+}
+
+export interface PlatformSettings {
+  /** Account and region to pin the stacks to; none means environment-agnostic templates (the deploying account, region and partition). */
+  env: { account?: string; region?: string };
+  /** Applied to every taggable resource of both stacks. */
+  tags: Record<string, string>;
+  /** IAM role/user ARNs or account ids that may pull (only pull) the built images. */
+  imagePullPrincipals: string[];
+  /** Days an ECR image nothing points at any more is kept before it is deleted (running workloads may still pull it). */
+  imageRetentionDays: number;
+  customDomain?: CustomDomainSettings;
+  buildNetwork?: BuildNetworkSettings;
+  /** CodeBuild's project-wide limit on concurrent builds (cost); none means the account's limit. */
+  maxConcurrentBuilds?: number;
 }

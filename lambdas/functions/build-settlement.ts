@@ -13,6 +13,6 @@ export const settlement = () => ({
   builds: buildStore(),
   cursors: cursors(),
   // Build outcomes go to EVENT_BUS_NAME, or the account's default bus.
-  outcomes: new EventBridgeOutcomes(new EventBridgeClient({}), env[ENV.eventBusName] || undefined),
+  outcomes: new EventBridgeOutcomes(new EventBridgeClient({}), env[ENV.eventBusName] || undefined, env[ENV.stackName] || undefined),
   metrics: emfBuildMetrics,
 });

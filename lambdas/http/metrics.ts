@@ -20,6 +20,8 @@ export const METRIC = {
   buildsCancelled: 'BuildsCancelled',
   buildDuration: 'BuildDuration',
   stuckBuildsSettled: 'StuckBuildsSettled',
+  /** Built images deleted from ECR by image retirement. */
+  imagesRetired: 'ImagesRetired',
 } as const;
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];
 

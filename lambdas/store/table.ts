@@ -6,6 +6,7 @@
  *   sk = "BLD#<name>#<buildId>"          a build of that image (build ids sort by time)
  *   sk = "SPEC#<hash>"                   the build that produces a spec in this scope (reuse)
  *   sk = "WORD#<beginning>#<name>"       search index: the image has a word beginning so (keys only)
+ *   pk = "RETIRING", sk = "TAG#<tag>"    image retirement: a built image nothing points at, since when
  */
 import { SELECTION_FIELDS } from '../domain/image-store.ts';
 import type { Scope } from '../domain/scope.ts';
@@ -61,3 +62,7 @@ export const GLOBAL_INDEXES: readonly IndexDefinition[] = [
   ...SECRET_USE_INDEXES.map((index) => ({ ...index, projection: 'KEYS_ONLY' as const })), // the answer is "is there any"
   ...Object.values(SELECTION_INDEXES).map((index) => ({ ...index, sort: TABLE_KEYS.sort, projection: SELECTION_FIELDS })),
 ];
+
+/** Image retirement's marks: the built images found unreferenced, and since when (lambdas/domain/image-retirement.ts). */
+export const RETIRING_PARTITION = 'RETIRING';
+export const retiringKey = (tag: string) => `TAG#${tag}`;

@@ -109,7 +109,7 @@ describe('build events and reconciliation', () => {
   const scheduleRule = () => rules().find((r) => r.ScheduleExpression)!;
 
   it("routes this project's state and phase changes, and nothing else, to the build events function", () => {
-    expect(rules()).toHaveLength(2);
+    expect(rules()).toHaveLength(3); // and the reconciler's and image retirement's schedules
     expect(buildEventsRule().EventPattern).toEqual({
       source: ['aws.codebuild'],
       'detail-type': BUILD_EVENT_DETAIL_TYPES,
@@ -155,7 +155,7 @@ describe('build events and reconciliation', () => {
     const queues = resourcesOf(apiTemplate, 'AWS::SQS::Queue');
     const policies = Object.values(resourcesOf(apiTemplate, 'AWS::SQS::QueuePolicy')).map((p) => JSON.stringify(p.Properties));
 
-    expect(Object.keys(queues)).toHaveLength(2);
+    expect(Object.keys(queues)).toHaveLength(3);
     for (const [id, queue] of Object.entries(queues)) {
       expect(queue.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
       expect(policies.some((p) => p.includes(id) && p.includes('"aws:SecureTransport":"false"') && p.includes('"Effect":"Deny"'))).toBe(true);
@@ -168,7 +168,7 @@ describe('build events and reconciliation', () => {
       .filter((a) => a.Namespace === 'AWS/SQS');
     const watched = alarms.map((a) => (a.Dimensions as { Value: { 'Fn::GetAtt': [string, string] } }[])[0]!.Value['Fn::GetAtt'][0]).sort();
 
-    expect(watched).toEqual([idOf(api.buildEventsDlq.queue), idOf(api.reconcilerDlq.queue)].sort());
+    expect(watched).toEqual([idOf(api.buildEventsDlq.queue), idOf(api.reconcilerDlq.queue), idOf(api.retirementDlq.queue)].sort());
     for (const alarm of alarms) {
       expect(alarm).toMatchObject({
         MetricName: 'ApproximateNumberOfMessagesVisible',

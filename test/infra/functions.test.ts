@@ -22,8 +22,8 @@ const TABLE_READ = ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dyn
 const TABLE_WRITE = ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
 
 describe('functions', () => {
-  it('are the five HTTP functions of the route table plus the build events and reconciler functions', () => {
-    expect(NAMES.sort()).toEqual(['buildEvents', 'buildLogs', 'buildReconciler', 'catalogReader', 'catalogWriter', 'public', 'secrets']);
+  it('are the five HTTP functions of the route table plus the build events, reconciler and image retirement functions', () => {
+    expect(NAMES.sort()).toEqual(['buildEvents', 'buildLogs', 'buildReconciler', 'catalogReader', 'catalogWriter', 'imageRetirement', 'public', 'secrets']);
     expect(Object.keys(resourcesOf(apiTemplate, 'AWS::Lambda::Function'))).toHaveLength(NAMES.length);
   });
 
@@ -50,11 +50,11 @@ describe('functions', () => {
   it.each<[ServiceFunctionName, string[]]>([
     ['public', ['CLAIM_ADMIN_GROUPS', 'CLAIM_GROUPS', 'CLAIM_ROLES', 'CLAIM_SUB', 'SYSTEM_ADMIN_ROLE']],
     ['catalogReader', ['CLAIM_ADMIN_GROUPS', 'CLAIM_GROUPS', 'CLAIM_ROLES', 'CLAIM_SUB', 'CURSOR_KEY', 'SYSTEM_ADMIN_ROLE', 'TABLE_NAME']],
-    ['catalogWriter', ['BUILD_PROJECT_NAME', 'CACHE_REPOSITORY_URI', 'CLAIM_ADMIN_GROUPS', 'CLAIM_GROUPS', 'CLAIM_ROLES', 'CLAIM_SUB', 'CURSOR_KEY', 'EVENT_BUS_NAME', 'IMAGE_REPOSITORY_URI', 'MAX_CONCURRENT_BUILDS_PER_GROUP', 'MAX_IMAGES_PER_GROUP', 'SECRET_PREFIX', 'SYSTEM_ADMIN_ROLE', 'TABLE_NAME']],
+    ['catalogWriter', ['BUILD_PROJECT_NAME', 'CACHE_REPOSITORY_URI', 'CLAIM_ADMIN_GROUPS', 'CLAIM_GROUPS', 'CLAIM_ROLES', 'CLAIM_SUB', 'CURSOR_KEY', 'EVENT_BUS_NAME', 'IMAGE_REPOSITORY_URI', 'MAX_CONCURRENT_BUILDS_PER_GROUP', 'MAX_IMAGES_PER_GROUP', 'SECRET_PREFIX', 'STACK_NAME', 'SYSTEM_ADMIN_ROLE', 'TABLE_NAME']],
     ['buildLogs', ['BUILD_LOG_GROUP', 'CLAIM_ADMIN_GROUPS', 'CLAIM_GROUPS', 'CLAIM_ROLES', 'CLAIM_SUB', 'CURSOR_KEY', 'SYSTEM_ADMIN_ROLE', 'TABLE_NAME']],
     ['secrets', ['CLAIM_ADMIN_GROUPS', 'CLAIM_GROUPS', 'CLAIM_ROLES', 'CLAIM_SUB', 'SECRET_PREFIX', 'SYSTEM_ADMIN_ROLE', 'TABLE_NAME']],
-    ['buildEvents', ['BUILD_LOG_GROUP', 'BUILD_PROJECT_NAME', 'CURSOR_KEY', 'EVENT_BUS_NAME', 'TABLE_NAME']],
-    ['buildReconciler', ['BUILD_LOG_GROUP', 'BUILD_PROJECT_NAME', 'CACHE_REPOSITORY_URI', 'CURSOR_KEY', 'EVENT_BUS_NAME', 'IMAGE_REPOSITORY_URI', 'SECRET_PREFIX', 'STUCK_BUILD_MINUTES', 'TABLE_NAME']],
+    ['buildEvents', ['BUILD_LOG_GROUP', 'BUILD_PROJECT_NAME', 'CURSOR_KEY', 'EVENT_BUS_NAME', 'STACK_NAME', 'TABLE_NAME']],
+    ['buildReconciler', ['BUILD_LOG_GROUP', 'BUILD_PROJECT_NAME', 'CACHE_REPOSITORY_URI', 'CURSOR_KEY', 'EVENT_BUS_NAME', 'IMAGE_REPOSITORY_URI', 'SECRET_PREFIX', 'STACK_NAME', 'STUCK_BUILD_MINUTES', 'TABLE_NAME']],
   ])('%s gets the variables it reads', (name, expected) => {
     const variables = Object.keys((fnProps(name).Environment as { Variables: Record<string, unknown> }).Variables).filter((v) => v !== 'NODE_OPTIONS');
 
@@ -100,18 +100,30 @@ describe('least privilege, per function', () => {
     ['catalogWriter', [...LOG_WRITE, ...TABLE_READ, ...TABLE_WRITE, 'codebuild:StartBuild', 'codebuild:StopBuild', 'events:PutEvents', 'secretsmanager:DescribeSecret']],
     ['buildEvents', [...LOG_WRITE, ...TABLE_READ, ...TABLE_WRITE, ...LOG_READ, 'events:PutEvents', 'sqs:SendMessage']],
     ['buildReconciler', [...LOG_WRITE, ...TABLE_READ, ...TABLE_WRITE, ...LOG_READ, 'codebuild:BatchGetBuilds', 'events:PutEvents', 'sqs:SendMessage']],
+    ['imageRetirement', [...LOG_WRITE, 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Scan', 'ecr:BatchDeleteImage', 'ecr:DescribeImages', 'sqs:SendMessage']],
   ])('%s may do exactly what its routes need', (name, expected) => {
     expect(allActions(name)).toEqual(expected.sort());
   });
 
-  it('lets no function Scan the table: every read is a key lookup or a Query', () => {
-    expect(whoCan('dynamodb:Scan')).toEqual([]);
+  it('lets no function but image retirement Scan the table: every request reads by key or Query', () => {
+    // Retirement must see every scope once a day (lambdas/store/dynamo-image-references.ts says why).
+    expect(whoCan('dynamodb:Scan')).toEqual(['imageRetirement']);
+  });
+
+  it('lets image retirement use the table only (no index) and delete only from the image repository', () => {
+    const table = data.getLogicalId(data.data.table.node.defaultChild as CfnElement);
+    const repository = data.getLogicalId(data.data.imageRepository.node.defaultChild as CfnElement);
+    for (const [action, resources] of actionsOf('imageRetirement')) {
+      const rendered = JSON.stringify(resources);
+      if (action.startsWith('dynamodb:')) expect([action, rendered]).toEqual([action, expect.stringMatching(new RegExp(`^\\[\\{"Fn::ImportValue":"[^"]*${table}Arn[^"]*"\\}\\]$|FnGetAtt${table}Arn[^/]*"\\}\\]$`))]);
+      if (action.startsWith('ecr:')) expect([action, rendered]).toEqual([action, expect.stringContaining(repository)]);
+    }
   });
 
   it('grants table actions on the catalog table and its indexes, nothing else', () => {
     const table = data.getLogicalId(data.data.table.node.defaultChild as CfnElement);
     const indexes = GLOBAL_INDEXES.map((i) => i.name);
-    for (const name of NAMES) {
+    for (const name of NAMES.filter((n) => n !== 'imageRetirement')) {
       for (const [action, resources] of actionsOf(name)) {
         if (!action.startsWith('dynamodb:')) continue;
         const rendered = resources.map((r) => JSON.stringify(r));
@@ -125,7 +137,11 @@ describe('least privilege, per function', () => {
   });
 
   it('lets only the writer, the build events and the reconciler functions write the table', () => {
-    for (const action of TABLE_WRITE) expect(whoCan(action)).toEqual(['buildEvents', 'buildReconciler', 'catalogWriter']);
+    // Image retirement writes only its own marks and the spec claims of the images it retires.
+    for (const action of TABLE_WRITE) {
+      const retirement = ['dynamodb:PutItem', 'dynamodb:DeleteItem'].includes(action) ? ['imageRetirement'] : [];
+      expect(whoCan(action)).toEqual(['buildEvents', 'buildReconciler', 'catalogWriter', ...retirement]);
+    }
   });
 
   it('lets only the writer start and stop builds, only the reconciler ask about them, all on the one project', () => {

@@ -99,7 +99,9 @@ describe('HTTP API', () => {
     const http = ['public', 'catalogReader', 'catalogWriter', 'buildLogs', 'secrets'] as const;
 
     expect([...invoked('apigateway.amazonaws.com')].sort()).toEqual(http.map((n) => idOf(api.functions[n].function)).sort());
-    expect([...invoked('events.amazonaws.com')].sort()).toEqual([idOf(api.functions.buildEvents.function), idOf(api.functions.buildReconciler.function)].sort());
+    expect([...invoked('events.amazonaws.com')].sort()).toEqual(
+      [idOf(api.functions.buildEvents.function), idOf(api.functions.buildReconciler.function), idOf(api.functions.imageRetirement.function)].sort(),
+    );
     expect(permissions.every((p) => p.Principal === 'apigateway.amazonaws.com' || p.Principal === 'events.amazonaws.com')).toBe(true);
   });
 });

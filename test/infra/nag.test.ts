@@ -36,6 +36,14 @@ const EVERYTHING_SET: RawSettings = {
   jwtIssuer: 'https://login.example.org/',
   buildkitImage: 'public.ecr.aws/example/buildkit:v0.23.0',
   pullSecretKmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+  // Platform settings (issue 16)
+  imagePullPrincipals: ['arn:aws:iam::111122223333:role/eks-nodes', '444455556666'],
+  tags: { team: 'ml-platform' },
+  domainName: 'images-api.example.com',
+  certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b',
+  buildVpcId: 'vpc-0123456789abcdef0',
+  buildSubnetIds: ['subnet-0aaaaaaaaaaaaaaaa'],
+  maxConcurrentBuilds: 5,
 };
 
 describe('cdk-nag (AwsSolutions and Serverless packs)', () => {

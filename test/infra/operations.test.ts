@@ -42,7 +42,10 @@ describe('alarms', () => {
         ['ApproximateNumberOfMessagesVisible'],
       ]),
     );
-    expect(alarms()).toHaveLength(5);
+    // These (3 DLQs: build events, reconciler, image retirement), and the function and table alarms
+    // of lib/service-alarms.ts (test/infra/platform.test.ts).
+    const functions = Object.keys(resourcesOf(apiTemplate, 'AWS::Lambda::Function')).length;
+    expect(alarms()).toHaveLength(6 + 2 * functions + 1);
   });
 
   it('notify the configured SNS topic, on alarm and on recovery', () => {

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { PLACEHOLDER_ISSUER, parseSettings, readSettings, SettingsError, type RawSettings } from '../../bin/settings.ts';
+import { PLACEHOLDER_ISSUER, parseSettings, readSettings, SETTING_KEYS, SettingsError, type RawSettings } from '../../bin/settings.ts';
+import { CDK_JSON_CONTEXT } from './synth.ts';
 import { PROJECT_ROOT } from '../../lib/service-function.ts';
 
 const run = promisify(execFile);
@@ -34,6 +35,7 @@ describe('deployment settings', () => {
       alarmTopicArn: undefined,
       eventBusName: undefined,
       pullSecretKmsKeyArn: undefined,
+      platform: { env: {}, tags: {}, imagePullPrincipals: [], imageRetentionDays: 14, customDomain: undefined, buildNetwork: undefined, maxConcurrentBuilds: undefined },
     });
   });
 
@@ -98,11 +100,104 @@ describe('deployment settings', () => {
     ['buildkitImage', { buildkitImage: 'moby/buildkit; rm -rf /' }],
     ['pullSecretKmsKeyArn', { pullSecretKmsKeyArn: 'alias/pull-secrets' }],
     ['stackName', { stackName: '1-starts-with-a-digit' }],
+    // Platform settings (issue 16)
+    ['account', { account: '12345' }],
+    ['region', { region: 'Europe' }],
+    ['tags', { tags: 'team' }],
+    ['tags', { tags: { 'aws:owner': 'me' } }],
+    ['tags', { tags: { team: 'a;b' } }],
+    ['tags', { tags: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v'])) }],
+    ['imagePullPrincipals', { imagePullPrincipals: 'eks-nodes' }],
+    ['imagePullPrincipals', { imagePullPrincipals: ['arn:aws:iam::111122223333:policy/x'] }],
+    ['imageRetentionDays', { imageRetentionDays: 0 }],
+    ['domainName', { domainName: 'https://api.example.com/' }],
+    ['domainName', { domainName: '*.example.com' }],
+    ['certificateArn', { domainName: 'api.example.com', certificateArn: 'cert-1' }],
+    ['certificateArn', { domainName: 'api.example.com' }],
+    ['domainName', { certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b' }],
+    ['certificateArn', { region: 'us-west-2', domainName: 'api.example.com', certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b' }],
+    ['webAclArn', { webAclArn: 'arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/portal/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b' }],
+    ['buildVpcId', { buildVpcId: 'my-vpc', buildSubnetIds: ['subnet-0aaaaaaaaaaaaaaaa'] }],
+    ['buildVpcId', { buildSubnetIds: ['subnet-0aaaaaaaaaaaaaaaa'] }],
+    ['buildSubnetIds', { buildVpcId: 'vpc-0123456789abcdef0' }],
+    ['buildSubnetIds', { buildVpcId: 'vpc-0123456789abcdef0', buildSubnetIds: 'subnet-1;rm' }],
+    ['buildSecurityGroupIds', { buildVpcId: 'vpc-0123456789abcdef0', buildSubnetIds: ['subnet-0aaaaaaaaaaaaaaaa'], buildSecurityGroupIds: 'default' }],
+    ['maxConcurrentBuilds', { maxConcurrentBuilds: 0 }],
+    ['maxConcurrentBuilds', { maxConcurrentBuilds: 'many' }],
   ])('refuses a bad %s and names it', (key, raw) => {
     const message = errorOf(raw);
 
     expect(message).toMatch(new RegExp(`^  - ${key}: `, 'm'));
     expect(message).toContain('cdk.json');
+  });
+
+  it('reads the platform settings (issue 16) from `-c key=value` strings', () => {
+    const s = readSettings(
+      (key) =>
+        ({
+          account: '123456789012',
+          region: 'eu-west-1',
+          tags: 'team=ml-platform, cost-center=4711',
+          imagePullPrincipals: 'arn:aws:iam::111122223333:role/eks-nodes,444455556666',
+          imageRetentionDays: '30',
+          domainName: 'images-api.example.com',
+          certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b',
+          buildVpcId: 'vpc-0123456789abcdef0',
+          buildSubnetIds: 'subnet-0aaaaaaaaaaaaaaaa,subnet-0bbbbbbbbbbbbbbbb',
+          maxConcurrentBuilds: '6',
+        })[key],
+    );
+
+    expect(s.platform).toEqual({
+      env: { account: '123456789012', region: 'eu-west-1' },
+      tags: { team: 'ml-platform', 'cost-center': '4711' },
+      imagePullPrincipals: ['arn:aws:iam::111122223333:role/eks-nodes', '444455556666'],
+      imageRetentionDays: 30,
+      customDomain: { domainName: 'images-api.example.com', certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b' },
+      buildNetwork: { vpcId: 'vpc-0123456789abcdef0', subnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'], securityGroupIds: [] },
+      maxConcurrentBuilds: 6,
+    });
+    expect(readSettings((key) => (key === 'tags' ? '{"team":"ml"}' : undefined)).platform.tags).toEqual({ team: 'ml' });
+  });
+
+  it('refuses webAclArn saying why (HTTP APIs take no WAF) and what to do instead', () => {
+    const message = errorOf({ webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/portal/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b' });
+
+    expect(message).toContain('webAclArn: API Gateway HTTP APIs cannot be associated with AWS WAF');
+    expect(message).toContain('CloudFront');
+  });
+
+  it.each<[string, string]>([
+    ['jwtIsuer', 'jwtIssuer'],
+    ['corsOrigin', 'corsOrigins'],
+    ['jwt_issuer', 'jwtIssuer'],
+    ['JWTISSUER', 'jwtIssuer'],
+    ['jwt-issuer', 'jwtIssuer'],
+    ['imagePullPrincipal', 'imagePullPrincipals'],
+    ['maxConcurentBuilds', 'maxConcurrentBuilds'],
+  ])('refuses the unknown context key %s, suggesting %s', (key, suggestion) => {
+    const message = errorOf({ [key]: 'x' } as RawSettings);
+
+    expect(message).toContain(`  - ${key}: is not a setting: did you mean ${suggestion}?`);
+  });
+
+  it("refuses an unknown key unlike any setting without a wrong suggestion, and ignores CDK's own context keys", () => {
+    expect(errorOf({ frobnicate: 'x' } as RawSettings)).toContain('  - frobnicate: is not a setting (the settings are listed in README.md');
+    // Every key the CDK itself puts in the context (cdk.json's feature flags, the CLI's, lookups).
+    const cdkKeys = [
+      ...Object.keys(CDK_JSON_CONTEXT),
+      'aws:cdk:bundling-stacks',
+      'aws:cdk:enable-path-metadata',
+      'aws:cdk:version-reporting',
+      'availability-zones:account=123456789012:region=eu-west-1',
+      'acknowledged-issue-numbers',
+      'cdk-version',
+    ];
+    expect(() => readSettings(() => undefined, cdkKeys)).not.toThrow();
+  });
+
+  it('knows every setting of the schema, also those added later (the check derives them from it)', () => {
+    expect(() => readSettings(() => undefined, SETTING_KEYS)).not.toThrow();
   });
 
   it('names every bad setting at once, with what it got', () => {

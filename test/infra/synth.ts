@@ -9,7 +9,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { BuildSpec } from 'aws-cdk-lib/aws-codebuild';
 import { parseSettings, type RawSettings } from '../../bin/settings.ts';
-import { createGroupImages } from '../../lib/group-images.ts';
+import { createGroupImages, type GroupImagesOptions } from '../../lib/group-images.ts';
 import { PROJECT_ROOT } from '../../lib/service-function.ts';
 
 export const TEST_BUILDSPEC = { version: '0.2', phases: { build: { commands: ['echo build'] } } };
@@ -17,10 +17,10 @@ export const TEST_BUILDSPEC = { version: '0.2', phases: { build: { commands: ['e
 /** cdk.json's context (the feature flags `cdk synth` runs with), so tests synthesize the same way. */
 export const CDK_JSON_CONTEXT = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
 
-export function synth(raw: RawSettings = {}) {
+export function synth(raw: RawSettings = {}, options: Pick<GroupImagesOptions, 'refuseDeployment'> = {}) {
   const app = new App({ context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
   const settings = parseSettings(raw);
-  const { data, api } = createGroupImages(app, settings, { functionCode: 'stub', buildspec: BuildSpec.fromObject(TEST_BUILDSPEC) });
+  const { data, api } = createGroupImages(app, settings, { functionCode: 'stub', buildspec: BuildSpec.fromObject(TEST_BUILDSPEC), ...options });
   return { app, settings, data, api, dataTemplate: Template.fromStack(data), apiTemplate: Template.fromStack(api) };
 }
 

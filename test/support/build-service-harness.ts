@@ -106,6 +106,9 @@ export interface Harness {
   secrets: SecretNames;
   /** Advances by one second on every reading, so build ids and times are ordered. */
   clock: { now: () => Date };
+  /** The embedded DynamoDB client and this harness's table, for other stores over the same data. */
+  db: EmbeddedDynamo['client'];
+  table: string;
 }
 
 /** One dynalite per test file; every harness gets a table of its own. */
@@ -147,7 +150,7 @@ export function harnessFactory() {
         maxConcurrentBuildsPerGroup: options.maxConcurrentBuildsPerGroup,
       });
       const catalog = new ImageCatalog({ store: images, cursors, secrets, builds: service, now: clock.now });
-      return { service, catalog, builder, builds, images, logs, secrets, clock };
+      return { service, catalog, builder, builds, images, logs, secrets, clock, db: dynamo.client, table };
     },
   };
 }
