@@ -2,7 +2,9 @@
  * Real image builds, end to end, through the local server's HTTP API: podman (chroot isolation where
  * its OCI runtime cannot run), Debian's docker-registry on a free loopback port, a debootstrapped
  * bookworm base (made once, cached outside the repository), Debian's own package servers for apt,
- * and a local PEP 503 index for pip (the platform's pipIndexUrl setting points at it).
+ * and a local PEP 503 index for pip (the platform's pipIndexUrl setting points at it). Docker Hub is
+ * mirrored on the same registry (baseImageMirrors): a Docker Hub short name is pulled through it, and
+ * only there, since this machine has no route to Docker Hub.
  *
  * Skips, saying why in one line, when podman, docker-registry or debootstrap is missing. Deadlines
  * are generous and only turn a hang into a failure; nothing here asserts on time.
@@ -21,6 +23,7 @@ import { roleTokens, startLocalApi, type LocalApi } from '../support/local-api.t
 import {
   debianCandidates,
   dpkgStatus,
+  hasImage,
   layersOf,
   makeWheel,
   missingTool,
@@ -44,6 +47,10 @@ const BUILD_MS = 15 * 60_000;
 const GROUP = '/groups/team-a/images';
 const APT = ['hello', 'tree'];
 const STALL = 'gi-e2e-stall';
+/** A Docker Hub short name, as an admin writes it, and where the mirror holds it (pushed only there). */
+const HUB_BASE = 'debian:bookworm';
+const HUB_MIRROR_PATH = 'docker-hub';
+const HUB_PULLED = 'docker.io/library/debian:bookworm';
 
 suite('a real image build through the API (podman, a local registry, Debian, a local pip index)', () => {
   let work: string;
@@ -57,6 +64,8 @@ suite('a real image build through the API (podman, a local registry, Debian, a l
   let image: Image;
   let built: Build;
   let failing: Promise<{ image: Image; build: Build }>;
+  let mirrored: Promise<{ image: Image; build: Build }>;
+  let hubImageBefore: boolean;
 
   const buildPath = (name: string, id: string) => `${GROUP}/${name}/builds/${id}`;
   const finished = (name: string, id: string, until = (b: Build) => TERMINAL_STATUSES.includes(b.status)) =>
@@ -68,8 +77,8 @@ suite('a real image build through the API (podman, a local registry, Debian, a l
       `build ${id} of ${name}`,
       BUILD_MS,
     );
-  const create = async (displayName: string, packages: Record<string, string[]>) => {
-    const reply = await api.call<Image>('POST', GROUP, { token: admin, body: { displayName, type: 'cpu', build: { baseImage: base, packages } } });
+  const create = async (displayName: string, packages: Record<string, string[]>, baseImage = base) => {
+    const reply = await api.call<Image>('POST', GROUP, { token: admin, body: { displayName, type: 'cpu', build: { baseImage, packages } } });
     if (reply.status !== 201) throw new Error(`create ${displayName} answered ${reply.status}: ${JSON.stringify(reply.body)}`);
     return reply.body;
   };
@@ -79,6 +88,9 @@ suite('a real image build through the API (podman, a local registry, Debian, a l
     work = await mkdtemp(join(tmpdir(), 'group-images-e2e-'));
     registry = await startRegistry(join(work, 'registry'));
     base = await pushBaseImage(registry);
+    // The same Debian, as Docker Hub's debian:bookworm behind a mirror prefix: it exists nowhere else.
+    await pushBaseImage(registry, `${HUB_MIRROR_PATH}/library/${HUB_BASE}`);
+    hubImageBefore = hasImage(HUB_PULLED);
     versions = await debianCandidates(join(work, 'apt'), APT);
     // One pinned to the exact version Debian serves, one left to apt.
     apt = ['hello', `tree=${versions.tree}`];
@@ -90,12 +102,15 @@ suite('a real image build through the API (podman, a local registry, Debian, a l
       localRegistry: registry.host,
       mirrors: { pipIndexUrl: index.url },
       buildTimeoutMinutes: 30,
+      baseImageMirrors: { 'docker.io': `${registry.host}/${HUB_MIRROR_PATH}` },
     });
     admin = (await roleTokens(api)).groupAdmin;
 
     image = await create('e2e-tools', { apt, pip: ['gi-e2e-hello==1.0.0'] });
     // The failing build runs beside it: one apt entry that apt-get would read as a pattern ("tre." matches tree).
     failing = create('e2e-pattern', { apt: ['hello', 'tre.'] }).then(async (i) => ({ image: i, build: await finished(i.name, i.latestBuild!.id) }));
+    // No packages: the apt and pip steps are proven above; this one proves where the base image comes from.
+    mirrored = create('e2e-hub-mirror', {}, HUB_BASE).then(async (i) => ({ image: i, build: await finished(i.name, i.latestBuild!.id) }));
     built = await finished(image.name, image.latestBuild!.id);
   }, SETUP_MS);
 
@@ -174,6 +189,26 @@ suite('a real image build through the API (podman, a local registry, Debian, a l
     expect(shared).toBe(before.length - 2);
     expect(log.filter((l) => l.startsWith('--> Using cache')).length).toBeGreaterThanOrEqual(2);
     expect(log.filter((l) => l.startsWith('--> Using cache')).length).toBeLessThan(log.filter((l) => /^STEP \d+\/\d+:/.test(l)).length);
+  }, BUILD_MS);
+
+  it("pulls a Docker Hub short name through the mirror and builds from it, the image's spec still what the admin wrote", async () => {
+    // Act
+    const { image: hub, build } = await mirrored;
+    const log = await logOf(hub.name, build.id);
+    const stored = (await api.call<Image>('GET', `${GROUP}/${hub.name}`, { token: admin })).body;
+    const pulled = `${registry.host}/${HUB_MIRROR_PATH}/library/debian:bookworm`;
+
+    // Assess
+    expect(build).toEqual(expect.objectContaining({ status: 'succeeded', failureReason: null, imageUrl: expect.stringMatching(/:sha-[0-9a-f]{32}$/) }));
+    expect(log).toContain(`base image debian:bookworm: pulling ${pulled} through the mirror of docker.io at ${registry.host}/${HUB_MIRROR_PATH}`);
+    expect(log).toContain(`base image ${pulled} runs as user root (none declared)`);
+    expect(stored.buildSpec).toEqual({ baseImage: HUB_BASE, packages: {} });
+    expect(build.spec.baseImage).toBe(HUB_BASE);
+    expect(stored).toEqual(expect.objectContaining({ ready: true, url: build.imageUrl }));
+    // Built FROM the mirrored image: its first layer is the mirror's; and nothing came from Docker Hub itself.
+    await run('podman', ['pull', '--tls-verify=false', '--quiet', build.imageUrl!]);
+    expect((await layersOf(build.imageUrl!))[0]).toBe((await layersOf(pulled))[0]);
+    expect(hasImage(HUB_PULLED)).toBe(hubImageBefore);
   }, BUILD_MS);
 
   it('cancels a real build: its processes end (the stalled download closes) and it ends cancelled', async () => {

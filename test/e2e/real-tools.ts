@@ -72,11 +72,12 @@ export async function startRegistry(dir: string): Promise<Registry> {
 /** Imported once into podman's store (from the cached tarball), then pushed to this run's registry. */
 const CACHED_BASE = 'localhost/group-images-test/base:bookworm-python3';
 
-export async function pushBaseImage(registry: Registry): Promise<string> {
+/** Pushes the base image as `<registry>/<path>` (`base:bookworm` unless told; a mirror's path such as `docker-hub/library/debian:bookworm`). */
+export async function pushBaseImage(registry: Registry, path = 'base:bookworm'): Promise<string> {
   const { stdout } = await run('bash', [new URL('./base-image.sh', import.meta.url).pathname], { maxBuffer: 1 << 24 });
   const tarball = stdout.trim().split('\n').at(-1)!;
   if (spawnSync('podman', ['image', 'exists', CACHED_BASE]).status !== 0) await run('podman', ['import', tarball, CACHED_BASE], { maxBuffer: 1 << 24 });
-  const ref = `${registry.host}/base:bookworm`;
+  const ref = `${registry.host}/${path}`;
   await run('podman', ['tag', CACHED_BASE, ref]);
   await run('podman', ['push', '--tls-verify=false', '--quiet', ref]);
   await run('podman', ['rmi', ref]); // the build pulls it from the registry, as it would any base image
@@ -186,6 +187,9 @@ export async function startPackageIndex(dir: string, stall: string[] = []): Prom
     },
   };
 }
+
+/** Does podman's image store hold `ref` (e.g. a docker.io reference a build must not have pulled)? */
+export const hasImage = (ref: string) => spawnSync('podman', ['image', 'exists', ref]).status === 0;
 
 /** The image's layers (diff ids), as podman sees them once pulled. */
 export async function layersOf(ref: string): Promise<string[]> {
