@@ -15,8 +15,14 @@ import { HTTP_FUNCTIONS, type HttpFunction } from '../lambdas/http/routes.ts';
 /** Scratch space for bundles and generated entries (git-ignored, lint-ignored). */
 export const WORK_DIR = join(PROJECT_ROOT, 'bench/.work');
 
+/** The functions no route invokes; a Record so that a function added to ServiceFunctionName and missing here fails tsc. */
+const EVENT_FUNCTIONS: Record<Exclude<ServiceFunctionName, HttpFunction>, true> = { buildEvents: true, buildReconciler: true, imageRetirement: true };
+
 /** Every function the stack deploys (lib/api-stack.ts ServiceFunctionName). */
-export const FUNCTION_NAMES: readonly ServiceFunctionName[] = [...(Object.keys(HTTP_FUNCTIONS) as HttpFunction[]), 'buildEvents', 'buildReconciler'];
+export const FUNCTION_NAMES: readonly ServiceFunctionName[] = [
+  ...(Object.keys(HTTP_FUNCTIONS) as HttpFunction[]),
+  ...(Object.keys(EVENT_FUNCTIONS) as Exclude<ServiceFunctionName, HttpFunction>[]),
+];
 
 export interface Contribution {
   name: string;
