@@ -50,10 +50,12 @@ describe('a build, from create to log', () => {
     for await (const line of portal.followLog(team, image.name, buildId, { minDelayMs: 10 })) lines.push(line.message);
 
     const last = seen.at(-1)!;
-    expect(last.status).toBe('succeeded');
+    // No container CLI here: a dry run, which ends failed and says so (it never pretends to succeed).
+    expect(last.status).toBe('failed');
     expect(last.dryRun).toBe(true);
+    expect(last.failureReason).toMatch(/^DRY RUN:/);
     // Each yield is a change, and status only moves forward.
-    const order = ['queued', 'building', 'succeeded'];
+    const order = ['queued', 'building', 'failed'];
     const keys = seen.map((b) => `${b.status}/${b.phase}`);
     expect(new Set(keys).size).toBe(keys.length);
     expect(seen.map((b) => order.indexOf(b.status))).toEqual([...seen.map((b) => order.indexOf(b.status))].sort((a, b) => a - b));
