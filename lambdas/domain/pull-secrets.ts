@@ -29,9 +29,13 @@ export interface PullSecretStore extends PullSecretDirectory {
   remove(name: string): Promise<boolean>;
 }
 
-/** Whether any image or build spec still names the secret. */
+/**
+ * Which secrets images may name, kept where image writes check it in their own transaction: a secret
+ * is declared once stored, and retired (false: an image or build spec still names it) before it is deleted.
+ */
 export interface SecretUsage {
-  secretInUse(name: string): Promise<boolean>;
+  declare(name: string): Promise<void>;
+  retire(name: string): Promise<boolean>;
 }
 
 const NO_CONTROL = (s: string) => !/[\u0000-\u001f\u007f]/.test(s);
@@ -67,13 +71,15 @@ export class PullSecrets {
     if (!principal.systemAdmin) throw forbidden('only system admins can store pull secrets');
     if (!SECRET_NAME.test(name)) invalidField('/path/name', 'the secret name in the path must be 1 to 63 lowercase letters, digits and "-", starting and ending with a letter or digit');
     const login = parseOrThrow(registryLoginBody, body);
-    return this.store.put(name, login, this.now().toISOString());
+    const stored = await this.store.put(name, login, this.now().toISOString());
+    await this.usage.declare(name);
+    return stored;
   }
 
   async delete(principal: Principal, name: string): Promise<void> {
     if (!principal.systemAdmin) throw forbidden('only system admins can delete pull secrets');
     if (!SECRET_NAME.test(name) || !(await this.store.exists(name))) throw notFound(`no pull secret "${name}"`);
-    if (await this.usage.secretInUse(name)) throw conflict(`pull secret "${name}" is still used by an image or a build spec: change or delete those first`);
+    if (!(await this.usage.retire(name))) throw conflict(`pull secret "${name}" is still used by an image or a build spec: change or delete those first`);
     if (!(await this.store.remove(name))) throw notFound(`no pull secret "${name}"`);
   }
 }

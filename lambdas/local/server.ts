@@ -23,13 +23,14 @@ import { HTTP_FUNCTIONS, matchPath, ROUTES, routeKey, type HttpFunction, type Ro
 import { flattenClaim } from '../http/claims.ts';
 import { DynamoImageStore } from '../store/dynamo-image-store.ts';
 import { DynamoBuildStore } from '../store/dynamo-build-store.ts';
+import { DynamoSecretReferences } from '../store/secret-references.ts';
 import { BuildService } from '../domain/builds.ts';
 import { buildEventHandler } from '../events/build-events.ts';
 import { RepositoryRegistry } from '../aws/repository-registry.ts';
 import { loggedOutcomes } from '../aws/eventbridge-outcomes.ts';
 import { LocalBuildLogs } from './local-build-logs.ts';
 import { LocalBuilder, LOCAL_ACCOUNT, LOCAL_PROJECT } from './local-builder.ts';
-import { ensureTable, LOCAL_TABLE, startEmbeddedDynamo, type EmbeddedDynamo } from './dynamodb.ts';
+import { connectDynamo, ensureTable, localDatabaseDir, startEmbeddedDynamo, type EmbeddedDynamo } from './dynamodb.ts';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, localCursorKey, localSigningKeys } from './keys.ts';
 import { LocalSecretStore } from './local-secrets.ts';
 
@@ -42,6 +43,8 @@ export interface LocalServerOptions {
   host?: string;
   /** Keep DynamoDB in memory instead of DATA_DIR (tests that do not test persistence). */
   inMemory?: boolean;
+  /** Use this DynamoDB (DYNAMODB_ENDPOINT) instead of starting DynamoDB Local. */
+  dynamoEndpoint?: string;
   claims?: ClaimNames;
   /** The container CLI builds run with; null for dry runs. Default: CONTAINER_CLI, else docker or podman on PATH. */
   containerCli?: string | null;
@@ -65,10 +68,14 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const { dataDir } = options;
   const claims = options.claims ?? claimNamesFrom({});
   const [keys, cursorKey] = await Promise.all([localSigningKeys(dataDir), localCursorKey(dataDir)]);
-  const dynamo = await startEmbeddedDynamo(options.inMemory ? undefined : join(dataDir, 'dynamodb'));
-  await ensureTable(dynamo.client, LOCAL_TABLE);
+  const dynamo = options.dynamoEndpoint ? connectDynamo(options.dynamoEndpoint) : await startEmbeddedDynamo(options.inMemory ? undefined : localDatabaseDir(dataDir));
+  const table = dynamo.table;
+  await ensureTable(dynamo.client, table).catch(async (e: unknown) => {
+    await dynamo.close();
+    throw e;
+  });
 
-  const store = new DynamoImageStore(dynamo.client, LOCAL_TABLE);
+  const store = new DynamoImageStore(dynamo.client, table);
   const cursors = cursorCodec(cursorKey);
   const secrets = new LocalSecretStore(join(dataDir, 'secrets'));
   const logs = new LocalBuildLogs(join(dataDir, 'build-logs'));
@@ -83,7 +90,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   });
   const builds = new BuildService({
     images: store,
-    builds: new DynamoBuildStore(dynamo.client, LOCAL_TABLE),
+    builds: new DynamoBuildStore(dynamo.client, table),
     cursors,
     builder,
     registry: new RepositoryRegistry(options.imageRepository ?? 'localhost:5000/group-images', ''),
@@ -102,7 +109,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     catalogReader: catalogReaderOperations({ catalog, builds }),
     catalogWriter: catalogWriterOperations({ catalog, builds }),
     buildLogs: buildLogsOperations({ builds }),
-    secrets: secretsOperations({ secrets: new PullSecrets(secrets, store) }),
+    secrets: secretsOperations({ secrets: new PullSecrets(secrets, new DynamoSecretReferences(dynamo.client, table)) }),
   };
   const handlers = Object.fromEntries(
     (Object.keys(HTTP_FUNCTIONS) as HttpFunction[]).map((fn) => [fn, apiHandler(fn, operations[fn], { claims }) as unknown as Handler]),

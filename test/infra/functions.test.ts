@@ -96,7 +96,7 @@ describe('least privilege, per function', () => {
   it.each<[ServiceFunctionName, string[]]>([
     ['catalogReader', [...LOG_WRITE, ...TABLE_READ]],
     ['buildLogs', [...LOG_WRITE, ...TABLE_READ, ...LOG_READ]],
-    ['secrets', [...LOG_WRITE, ...TABLE_READ, 'secretsmanager:CreateSecret', 'secretsmanager:DeleteSecret', 'secretsmanager:DescribeSecret', 'secretsmanager:ListSecrets', 'secretsmanager:PutSecretValue', 'secretsmanager:TagResource']],
+    ['secrets', [...LOG_WRITE, ...TABLE_READ, 'dynamodb:UpdateItem', 'secretsmanager:CreateSecret', 'secretsmanager:DeleteSecret', 'secretsmanager:DescribeSecret', 'secretsmanager:ListSecrets', 'secretsmanager:PutSecretValue', 'secretsmanager:TagResource']],
     ['catalogWriter', [...LOG_WRITE, ...TABLE_READ, ...TABLE_WRITE, 'codebuild:StartBuild', 'codebuild:StopBuild', 'events:PutEvents', 'secretsmanager:DescribeSecret']],
     ['buildEvents', [...LOG_WRITE, ...TABLE_READ, ...TABLE_WRITE, ...LOG_READ, 'events:PutEvents', 'sqs:SendMessage']],
     ['buildReconciler', [...LOG_WRITE, ...TABLE_READ, ...TABLE_WRITE, ...LOG_READ, 'codebuild:BatchGetBuilds', 'events:PutEvents', 'sqs:SendMessage']],

@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DeleteTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { RepositoryRegistry } from '../../lambdas/aws/repository-registry.ts';
 import type { BuildProgress, BuildRecord } from '../../lambdas/domain/build.ts';
 import type { Builder, BuildJob } from '../../lambdas/domain/builder.ts';
@@ -16,7 +17,8 @@ import type { Principal } from '../../lambdas/domain/principal.ts';
 import { groupScope, type Scope } from '../../lambdas/domain/scope.ts';
 import { ensureTable, startEmbeddedDynamo, type EmbeddedDynamo } from '../../lambdas/local/dynamodb.ts';
 import { LocalBuildLogs } from '../../lambdas/local/local-build-logs.ts';
-import { DynamoBuildStore } from '../../lambdas/store/dynamo-build-store.ts';
+import { buildItem, DynamoBuildStore } from '../../lambdas/store/dynamo-build-store.ts';
+import { DynamoSecretReferences } from '../../lambdas/store/secret-references.ts';
 import { DynamoImageStore } from '../../lambdas/store/dynamo-image-store.ts';
 
 export const TEAM_A = groupScope('team-a');
@@ -76,11 +78,11 @@ export class RecordingBuilder implements Builder {
 export class HookedImageStore extends DynamoImageStore {
   afterInsert: (() => Promise<void>) | undefined;
 
-  override async insert(...args: Parameters<DynamoImageStore['insert']>): Promise<boolean> {
+  override async insert(...args: Parameters<DynamoImageStore['insert']>): ReturnType<DynamoImageStore['insert']> {
     const inserted = await super.insert(...args);
     const hook = this.afterInsert;
     this.afterInsert = undefined;
-    if (inserted && hook) await hook();
+    if (inserted.ok && hook) await hook();
     return inserted;
   }
 }
@@ -102,24 +104,34 @@ export interface Harness {
   secrets: SecretNames;
   /** Advances by one second on every reading, so build ids and times are ordered. */
   clock: { now: () => Date };
+  /** The harness's own table, for tests that write items as a crashed function would have left them. */
+  dynamo: { client: EmbeddedDynamo['client']; table: string };
 }
 
-/** One dynalite per test file; every harness gets a table of its own. */
+/** Stores a build record alone, as a function that stopped right after storing it would have left it. */
+export async function storeBuildRecord(h: Harness, scope: Scope, build: BuildRecord): Promise<void> {
+  await h.dynamo.client.send(new PutItemCommand({ TableName: h.dynamo.table, Item: buildItem(scope, build) }));
+}
+
+/** On the tests' shared DynamoDB Local; every harness gets a table of its own, dropped at stop(). */
 export function harnessFactory() {
   let dynamo: EmbeddedDynamo;
   let logDir: string;
   let tables = 0;
+  const made: string[] = [];
   return {
     async start() {
       dynamo = await startEmbeddedDynamo();
       logDir = mkdtempSync(join(tmpdir(), 'group-images-unit-logs-'));
     },
     async stop() {
+      await Promise.all(made.map((TableName) => dynamo.client.send(new DeleteTableCommand({ TableName })).catch(() => undefined)));
       await dynamo.close();
       rmSync(logDir, { recursive: true, force: true });
     },
     async harness(options: { maxConcurrentBuildsPerGroup?: number } = {}): Promise<Harness> {
-      const table = `builds-unit-${++tables}`;
+      const table = `${dynamo.table}-${++tables}`;
+      made.push(table);
       await ensureTable(dynamo.client, table);
       let tick = Date.UTC(2025, 5, 3, 9, 0, 0);
       const clock = { now: () => new Date((tick += 1000)) };
@@ -128,6 +140,9 @@ export function harnessFactory() {
       const builder = new RecordingBuilder();
       const logs = new LocalBuildLogs(join(logDir, table));
       const secrets = new SecretNames();
+      // Secrets exist for image writes where the secrets store declares them: in the table.
+      const references = new DynamoSecretReferences(dynamo.client, table);
+      for (const name of secrets.names) await references.declare(name);
       const cursors = cursorCodec('unit-test-key');
       let suffix = 0;
       const service = new BuildService({
@@ -143,7 +158,7 @@ export function harnessFactory() {
         maxConcurrentBuildsPerGroup: options.maxConcurrentBuildsPerGroup,
       });
       const catalog = new ImageCatalog({ store: images, cursors, secrets, builds: service, now: clock.now });
-      return { service, catalog, builder, builds, images, logs, secrets, clock };
+      return { service, catalog, builder, builds, images, logs, secrets, clock, dynamo: { client: dynamo.client, table } };
     },
   };
 }
