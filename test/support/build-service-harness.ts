@@ -6,7 +6,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DeleteTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { toItem } from '../../lambdas/store/dynamo.ts';
+import { QUOTA_SORT_KEY } from '../../lambdas/store/quota.ts';
+import { partitionOf } from '../../lambdas/store/table.ts';
 import { RepositoryRegistry } from '../../lambdas/aws/repository-registry.ts';
 import type { BuildProgress, BuildRecord } from '../../lambdas/domain/build.ts';
 import type { Builder, BuildJob } from '../../lambdas/domain/builder.ts';
@@ -108,6 +111,12 @@ export interface Harness {
   dynamo: { client: EmbeddedDynamo['client']; table: string };
 }
 
+/** The group's quota counters as stored (lambdas/store/quota.ts). */
+export async function quotaCounters(h: Harness, scope: Scope): Promise<{ images: number; builds: number }> {
+  const { Item } = await h.dynamo.client.send(new GetItemCommand({ TableName: h.dynamo.table, Key: toItem({ pk: partitionOf(scope), sk: QUOTA_SORT_KEY }), ConsistentRead: true }));
+  return { images: Number(Item?.images?.N ?? 0), builds: Number(Item?.builds?.N ?? 0) };
+}
+
 /** Stores a build record alone, as a function that stopped right after storing it would have left it. */
 export async function storeBuildRecord(h: Harness, scope: Scope, build: BuildRecord): Promise<void> {
   await h.dynamo.client.send(new PutItemCommand({ TableName: h.dynamo.table, Item: buildItem(scope, build) }));
@@ -129,7 +138,7 @@ export function harnessFactory() {
       await dynamo.close();
       rmSync(logDir, { recursive: true, force: true });
     },
-    async harness(options: { maxConcurrentBuildsPerGroup?: number } = {}): Promise<Harness> {
+    async harness(options: { maxConcurrentBuildsPerGroup?: number; maxImagesPerGroup?: number } = {}): Promise<Harness> {
       const table = `${dynamo.table}-${++tables}`;
       made.push(table);
       await ensureTable(dynamo.client, table);
@@ -157,7 +166,7 @@ export function harnessFactory() {
         random: () => `r${String(++suffix).padStart(4, '0')}`,
         maxConcurrentBuildsPerGroup: options.maxConcurrentBuildsPerGroup,
       });
-      const catalog = new ImageCatalog({ store: images, cursors, secrets, builds: service, now: clock.now });
+      const catalog = new ImageCatalog({ store: images, cursors, secrets, builds: service, now: clock.now, maxImagesPerGroup: options.maxImagesPerGroup });
       return { service, catalog, builder, builds, images, logs, secrets, clock, dynamo: { client: dynamo.client, table } };
     },
   };
