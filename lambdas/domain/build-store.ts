@@ -13,6 +13,13 @@ export interface SpecClaim {
   followers: { image: string; buildId: string }[];
 }
 
+/** What the image is told, in the same write, when its latest build changes status. */
+export interface ImageTold {
+  latest: LatestBuild;
+  /** The url a successful build gives the image (null: unchanged). */
+  url: string | null;
+}
+
 export interface BuildStore {
   get(scope: Scope, image: string, buildId: string): Promise<BuildRecord | undefined>;
   /** Newest first. */
@@ -29,9 +36,16 @@ export interface BuildStore {
   /**
    * Applies progress only if it moves the build forward: a higher status rank, or within the same
    * non-terminal status a later phase. Returns the updated build, or undefined when it was a no-op.
-   * The move to a finished status (once per build) gives the build's quota place back with it.
+   * The move to a finished status (once per build) gives the build's quota place back with it; `tell`
+   * updates the image in the same write while it still points at this build (`imageTold` says whether).
    */
-  advance(scope: Scope, image: string, buildId: string, progress: BuildProgress & { imageUrl?: string | null; reused?: boolean; dryRun?: boolean }): Promise<BuildRecord | undefined>;
+  advance(
+    scope: Scope,
+    image: string,
+    buildId: string,
+    progress: BuildProgress & { imageUrl?: string | null; reused?: boolean; dryRun?: boolean },
+    tell?: ImageTold,
+  ): Promise<{ build: BuildRecord; imageTold: boolean } | undefined>;
 
   /** Claims leadership of a spec hash unless a live or successful build already holds it. */
   claimSpec(scope: Scope, hash: string, leader: { image: string; buildId: string }): Promise<{ claimed: true } | { claimed: false; claim: SpecClaim }>;
@@ -57,6 +71,11 @@ export interface ImageBuildLink {
     spec: StoredBuildSpec | null,
     maxBuilds?: number,
   ): Promise<{ ok: true } | { ok: false; reason: 'busy'; image: ImageRecord } | { ok: false; reason: 'missing' | 'build-quota' } | SecretRefused>;
+  /**
+   * Indexes the words of a url the image is about to get from a build (before the write that sets it:
+   * the index never misses a word); returns the clean-up of the words only its old url had (after it).
+   */
+  prepareUrl(scope: Scope, name: string, url: string): Promise<() => Promise<void>>;
   /** Updates the image's view of its latest build (only while it is that build); on success its url. */
   finishBuild(scope: Scope, name: string, latest: LatestBuild, url: string | null): Promise<void>;
 }

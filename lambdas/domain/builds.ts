@@ -215,7 +215,14 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
       if (said) progress = { ...progress, failureReason: `${said} (${progress.failureReason ?? 'the build failed'})` };
     }
     const imageUrl = success ? (progress.imageUrl ?? current.targetUrl) : undefined;
-    const updated = await this.deps.builds.advance(scope, image, buildId, { ...progress, ...(success ? { imageUrl } : {}) });
+    const status = progress.status ?? 'building';
+    // A status change is told to the image in the same write (a later phase is not: the image shows no
+    // phase), so a reader never sees the build and its image disagree.
+    const tell = status !== current.status ? { latest: { id: buildId, status, createdAt: current.createdAt, finishedAt: isTerminal(status) ? progress.at : null }, url: imageUrl ?? null } : undefined;
+    const cleanUrl = tell?.url ? await this.deps.images.prepareUrl(scope, image, tell.url) : undefined;
+    const moved = await this.deps.builds.advance(scope, image, buildId, { ...progress, ...(success ? { imageUrl } : {}) }, tell);
+    if (moved?.imageTold) await cleanUrl?.();
+    const updated = moved?.build;
     if (!updated) {
       // Already there. If the report that got it there failed after the build's own write (the event
       // is then delivered again), the image and the builds waiting for this one were not told: tell
@@ -226,7 +233,7 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
     // A later phase of an unfinished build: the image shows only its latest build's status, which stays.
     if (!isTerminal(updated.status) && updated.status === current.status) return updated;
     const outcome = outcomeOf(updated);
-    await this.settle(scope, updated, progress.at, () => {
+    await this.settle(scope, updated, progress.at, moved.imageTold, () => {
       if (!outcome) return;
       this.deps.metrics?.finished(updated);
       return this.deps.outcomes?.publish(outcome);
@@ -235,9 +242,9 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
   }
 
   /** Tells the image (and, once it has finished, the identical builds waiting for it) where the build is. */
-  private async settle(scope: Scope, build: BuildRecord, at: string, announce?: () => Promise<void> | void): Promise<void> {
+  private async settle(scope: Scope, build: BuildRecord, at: string, imageTold = false, announce?: () => Promise<void> | void): Promise<void> {
     const success = build.status === 'succeeded';
-    await this.deps.images.finishBuild(scope, build.image, latestOf(build), success ? build.imageUrl : null);
+    if (!imageTold) await this.deps.images.finishBuild(scope, build.image, latestOf(build), success ? build.imageUrl : null);
     await announce?.();
     if (!isTerminal(build.status)) return;
     if (!build.reused) {

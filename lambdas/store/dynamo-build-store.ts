@@ -1,11 +1,11 @@
 /** Builds and spec claims in the single DynamoDB table, under their scope's partition. */
 import { GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand, type DynamoDBClient, type Update } from '@aws-sdk/client-dynamodb';
 import { isTerminal, phaseRank, STATUS_RANK, type BuildProgress, type BuildRecord } from '../domain/build.ts';
-import type { BuildStore, SpecClaim } from '../domain/build-store.ts';
+import type { BuildStore, ImageTold, SpecClaim } from '../domain/build-store.ts';
 import type { Scope } from '../domain/scope.ts';
-import { fromItem, isConditionFailure, toItem, transactParts, type Item } from './dynamo.ts';
+import { fromItem, isConditionFailure, toItem, transactParts, updateExpression, type Item, type TransactionPart } from './dynamo.ts';
 import { releaseQuota } from './quota.ts';
-import { buildKey, buildPrefix, partitionOf, RUNNING_INDEX, RUNNING_PARTITION, specKey } from './table.ts';
+import { buildKey, buildPrefix, imageKey, partitionOf, RUNNING_INDEX, RUNNING_PARTITION, specKey } from './table.ts';
 
 const BUILD_FIELDS = ['id', 'image', 'group', 'status', 'phase', 'spec', 'specHash', 'targetUrl', 'imageUrl', 'reused', 'reusedFrom', 'failureReason', 'dryRun', 'builderId', 'createdAt', 'startedAt', 'finishedAt', 'createdBy'] as const;
 
@@ -100,7 +100,13 @@ export class DynamoBuildStore implements BuildStore {
     return buildFromItem(out.Attributes!);
   }
 
-  async advance(scope: Scope, image: string, buildId: string, progress: BuildProgress & { imageUrl?: string | null; reused?: boolean; dryRun?: boolean }): Promise<BuildRecord | undefined> {
+  async advance(
+    scope: Scope,
+    image: string,
+    buildId: string,
+    progress: BuildProgress & { imageUrl?: string | null; reused?: boolean; dryRun?: boolean },
+    tell?: ImageTold,
+  ): Promise<{ build: BuildRecord; imageTold: boolean } | undefined> {
     const status = progress.status ?? 'building';
     const rank = STATUS_RANK[status];
     const pRank = phaseRank(progress.phase ?? null);
@@ -146,15 +152,24 @@ export class DynamoBuildStore implements BuildStore {
     };
     try {
       const release = isTerminal(status) ? releaseQuota(this.table, scope, { builds: 1 }) : undefined;
-      if (!release) {
+      const imagePart = tell && this.imageTold(scope, image, tell);
+      if (!release && !imagePart) {
         const out = await this.db.send(new UpdateItemCommand({ ...update, ReturnValues: 'ALL_NEW' }));
-        return buildFromItem(out.Attributes!);
+        return { build: buildFromItem(out.Attributes!), imageTold: false };
       }
       // The one move to a finished status gives the build's place back in the same write: exactly once,
-      // whatever duplicates or losses the reports went through.
-      const done = await transactParts(this.db, [{ item: { Update: update }, refused: () => 'refused' as const }, release]);
+      // whatever duplicates or losses the reports went through. The image, while it still points at this
+      // build, sees the new status (and on success its url) in the same write too.
+      const parts = [{ item: { Update: update }, refused: () => 'build' as const }, ...(release ? [release] : [])];
+      let imageTold = imagePart !== undefined;
+      let done = await transactParts<'build' | 'image'>(this.db, imagePart ? [...parts, imagePart] : parts);
+      if (!done.ok && done.reason === 'image') {
+        // The image was deleted, or points at another build: the build moves alone.
+        imageTold = false;
+        done = await transactParts<'build' | 'image'>(this.db, parts);
+      }
       if (!done.ok) throw Object.assign(new Error('the build did not move forward'), { name: 'ConditionalCheckFailedException' });
-      return (await this.get(scope, image, buildId))!;
+      return { build: (await this.get(scope, image, buildId))!, imageTold };
     } catch (e) {
       if (!isConditionFailure(e)) throw e;
       // Believed only once a read shows the build where the condition said: a refusal of a forward
@@ -164,6 +179,24 @@ export class DynamoBuildStore implements BuildStore {
       if (forward) throw e;
       return undefined;
     }
+  }
+
+  /** The image's side of a build's move: its latest build's new status (and url), only while it is this build. */
+  private imageTold(scope: Scope, image: string, tell: ImageTold): TransactionPart<'image'> {
+    const { expression, names, values } = updateExpression({ latestBuild: tell.latest, ...(tell.url === null ? {} : { url: tell.url }) }, ['#version = #version + :one']);
+    return {
+      item: {
+        Update: {
+          TableName: this.table,
+          Key: toItem({ pk: partitionOf(scope), sk: imageKey(image) }),
+          UpdateExpression: expression,
+          ConditionExpression: '#latestBuild.#id = :buildId',
+          ExpressionAttributeNames: { ...names, '#latestBuild': 'latestBuild', '#id': 'id', '#version': 'version' },
+          ExpressionAttributeValues: toItem({ ...values, ':buildId': tell.latest.id, ':one': 1 }),
+        },
+      },
+      refused: () => 'image',
+    };
   }
 
   async claimSpec(scope: Scope, hash: string, leader: { image: string; buildId: string }) {

@@ -260,6 +260,25 @@ export class DynamoImageStore implements ImageStore, ImageBuildLink {
     }
   }
 
+  async prepareUrl(scope: Scope, name: string, url: string): Promise<() => Promise<void>> {
+    const before = await this.get(scope, name);
+    if (!before || before.url === url) return async () => undefined;
+    const after = { ...before, url };
+    const had = indexKeysOf(searchWords(before));
+    const has = indexKeysOf(searchWords(after));
+    await this.index.add(scope, name, minus(has, had));
+    const gone = minus(had, has);
+    return () =>
+      this.cleanIndex(scope, name, async () => {
+        if (gone.size === 0) return;
+        await this.index.drop(scope, name, gone);
+        // A writer that got in meanwhile may have set words just dropped: index the image's words again.
+        const now = await this.get(scope, name);
+        if (now && now.url !== url) await this.index.add(scope, name, indexKeysOf(searchWords(now)));
+        else if (now && now.version !== before.version + 1) await this.index.add(scope, name, indexKeysOf(searchWords(now)));
+      });
+  }
+
   async finishBuild(scope: Scope, name: string, latest: LatestBuild, url: string | null): Promise<void> {
     const changes = { latestBuild: latest, ...(url === null ? {} : { url }) };
     // Only while this build is still the image's latest (an older build never overwrites a newer

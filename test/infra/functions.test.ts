@@ -1,4 +1,4 @@
-import { GLOBAL_INDEXES } from '../../lambdas/store/table.ts';
+import { GLOBAL_INDEXES, SECRETS_PARTITION } from '../../lambdas/store/table.ts';
 import type { CfnElement } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { ENV } from '../../lambdas/config.ts';
@@ -114,6 +114,8 @@ describe('least privilege, per function', () => {
     for (const name of NAMES) {
       for (const [action, resources] of actionsOf(name)) {
         if (!action.startsWith('dynamodb:')) continue;
+        // The secrets function's one write is on the table's secret-reference items (the next tests).
+        if (name === 'secrets' && action === 'dynamodb:UpdateItem') continue;
         const rendered = resources.map((r) => JSON.stringify(r));
         const onIndex = (index: string) => rendered.filter((r) => new RegExp(`FnGetAtt${table}Arn.*/index/${index}"`).test(r));
         const onTable = rendered.filter((r) => r.includes(`FnGetAtt${table}Arn`) && !r.includes('/index/'));
@@ -124,8 +126,18 @@ describe('least privilege, per function', () => {
     }
   });
 
-  it('lets only the writer, the build events and the reconciler functions write the table', () => {
-    for (const action of TABLE_WRITE) expect(whoCan(action)).toEqual(['buildEvents', 'buildReconciler', 'catalogWriter']);
+  it('lets only the writer, the build events and the reconciler functions write the table (and the secrets function its secret references)', () => {
+    for (const action of TABLE_WRITE) expect(whoCan(action)).toEqual(['buildEvents', 'buildReconciler', 'catalogWriter', ...(action === 'dynamodb:UpdateItem' ? ['secrets'] : [])].sort());
+  });
+
+  it('lets the secrets function update only the secret-reference items, on the table alone', () => {
+    const role = idOf(api.functions.secrets.role);
+    const policies = Object.values(resourcesOf(apiTemplate, 'AWS::IAM::Policy')).filter((p) => JSON.stringify(p.Properties!.Roles).includes(role));
+    const statements = policies.flatMap((p) => (p.Properties!.PolicyDocument as { Statement: { Action: string | string[]; Condition?: unknown; Resource: unknown }[] }).Statement);
+    const updates = statements.filter((s) => [s.Action].flat().includes('dynamodb:UpdateItem'));
+    expect(updates).toHaveLength(1);
+    expect(updates[0]!.Condition).toEqual({ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [SECRETS_PARTITION] } });
+    expect(JSON.stringify(updates[0]!.Resource)).not.toContain('/index/');
   });
 
   it('lets only the writer start and stop builds, only the reconciler ask about them, all on the one project', () => {
