@@ -118,8 +118,17 @@ export async function startDynamoDbLocal(path?: string): Promise<DynamoDbLocalPr
   }
 }
 
-/** java ... in the background; when our stdin closes (we stopped it, or died), it is ended and waited for. */
-const WATCHDOG = 'exec 3<&0; "$@" </dev/null & pid=$!; { cat <&3 >/dev/null; kill $pid 2>/dev/null; } & wait $pid';
+/**
+ * java ... in the background, ended when our stdin closes (we stopped it) or when this process is gone
+ * (checked twice a second: a crashed server's database must not outlive it and meet the next one's).
+ */
+const WATCHDOG = [
+  'exec 3<&0; parent=$PPID',
+  '"$@" </dev/null & pid=$!',
+  '{ cat <&3 >/dev/null; kill $pid 2>/dev/null; } &',
+  '{ while kill -0 $parent 2>/dev/null && kill -0 $pid 2>/dev/null; do sleep 0.5; done; kill $pid 2>/dev/null; } </dev/null &',
+  'wait $pid',
+].join('\n');
 
 function javaArgs(port: number, path: string | undefined): string[] {
   return [
