@@ -3,7 +3,7 @@
  * (SIGKILL, with the data in DATA_DIR) and stops cleanly on Ctrl-C.
  */
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Image } from '../../lambdas/domain/image.ts';
@@ -104,5 +104,35 @@ describe('npm start', () => {
     // Assess
     expect(exit).toEqual({ code: 0, signal: null });
     await expect(fetch(`${server.url}/health`)).rejects.toThrow();
+  });
+
+  it('says in one line what to install when there is no Java, and exits 1', async () => {
+    // Prepare
+    const dir = await mkdtemp(join(tmpdir(), 'group-images-process-'));
+    dataDirs.push(dir);
+
+    // Act
+    const refused = await startNpmStart(dir, { PATH: '/nonexistent' }).then(() => undefined, (e: Error) => e.message);
+
+    // Assess
+    expect(refused).toMatch(/exited \(1\) before it was ready/);
+    const said = refused!.split('\n').filter((line) => line.includes('Java'));
+    expect(said).toHaveLength(1);
+    expect(said[0]).toContain('needs Java 17 or later: install it');
+    expect(said[0]).toContain('DYNAMODB_ENDPOINT');
+  });
+
+  it('refuses a DATA_DIR written by dynalite, saying what to move aside', async () => {
+    // Prepare
+    const dir = await mkdtemp(join(tmpdir(), 'group-images-process-'));
+    dataDirs.push(dir);
+    await mkdir(join(dir, 'dynamodb'));
+
+    // Act
+    const refused = await startNpmStart(dir).then(() => undefined, (e: Error) => e.message);
+
+    // Assess
+    expect(refused).toMatch(/exited \(1\) before it was ready/);
+    expect(refused).toContain(`move ${join(dir, 'dynamodb')} aside`);
   });
 });
