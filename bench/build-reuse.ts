@@ -1,6 +1,6 @@
 /**
  * Build reuse: identical build requests start one build (the build service over the real DynamoDB
- * stores on dynalite, with a recording builder in CodeBuild's place); and for a rebuild that adds
+ * stores on DynamoDB Local, with a recording builder in CodeBuild's place); and for a rebuild that adds
  * one pip package, which Dockerfile steps BuildKit can take from its cache, read from the two
  * rendered Dockerfiles and the buildspec's cache settings.
  */
@@ -76,7 +76,7 @@ export async function measureBuildReuse(options: { concurrent: number; later: nu
     for (const b of builds) statuses[b.status] = (statuses[b.status] ?? 0) + 1;
     return {
       method:
-        'BuildService and ImageCatalog over the DynamoDB stores on an in-memory dynalite, a recording builder in place of CodeBuild. ' +
+        'BuildService and ImageCatalog over the DynamoDB stores on an in-memory DynamoDB Local, a recording builder in place of CodeBuild. ' +
         `${options.concurrent} identical create-with-build requests at once (Promise.all), then the leader build reports success, then ${options.later} more identical requests one by one.`,
       concurrentRequests: options.concurrent,
       laterRequests: options.later,

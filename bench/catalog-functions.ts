@@ -1,7 +1,7 @@
 /**
  * The catalog functions wired exactly as their Lambda entries wire them (lambdas/functions/
  * catalog-reader.ts and catalog-writer.ts: apiHandler over the function's operations, the real
- * DynamoDB stores and services), but on an in-memory dynalite whose client carries a recorder, and
+ * DynamoDB stores and services), but on an in-memory DynamoDB Local whose client carries a recorder, and
  * with a recording builder in place of CodeBuild.
  */
 import type { Context } from 'aws-lambda';

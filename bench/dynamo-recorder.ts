@@ -1,7 +1,7 @@
 /**
  * Counts what really goes to DynamoDB: a middleware on the client records every command sent (its
  * name, and optionally a copy of its input to replay), and what each read reports (Count,
- * ScannedCount, ConsumedCapacity). Optionally asks for ConsumedCapacity on every request (dynalite
+ * ScannedCount, ConsumedCapacity). Optionally asks for ConsumedCapacity on every request (DynamoDB Local
  * computes it as DynamoDB does, from the bytes read).
  *
  * Round trips are sequential: commands sent together (Promise.all) overlap in time and cost one round

@@ -10,6 +10,7 @@ import { currentLoadAverage, machine, type Machine } from './machine.ts';
 import { measurePerRequest, OVERHEAD_BUDGET_MS, ROUND_TRIP_BUDGET, type PerRequestOptions, type PerRequestResult } from './per-request.ts';
 import { measureScale, SCALE_BUDGET, type ScaleOptions, type ScaleResult } from './scale.ts';
 import { round } from './stats.ts';
+import { measureWriteRoundTrips, WRITE_ROUND_TRIP_BUDGETS, type WriteRoundTripsResult } from './write-round-trips.ts';
 
 export interface BenchConfig {
   mode: 'full' | 'quick' | 'smoke';
@@ -57,6 +58,7 @@ export interface BenchResults {
   perRequest?: PerRequestResult;
   scale?: ScaleResult;
   buildReuse?: ReuseResult;
+  writeRoundTrips?: WriteRoundTripsResult;
   layerCache?: LayerCacheResult;
   localServer?: LoadResult;
   budgets: Budget[];
@@ -130,6 +132,16 @@ function reuseBudgets(r: ReuseResult): Budget[] {
   return [{ area: 'build reuse', subject: `${requests} identical build requests`, budget: '1 build started', figure: `${r.buildsStarted} started, ${r.reused} reused`, met: r.buildsStarted === 1 }];
 }
 
+function writeRoundTripBudgets(r: WriteRoundTripsResult): Budget[] {
+  return r.requests.map((q) => ({
+    area: 'round trips' as const,
+    subject: q.request,
+    budget: `<= ${WRITE_ROUND_TRIP_BUDGETS[q.request]}${q.request === 'create with build' ? ' (plus StartBuild)' : ''}`,
+    figure: `${q.roundTrips} (${q.commands})`,
+    met: q.roundTrips <= WRITE_ROUND_TRIP_BUDGETS[q.request],
+  }));
+}
+
 export async function runBenchmarks(config: BenchConfig, progress: (line: string) => void = () => {}): Promise<BenchResults> {
   const results: BenchResults = { generatedAt: new Date().toISOString(), mode: config.mode, machine: machine(), loadAverageAtEnd: 0, budgets: [] };
   const step = async <T>(label: string, action: () => Promise<T>): Promise<T> => {
@@ -155,6 +167,8 @@ export async function runBenchmarks(config: BenchConfig, progress: (line: string
     results.buildReuse = await step('build reuse', () => measureBuildReuse(config.buildReuse!));
     results.layerCache = await measureLayerCache();
     results.budgets.push(...reuseBudgets(results.buildReuse));
+    results.writeRoundTrips = await step('write round trips', () => measureWriteRoundTrips());
+    results.budgets.push(...writeRoundTripBudgets(results.writeRoundTrips));
   }
   if (config.localServer) results.localServer = await step('local server', () => measureLocalServer(config.localServer!));
   results.loadAverageAtEnd = currentLoadAverage();

@@ -7,7 +7,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { groupScope } from '../lambdas/domain/scope.ts';
-import { LOCAL_TABLE } from '../lambdas/local/dynamodb.ts';
 import { startLocalServer } from '../lambdas/local/server.ts';
 import { mintLocalToken } from '../lambdas/local/token.ts';
 import { seedImages } from './seed.ts';
@@ -17,7 +16,7 @@ export const LOAD_GROUP = 'team-a';
 const images = Number(process.env.BENCH_IMAGES ?? 100);
 const dataDir = await mkdtemp(join(tmpdir(), 'group-images-bench-'));
 const server = await startLocalServer({ dataDir, inMemory: true, port: 0, containerCli: null });
-await seedImages(server.dynamo.client, LOCAL_TABLE, groupScope(LOAD_GROUP), images);
+await seedImages(server.dynamo.client, server.dynamo.table, groupScope(LOAD_GROUP), images);
 const token = await mintLocalToken(dataDir, { sub: 'mel', groups: [LOAD_GROUP] });
 
 let stopping = false;

@@ -1,6 +1,6 @@
 /**
  * Per-request cost: the warm catalog handlers (as the Lambda entries wire them, in-process, on an
- * in-memory dynalite) beside the raw SDK sending the same DynamoDB commands in the same run. The
+ * in-memory DynamoDB Local) beside the raw SDK sending the same DynamoDB commands in the same run. The
  * commands are recorded from the handler's own request and replayed; handler overhead is handler
  * time minus raw time, paired per iteration. Round trips are counted by a middleware on the client.
  */
@@ -10,8 +10,10 @@ import {
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
+  TransactWriteItemsCommand,
   UpdateItemCommand,
   type AttributeValue,
+  type TransactWriteItem,
   type DynamoDBClient,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
@@ -97,7 +99,7 @@ export function scenarios(getName: string, groupSize: number): Scenario[] {
           body: { displayName: `created.${i}`, description: 'Python 3.12 for the team', type: 'cpu', url: 'registry.example.com/data-science/notebook:2025.01' },
           caller: { ...ADMIN, adminGroups: [createGroup(i)] },
         }),
-      // The same quota count, conditional insert and search index writes, in the iteration's group, under a name of its own.
+      // The same transaction (image, quota place, search index entries), in the iteration's group, under a name of its own.
       rawCommands: (i, recorded) => {
         const pk: AttributeValue = { S: `G#${createGroup(i)}` };
         const own = (item: Record<string, AttributeValue>) => Object.assign(item, { pk, sk: { S: item.sk!.S!.replace(/[^#]+$/, `raw-${i}`) } });
@@ -108,6 +110,13 @@ export function scenarios(getName: string, groupSize: number): Scenario[] {
             if (c.name === 'PutItemCommand') Object.assign(own(input.Item as Record<string, AttributeValue>), { name: { S: `raw-${i}` }, group: { S: createGroup(i) } });
             if (c.name === 'BatchWriteItemCommand') {
               for (const requests of Object.values(input.RequestItems as Record<string, WriteRequest[]>)) for (const r of requests) own(r.PutRequest!.Item!);
+            }
+            if (c.name === 'TransactWriteItemsCommand') {
+              for (const t of input.TransactItems as TransactWriteItem[]) {
+                if (t.Put) own(t.Put.Item!);
+                if (t.Put?.Item?.name) Object.assign(t.Put.Item, { name: { S: `raw-${i}` }, group: { S: createGroup(i) } });
+                if (t.Update) t.Update.Key!.pk = pk; // the group's quota counter
+              }
             }
             return { name: c.name, input };
           }),
@@ -127,14 +136,21 @@ export function scenarios(getName: string, groupSize: number): Scenario[] {
           body: { description: i % 2 === 0 ? 'Python 3.12 with pandas for the team' : 'Python 3.12 with polars for the team' },
           caller: ADMIN,
         }),
-      notRoundTripBudgeted: 'edits are outside the round-trip budget: a read to validate against, the index entries the edit sets before it, the edit, then index upkeep',
-      rawCommands: replay,
+      // The same transaction; its condition that the image is still at the version read holds for any later version.
+      rawCommands: (i, recorded) =>
+        replay(i, recorded).map((trip) =>
+          trip.map((c) => {
+            const input = structuredClone(c.input);
+            for (const t of (input.TransactItems ?? []) as TransactWriteItem[]) if (t.Update?.ConditionExpression) t.Update.ConditionExpression = t.Update.ConditionExpression.replace('#pinned = :pinned', '#pinned >= :pinned');
+            return { name: c.name, input };
+          }),
+        ),
     },
   ];
 }
 
 /** The commands the catalog sends, to send a recorded one again from its input. */
-const COMMANDS = { GetItemCommand, QueryCommand, PutItemCommand, UpdateItemCommand, BatchGetItemCommand, BatchWriteItemCommand } as const;
+const COMMANDS = { GetItemCommand, QueryCommand, PutItemCommand, UpdateItemCommand, BatchGetItemCommand, BatchWriteItemCommand, TransactWriteItemsCommand } as const;
 
 function commandOf(name: string, input: Record<string, unknown>) {
   const Command = COMMANDS[name as keyof typeof COMMANDS] as (new (input: unknown) => GetItemCommand) | undefined;
@@ -252,7 +268,7 @@ export async function measurePerRequest(options: PerRequestOptions): Promise<Per
     });
     return {
       method:
-        'In-process, warm: the catalog functions wired as their Lambda entries (apiHandler + operations + DynamoDB stores) on an in-memory dynalite over loopback HTTP; ' +
+        'In-process, warm: the catalog functions wired as their Lambda entries (apiHandler + operations + DynamoDB stores) on an in-memory DynamoDB Local over loopback HTTP; ' +
         'API Gateway v2 events with flattened JWT claims. Each iteration times the handler and the raw SDK sending the same DynamoDB commands ' +
         '(recorded from the handler, replayed with the same client), alternating which goes first; overhead = handler - raw, paired per iteration. ' +
         `Round trips counted by a client middleware. ${warmup} warm-up iterations first. Request log lines are built but not written.`,

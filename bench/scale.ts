@@ -1,8 +1,8 @@
 /**
  * Scale: the same page requests against groups of growing size (10, 1,000, 10,000 images), through
- * the catalog reader as its Lambda entry wires it, on dynalite. Latency per page, and what each page
+ * the catalog reader as its Lambda entry wires it, on DynamoDB Local. Latency per page, and what each page
  * reads from DynamoDB: round trips, items read (ScannedCount), items returned (Count) and the
- * capacity units dynalite computes as DynamoDB would (ReturnConsumedCapacity, asked for on an extra,
+ * capacity units DynamoDB Local reports (ReturnConsumedCapacity, asked for on an extra,
  * untimed request so the timed ones are exactly the production requests).
  */
 import { groupScope, SYSTEM } from '../lambdas/domain/scope.ts';
@@ -125,9 +125,9 @@ export async function measureScale(options: ScaleOptions): Promise<ScaleResult> 
 
       return {
         method:
-          'In-process catalog reader (wired as lambdas/functions/catalog-reader.ts) on an in-memory dynalite; one group per size seeded with BatchWriteItem in the store\'s own item format, ' +
+          'In-process catalog reader (wired as lambdas/functions/catalog-reader.ts) on an in-memory DynamoDB Local; one group per size seeded with BatchWriteItem in the store\'s own item format, ' +
           `plus ${SYSTEM_IMAGES} system images. Latency = handler time per page; rounds interleave every request at every size, ${warmup} warm-up rounds first. ` +
-          'Reads from one extra request per case with ReturnConsumedCapacity=TOTAL (dynalite computes capacity units from the bytes read, as DynamoDB does).',
+          'Reads from one extra request per case with ReturnConsumedCapacity=TOTAL (DynamoDB Local reports capacity units from the bytes read, as DynamoDB does).',
         runs: options.runs,
         warmup,
         sizes: [...sizes],

@@ -1,14 +1,16 @@
 /**
  * Catalog contents for the benchmarks, written with BatchWriteItem in exactly the store's item format:
- * the items are what DynamoImageStore.insert itself sends (captured from its PutItem and its search
- * index BatchWriteItems), not a copy.
+ * the items are what DynamoImageStore.insert itself puts (captured from its transaction, and any search
+ * index BatchWriteItems), not a copy; plus the group's quota counter, holding the images seeded.
  */
-import type { BatchWriteItemCommandInput, DynamoDBClient, PutItemCommandInput } from '@aws-sdk/client-dynamodb';
+import type { BatchWriteItemCommandInput, DynamoDBClient, TransactWriteItemsCommandInput } from '@aws-sdk/client-dynamodb';
 import type { ImageRecord } from '../lambdas/domain/image.ts';
 import type { ImageType } from '../lambdas/domain/fields.ts';
 import type { Scope } from '../lambdas/domain/scope.ts';
 import { DynamoImageStore } from '../lambdas/store/dynamo-image-store.ts';
-import { batchWrite, type Item } from '../lambdas/store/dynamo.ts';
+import { batchWrite, toItem, type Item } from '../lambdas/store/dynamo.ts';
+import { QUOTA_SORT_KEY } from '../lambdas/store/quota.ts';
+import { partitionOf } from '../lambdas/store/table.ts';
 
 /** Present in the description of exactly three images of a group (fewer when it is smaller). */
 export const RARE_KEYWORD = 'needle';
@@ -47,14 +49,15 @@ export function benchImage(scope: Scope, i: number, n: number): ImageRecord {
 export async function storeItemsOf(scope: Scope, records: readonly ImageRecord[]): Promise<Item[]> {
   const items: Item[] = [];
   const capturing = {
-    send: async ({ input }: { input: Partial<PutItemCommandInput & BatchWriteItemCommandInput> }) => {
-      if (input.Item) items.push(input.Item);
+    send: async ({ input }: { input: Partial<TransactWriteItemsCommandInput & BatchWriteItemCommandInput> }) => {
+      for (const t of input.TransactItems ?? []) if (t.Put) items.push(t.Put.Item!);
       for (const requests of Object.values(input.RequestItems ?? {})) items.push(...requests.map((r) => r.PutRequest!.Item!));
       return {};
     },
   } as unknown as DynamoDBClient;
   const store = new DynamoImageStore(capturing, 'capture');
   for (const record of records) await store.insert(scope, record);
+  if (scope.group !== null) items.push(toItem({ pk: partitionOf(scope), sk: QUOTA_SORT_KEY, images: records.length }));
   return items;
 }
 

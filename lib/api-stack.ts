@@ -226,6 +226,7 @@ export class ApiStack extends Stack {
     // --- Permissions ---
     for (const fn of [fns.catalogReader, fns.buildLogs, fns.secrets]) data.grantCatalogRead(fn.role);
     for (const fn of [fns.catalogWriter, fns.buildEvents, fns.buildReconciler]) data.grantCatalogReadWrite(fn.role);
+    data.grantSecretReferences(fns.secrets.role);
 
     fns.catalogWriter.role.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['codebuild:StartBuild', 'codebuild:StopBuild'], resources: [project.projectArn] }),

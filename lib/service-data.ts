@@ -9,7 +9,7 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { GLOBAL_INDEXES, TABLE_KEYS } from '../lambdas/store/table.ts';
+import { GLOBAL_INDEXES, SECRETS_PARTITION, TABLE_KEYS } from '../lambdas/store/table.ts';
 
 export interface ServiceDataProps {
   readonly buildLogRetentionDays: logs.RetentionDays;
@@ -99,6 +99,19 @@ export class ServiceData extends Construct {
   /** Read and write access to the catalog table and its indexes (conditional writes included). */
   grantCatalogReadWrite(role: iam.IGrantable): iam.Grant {
     return iam.Grant.addToPrincipal({ grantee: role, actions: [...CATALOG_READ_ACTIONS, ...CATALOG_WRITE_ACTIONS], resourceArns: this.catalogArns() });
+  }
+
+  /**
+   * The secrets function's writes: the items that track which pull secrets exist and how many images
+   * use them (lambdas/store/secret-references.ts), and only those (their partition key, by IAM condition).
+   */
+  grantSecretReferences(role: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee: role,
+      actions: ['dynamodb:UpdateItem'],
+      resourceArns: [this.table.tableArn],
+      conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [SECRETS_PARTITION] } },
+    });
   }
 
   private catalogArns(): string[] {

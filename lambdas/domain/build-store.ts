@@ -1,6 +1,6 @@
 /** What the build service needs from storage. */
 import type { BuildProgress, BuildRecord } from './build.ts';
-import type { GuardedResult } from './image-store.ts';
+import type { SecretRefused } from './image-store.ts';
 import type { ImageRecord, LatestBuild, StoredBuildSpec } from './image.ts';
 import type { Scope } from './scope.ts';
 
@@ -13,10 +13,14 @@ export interface SpecClaim {
   followers: { image: string; buildId: string }[];
 }
 
+/** What the image is told, in the same write, when its latest build changes status. */
+export interface ImageTold {
+  latest: LatestBuild;
+  /** The url a successful build gives the image (null: unchanged). */
+  url: string | null;
+}
+
 export interface BuildStore {
-  put(scope: Scope, build: BuildRecord): Promise<void>;
-  /** Deletes a build that never started (queued, no builder id): one its image refused. A no-op otherwise. */
-  discard(scope: Scope, image: string, buildId: string): Promise<void>;
   get(scope: Scope, image: string, buildId: string): Promise<BuildRecord | undefined>;
   /** Newest first. */
   page(scope: Scope, image: string, options: { after?: string; limit: number }): Promise<{ items: BuildRecord[]; next: string | null }>;
@@ -27,14 +31,21 @@ export interface BuildStore {
   running(createdBefore: string): Promise<BuildRecord[]>;
   /** Takes a finished build out of the reconciler's view once everyone was told of its end. */
   retire(scope: Scope, image: string, buildId: string): Promise<void>;
-  /** How many builds of the scope are queued or building. */
-  runningIn(scope: Scope): Promise<number>;
-  setBuilderId(scope: Scope, image: string, buildId: string, builderId: string, dryRun: boolean): Promise<void>;
+  /** Records the builder's id for the build; returns the build as it now is. */
+  setBuilderId(scope: Scope, image: string, buildId: string, builderId: string, dryRun: boolean): Promise<BuildRecord>;
   /**
    * Applies progress only if it moves the build forward: a higher status rank, or within the same
    * non-terminal status a later phase. Returns the updated build, or undefined when it was a no-op.
+   * The move to a finished status (once per build) gives the build's quota place back with it; `tell`
+   * updates the image in the same write while it still points at this build (`imageTold` says whether).
    */
-  advance(scope: Scope, image: string, buildId: string, progress: BuildProgress & { imageUrl?: string | null; reused?: boolean; dryRun?: boolean }): Promise<BuildRecord | undefined>;
+  advance(
+    scope: Scope,
+    image: string,
+    buildId: string,
+    progress: BuildProgress & { imageUrl?: string | null; reused?: boolean; dryRun?: boolean },
+    tell?: ImageTold,
+  ): Promise<{ build: BuildRecord; imageTold: boolean } | undefined>;
 
   /** Claims leadership of a spec hash unless a live or successful build already holds it. */
   claimSpec(scope: Scope, hash: string, leader: { image: string; buildId: string }): Promise<{ claimed: true } | { claimed: false; claim: SpecClaim }>;
@@ -49,10 +60,22 @@ export interface BuildStore {
 /** The image-side writes of the build lifecycle. */
 export interface ImageBuildLink {
   /**
-   * Points the image at a new build, only if no build of it is running: one build per image at a time.
-   * A new spec, when given, becomes the image's spec.
+   * Stores a new build of the image (as read: `image`) and points the image at it, in one write: only
+   * if no build of it is running (one build per image at a time), the group has a build place left
+   * (`maxBuilds`), and a new spec's pull secret exists. A new spec, when given, becomes the image's spec.
    */
-  beginBuild(scope: Scope, name: string, latest: LatestBuild, spec: StoredBuildSpec | null, by: string, at: string): Promise<GuardedResult<ImageRecord> | { ok: false; reason: 'busy'; image: ImageRecord }>;
+  beginBuild(
+    scope: Scope,
+    image: ImageRecord,
+    build: BuildRecord,
+    spec: StoredBuildSpec | null,
+    maxBuilds?: number,
+  ): Promise<{ ok: true } | { ok: false; reason: 'busy'; image: ImageRecord } | { ok: false; reason: 'missing' | 'build-quota' } | SecretRefused>;
+  /**
+   * Indexes the words of a url the image is about to get from a build (before the write that sets it:
+   * the index never misses a word); returns the clean-up of the words only its old url had (after it).
+   */
+  prepareUrl(scope: Scope, name: string, url: string): Promise<() => Promise<void>>;
   /** Updates the image's view of its latest build (only while it is that build); on success its url. */
   finishBuild(scope: Scope, name: string, latest: LatestBuild, url: string | null): Promise<void>;
 }

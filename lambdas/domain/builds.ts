@@ -15,7 +15,7 @@ import { PAGE_DEFAULT } from './catalog.ts';
 import type { CursorCodec } from './cursor.ts';
 import { outcomeOf, type BuildOutcomePublisher } from './build-outcomes.ts';
 import type { BuildMetrics } from './build-metrics.ts';
-import { conflict, DomainError, notFound, quotaReached, unavailable } from './errors.ts';
+import { conflict, DomainError, invalidField, notFound, quotaReached, unavailable } from './errors.ts';
 import type { ImageStore } from './image-store.ts';
 import { randomNameSuffix, type ImageRecord, type LatestBuild, type StoredBuildSpec } from './image.ts';
 import { assertCanRead, assertCanWrite, type Principal } from './principal.ts';
@@ -62,10 +62,14 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
     this.random = deps.random ?? randomNameSuffix;
   }
 
-  async startFirstBuild(principal: Principal, scope: Scope, image: ImageRecord): Promise<ImageRecord> {
-    // The catalog checked the quota before it stored the image: a 429 now would leave the image without a build.
-    const { image: updated } = await this.start(principal, scope, image, null, false);
-    return updated;
+  /** The first build of a new custom image, not stored yet (the catalog stores it with the image), and the build limit it must fit in. */
+  firstBuild(principal: Principal, scope: Scope, image: ImageRecord): { build: BuildRecord; maxBuilds?: number } {
+    return { build: this.newBuild(principal, scope, image.name, image.buildSpec!), maxBuilds: this.buildLimit(scope) };
+  }
+
+  /** Starts a first build stored with its image; returns it as it now is. */
+  launchFirstBuild(scope: Scope, build: BuildRecord): Promise<BuildRecord> {
+    return this.launchStored(scope, build);
   }
 
   /** POST .../builds: build the image again, with a new spec when one is given. */
@@ -76,60 +80,68 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
     const spec = input.build === undefined ? null : normaliseBuildSpec(input.build);
     const image = await this.requireImage(scope, name);
     if (image.source !== 'build') throw conflict(`"${name}" uses an existing image; only custom images are built`);
-    const effective = spec ?? image.buildSpec;
+    const effective = (spec ?? image.buildSpec)!;
     await this.references.require(scope, {
-      secrets: [{ value: effective?.pullSecret, pointer: '/build/pullSecret' }],
-      images: [{ value: effective?.baseImage, pointer: '/build/baseImage' }],
+      secrets: [{ value: effective.pullSecret, pointer: '/build/pullSecret' }],
+      images: [{ value: effective.baseImage, pointer: '/build/baseImage' }],
     });
-    const { build } = await this.start(principal, scope, image, spec);
-    return toBuild(build);
+    const build = this.newBuild(principal, scope, name, effective);
+    await this.begin(scope, image, build, spec);
+    return toBuild(await this.launchStored(scope, build));
   }
 
-  private async start(principal: Principal, scope: Scope, image: ImageRecord, newSpec: StoredBuildSpec | null, checkQuota = true): Promise<{ image: ImageRecord; build: BuildRecord }> {
-    const { builder, registry } = this.writeSide();
-    if (checkQuota) await this.checkBuildQuota(scope);
-    const name = image.name;
-    const spec = newSpec ?? image.buildSpec!;
-    const at = this.now().toISOString();
-    const id = newBuildId(this.now(), this.random);
+  private newBuild(principal: Principal, scope: Scope, image: string, spec: StoredBuildSpec): BuildRecord {
+    const { registry } = this.writeSide();
     const hash = buildSpecHash(scopeKeyOf(scope), spec, TEMPLATE_VERSION);
-    const build = queuedBuild({
-      id,
-      image: name,
+    return queuedBuild({
+      id: newBuildId(this.now(), this.random),
+      image,
       group: scope.group,
       spec,
       specHash: hash,
       targetUrl: registry.imageUrlFor(imageTagFor(hash)),
-      createdAt: at,
+      createdAt: this.now().toISOString(),
       createdBy: principal.sub,
     });
-    // Recorded before the image points at it and before anything starts: whatever fails after this
-    // (a write, StartBuild, the function itself), the reconciler finds the unfinished build, settles it
-    // and frees the image. An image never points at a build that has no record.
-    await this.deps.builds.put(scope, build);
-    const begun = await this.begin(scope, build, principal.sub);
-
-    const claim = await this.deps.builds.claimSpec(scope, hash, { image: name, buildId: id });
-    if (claim.claimed) {
-      await this.launch(scope, build, builder, registry);
-    } else {
-      await this.reuse(scope, build, claim.claim);
-    }
-    const [current, updatedImage] = await Promise.all([this.deps.builds.get(scope, name, id), this.deps.images.get(scope, name)]);
-    return { image: updatedImage ?? begun, build: current ?? build };
   }
 
-  /** Points the image at the recorded build: one build per image at a time (409), and only while the image exists (404). */
-  private async begin(scope: Scope, build: BuildRecord, by: string): Promise<ImageRecord> {
+  /**
+   * Starts a build stored with its image (the image points at it, its quota place is taken): claims its
+   * spec and starts the builder, or reuses an identical build. Whatever fails after the build was stored
+   * (a write, StartBuild, the function itself), the reconciler finds the unfinished build, settles it and
+   * frees the image and the place.
+   */
+  private async launchStored(scope: Scope, build: BuildRecord): Promise<BuildRecord> {
+    const { builder, registry } = this.writeSide();
+    const claim = await this.deps.builds.claimSpec(scope, build.specHash, { image: build.image, buildId: build.id });
+    const launched = claim.claimed ? await this.launch(scope, build, builder, registry) : await this.reuse(scope, build, claim.claim);
+    return launched ?? (await this.deps.builds.get(scope, build.image, build.id)) ?? build;
+  }
+
+  /**
+   * Stores the build and points the image at it in one write: one build per image at a time (409), only
+   * while the image exists (404), within the group's build limit (429) and with a spec whose pull secret
+   * exists (422). Nothing is stored when refused.
+   */
+  private async begin(scope: Scope, image: ImageRecord, build: BuildRecord, spec: StoredBuildSpec | null): Promise<void> {
     const name = build.image;
-    const point = () => this.deps.images.beginBuild(scope, name, latestOf(build), build.spec, by, build.createdAt);
-    let begun = await point();
-    if (!begun.ok && begun.reason === 'busy' && (await this.catchUp(scope, begun.image))) begun = await point();
-    if (begun.ok) return begun.value;
-    // Refused: this build never happens. Its record goes; should that fail, the reconciler fails the record instead.
-    await this.deps.builds.discard(scope, name, build.id).catch(() => undefined);
-    if (begun.reason === 'busy') throw conflict(`build ${begun.image.latestBuild?.id} of "${name}" is still ${begun.image.latestBuild?.status}: cancel it or wait for it to finish`);
-    throw notFound(`no image "${name}" in ${describeScope(scope)}`);
+    const point = (current: ImageRecord) => this.deps.images.beginBuild(scope, current, build, spec, this.buildLimit(scope));
+    let begun = await point(image);
+    if (!begun.ok && begun.reason === 'busy' && (await this.catchUp(scope, begun.image))) {
+      const now = await this.deps.images.get(scope, name);
+      begun = now ? await point(now) : { ok: false, reason: 'missing' };
+    }
+    if (begun.ok) return;
+    switch (begun.reason) {
+      case 'busy':
+        throw conflict(`build ${begun.image.latestBuild?.id} of "${name}" is still ${begun.image.latestBuild?.status}: cancel it or wait for it to finish`);
+      case 'missing':
+        throw notFound(`no image "${name}" in ${describeScope(scope)}`);
+      case 'build-quota':
+        throw this.buildQuotaReached(scope);
+      case 'secret':
+        return invalidField('/build/pullSecret', `names no pull secret "${begun.secret}"`);
+    }
   }
 
   /**
@@ -145,7 +157,8 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
     return true;
   }
 
-  private async launch(scope: Scope, build: BuildRecord, builder: Builder, registry: ImageRegistry) {
+  /** Starts the builder on the build; the build as it then is (undefined: read it). */
+  private async launch(scope: Scope, build: BuildRecord, builder: Builder, registry: ImageRegistry): Promise<BuildRecord | undefined> {
     try {
       const { builderId, dryRun = false } = await builder.start({
         scope,
@@ -154,12 +167,13 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
         cacheRef: registry.cacheRefFor(scope),
         pullSecret: build.spec.pullSecret ?? null,
       });
-      await this.deps.builds.setBuilderId(scope, build.image, build.id, builderId, dryRun);
+      const started = await this.deps.builds.setBuilderId(scope, build.image, build.id, builderId, dryRun);
       this.deps.metrics?.started();
       // A cancel (or an image delete) that came while StartBuild was on its way had nothing to stop yet.
-      if ((await this.deps.builds.get(scope, build.image, build.id))?.status === 'cancelled') await builder.stop(builderId);
+      if (started.status === 'cancelled') await builder.stop(builderId);
+      return started;
     } catch (e) {
-      await this.progress(scope, build.image, build.id, {
+      return this.progress(scope, build.image, build.id, {
         status: 'failed',
         failureReason: `The build could not be started: ${(e as Error).message}. Rebuild to try again.`,
         at: this.now().toISOString(),
@@ -168,27 +182,26 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
   }
 
   /** An identical spec was built, or is being built, in this scope: use its result instead of building. */
-  private async reuse(scope: Scope, build: BuildRecord, claim: SpecClaim) {
+  private async reuse(scope: Scope, build: BuildRecord, claim: SpecClaim): Promise<BuildRecord | undefined> {
     const at = this.now().toISOString();
     this.deps.metrics?.reused();
     if (claim.status === 'succeeded') {
-      await this.progress(scope, build.image, build.id, { status: 'succeeded', imageUrl: claim.imageUrl, reused: true, at });
-      return;
+      return this.progress(scope, build.image, build.id, { status: 'succeeded', imageUrl: claim.imageUrl, reused: true, at });
     }
     const follower = { image: build.image, buildId: build.id };
     if (await this.deps.builds.follow(scope, claim.hash, claim.leader.buildId, follower)) {
       await this.deps.builds.markFollower(scope, build.image, build.id, claim.leader.buildId);
-      return;
+      return undefined;
     }
     // The leader finished between our claim and follow: claim again (it failed) or reuse (it succeeded).
     const again = await this.deps.builds.claimSpec(scope, claim.hash, follower);
     if (again.claimed) {
       const { builder, registry } = this.writeSide();
-      await this.launch(scope, build, builder, registry);
+      return this.launch(scope, build, builder, registry);
     } else if (again.claim.status === 'succeeded') {
-      await this.reuse(scope, build, again.claim);
+      return this.reuse(scope, build, again.claim);
     } else {
-      await this.progress(scope, build.image, build.id, { status: 'failed', failureReason: 'An identical build started at the same time could not be joined. Rebuild to try again.', at });
+      return this.progress(scope, build.image, build.id, { status: 'failed', failureReason: 'An identical build started at the same time could not be joined. Rebuild to try again.', at });
     }
   }
 
@@ -211,7 +224,14 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
       if (said) progress = { ...progress, failureReason: `${said} (${progress.failureReason ?? 'the build failed'})` };
     }
     const imageUrl = success ? (progress.imageUrl ?? current.targetUrl) : undefined;
-    const updated = await this.deps.builds.advance(scope, image, buildId, { ...progress, ...(success ? { imageUrl } : {}) });
+    const status = progress.status ?? 'building';
+    // A status change is told to the image in the same write (a later phase is not: the image shows no
+    // phase), so a reader never sees the build and its image disagree.
+    const tell = status !== current.status ? { latest: { id: buildId, status, createdAt: current.createdAt, finishedAt: isTerminal(status) ? progress.at : null }, url: imageUrl ?? null } : undefined;
+    const cleanUrl = tell?.url ? await this.deps.images.prepareUrl(scope, image, tell.url) : undefined;
+    const moved = await this.deps.builds.advance(scope, image, buildId, { ...progress, ...(success ? { imageUrl } : {}) }, tell);
+    if (moved?.imageTold) await cleanUrl?.();
+    const updated = moved?.build;
     if (!updated) {
       // Already there. If the report that got it there failed after the build's own write (the event
       // is then delivered again), the image and the builds waiting for this one were not told: tell
@@ -219,8 +239,10 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
       if (isTerminal(current.status)) await this.settle(scope, current, progress.at);
       return undefined;
     }
+    // A later phase of an unfinished build: the image shows only its latest build's status, which stays.
+    if (!isTerminal(updated.status) && updated.status === current.status) return updated;
     const outcome = outcomeOf(updated);
-    await this.settle(scope, updated, progress.at, () => {
+    await this.settle(scope, updated, progress.at, moved.imageTold, () => {
       if (!outcome) return;
       this.deps.metrics?.finished(updated);
       return this.deps.outcomes?.publish(outcome);
@@ -229,9 +251,9 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
   }
 
   /** Tells the image (and, once it has finished, the identical builds waiting for it) where the build is. */
-  private async settle(scope: Scope, build: BuildRecord, at: string, announce?: () => Promise<void> | void): Promise<void> {
+  private async settle(scope: Scope, build: BuildRecord, at: string, imageTold = false, announce?: () => Promise<void> | void): Promise<void> {
     const success = build.status === 'succeeded';
-    await this.deps.images.finishBuild(scope, build.image, latestOf(build), success ? build.imageUrl : null);
+    if (!imageTold) await this.deps.images.finishBuild(scope, build.image, latestOf(build), success ? build.imageUrl : null);
     await announce?.();
     if (!isTerminal(build.status)) return;
     if (!build.reused) {
@@ -346,13 +368,13 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
     return { checked: stuck.length, settled };
   }
 
-  /** 429 when the group has as many unfinished builds as it may. */
-  async checkBuildQuota(scope: Scope): Promise<void> {
-    const max = this.deps.maxConcurrentBuildsPerGroup;
-    if (scope.group === null || max === undefined) return;
-    if ((await this.deps.builds.runningIn(scope)) >= max) {
-      throw quotaReached(`group "${scope.group}" already has ${max} builds queued or running, its limit: wait for one to finish or cancel one`);
-    }
+  /** The most builds the scope may have queued or running (system builds are not limited). */
+  private buildLimit(scope: Scope): number | undefined {
+    return scope.group === null ? undefined : this.deps.maxConcurrentBuildsPerGroup;
+  }
+
+  buildQuotaReached(scope: Scope): DomainError {
+    return quotaReached(`group "${scope.group}" already has ${this.deps.maxConcurrentBuildsPerGroup} builds queued or running, its limit: wait for one to finish or cancel one`);
   }
 
   private writeSide() {

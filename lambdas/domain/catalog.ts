@@ -4,7 +4,8 @@
  */
 import { conflict, invalid, invalidField, notFound, preconditionFailed, quotaReached, unavailable, type FieldError } from './errors.ts';
 import type { CursorCodec } from './cursor.ts';
-import type { ImageStore, SelectionRecord } from './image-store.ts';
+import type { ImageStore, InsertOptions, SelectionRecord } from './image-store.ts';
+import { isTerminal, type BuildRecord } from './build.ts';
 import { keywordQuery, matchesKeyword, type KeywordQuery } from './search.ts';
 import {
   createImageBody,
@@ -41,10 +42,13 @@ export interface Page<T> {
 
 export type { PullSecretDirectory } from './tenant-references.ts';
 
-/** Starts a custom image's first build; the build service implements it. */
+/** Makes and starts a custom image's first build; the build service implements it. */
 export interface FirstBuildStarter {
-  checkBuildQuota(scope: Scope): Promise<void>;
-  startFirstBuild(principal: Principal, scope: Scope, image: ImageRecord): Promise<ImageRecord>;
+  /** The first build's record (stored with the image) and the group's build limit. */
+  firstBuild(principal: Principal, scope: Scope, image: ImageRecord): { build: BuildRecord; maxBuilds?: number };
+  /** Starts the build once stored with its image; the build as it then is. */
+  launchFirstBuild(scope: Scope, build: BuildRecord): Promise<BuildRecord>;
+  buildQuotaReached(scope: Scope): Error;
 }
 
 /** Stops an image's running build when it is deleted; the build service implements it. */
@@ -139,7 +143,6 @@ export class ImageCatalog {
         { value: input.build?.baseImage, pointer: '/build/baseImage' },
       ],
     });
-    const quota = () => this.checkImageQuota(scope);
 
     const at = this.now().toISOString();
     const draft: ImageRecord = {
@@ -160,38 +163,44 @@ export class ImageCatalog {
       updatedBy: principal.sub,
       version: 1,
     };
-    if (input.build !== undefined) {
-      if (!this.deps.builds) throw unavailable('custom image builds are not available in this deployment');
-      const buildSpec: StoredBuildSpec = normaliseBuildSpec(input.build);
-      // Checked here, before the image exists (the first build then skips it): concurrent creates can
-      // pass it together, so the build limit is soft by the number of creates in flight.
-      await this.deps.builds.checkBuildQuota(scope);
-      const name = await this.insertWithFreshName(scope, { ...draft, buildSpec }, quota);
-      let started: ImageRecord;
-      try {
-        started = await this.deps.builds.startFirstBuild(principal, scope, { ...draft, name, buildSpec });
-      } catch (e) {
-        // The create fails as a whole: take the image back unless its build got under way (its version
-        // moved on), which the reconciler then settles. Should that fail too, the image can be rebuilt.
-        await this.deps.store.remove(scope, name, { version: draft.version }).catch(() => undefined);
-        throw e;
-      }
-      return { image: toImage(started), etag: etagOf(started) };
+    if (input.build === undefined) {
+      const { record } = await this.insertWithFreshName(scope, draft, () => ({}));
+      return { image: toImage(record), etag: etagOf(record) };
     }
-    const name = await this.insertWithFreshName(scope, draft, quota);
-    const record = { ...draft, name };
-    return { image: toImage(record), etag: etagOf(record) };
+    const builds = this.deps.builds;
+    if (!builds) throw unavailable('custom image builds are not available in this deployment');
+    const buildSpec: StoredBuildSpec = normaliseBuildSpec(input.build);
+    // The image, its first build and both quota places in one write: nothing to take back if refused.
+    const { record, build } = await this.insertWithFreshName(scope, { ...draft, buildSpec }, (image) => {
+      const first = builds.firstBuild(principal, scope, image);
+      return { firstBuild: first.build, maxBuilds: first.maxBuilds, latestBuild: { id: first.build.id, status: first.build.status, createdAt: first.build.createdAt, finishedAt: null } };
+    });
+    const started = await builds.launchFirstBuild(scope, build!);
+    // Still queued or building, the image is as stored; a build that ended at once (reused, or failed to start) told it: read it.
+    const image = isTerminal(started.status) ? ((await this.deps.store.get(scope, record.name)) ?? record) : record;
+    return { image: toImage(image), etag: etagOf(image) };
   }
 
   /**
-   * Inserts the image under a generated name, trying again with a new suffix in the (rare) case
-   * the name is taken. The conditional insert makes uniqueness a property of the table. `check`
-   * (the quota) runs once, beside the first attempt's preparation.
+   * Inserts the image under a generated name, trying again with a new suffix in the (rare) case the
+   * name is taken: the conditional insert makes uniqueness a property of the table. `extra` gives what
+   * goes with the image under a name (its first build). The group's image limit is checked by the
+   * same write.
    */
-  async insertWithFreshName(scope: Scope, draft: ImageRecord, check?: () => Promise<void>): Promise<string> {
+  private async insertWithFreshName(
+    scope: Scope,
+    draft: ImageRecord,
+    extra: (image: ImageRecord) => Omit<InsertOptions, 'maxImages'> & { latestBuild?: ImageRecord['latestBuild'] },
+  ): Promise<{ record: ImageRecord; build?: BuildRecord }> {
     for (let attempt = 0; attempt < NAME_ATTEMPTS; attempt++) {
-      const name = imageNameFor(draft.displayName, this.deps.nameSuffix?.());
-      if (await this.deps.store.insert(scope, { ...draft, name }, attempt === 0 ? check : undefined)) return name;
+      const named = { ...draft, name: imageNameFor(draft.displayName, this.deps.nameSuffix?.()) };
+      const { latestBuild, ...options } = extra(named);
+      const record = latestBuild ? { ...named, latestBuild } : named;
+      const result = await this.deps.store.insert(scope, record, { ...options, maxImages: this.imageLimit(scope) });
+      if (result.ok) return { record, build: options.firstBuild };
+      if (result.reason === 'image-quota') throw this.imageQuotaReached(scope);
+      if (result.reason === 'build-quota') throw this.deps.builds!.buildQuotaReached(scope);
+      if (result.reason === 'secret') invalidField(record.buildSpec?.pullSecret === result.secret && record.pullSecret !== result.secret ? '/build/pullSecret' : '/pullSecret', `names no pull secret "${result.secret}"`);
     }
     throw conflict(`could not find a free name for "${draft.displayName}" in ${describeScope(scope)}; try again`);
   }
@@ -226,8 +235,10 @@ export class ImageCatalog {
       name,
       { ...changes, updatedAt: this.now().toISOString(), updatedBy: principal.sub },
       expected !== undefined ? { version: expected } : { type: current.type },
+      current,
     );
     if (!result.ok) {
+      if (result.reason === 'secret') invalidField('/pullSecret', `names no pull secret "${result.secret}"`);
       if (result.reason === 'missing') throw notFound(`no image "${name}" in ${describeScope(scope)}`);
       if (expected !== undefined) throw preconditionFailed('the image changed since you read it: get it again and retry with its new ETag');
       throw conflict("the image's type changed while you edited it: get it again and retry");
@@ -239,7 +250,7 @@ export class ImageCatalog {
     assertCanWrite(principal, scope);
     const current = await this.require(scope, name);
     const expected = this.matchVersion(current, ifMatch);
-    const result = await this.deps.store.remove(scope, name, expected !== undefined ? { version: expected } : {});
+    const result = await this.deps.store.remove(scope, name, expected !== undefined ? { version: expected } : {}, current);
     if (!result.ok) {
       if (result.reason === 'missing') throw notFound(`no image "${name}" in ${describeScope(scope)}`);
       throw preconditionFailed('the image changed since you read it: get it again and retry with its new ETag');
@@ -324,13 +335,13 @@ export class ImageCatalog {
     return { items, next };
   }
 
-  /** Checked before the insert: concurrent creates can pass it together, so the limit is a soft one by that much. */
-  private async checkImageQuota(scope: Scope): Promise<void> {
-    const max = this.deps.maxImagesPerGroup;
-    if (scope.group === null || max === undefined) return;
-    if ((await this.deps.store.count(scope, max)) >= max) {
-      throw quotaReached(`group "${scope.group}" already has ${max} images, its limit: delete images it no longer needs, or ask the platform team to raise maxImagesPerGroup`);
-    }
+  /** The most images the scope may hold (system images are not limited). */
+  private imageLimit(scope: Scope): number | undefined {
+    return scope.group === null ? undefined : this.deps.maxImagesPerGroup;
+  }
+
+  private imageQuotaReached(scope: Scope) {
+    return quotaReached(`group "${scope.group}" already has ${this.deps.maxImagesPerGroup} images, its limit: delete images it no longer needs, or ask the platform team to raise maxImagesPerGroup`);
   }
 
   private async require(scope: Scope, name: string): Promise<ImageRecord> {

@@ -1,4 +1,5 @@
 /** What the catalog needs from storage. The DynamoDB adapter implements it; so could anything else. */
+import type { BuildRecord } from './build.ts';
 import type { ImageType } from './fields.ts';
 import type { ImageChanges, ImageRecord } from './image.ts';
 import type { Scope } from './scope.ts';
@@ -29,12 +30,25 @@ export interface ImageGuard {
 
 export type GuardedResult<T> = { ok: true; value: T } | { ok: false; reason: 'missing' | 'changed' };
 
+/** A write refused because it names a pull secret that does not exist (or is being deleted). */
+export type SecretRefused = { ok: false; reason: 'secret'; secret: string };
+
+export interface InsertOptions {
+  /** The image's first build (a custom image's create): stored with it, taking a build place. */
+  firstBuild?: BuildRecord;
+  /** The group's limits the insert must fit in (system scope: not limited). */
+  maxImages?: number;
+  maxBuilds?: number;
+}
+
+export type InsertResult = { ok: true } | { ok: false; reason: 'name-taken' | 'image-quota' | 'build-quota' } | SecretRefused;
+
 export interface ImageStore {
   /**
-   * Stores a new image; false if the name is taken in that scope. `alongside` (a check that may
-   * throw, such as a quota) runs before the image is stored, beside the store's own preparation.
+   * Stores a new image (with its first build, when given) in one write, or nothing: refused when the
+   * name is taken in that scope, a limit is reached, or a pull secret it names does not exist.
    */
-  insert(scope: Scope, image: ImageRecord, alongside?: () => Promise<void>): Promise<boolean>;
+  insert(scope: Scope, image: ImageRecord, options?: InsertOptions): Promise<InsertResult>;
   get(scope: Scope, name: string): Promise<ImageRecord | undefined>;
   /** Images in name order after `after`, at most `limit`, in one read. */
   page(scope: Scope, options: { after?: string; limit: number }): Promise<ImagePage>;
@@ -48,8 +62,7 @@ export interface ImageStore {
   candidates(scope: Scope, beginning: string, options: { after?: string; limit: number }): Promise<Candidates>;
   /** The images at these keys (at most 100) that exist, in any order, in one read. */
   getMany(keys: { scope: Scope; name: string }[]): Promise<ImageRecord[]>;
-  update(scope: Scope, name: string, changes: ImageChanges & { updatedAt: string; updatedBy: string }, guard: ImageGuard): Promise<GuardedResult<ImageRecord>>;
-  remove(scope: Scope, name: string, guard: ImageGuard): Promise<GuardedResult<ImageRecord>>;
-  /** How many images the scope holds, counting no further than `upTo` (a quota check, one bounded read). */
-  count(scope: Scope, upTo: number): Promise<number>;
+  /** `current`: the image as the caller just read it (saves the store a read). */
+  update(scope: Scope, name: string, changes: ImageChanges & { updatedAt: string; updatedBy: string }, guard: ImageGuard, current?: ImageRecord): Promise<GuardedResult<ImageRecord> | SecretRefused>;
+  remove(scope: Scope, name: string, guard: ImageGuard, current?: ImageRecord): Promise<GuardedResult<ImageRecord>>;
 }

@@ -32,9 +32,15 @@ export interface PullSecretStore extends PullSecretDirectory {
   remove(ref: SecretRef): Promise<boolean>;
 }
 
-/** Whether any image or build spec still names the secret (by its reference text, which names one secret anywhere). */
+/**
+ * Which secrets images may name, kept where image writes check it in their own transaction: a secret
+ * is declared once stored, and retired (false: an image or build spec still names it) before it is
+ * deleted. Both take the secret's reference text (`<name>` or `<group>/<name>`), which names one
+ * secret anywhere.
+ */
 export interface SecretUsage {
-  secretInUse(reference: string): Promise<boolean>;
+  declare(reference: string): Promise<void>;
+  retire(reference: string): Promise<boolean>;
 }
 
 /** Control characters no login field may hold (exported for the OpenAPI document). */
@@ -79,7 +85,9 @@ export class PullSecrets {
     assertCanManage(principal, group);
     if (!SECRET_NAME.test(name)) invalidField('/path/name', 'the secret name in the path must be 1 to 63 lowercase letters, digits and "-", starting and ending with a letter or digit');
     const login = parseOrThrow(registryLoginBody, body);
-    return this.store.put({ group, name }, login, this.now().toISOString());
+    const stored = await this.store.put({ group, name }, login, this.now().toISOString());
+    await this.usage.declare(secretReferenceText({ group, name }));
+    return stored;
   }
 
   async delete(principal: Principal, group: string | null, name: string): Promise<void> {
@@ -87,7 +95,7 @@ export class PullSecrets {
     const ref: SecretRef = { group, name };
     const label = secretReferenceText(ref);
     if (!SECRET_NAME.test(name) || !(await this.store.exists(ref))) throw notFound(`no pull secret "${label}"`);
-    if (await this.usage.secretInUse(label)) throw conflict(`pull secret "${label}" is still used by an image or a build spec: change or delete those first`);
+    if (!(await this.usage.retire(label))) throw conflict(`pull secret "${label}" is still used by an image or a build spec: change or delete those first`);
     if (!(await this.store.remove(ref))) throw notFound(`no pull secret "${label}"`);
   }
 

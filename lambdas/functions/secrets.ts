@@ -4,9 +4,9 @@ import { SecretsManagerStore } from '../aws/secrets-manager-store.ts';
 import { PullSecrets } from '../domain/pull-secrets.ts';
 import { apiHandler } from '../http/api-handler.ts';
 import { secretsOperations } from '../http/function-operations.ts';
-import { env, imageStore } from './aws-wiring.ts';
+import { env, secretReferences } from './aws-wiring.ts';
 
 const store = new SecretsManagerStore(new SecretsManagerClient({}), required(env, ENV.secretPrefix), env[ENV.secretsKmsKeyId] || undefined);
-const secrets = new PullSecrets(store, imageStore());
+const secrets = new PullSecrets(store, secretReferences());
 
 export const handler = apiHandler('secrets', secretsOperations({ secrets }), { claims: claimNamesFrom(env) });

@@ -2,6 +2,7 @@
 import { baseImageMirrorsFrom } from '../builds/base-image-mirrors.ts';
 import { claimNamesFrom } from '../config.ts';
 import { log } from '../http/log.ts';
+import { LocalSetupError } from './dynamodb.ts';
 import { startLocalServer } from './server.ts';
 import { dataDirFrom, localRegistryFrom, packageMirrorsFrom, portFrom, positiveNumberFrom } from './settings.ts';
 
@@ -17,6 +18,7 @@ try {
 }
 const server = await startLocalServer({
   dataDir,
+  dynamoEndpoint: env.DYNAMODB_ENDPOINT || undefined,
   port: portFrom(env),
   host: env.HOST || '127.0.0.1',
   claims,
@@ -26,6 +28,11 @@ const server = await startLocalServer({
   baseImageMirrors: baseImageMirrorsFrom(env),
   localRegistry: localRegistryFrom(env),
   mirrors: packageMirrorsFrom(env),
+}).catch((e: unknown) => {
+  // Without Java, or with an old DATA_DIR: one line saying what to do, not a stack trace.
+  if (!(e instanceof LocalSetupError)) throw e;
+  console.error(e.message);
+  process.exit(1);
 });
 console.log(`Group Images API listening on ${server.url} (data in ${dataDir}; Ctrl-C stops it)`);
 console.log(`Builds: ${server.containerCli.why}; ${server.localRegistry ? `images are pushed to ${server.localRegistry}` : 'no LOCAL_REGISTRY: images stay in the container CLI\'s own store'}`);

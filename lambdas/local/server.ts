@@ -24,6 +24,7 @@ import { CORS, HTTP_FUNCTIONS, matchPath, ROUTES, routeKey, type HttpFunction, t
 import { flattenClaims } from '../http/claims.ts';
 import { DynamoImageStore } from '../store/dynamo-image-store.ts';
 import { DynamoBuildStore } from '../store/dynamo-build-store.ts';
+import { DynamoSecretReferences } from '../store/secret-references.ts';
 import { BuildService } from '../domain/builds.ts';
 import { buildEventHandler } from '../events/build-events.ts';
 import { RepositoryRegistry } from '../aws/repository-registry.ts';
@@ -31,7 +32,7 @@ import { loggedOutcomes } from '../aws/eventbridge-outcomes.ts';
 import type { BaseImageMirrors } from '../builds/base-image-mirrors.ts';
 import { LocalBuildLogs } from './local-build-logs.ts';
 import { LocalBuilder, LOCAL_ACCOUNT, LOCAL_PROJECT } from './local-builder.ts';
-import { ensureTable, LOCAL_TABLE, startEmbeddedDynamo, type EmbeddedDynamo } from './dynamodb.ts';
+import { connectDynamo, ensureTable, localDatabaseDir, startEmbeddedDynamo, type EmbeddedDynamo } from './dynamodb.ts';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, localCursorKey, localSigningKeys } from './keys.ts';
 import { LocalSecretStore } from './local-secrets.ts';
 import { chooseContainerCli, containerCliChoiceOf, type ContainerCliChoice } from './container-cli.ts';
@@ -47,6 +48,8 @@ export interface LocalServerOptions {
   host?: string;
   /** Keep DynamoDB in memory instead of DATA_DIR (tests that do not test persistence). */
   inMemory?: boolean;
+  /** Use this DynamoDB (DYNAMODB_ENDPOINT) instead of starting DynamoDB Local. */
+  dynamoEndpoint?: string;
   /** How the caller is read from the token's claims. Default: the defaults of lambdas/config.ts. */
   claims?: ClaimNames;
   /** The container CLI builds run with; null for dry runs. Default: detectContainerCli(). */
@@ -80,10 +83,14 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const { dataDir } = options;
   const claims = options.claims ?? claimNamesFrom({});
   const [keys, cursorKey] = await Promise.all([localSigningKeys(dataDir), localCursorKey(dataDir)]);
-  const dynamo = await startEmbeddedDynamo(options.inMemory ? undefined : join(dataDir, 'dynamodb'));
-  await ensureTable(dynamo.client, LOCAL_TABLE);
+  const dynamo = options.dynamoEndpoint ? connectDynamo(options.dynamoEndpoint) : await startEmbeddedDynamo(options.inMemory ? undefined : localDatabaseDir(dataDir));
+  const table = dynamo.table;
+  await ensureTable(dynamo.client, table).catch(async (e: unknown) => {
+    await dynamo.close();
+    throw e;
+  });
 
-  const store = new DynamoImageStore(dynamo.client, LOCAL_TABLE);
+  const store = new DynamoImageStore(dynamo.client, table);
   const cursors = cursorCodec(cursorKey);
   const secrets = new LocalSecretStore(join(dataDir, 'secrets'));
   const logs = new LocalBuildLogs(join(dataDir, 'build-logs'));
@@ -105,7 +112,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     baseImageMirrors: options.baseImageMirrors,
   });
   const imageRepository = options.imageRepository ?? `${options.localRegistry ?? 'localhost'}/group-images`;
-  const buildStore = new DynamoBuildStore(dynamo.client, LOCAL_TABLE);
+  const buildStore = new DynamoBuildStore(dynamo.client, table);
   const ownImages = { repositories: { image: imageRepository, cache: '' }, builtTags: buildStore };
   const builds = new BuildService({
     images: store,
@@ -129,7 +136,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     catalogReader: catalogReaderOperations({ catalog, builds }),
     catalogWriter: catalogWriterOperations({ catalog, builds }),
     buildLogs: buildLogsOperations({ builds }),
-    secrets: secretsOperations({ secrets: new PullSecrets(secrets, store) }),
+    secrets: secretsOperations({ secrets: new PullSecrets(secrets, new DynamoSecretReferences(dynamo.client, table)) }),
   };
   const handlers = Object.fromEntries(
     (Object.keys(HTTP_FUNCTIONS) as HttpFunction[]).map((fn) => [fn, apiHandler(fn, operations[fn], { claims }) as unknown as Handler]),

@@ -1,12 +1,13 @@
 /** Builds and spec claims in the single DynamoDB table, under their scope's partition. */
-import { DeleteItemCommand, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand, type DynamoDBClient, type Update } from '@aws-sdk/client-dynamodb';
 import { isTerminal, phaseRank, STATUS_RANK, type BuildProgress, type BuildRecord } from '../domain/build.ts';
-import type { BuildStore, SpecClaim } from '../domain/build-store.ts';
-import type { BuiltTags } from '../domain/tenant-references.ts';
+import type { BuildStore, ImageTold, SpecClaim } from '../domain/build-store.ts';
 import type { Scope } from '../domain/scope.ts';
+import type { BuiltTags } from '../domain/tenant-references.ts';
 import { hashPrefixOfTag } from '../builds/build-spec.ts';
-import { fromItem, isConditionFailure, toItem, type Item } from './dynamo.ts';
-import { buildKey, buildPrefix, partitionOf, RUNNING_INDEX, RUNNING_PARTITION, specKey } from './table.ts';
+import { fromItem, isConditionFailure, toItem, transactParts, updateExpression, type Item, type TransactionPart } from './dynamo.ts';
+import { releaseQuota } from './quota.ts';
+import { buildKey, buildPrefix, imageKey, partitionOf, RUNNING_INDEX, RUNNING_PARTITION, specKey } from './table.ts';
 
 const BUILD_FIELDS = ['id', 'image', 'group', 'status', 'phase', 'spec', 'specHash', 'targetUrl', 'imageUrl', 'reused', 'reusedFrom', 'failureReason', 'dryRun', 'builderId', 'createdAt', 'startedAt', 'finishedAt', 'createdBy'] as const;
 
@@ -18,6 +19,13 @@ export function buildFromItem(item: Item): BuildRecord {
 
 const withoutNulls = (o: object) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined));
 
+/** A new build's item (stored by the image store, in the transaction that points the image at it). */
+export function buildItem(scope: Scope, build: BuildRecord): Item {
+  // In the running index while unfinished: the reconciler finds it whatever fails after it is stored.
+  const running = isTerminal(build.status) ? {} : { [RUNNING_INDEX.partition]: RUNNING_PARTITION, [RUNNING_INDEX.sort]: `${build.createdAt}#${build.id}` };
+  return toItem({ pk: partitionOf(scope), sk: buildKey(build.image, build.id), ...withoutNulls(build), statusRank: STATUS_RANK[build.status], phaseRank: phaseRank(build.phase), ...running });
+}
+
 export class DynamoBuildStore implements BuildStore, BuiltTags {
   constructor(
     private readonly db: DynamoDBClient,
@@ -26,34 +34,6 @@ export class DynamoBuildStore implements BuildStore, BuiltTags {
 
   private key(scope: Scope, image: string, buildId: string) {
     return toItem({ pk: partitionOf(scope), sk: buildKey(image, buildId) });
-  }
-
-  async put(scope: Scope, build: BuildRecord): Promise<void> {
-    const running = isTerminal(build.status) ? {} : { [RUNNING_INDEX.partition]: RUNNING_PARTITION, [RUNNING_INDEX.sort]: `${build.createdAt}#${build.id}` };
-    await this.db.send(
-      new PutItemCommand({
-        TableName: this.table,
-        Item: toItem({ pk: partitionOf(scope), sk: buildKey(build.image, build.id), ...withoutNulls(build), statusRank: STATUS_RANK[build.status], phaseRank: phaseRank(build.phase), ...running }),
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-  }
-
-  async discard(scope: Scope, image: string, buildId: string): Promise<void> {
-    try {
-      await this.db.send(
-        new DeleteItemCommand({
-          TableName: this.table,
-          Key: this.key(scope, image, buildId),
-          // Only a build that never started: anything that ran stays in the history.
-          ConditionExpression: '#status = :queued AND attribute_not_exists(builderId)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: toItem({ ':queued': 'queued' }),
-        }),
-      );
-    } catch (e) {
-      if (!isConditionFailure(e)) throw e;
-    }
   }
 
   async get(scope: Scope, image: string, buildId: string): Promise<BuildRecord | undefined> {
@@ -107,42 +87,28 @@ export class DynamoBuildStore implements BuildStore, BuiltTags {
     }
   }
 
-  async runningIn(scope: Scope): Promise<number> {
-    let count = 0;
-    let start: Item | undefined;
-    do {
-      const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: RUNNING_INDEX.name,
-          KeyConditionExpression: '#p = :p',
-          // Finished builds not yet retired are not running.
-          FilterExpression: '#pk = :pk AND #rank < :terminal',
-          ExpressionAttributeNames: { '#p': RUNNING_INDEX.partition, '#pk': 'pk', '#rank': 'statusRank' },
-          ExpressionAttributeValues: toItem({ ':p': RUNNING_PARTITION, ':pk': partitionOf(scope), ':terminal': STATUS_RANK.succeeded }),
-          Select: 'COUNT',
-          ExclusiveStartKey: start,
-        }),
-      );
-      count += out.Count ?? 0;
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return count;
-  }
-
-  async setBuilderId(scope: Scope, image: string, buildId: string, builderId: string, dryRun: boolean): Promise<void> {
-    await this.db.send(
+  async setBuilderId(scope: Scope, image: string, buildId: string, builderId: string, dryRun: boolean): Promise<BuildRecord> {
+    const out = await this.db.send(
       new UpdateItemCommand({
         TableName: this.table,
         Key: this.key(scope, image, buildId),
         UpdateExpression: 'SET builderId = :b, dryRun = :d',
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeValues: toItem({ ':b': builderId, ':d': dryRun }),
+        // The build as it now is: a cancel that came while StartBuild was on its way shows here.
+        ReturnValues: 'ALL_NEW',
       }),
     );
+    return buildFromItem(out.Attributes!);
   }
 
-  async advance(scope: Scope, image: string, buildId: string, progress: BuildProgress & { imageUrl?: string | null; reused?: boolean; dryRun?: boolean }): Promise<BuildRecord | undefined> {
+  async advance(
+    scope: Scope,
+    image: string,
+    buildId: string,
+    progress: BuildProgress & { imageUrl?: string | null; reused?: boolean; dryRun?: boolean },
+    tell?: ImageTold,
+  ): Promise<{ build: BuildRecord; imageTold: boolean } | undefined> {
     const status = progress.status ?? 'building';
     const rank = STATUS_RANK[status];
     const pRank = phaseRank(progress.phase ?? null);
@@ -178,19 +144,34 @@ export class DynamoBuildStore implements BuildStore, BuiltTags {
     const condition = progress.phase
       ? 'attribute_exists(pk) AND (#rank < :rank OR (#rank = :rank AND #rank < :two AND #pr < :pr))'
       : 'attribute_exists(pk) AND #rank < :rank';
+    const update: Update = {
+      TableName: this.table,
+      Key: this.key(scope, image, buildId),
+      UpdateExpression: `SET ${assignments.join(', ')}`,
+      ConditionExpression: condition,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: toItem(values),
+    };
     try {
-      const out = await this.db.send(
-        new UpdateItemCommand({
-          TableName: this.table,
-          Key: this.key(scope, image, buildId),
-          UpdateExpression: `SET ${assignments.join(', ')}`,
-          ConditionExpression: condition,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: toItem(values),
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return buildFromItem(out.Attributes!);
+      const release = isTerminal(status) ? releaseQuota(this.table, scope, { builds: 1 }) : undefined;
+      const imagePart = tell && this.imageTold(scope, image, tell);
+      if (!release && !imagePart) {
+        const out = await this.db.send(new UpdateItemCommand({ ...update, ReturnValues: 'ALL_NEW' }));
+        return { build: buildFromItem(out.Attributes!), imageTold: false };
+      }
+      // The one move to a finished status gives the build's place back in the same write: exactly once,
+      // whatever duplicates or losses the reports went through. The image, while it still points at this
+      // build, sees the new status (and on success its url) in the same write too.
+      const parts = [{ item: { Update: update }, refused: () => 'build' as const }, ...(release ? [release] : [])];
+      let imageTold = imagePart !== undefined;
+      let done = await transactParts<'build' | 'image'>(this.db, imagePart ? [...parts, imagePart] : parts);
+      if (!done.ok && done.reason === 'image') {
+        // The image was deleted, or points at another build: the build moves alone.
+        imageTold = false;
+        done = await transactParts<'build' | 'image'>(this.db, parts);
+      }
+      if (!done.ok) throw Object.assign(new Error('the build did not move forward'), { name: 'ConditionalCheckFailedException' });
+      return { build: (await this.get(scope, image, buildId))!, imageTold };
     } catch (e) {
       if (!isConditionFailure(e)) throw e;
       // Believed only once a read shows the build where the condition said: a refusal of a forward
@@ -200,6 +181,24 @@ export class DynamoBuildStore implements BuildStore, BuiltTags {
       if (forward) throw e;
       return undefined;
     }
+  }
+
+  /** The image's side of a build's move: its latest build's new status (and url), only while it is this build. */
+  private imageTold(scope: Scope, image: string, tell: ImageTold): TransactionPart<'image'> {
+    const { expression, names, values } = updateExpression({ latestBuild: tell.latest, ...(tell.url === null ? {} : { url: tell.url }) }, ['#version = #version + :one']);
+    return {
+      item: {
+        Update: {
+          TableName: this.table,
+          Key: toItem({ pk: partitionOf(scope), sk: imageKey(image) }),
+          UpdateExpression: expression,
+          ConditionExpression: '#latestBuild.#id = :buildId',
+          ExpressionAttributeNames: { ...names, '#latestBuild': 'latestBuild', '#id': 'id', '#version': 'version' },
+          ExpressionAttributeValues: toItem({ ...values, ':buildId': tell.latest.id, ':one': 1 }),
+        },
+      },
+      refused: () => 'image',
+    };
   }
 
   async claimSpec(scope: Scope, hash: string, leader: { image: string; buildId: string }) {

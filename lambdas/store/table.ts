@@ -6,12 +6,17 @@
  *   sk = "BLD#<name>#<buildId>"          a build of that image (build ids sort by time)
  *   sk = "SPEC#<hash>"                   the build that produces a spec in this scope (reuse)
  *   sk = "WORD#<beginning>#<name>"       search index: the image has a word beginning so (keys only)
+ *   sk = "QUOTA"                         (groups) images held, builds queued or running (quota.ts)
+ *
+ *   pk = "SECRETS", sk = "SECRET#<ref>"   a pull secret (`<name>` or `<group>/<name>`) images may name, and their references (secret-references.ts)
  *   pk = "RETIRING", sk = "TAG#<tag>"    image retirement: a built image nothing points at, since when
  */
 import { SELECTION_FIELDS } from '../domain/image-store.ts';
 import type { Scope } from '../domain/scope.ts';
 
 export const TABLE_KEYS = { partition: 'pk', sort: 'sk' } as const;
+
+export const SECRETS_PARTITION = 'SECRETS';
 
 export const partitionOf = (scope: Scope) => (scope.group === null ? 'SYS' : `G#${scope.group}`);
 export const IMAGE_PREFIX = 'IMG#';

@@ -1,4 +1,4 @@
-import { GLOBAL_INDEXES } from '../../lambdas/store/table.ts';
+import { GLOBAL_INDEXES, SECRETS_PARTITION } from '../../lambdas/store/table.ts';
 import type { CfnElement } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { ENV } from '../../lambdas/config.ts';
@@ -96,7 +96,7 @@ describe('least privilege, per function', () => {
   it.each<[ServiceFunctionName, string[]]>([
     ['catalogReader', [...LOG_WRITE, ...TABLE_READ]],
     ['buildLogs', [...LOG_WRITE, ...TABLE_READ, ...LOG_READ]],
-    ['secrets', [...LOG_WRITE, ...TABLE_READ, 'secretsmanager:CreateSecret', 'secretsmanager:DeleteSecret', 'secretsmanager:DescribeSecret', 'secretsmanager:ListSecrets', 'secretsmanager:PutSecretValue', 'secretsmanager:TagResource']],
+    ['secrets', [...LOG_WRITE, ...TABLE_READ, 'dynamodb:UpdateItem', 'secretsmanager:CreateSecret', 'secretsmanager:DeleteSecret', 'secretsmanager:DescribeSecret', 'secretsmanager:ListSecrets', 'secretsmanager:PutSecretValue', 'secretsmanager:TagResource']],
     ['catalogWriter', [...LOG_WRITE, ...TABLE_READ, ...TABLE_WRITE, 'codebuild:StartBuild', 'codebuild:StopBuild', 'events:PutEvents', 'secretsmanager:DescribeSecret']],
     ['buildEvents', [...LOG_WRITE, ...TABLE_READ, ...TABLE_WRITE, ...LOG_READ, 'events:PutEvents', 'sqs:SendMessage']],
     ['buildReconciler', [...LOG_WRITE, ...TABLE_READ, ...TABLE_WRITE, ...LOG_READ, 'codebuild:BatchGetBuilds', 'events:PutEvents', 'sqs:SendMessage']],
@@ -126,6 +126,8 @@ describe('least privilege, per function', () => {
     for (const name of NAMES.filter((n) => n !== 'imageRetirement')) {
       for (const [action, resources] of actionsOf(name)) {
         if (!action.startsWith('dynamodb:')) continue;
+        // The secrets function's one write is on the table's secret-reference items (the next tests).
+        if (name === 'secrets' && action === 'dynamodb:UpdateItem') continue;
         const rendered = resources.map((r) => JSON.stringify(r));
         const onIndex = (index: string) => rendered.filter((r) => new RegExp(`FnGetAtt${table}Arn.*/index/${index}"`).test(r));
         const onTable = rendered.filter((r) => r.includes(`FnGetAtt${table}Arn`) && !r.includes('/index/'));
@@ -136,12 +138,22 @@ describe('least privilege, per function', () => {
     }
   });
 
-  it('lets only the writer, the build events and the reconciler functions write the table', () => {
+  it('lets only the writer, the build events and the reconciler functions write the table (and the secrets function its secret references)', () => {
     // Image retirement writes only its own marks and the spec claims of the images it retires.
     for (const action of TABLE_WRITE) {
       const retirement = ['dynamodb:PutItem', 'dynamodb:DeleteItem'].includes(action) ? ['imageRetirement'] : [];
-      expect(whoCan(action)).toEqual(['buildEvents', 'buildReconciler', 'catalogWriter', ...retirement]);
+      const secrets = action === 'dynamodb:UpdateItem' ? ['secrets'] : [];
+      expect(whoCan(action)).toEqual(['buildEvents', 'buildReconciler', 'catalogWriter', ...retirement, ...secrets].sort());
     }
+  });
+  it('lets the secrets function update only the secret-reference items, on the table alone', () => {
+    const role = idOf(api.functions.secrets.role);
+    const policies = Object.values(resourcesOf(apiTemplate, 'AWS::IAM::Policy')).filter((p) => JSON.stringify(p.Properties!.Roles).includes(role));
+    const statements = policies.flatMap((p) => (p.Properties!.PolicyDocument as { Statement: { Action: string | string[]; Condition?: unknown; Resource: unknown }[] }).Statement);
+    const updates = statements.filter((s) => [s.Action].flat().includes('dynamodb:UpdateItem'));
+    expect(updates).toHaveLength(1);
+    expect(updates[0]!.Condition).toEqual({ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [SECRETS_PARTITION] } });
+    expect(JSON.stringify(updates[0]!.Resource)).not.toContain('/index/');
   });
 
   it('lets only the writer start and stop builds, only the reconciler ask about them, all on the one project', () => {

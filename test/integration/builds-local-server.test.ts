@@ -75,8 +75,11 @@ describe('a custom image build that succeeds', () => {
   });
 
   it('leaves the image ready, its url the build\'s imageUrl', async () => {
-    // Act
-    const image = await getImage(created.name);
+    // Act: the image is told right after the build's own record (a moment later)
+    const image = await waitFor(async () => {
+      const now = await getImage(created.name);
+      return now.latestBuild?.status === 'succeeded' && now;
+    }, 'the image to be told its build succeeded');
 
     // Assess
     expect(image).toEqual(expect.objectContaining({ ready: true, url: build.imageUrl, latestBuild: expect.objectContaining({ id: build.id, status: 'succeeded' }) }));

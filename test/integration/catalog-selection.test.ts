@@ -6,7 +6,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Image, ImageRecord } from '../../lambdas/domain/image.ts';
 import { groupScope } from '../../lambdas/domain/scope.ts';
-import { LOCAL_TABLE } from '../../lambdas/local/dynamodb.ts';
 import { DynamoImageStore } from '../../lambdas/store/dynamo-image-store.ts';
 import { allPages, createImage, groupImages, SYSTEM_IMAGES } from '../support/catalog-fixtures.ts';
 import { startLocalApi, type LocalApi } from '../support/local-api.ts';
@@ -54,7 +53,7 @@ async function storePendingBuild(group: string): Promise<ImageRecord> {
     updatedBy: 'ada',
     version: 1,
   };
-  const inserted = await new DynamoImageStore(api.server.dynamo.client, LOCAL_TABLE).insert(groupScope(group), record);
+  const inserted = await new DynamoImageStore(api.server.dynamo.client, api.server.dynamo.table).insert(groupScope(group), record);
   if (!inserted) throw new Error('could not store the pending custom image');
   return record;
 }

@@ -1,13 +1,15 @@
 /**
- * Every catalog read and create costs at most two DynamoDB round trips. A middleware on the local
- * server's DynamoDB client records each command sent and when it was answered, so the count is what
- * really went over the wire: commands sent together (the search index writes beside an insert, the
- * candidates of both scopes) share a round trip.
+ * The DynamoDB round trips each request takes, as budgets: reads at most two, a create one (a
+ * create with its build three, plus StartBuild), an edit and a delete two, a build's phase event two.
+ * A middleware on the DynamoDB client records each command sent and when it was answered, so the
+ * count is what really went over the wire: commands sent together (the candidates of both scopes)
+ * share a round trip.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createImage, groupImages, SYSTEM_IMAGES } from '../support/catalog-fixtures.ts';
 import { roleTokens, startLocalApi, type LocalApi, type CallOptions } from '../support/local-api.ts';
-import { DynamoRecorder, roundTrips } from '../../bench/dynamo-recorder.ts';
+import { DynamoRecorder, roundTrips, type SentCommand } from '../../bench/dynamo-recorder.ts';
+import { ADMIN, customImage, harnessFactory, RecordingBuilder, TEAM_A as TEAM, type Harness } from '../support/build-service-harness.ts';
 
 let api: LocalApi;
 let tokens: Awaited<ReturnType<typeof roleTokens>>;
@@ -43,15 +45,12 @@ describe('DynamoDB round trips per request', () => {
   });
 
   it('counts commands sent together as one round trip, and one sent after an answer as the next', async () => {
-    // Prepare: more search index entries than one batch holds.
-    const description = 'Python 3.12 with pandas, polars, scikit-learn and the scientific stack';
-
-    // Act
-    const { trips, commands } = await measured('POST', SYSTEM_IMAGES, { token: tokens.systemAdmin, body: { displayName: 'counted', type: 'cpu', url: 'python:3.12', description } });
+    // Act: a search of the selection reads the candidates of the group and the system scope at once
+    const { trips, commands } = await measured('GET', '/groups/team-a/image-selection?q=hay&limit=30', { token: tokens.member });
 
     // Assess
-    expect(trips).toEqual([['BatchWriteItem'], ['PutItem']]);
-    expect(commands.filter((c) => c === 'BatchWriteItemCommand').length).toBeGreaterThan(1);
+    expect(trips).toEqual([['Query'], ['BatchGetItem']]);
+    expect(commands.filter((c) => c === 'QueryCommand')).toHaveLength(2);
   });
 
   it('sends nothing to DynamoDB for /health', async () => {
@@ -131,16 +130,16 @@ describe('DynamoDB round trips per request', () => {
     expect(trips).toEqual([['GetItem']]);
   });
 
-  it('creates an image in 2: the quota count beside its search index entries, then the insert', async () => {
+  it('creates an image in 1: the image, its quota place and its search index entries in one transaction', async () => {
     // Act
     const { reply, trips } = await measured('POST', TEAM_A, { token: tokens.groupAdmin, body: { displayName: 'create.me', type: 'cpu', url: 'python:3.12', description: 'Notebook for the data team' } });
 
     // Assess
     expect(reply.status).toBe(201);
-    expect(trips).toEqual([['BatchWriteItem', 'Query'], ['PutItem']]);
+    expect(trips).toEqual([['TransactWriteItems']]);
   });
 
-  it('edits an image in 5: read, index the new words, write, index upkeep, read again for concurrent writers', async () => {
+  it('edits an image in 2: read, then the image and its search index entries in one transaction', async () => {
     // Prepare
     const image = await createImage(api, tokens.groupAdmin, TEAM_A, { displayName: 'patch.me', description: 'before' });
 
@@ -149,10 +148,10 @@ describe('DynamoDB round trips per request', () => {
 
     // Assess
     expect(reply.status).toBe(200);
-    expect(trips).toEqual([['GetItem'], ['BatchWriteItem'], ['UpdateItem'], ['BatchWriteItem'], ['GetItem']]);
+    expect(trips).toEqual([['GetItem'], ['TransactWriteItems']]);
   });
 
-  it('edits an image in 4 when no word goes away (no read again)', async () => {
+  it('edits an image with If-Match in 2', async () => {
     // Prepare
     const image = await createImage(api, tokens.groupAdmin, TEAM_A, { displayName: 'patch.me' });
     const read = await api.call('GET', `${TEAM_A}/${image.name}`, { token: tokens.member });
@@ -162,7 +161,7 @@ describe('DynamoDB round trips per request', () => {
 
     // Assess
     expect(reply.status).toBe(200);
-    expect(trips).toEqual([['GetItem'], ['BatchWriteItem'], ['UpdateItem'], ['BatchWriteItem']]);
+    expect(trips).toEqual([['GetItem'], ['TransactWriteItems']]);
   });
 
   it('refuses a stale If-Match in 1', async () => {
@@ -178,7 +177,7 @@ describe('DynamoDB round trips per request', () => {
     expect(trips).toEqual([['GetItem']]);
   });
 
-  it('deletes an image in 3: read, delete, drop its search index entries', async () => {
+  it('deletes an image in 2: read, then the image, its quota place and its search index entries in one transaction', async () => {
     // Prepare
     const image = await createImage(api, tokens.groupAdmin, TEAM_A, { displayName: 'delete.me' });
 
@@ -187,7 +186,7 @@ describe('DynamoDB round trips per request', () => {
 
     // Assess
     expect(reply.status).toBe(204);
-    expect(trips).toEqual([['GetItem'], ['DeleteItem'], ['BatchWriteItem']]);
+    expect(trips).toEqual([['GetItem'], ['TransactWriteItems']]);
   });
 
   it('answers a missing image in 1', async () => {
@@ -224,5 +223,44 @@ describe('DynamoDB round trips per request', () => {
     // Assess
     expect(all).toContain('QueryCommand');
     expect(all.filter((c) => c !== 'QueryCommand' && c !== 'BatchGetItemCommand')).toEqual([]);
+  });
+});
+
+describe('DynamoDB round trips per build request (the build service over the same stores, a recording builder for CodeBuild)', () => {
+  const factory = harnessFactory();
+  let h: Harness;
+  let builds: DynamoRecorder;
+  beforeAll(async () => {
+    await factory.start();
+    h = await factory.harness();
+    builds = new DynamoRecorder(h.dynamo.client);
+  });
+  afterAll(() => factory.stop());
+
+  const tripsOf = (sent: SentCommand[]) => roundTrips(sent).map((trip) => [...new Set(trip.map((c) => c.name.replace(/Command$/, '')))].sort());
+
+  it('creates a custom image with its build in 3 (plus StartBuild): image, build and quota places; the spec claim; the builder id', async () => {
+    // Act
+    const { result, sent } = await builds.during(() => h.catalog.create(ADMIN, TEAM, customImage({ pip: ['round-trips'] })));
+
+    // Assess
+    expect(result.image.latestBuild?.status).toBe('queued');
+    expect(h.builder.started.map((j) => j.build.id)).toEqual([result.image.latestBuild!.id]);
+    expect(tripsOf(sent)).toEqual([['TransactWriteItems'], ['PutItem'], ['UpdateItem']]);
+  });
+
+  it('applies a phase event in 2: read the build, move it forward (the image shows no phase)', async () => {
+    // Prepare: a build under way
+    const { image } = await h.catalog.create(ADMIN, TEAM, customImage({ pip: ['phase-event'] }));
+    const ref = { scope: TEAM, image: image.name, buildId: image.latestBuild!.id };
+    const builderId = RecordingBuilder.idOf(ref.buildId);
+    await h.service.report(ref, builderId, { status: 'building', phase: 'PROVISIONING', at: new Date().toISOString() });
+
+    // Act
+    const { result, sent } = await builds.during(() => h.service.report(ref, builderId, { status: 'building', phase: 'BUILD', at: new Date().toISOString() }));
+
+    // Assess
+    expect(result).toBe('applied');
+    expect(tripsOf(sent)).toEqual([['GetItem'], ['UpdateItem']]);
   });
 });

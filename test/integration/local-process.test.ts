@@ -3,7 +3,7 @@
  * (SIGKILL, with the data in DATA_DIR) and stops cleanly on Ctrl-C.
  */
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Image } from '../../lambdas/domain/image.ts';
@@ -28,6 +28,8 @@ afterEach(async () => {
   await Promise.all(dataDirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 });
 
+const DYNAMODB_LOCAL_PERSISTS_WITHIN_MS = 2000;
+
 const body = (i: number) => ({ displayName: `durable.${i}`, type: 'cpu', url: `registry.example.com/durable/image:${i}` });
 
 describe('npm start', () => {
@@ -51,6 +53,11 @@ describe('npm start', () => {
     const edited = await first.call<Image>('PATCH', `/groups/team-a/images/${created[0]!.body.name}`, { token: admin, body: { description: 'edited before the crash' } });
     const deleted = await first.call('DELETE', `/groups/team-a/images/${created[1]!.body.name}`, { token: admin });
     expect([...created.map((r) => r.status), system.status, edited.status, deleted.status]).toEqual([...Array(12).fill(201), 201, 200, 204]);
+
+    // DynamoDB Local acknowledges a write before its file has it (measured: the last write before a
+    // SIGKILL at once was lost, after 1.5 s kept): the crash comes once that moment has passed. A known
+    // limit of local mode (README); AWS's DynamoDB has no such gap.
+    await new Promise((resolve) => setTimeout(resolve, DYNAMODB_LOCAL_PERSISTS_WITHIN_MS));
 
     // Act
     first.signal('SIGKILL');
@@ -97,5 +104,35 @@ describe('npm start', () => {
     // Assess
     expect(exit).toEqual({ code: 0, signal: null });
     await expect(fetch(`${server.url}/health`)).rejects.toThrow();
+  });
+
+  it('says in one line what to install when there is no Java, and exits 1', async () => {
+    // Prepare
+    const dir = await mkdtemp(join(tmpdir(), 'group-images-process-'));
+    dataDirs.push(dir);
+
+    // Act
+    const refused = await startNpmStart(dir, { PATH: '/nonexistent' }).then(() => undefined, (e: Error) => e.message);
+
+    // Assess
+    expect(refused).toMatch(/exited \(1\) before it was ready/);
+    const said = refused!.split('\n').filter((line) => line.includes('Java'));
+    expect(said).toHaveLength(1);
+    expect(said[0]).toContain('needs Java 17 or later: install it');
+    expect(said[0]).toContain('DYNAMODB_ENDPOINT');
+  });
+
+  it('refuses a DATA_DIR written by dynalite, saying what to move aside', async () => {
+    // Prepare
+    const dir = await mkdtemp(join(tmpdir(), 'group-images-process-'));
+    dataDirs.push(dir);
+    await mkdir(join(dir, 'dynamodb'));
+
+    // Act
+    const refused = await startNpmStart(dir).then(() => undefined, (e: Error) => e.message);
+
+    // Assess
+    expect(refused).toMatch(/exited \(1\) before it was ready/);
+    expect(refused).toContain(`move ${join(dir, 'dynamodb')} aside`);
   });
 });

@@ -5,13 +5,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { BatchWriteItemCommand, QueryCommand, type BatchWriteItemCommandOutput, type WriteRequest } from '@aws-sdk/client-dynamodb';
-import { ensureTable, LOCAL_TABLE, startEmbeddedDynamo, type EmbeddedDynamo } from '../../lambdas/local/dynamodb.ts';
+import { ensureTable, startEmbeddedDynamo, type EmbeddedDynamo } from '../../lambdas/local/dynamodb.ts';
 import { DynamoImageStore } from '../../lambdas/store/dynamo-image-store.ts';
+import { SearchIndex } from '../../lambdas/store/search-index.ts';
 import { fromItem, toItem } from '../../lambdas/store/dynamo.ts';
 import { partitionOf } from '../../lambdas/store/table.ts';
 import { indexedKeysOf, WORD_INDEX_MAX } from '../../lambdas/domain/search.ts';
 import { groupScope, type Scope } from '../../lambdas/domain/scope.ts';
 import type { ImageRecord } from '../../lambdas/domain/image.ts';
+import { queuedBuild } from '../../lambdas/domain/build.ts';
 import { injectFaults, internalError, seeded, throttled } from '../support/sdk-faults.ts';
 
 let dynamo: EmbeddedDynamo;
@@ -21,8 +23,8 @@ let images = 0;
 beforeAll(async () => {
   process.env.LOG_LEVEL ??= 'silent';
   dynamo = await startEmbeddedDynamo();
-  await ensureTable(dynamo.client, LOCAL_TABLE);
-  store = new DynamoImageStore(dynamo.client, LOCAL_TABLE);
+  await ensureTable(dynamo.client, dynamo.table);
+  store = new DynamoImageStore(dynamo.client, dynamo.table);
 });
 afterAll(() => dynamo.close());
 
@@ -61,7 +63,7 @@ async function entries(scope: Scope): Promise<Map<string, string[]>> {
   do {
     const out = await dynamo.client.send(
       new QueryCommand({
-        TableName: LOCAL_TABLE,
+        TableName: dynamo.table,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :w)',
         ExpressionAttributeValues: toItem({ ':pk': partitionOf(scope), ':w': 'WORD#' }),
         ExclusiveStartKey: start as never,
@@ -87,7 +89,7 @@ describe('what writes leave in the search index', () => {
     const { scope, image } = fresh();
 
     // Act
-    expect(await store.insert(scope, image)).toBe(true);
+    expect(await store.insert(scope, image)).toEqual({ ok: true });
 
     // Assess
     expect(await beginningsOf(scope, image.name)).toEqual(expectedFor(image));
@@ -126,8 +128,9 @@ describe('what writes leave in the search index', () => {
     // Prepare
     const { scope, image } = fresh({ source: 'build', url: null });
     await store.insert(scope, image);
+    const build = queuedBuild({ id: 'b1', image: image.name, group: scope.group, spec: image.buildSpec!, specHash: 'h', targetUrl: 't', createdAt: image.createdAt, createdBy: 'ada' });
+    await store.beginBuild(scope, image, build, null);
     const latest = { id: 'b1', status: 'building' as const, createdAt: image.createdAt, finishedAt: null };
-    await store.beginBuild(scope, image.name, latest, null, 'ada', image.createdAt);
 
     // Act
     await store.finishBuild(scope, image.name, { ...latest, status: 'succeeded', finishedAt: image.createdAt }, '123456789012.dkr.ecr.eu-west-1.amazonaws.com/group-images:abc123');
@@ -209,51 +212,6 @@ describe('concurrent writers', () => {
     // Assess
     expect(rounds.flatMap((r) => r.missing)).toEqual([]);
   });
-
-  it('index the words an edit sets again after it: an earlier writer may drop them between', async () => {
-    // Prepare: X edits "alpha" away, W edits it back. Held in this order: W indexes "alpha", X drops
-    // "alpha" and reads the image again (still X's), and only then does W's edit land.
-    const { scope, image } = fresh({ description: 'alpha' });
-    await store.insert(scope, image);
-    const signal = () => {
-      let open!: () => void;
-      return { done: new Promise<void>((resolve) => (open = resolve)), open: () => open() };
-    };
-    const wIndexed = signal();
-    const xReadAgain = signal();
-    let xDropped = false;
-    dynamo.client.middlewareStack.add(
-      (next, context) => async (args) => {
-        const input = JSON.stringify((args as { input: unknown }).input);
-        const name = context.commandName;
-        if (name === 'BatchWriteItemCommand' && input.includes('DeleteRequest') && input.includes('WORD#alpha#')) {
-          await wIndexed.done;
-          xDropped = true;
-        }
-        if (name === 'UpdateItemCommand' && input.includes('{"S":"alpha"}')) await xReadAgain.done;
-        const result = await next(args);
-        if (name === 'BatchWriteItemCommand' && input.includes('PutRequest') && input.includes('WORD#alpha#')) wIndexed.open();
-        if (name === 'GetItemCommand' && xDropped) xReadAgain.open();
-        return result;
-      },
-      { step: 'initialize', name: 'interleave' },
-    );
-
-    // Act
-    try {
-      await Promise.all([
-        store.update(scope, image.name, { description: 'beta', updatedAt: 'x', updatedBy: 'x' }, {}),
-        store.update(scope, image.name, { description: 'alpha', updatedAt: 'w', updatedBy: 'w' }, {}),
-      ]);
-    } finally {
-      dynamo.client.middlewareStack.remove('interleave');
-    }
-
-    // Assess
-    const final = (await store.get(scope, image.name))!;
-    expect(final.description).toBe('alpha');
-    expect((await store.candidates(scope, 'alpha', { limit: 10 })).names).toEqual([image.name]);
-  });
 });
 
 describe('faults', () => {
@@ -261,7 +219,7 @@ describe('faults', () => {
     // Prepare
     const { scope, image } = fresh();
     await store.insert(scope, image);
-    const faults = injectFaults(dynamo.client, 'before', (call) => (call.command === 'BatchWriteItemCommand' ? throttled() : undefined));
+    const faults = injectFaults(dynamo.client, 'before', (call) => (call.command === 'TransactWriteItemsCommand' ? throttled() : undefined));
 
     // Act
     const edit = store.update(scope, image.name, { description: 'changed', updatedAt: 'later', updatedBy: 'bob' }, {});
@@ -275,14 +233,15 @@ describe('faults', () => {
     expect(await store.get(scope, image.name)).toEqual(image);
   });
 
-  it('keeps an edit, and its words findable, when the upkeep after it fails', async () => {
-    // Prepare
+  it('writes an edit and its index entries in one transaction: nothing after it can fail', async () => {
+    // Prepare: every request after the edit's transaction fails
     const { scope, image } = fresh();
     await store.insert(scope, image);
-    let updated = false;
+    let written = false;
     const faults = injectFaults(dynamo.client, 'before', (call) => {
-      if (call.command === 'UpdateItemCommand') updated = true;
-      return updated && call.command !== 'UpdateItemCommand' ? internalError() : undefined;
+      if (written) return internalError();
+      if (call.command === 'TransactWriteItemsCommand') written = true;
+      return undefined;
     });
 
     // Act
@@ -290,7 +249,7 @@ describe('faults', () => {
 
     // Assess
     expect(result.ok).toBe(true);
-    expect(faults.injected.BatchWriteItemCommand).toBeGreaterThan(0);
+    expect(faults.injected).toEqual({});
     const indexed = await beginningsOf(scope, image.name);
     const now = (await store.get(scope, image.name))!;
     expect(now.description).toBe('Gradient boosting');
@@ -298,9 +257,9 @@ describe('faults', () => {
   });
 
   it('stores no image when its index entries cannot be written', async () => {
-    // Prepare
+    // Prepare: the one transaction that writes the image with its entries is throttled
     const { scope, image } = fresh();
-    const faults = injectFaults(dynamo.client, 'before', (call) => (call.command === 'BatchWriteItemCommand' && call.input.RequestItems && JSON.stringify(call.input).includes('PutRequest') ? throttled() : undefined));
+    const faults = injectFaults(dynamo.client, 'before', (call) => (call.command === 'TransactWriteItemsCommand' ? throttled() : undefined));
 
     // Act
     const insert = store.insert(scope, image);
@@ -314,18 +273,15 @@ describe('faults', () => {
     expect(await store.get(scope, image.name)).toBeUndefined();
   });
 
-  it('takes the entries of a new image back when the check beside them fails', async () => {
+  it('writes no entries for a new image its group has no room for', async () => {
     // Prepare
     const { scope, image } = fresh();
-    const quotaReached = Object.assign(new Error('quota reached'), { name: 'QuotaReached' });
 
     // Act
-    const insert = store.insert(scope, image, async () => {
-      throw quotaReached;
-    });
+    const insert = await store.insert(scope, image, { maxImages: 0 });
 
     // Assess
-    await expect(insert).rejects.toBe(quotaReached);
+    expect(insert).toEqual({ ok: false, reason: 'image-quota' });
     expect(await store.get(scope, image.name)).toBeUndefined();
     expect(await entries(scope)).toEqual(new Map());
   });
@@ -348,7 +304,7 @@ describe('faults', () => {
 
     // Act
     try {
-      await store.insert(scope, image);
+      await new SearchIndex(dynamo.client, dynamo.table).add(scope, image.name, indexedKeysOf(image));
     } finally {
       dynamo.client.middlewareStack.remove('leaveUnprocessed');
     }

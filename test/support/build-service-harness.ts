@@ -7,6 +7,10 @@ import { secretReferenceText, type SecretRef } from '../../lambdas/domain/tenant
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DeleteTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { toItem } from '../../lambdas/store/dynamo.ts';
+import { QUOTA_SORT_KEY } from '../../lambdas/store/quota.ts';
+import { partitionOf } from '../../lambdas/store/table.ts';
 import { RepositoryRegistry } from '../../lambdas/aws/repository-registry.ts';
 import type { BuildProgress, BuildRecord } from '../../lambdas/domain/build.ts';
 import type { Builder, BuildJob } from '../../lambdas/domain/builder.ts';
@@ -17,7 +21,8 @@ import type { Principal } from '../../lambdas/domain/principal.ts';
 import { groupScope, type Scope } from '../../lambdas/domain/scope.ts';
 import { ensureTable, startEmbeddedDynamo, type EmbeddedDynamo } from '../../lambdas/local/dynamodb.ts';
 import { LocalBuildLogs } from '../../lambdas/local/local-build-logs.ts';
-import { DynamoBuildStore } from '../../lambdas/store/dynamo-build-store.ts';
+import { buildItem, DynamoBuildStore } from '../../lambdas/store/dynamo-build-store.ts';
+import { DynamoSecretReferences } from '../../lambdas/store/secret-references.ts';
 import { DynamoImageStore } from '../../lambdas/store/dynamo-image-store.ts';
 
 export const TEAM_A = groupScope('team-a');
@@ -79,11 +84,11 @@ export class RecordingBuilder implements Builder {
 export class HookedImageStore extends DynamoImageStore {
   afterInsert: (() => Promise<void>) | undefined;
 
-  override async insert(...args: Parameters<DynamoImageStore['insert']>): Promise<boolean> {
+  override async insert(...args: Parameters<DynamoImageStore['insert']>): ReturnType<DynamoImageStore['insert']> {
     const inserted = await super.insert(...args);
     const hook = this.afterInsert;
     this.afterInsert = undefined;
-    if (inserted && hook) await hook();
+    if (inserted.ok && hook) await hook();
     return inserted;
   }
 }
@@ -109,24 +114,40 @@ export interface Harness {
   /** The embedded DynamoDB client and this harness's table, for other stores over the same data. */
   db: EmbeddedDynamo['client'];
   table: string;
+  /** The harness's own table, for tests that write items as a crashed function would have left them. */
+  dynamo: { client: EmbeddedDynamo['client']; table: string };
 }
 
-/** One dynalite per test file; every harness gets a table of its own. */
+/** The group's quota counters as stored (lambdas/store/quota.ts). */
+export async function quotaCounters(h: Harness, scope: Scope): Promise<{ images: number; builds: number }> {
+  const { Item } = await h.dynamo.client.send(new GetItemCommand({ TableName: h.dynamo.table, Key: toItem({ pk: partitionOf(scope), sk: QUOTA_SORT_KEY }), ConsistentRead: true }));
+  return { images: Number(Item?.images?.N ?? 0), builds: Number(Item?.builds?.N ?? 0) };
+}
+
+/** Stores a build record alone, as a function that stopped right after storing it would have left it. */
+export async function storeBuildRecord(h: Harness, scope: Scope, build: BuildRecord): Promise<void> {
+  await h.dynamo.client.send(new PutItemCommand({ TableName: h.dynamo.table, Item: buildItem(scope, build) }));
+}
+
+/** On the tests' shared DynamoDB Local; every harness gets a table of its own, dropped at stop(). */
 export function harnessFactory() {
   let dynamo: EmbeddedDynamo;
   let logDir: string;
   let tables = 0;
+  const made: string[] = [];
   return {
     async start() {
       dynamo = await startEmbeddedDynamo();
       logDir = mkdtempSync(join(tmpdir(), 'group-images-unit-logs-'));
     },
     async stop() {
+      await Promise.all(made.map((TableName) => dynamo.client.send(new DeleteTableCommand({ TableName })).catch(() => undefined)));
       await dynamo.close();
       rmSync(logDir, { recursive: true, force: true });
     },
-    async harness(options: { maxConcurrentBuildsPerGroup?: number } = {}): Promise<Harness> {
-      const table = `builds-unit-${++tables}`;
+    async harness(options: { maxConcurrentBuildsPerGroup?: number; maxImagesPerGroup?: number } = {}): Promise<Harness> {
+      const table = `${dynamo.table}-${++tables}`;
+      made.push(table);
       await ensureTable(dynamo.client, table);
       let tick = Date.UTC(2025, 5, 3, 9, 0, 0);
       const clock = { now: () => new Date((tick += 1000)) };
@@ -135,6 +156,9 @@ export function harnessFactory() {
       const builder = new RecordingBuilder();
       const logs = new LocalBuildLogs(join(logDir, table));
       const secrets = new SecretNames();
+      // Secrets exist for image writes where the secrets store declares them: in the table.
+      const references = new DynamoSecretReferences(dynamo.client, table);
+      for (const name of secrets.names) await references.declare(name);
       const cursors = cursorCodec('unit-test-key');
       let suffix = 0;
       const service = new BuildService({
@@ -149,8 +173,8 @@ export function harnessFactory() {
         random: () => `r${String(++suffix).padStart(4, '0')}`,
         maxConcurrentBuildsPerGroup: options.maxConcurrentBuildsPerGroup,
       });
-      const catalog = new ImageCatalog({ store: images, cursors, secrets, builds: service, now: clock.now });
-      return { service, catalog, builder, builds, images, logs, secrets, clock, db: dynamo.client, table };
+      const catalog = new ImageCatalog({ store: images, cursors, secrets, builds: service, now: clock.now, maxImagesPerGroup: options.maxImagesPerGroup });
+      return { service, catalog, builder, builds, images, logs, secrets, clock, dynamo: { client: dynamo.client, table }, db: dynamo.client, table };
     },
   };
 }

@@ -4,7 +4,7 @@
  * version bumps), kept in Maps; its search index is always exact.
  * Records are copied in and out, so a test can only change state through the store's methods.
  */
-import type { Candidates, GuardedResult, ImageGuard, ImagePage, ImageStore } from '../../lambdas/domain/image-store.ts';
+import type { Candidates, GuardedResult, ImageGuard, ImagePage, ImageStore, InsertOptions, InsertResult } from '../../lambdas/domain/image-store.ts';
 import { typesFor, type ImageChanges, type ImageRecord } from '../../lambdas/domain/image.ts';
 import { indexedKeysOf } from '../../lambdas/domain/search.ts';
 import type { Scope } from '../../lambdas/domain/scope.ts';
@@ -23,12 +23,12 @@ export class MemoryImageStore implements ImageStore {
     return images;
   }
 
-  async insert(scope: Scope, image: ImageRecord, alongside?: () => Promise<void>): Promise<boolean> {
-    await alongside?.();
+  async insert(scope: Scope, image: ImageRecord, options: InsertOptions = {}): Promise<InsertResult> {
     const images = this.scope(scope);
-    if (images.has(image.name)) return false;
+    if (images.has(image.name)) return { ok: false, reason: 'name-taken' };
+    if (scope.group !== null && options.maxImages !== undefined && images.size >= options.maxImages) return { ok: false, reason: 'image-quota' };
     images.set(image.name, copy(image));
-    return true;
+    return { ok: true };
   }
 
   async get(scope: Scope, name: string): Promise<ImageRecord | undefined> {
@@ -79,10 +79,6 @@ export class MemoryImageStore implements ImageStore {
     if (!checked.ok) return checked;
     this.scope(scope).delete(name);
     return { ok: true, value: copy(checked.value) };
-  }
-
-  async count(scope: Scope, upTo: number): Promise<number> {
-    return Math.min(this.scope(scope).size, upTo);
   }
 
   private check(scope: Scope, name: string, guard: ImageGuard): GuardedResult<ImageRecord> {

@@ -23,6 +23,7 @@ import {
   type Harness,
 } from '../support/build-service-harness.ts';
 import { rejection } from '../support/rejection.ts';
+import { injectFaults, throughputExceeded } from '../support/sdk-faults.ts';
 
 process.env.LOG_LEVEL ??= 'silent';
 
@@ -120,17 +121,14 @@ describe('starting a build', () => {
 
 describe('a build record that cannot be written', () => {
   it('frees the image for the next attempt instead of leaving it busy', async () => {
-    // Prepare
+    // Prepare: the one write that stores the build and points the image at it is throttled
     const image = await create();
     await finish(TEAM_A, image.name, image.latestBuild!.id, 'succeeded');
-    const put = h.builds.put.bind(h.builds);
-    h.builds.put = async () => {
-      throw Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException' });
-    };
+    const faults = injectFaults(h.dynamo.client, 'before', (call) => (call.command === 'TransactWriteItemsCommand' ? throughputExceeded() : undefined));
 
     // Act
     const refused = await h.service.rebuild(ADMIN, TEAM_A, image.name, undefined).catch((e: Error) => e);
-    h.builds.put = put;
+    faults.remove();
     const retried = await h.service.rebuild(ADMIN, TEAM_A, image.name, undefined);
 
     // Assess
@@ -156,12 +154,13 @@ describe('the concurrent-build quota', () => {
   });
 
   it('never leaves a created custom image without a build: a create that another build overtook still builds', async () => {
-    // Prepare: the group's one build slot is taken between the create's quota check and its build
+    // Prepare: a rebuild asks for the group's one build place right after the create stored its image
     h = await factory.harness({ maxConcurrentBuildsPerGroup: 1 });
     const other = await create({ pip: ['numpy'] });
     await finish(TEAM_A, other.name, other.latestBuild!.id, 'succeeded');
+    let rebuild: unknown;
     h.images.afterInsert = async () => {
-      await h.service.rebuild(ADMIN, TEAM_A, other.name, { build: customImage({ pip: ['numpy', 'scipy'] }).build });
+      rebuild = await h.service.rebuild(ADMIN, TEAM_A, other.name, { build: customImage({ pip: ['numpy', 'scipy'] }).build }).catch((e: Error) => e);
     };
 
     // Act
@@ -174,6 +173,8 @@ describe('the concurrent-build quota', () => {
     const stored = (await h.images.page(TEAM_A, { limit: 10 })).items.filter((i) => i.name !== other.name);
     if ('created' in outcome) expect(stored.map((i) => [i.name, i.latestBuild?.status])).toEqual([[outcome.created, 'queued']]);
     else expect(stored).toEqual([]);
+    // The create's image and build took the place in one write: the rebuild after it found none.
+    expect(rebuild).toMatchObject({ kind: 'quota' });
   });
 });
 

@@ -8,7 +8,7 @@ import { queuedBuild, type BuildProgress, type BuildRecord } from '../../lambdas
 import type { Image, ImageRecord } from '../../lambdas/domain/image.ts';
 import type { Scope } from '../../lambdas/domain/scope.ts';
 import { buildEventHandler } from '../../lambdas/events/build-events.ts';
-import { ADMIN, customImage, harnessFactory, IMAGE_REPOSITORY, latestBuildOf, RecordingBuilder, TEAM_A, TEAM_B, type Harness } from '../support/build-service-harness.ts';
+import { ADMIN, customImage, harnessFactory, IMAGE_REPOSITORY, latestBuildOf, RecordingBuilder, storeBuildRecord, TEAM_A, TEAM_B, type Harness } from '../support/build-service-harness.ts';
 import { codeBuildEvent, eventFor, FIXTURE_ACCOUNT, FIXTURE_PROJECT } from '../support/codebuild-events.ts';
 
 process.env.LOG_LEVEL ??= 'silent';
@@ -403,7 +403,7 @@ describe('BuildService.reconcile', () => {
     // Prepare: a function stopped between recording the build and calling StartBuild
     const orphan = orphanBuild();
     await h.images.insert(TEAM_A, orphanImage(orphan));
-    await h.builds.put(TEAM_A, orphan);
+    await storeBuildRecord(h, TEAM_A, orphan);
 
     // Act
     const result = await h.service.reconcile(0);
