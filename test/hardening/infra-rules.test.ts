@@ -34,8 +34,11 @@ const SETTINGS: RawSettings = {
 };
 const SLOW = 120_000;
 
-/** The app as `cdk synth` builds it, the real buildspec file included (only the function code is a stub). */
-const app = new App({ context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
+/**
+ * The app as `cdk synth` builds it, the real buildspec file included (only the function code is a
+ * stub). CDK's template validation is off here as in synth.ts: cfn-validation.test.ts runs it.
+ */
+const app = new App({ context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
 const { api, data } = createGroupImages(app, parseSettings(SETTINGS), { functionCode: 'stub' });
 const apiTemplate = Template.fromStack(api);
 const idOf = (construct: { node: { defaultChild?: unknown } }) => api.getLogicalId(construct.node.defaultChild as CfnElement);

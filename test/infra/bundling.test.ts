@@ -21,7 +21,8 @@ describe('function bundling', () => {
   const outdir = mkdtempSync(join(tmpdir(), 'gi-bundle-'));
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
-  const app = new App({ outdir });
+  // CDK's template validation is not what this suite tests (cfn-validation.test.ts runs it) and costs ~2s of CPU.
+  const app = new App({ outdir, builtinCloudFormationValidation: false });
   const stack = new Stack(app, 'Bundled');
   new ServiceFunction(stack, 'Public', {
     entry: entryOf('public'),

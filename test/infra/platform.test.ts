@@ -259,8 +259,35 @@ describe('`cdk synth` (bin/app.ts) as the CLI runs it', () => {
     }
   }, 180_000);
 
+  /**
+   * Runs bin/app.ts in this process, as the CLI would (context and output directory from the
+   * environment): the same module, without paying a second Node, tsx and aws-cdk-lib start-up.
+   * A module runs once per test file, so only one test may use it.
+   */
+  async function synthAppInProcess(context: Record<string, unknown>) {
+    const outdir = mkdtempSync(join(tmpdir(), 'gi-platform-'));
+    const saved = { CDK_OUTDIR: process.env.CDK_OUTDIR, CDK_CONTEXT_JSON: process.env.CDK_CONTEXT_JSON };
+    const savedExitCode = process.exitCode;
+    process.env.CDK_OUTDIR = outdir;
+    process.env.CDK_CONTEXT_JSON = JSON.stringify({ 'aws:cdk:bundling-stacks': [], ...context });
+    let code: number;
+    try {
+      process.exitCode = undefined;
+      await import('../../bin/app.ts');
+      code = Number(process.exitCode ?? 0); // what the CLI's Node process would exit with
+    } finally {
+      process.exitCode = savedExitCode;
+      for (const [key, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
+    const read = (file: string) => readFileSync(join(outdir, file), 'utf8');
+    return { code, files: readdirSync(outdir), read, cleanup: () => rmSync(outdir, { recursive: true, force: true }) };
+  }
+
   it('pins the account and region when they are set', async () => {
-    const out = await synthApp({ account: '123456789012', region: 'eu-west-1', jwtIssuer: 'https://login.example.com/realms/portal' });
+    const out = await synthAppInProcess({ account: '123456789012', region: 'eu-west-1', jwtIssuer: 'https://login.example.com/realms/portal' });
     try {
       expect(out.code).toBe(0);
       const manifest = JSON.parse(out.read('manifest.json')) as { artifacts: Record<string, { type: string; environment?: string }> };

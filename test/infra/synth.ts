@@ -17,11 +17,35 @@ export const TEST_BUILDSPEC = { version: '0.2', phases: { build: { commands: ['e
 /** cdk.json's context (the feature flags `cdk synth` runs with), so tests synthesize the same way. */
 export const CDK_JSON_CONTEXT = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
 
-export function synth(raw: RawSettings = {}, options: Pick<GroupImagesOptions, 'refuseDeployment'> = {}) {
-  const app = new App({ context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
+type SynthOptions = Pick<GroupImagesOptions, 'refuseDeployment'>;
+export type Synthesized = ReturnType<typeof synthFresh>;
+
+/**
+ * A new app, synthesized: for a test that changes CDK behaviour (a spy) or the construct tree.
+ *
+ * CDK's built-in CloudFormation template validation is off unless asked for: loading its rules costs
+ * each test file about two seconds of CPU. cfn-validation.test.ts validates every settings variant the
+ * infrastructure suites synthesize, and `cdk synth` (npm test, platform.test.ts) validates bin/app.ts.
+ */
+export function synthFresh(raw: RawSettings = {}, options: SynthOptions = {}, { validateTemplates = false } = {}) {
+  const app = new App({ context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: validateTemplates });
   const settings = parseSettings(raw);
   const { data, api } = createGroupImages(app, settings, { functionCode: 'stub', buildspec: BuildSpec.fromObject(TEST_BUILDSPEC), ...options });
   return { app, settings, data, api, dataTemplate: Template.fromStack(data), apiTemplate: Template.fromStack(api) };
+}
+
+const synthesized = new Map<string, Synthesized>();
+
+/**
+ * The app synthesized with these settings, shared by every test of the file that asks for the same
+ * settings (a synthesis costs far more CPU than the assertions on it). Treat it as read-only: a test
+ * that needs to change the app or spy on its synthesis uses synthFresh().
+ */
+export function synth(raw: RawSettings = {}, options: SynthOptions = {}): Synthesized {
+  const key = JSON.stringify([raw, options]);
+  let result = synthesized.get(key);
+  if (!result) synthesized.set(key, (result = synthFresh(raw, options)));
+  return result;
 }
 
 type Resources = Record<string, { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string }>;
