@@ -9,7 +9,10 @@ export default {
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2024', experimental: { keepImportAttributes: true } }, module: { type: 'es6' } }],
   },
-  testTimeout: 30000,
+  // Both cores of the 2-core machines this runs on (jest's default leaves one idle). The timeout is a
+  // guard against a hung test, far above any test's time under load, never a speed assertion.
+  maxWorkers: 2,
+  testTimeout: 120000,
   // One in-memory DynamoDB Local for every test file (a table each): the JVM starts once per run.
   globalSetup: '<rootDir>/test/support/dynamodb-global-setup.ts',
   globalTeardown: '<rootDir>/test/support/dynamodb-global-teardown.ts',
