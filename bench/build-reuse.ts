@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { RepositoryRegistry } from '../lambdas/aws/repository-registry.ts';
 import { renderBuildContext } from '../lambdas/builds/build-context.ts';
-import type { BuildSpec } from '../lambdas/builds/build-spec.ts';
+import type { BuildSpec } from '../lambdas/domain/build-spec.ts';
 import { BUILDSPEC_PATH } from '../lambdas/builds/buildspec-env.ts';
 import { BuildService } from '../lambdas/domain/builds.ts';
 import { ImageCatalog } from '../lambdas/domain/catalog.ts';

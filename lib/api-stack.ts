@@ -27,7 +27,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { BUILDSPEC_PATH } from '../lambdas/builds/buildspec-env.ts';
 import { ENV } from '../lambdas/config.ts';
-import { METRIC, METRICS_NAMESPACE, SERVICE_DIMENSION } from '../lambdas/http/metrics.ts';
+import { METRIC, METRICS_NAMESPACE, SERVICE_DIMENSION } from '../lambdas/observability/metric-names.ts';
 import { HTTP_FUNCTIONS, type HttpFunction } from '../lambdas/http/routes.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
 import { OperationsDashboard } from './operations-dashboard.ts';

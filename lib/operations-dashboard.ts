@@ -2,7 +2,7 @@
  * The operator's view: one CloudWatch dashboard (requests, errors, latency, builds by status, build
  * duration, dead-letter queues) and the alarms on-call needs (5xx rate, builds failing, builds the
  * reconciler had to settle; the DLQ alarms live with their queues). Alarms notify the optional SNS
- * topic. Custom metrics are the EMF lines of lambdas/http/metrics.ts.
+ * topic. Custom metrics are the EMF lines of lambdas/observability/metric-names.ts.
  */
 import { Duration } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
@@ -10,7 +10,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { METRIC, METRICS_NAMESPACE, SERVICE_DIMENSION, type MetricName } from '../lambdas/http/metrics.ts';
+import { METRIC, METRICS_NAMESPACE, SERVICE_DIMENSION, type MetricName } from '../lambdas/observability/metric-names.ts';
 import type { DeadLetterQueue } from './dead-letter-queue.ts';
 
 export interface OperationsDashboardProps {

@@ -1,7 +1,7 @@
 /** The image repository as image retirement sees it: its tagged images, and deleting tags (ECR). */
 import { BatchDeleteImageCommand, paginateDescribeImages, type ECRClient } from '@aws-sdk/client-ecr';
 import type { RegistryImage, RetirementRegistry } from '../domain/image-retirement.ts';
-import { log } from '../http/log.ts';
+import { log } from '../observability/log.ts';
 
 /** BatchDeleteImage takes at most 100 image ids per call. */
 const BATCH = 100;

@@ -1,6 +1,7 @@
 /** Build metrics as CloudWatch Embedded Metric Format lines. */
 import type { BuildMetrics } from '../domain/build-metrics.ts';
-import { emitMetrics, METRIC, type MetricName } from '../http/metrics.ts';
+import { METRIC, type MetricName } from '../observability/metric-names.ts';
+import { emitMetrics } from '../observability/metrics.ts';
 
 const OUTCOME: Record<string, MetricName> = {
   succeeded: METRIC.buildsSucceeded,

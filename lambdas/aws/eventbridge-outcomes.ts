@@ -1,7 +1,7 @@
 /** Build outcomes published to an EventBridge bus (the account's default bus unless one is named). */
 import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { OUTCOME_DETAIL_TYPES, OUTCOME_SOURCE, type BuildOutcome, type BuildOutcomePublisher } from '../domain/build-outcomes.ts';
-import { errorFields, log } from '../http/log.ts';
+import { errorFields, log } from '../observability/log.ts';
 
 export class EventBridgeOutcomes implements BuildOutcomePublisher {
   constructor(

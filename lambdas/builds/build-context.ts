@@ -3,8 +3,7 @@
  * package manager. User entries go into the list files only; the Dockerfile holds nothing a user
  * typed, and the base image reaches it only as the value of the BASE_IMAGE build argument.
  */
-import { normaliseBuildSpec, type BuildSpec } from './build-spec.ts';
-import type { PackageManager } from './package-grammars.ts';
+import { normalisePackageLists, type PackageLists, type PackageManager } from './package-grammars.ts';
 
 /** Bump whenever the rendered files change for the same spec: it is part of the image tag's hash. */
 export const TEMPLATE_VERSION = 2;
@@ -121,8 +120,8 @@ export interface BuildContext {
 }
 
 /** The build context of a spec (normalised first, so equal specs render equal files). */
-export function renderBuildContext(spec: BuildSpec): BuildContext {
-  const { packages } = normaliseBuildSpec(spec);
+export function renderBuildContext(spec: { baseImage: string; packages: PackageLists }): BuildContext {
+  const packages = normalisePackageLists(spec.packages);
   const files: Record<string, string> = {};
   const lines = [
     `# Group Images build template v${TEMPLATE_VERSION}. Generated: the package lists are data in the *.txt files beside it.`,

@@ -5,7 +5,15 @@
  * or is `localhost` (or has upper-case letters), and a reference without tag or digest means `:latest`.
  * Pure string work on references already validated by `imageReference` (domain/fields.ts).
  */
-import { IMAGE_REFERENCE } from '../domain/fields.ts';
+/**
+ * A container image reference as the distribution spec and docker define it:
+ * [registry[:port]/]repository[:tag][@digest]. Lowercase repository path, tag of word characters.
+ */
+const REGISTRY = String.raw`(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*(?::[0-9]{1,5})?/)`;
+const PATH_COMPONENT = String.raw`[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*`;
+const TAG = String.raw`:[\w][\w.-]{0,127}`;
+const DIGEST = String.raw`@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}`;
+export const IMAGE_REFERENCE = new RegExp(`^${REGISTRY}?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*(?:${TAG})?(?:${DIGEST})?$`);
 
 /** Docker Hub, as normalised references name it. */
 export const DOCKER_HUB = 'docker.io';

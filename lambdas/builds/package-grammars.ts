@@ -100,3 +100,21 @@ export function normaliseEntry(manager: PackageManager, entry: string): string {
   const text = entry.trim();
   return manager === 'conda' ? normaliseMatchSpec(text) : text;
 }
+
+/** A spec's package lists, by manager. */
+export type PackageLists = Partial<Record<PackageManager, string[]>>;
+
+/**
+ * The canonical lists, the ones to store and build: entries in their canonical form, each list
+ * de-duplicated and sorted (apt, conda and pip each install their list in one transaction, so order
+ * carries no meaning), empty lists dropped.
+ */
+export function normalisePackageLists(lists: PackageLists): PackageLists {
+  const packages: PackageLists = {};
+  for (const manager of PACKAGE_MANAGERS) {
+    const list = lists[manager];
+    if (!list?.length) continue;
+    packages[manager] = [...new Set(list.map((e) => normaliseEntry(manager, e)))].sort();
+  }
+  return packages;
+}

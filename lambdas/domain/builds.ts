@@ -4,7 +4,7 @@
  * reader and the registry are ports.
  */
 import * as z from 'zod/mini';
-import { buildSpecHash, buildSpecSchema, imageTagFor, normaliseBuildSpec } from '../builds/build-spec.ts';
+import { buildSpecHash, buildSpecSchema, imageTagFor, normaliseBuildSpec } from './build-spec.ts';
 import { renderBuildContext, TEMPLATE_VERSION } from '../builds/build-context.ts';
 import { isTerminal, newBuildId, queuedBuild, toBuild, type Build, type BuildProgress, type BuildRecord } from './build.ts';
 import type { BuildStore, ImageBuildLink, SpecClaim } from './build-store.ts';

@@ -24,7 +24,7 @@ import { assertCanRead, assertCanWrite, type Principal } from './principal.ts';
 import { describeScope, groupScope, SYSTEM, type Scope } from './scope.ts';
 import { TenantReferences, type OwnImages, type PullSecretDirectory, type ReferencesToCheck } from './tenant-references.ts';
 import { parseOrThrow } from './validation.ts';
-import { normaliseBuildSpec } from '../builds/build-spec.ts';
+import { normaliseBuildSpec } from './build-spec.ts';
 
 export const PAGE_DEFAULT = 20;
 export const PAGE_MAX = 100;

@@ -3,6 +3,7 @@
  * (and by the OpenAPI document). zod/mini keeps the Lambda bundles small.
  */
 import * as z from 'zod/mini';
+import { IMAGE_REFERENCE } from '../builds/image-reference.ts';
 
 /** Characters that have no business in a single-line field: C0/C1 controls, DEL, line/paragraph separators. */
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
@@ -23,15 +24,6 @@ export const description = z.string().check(
   z.refine((s) => !DESCRIPTION_CONTROL.test(s), 'must not contain control characters'),
 );
 
-/**
- * A container image reference as the distribution spec and docker define it:
- * [registry[:port]/]repository[:tag][@digest]. Lowercase repository path, tag of word characters.
- */
-const REGISTRY = String.raw`(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*(?::[0-9]{1,5})?/)`;
-const PATH_COMPONENT = String.raw`[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*`;
-const TAG = String.raw`:[\w][\w.-]{0,127}`;
-const DIGEST = String.raw`@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}`;
-export const IMAGE_REFERENCE = new RegExp(`^${REGISTRY}?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*(?:${TAG})?(?:${DIGEST})?$`);
 export const IMAGE_REFERENCE_MAX = 512;
 
 export const imageReference = z.string().check(

@@ -5,7 +5,7 @@
 import { randomInt } from 'node:crypto';
 import * as z from 'zod/mini';
 import { description, displayName, imageReference, imageType, secretReference, type ImageType } from './fields.ts';
-import { buildSpecSchema } from '../builds/build-spec.ts';
+import { buildSpecSchema } from './build-spec.ts';
 
 export type BuildStatus = 'queued' | 'building' | 'succeeded' | 'failed' | 'cancelled';
 

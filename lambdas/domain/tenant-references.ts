@@ -16,7 +16,7 @@
  * group secret never changes what an existing image that names a system secret pulls with, and the
  * other way round. Unqualified names keep their meaning from before group secrets existed (system).
  */
-import { hashPrefixOfTag } from '../builds/build-spec.ts';
+import { hashPrefixOfTag } from './build-spec.ts';
 import { invalid, unavailable, type FieldError } from './errors.ts';
 import { SECRET_REFERENCE } from './fields.ts';
 import { SYSTEM, type Scope } from './scope.ts';

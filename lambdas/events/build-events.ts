@@ -5,7 +5,7 @@
  */
 import { recogniseEvent } from '../aws/codebuild-events.ts';
 import type { BuildService } from '../domain/builds.ts';
-import { log } from '../http/log.ts';
+import { log } from '../observability/log.ts';
 
 export interface BuildEventOutcome {
   outcome: string;

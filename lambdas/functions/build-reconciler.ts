@@ -9,8 +9,9 @@ import { CloudWatchBuildLogs } from '../aws/cloudwatch-build-logs.ts';
 import { CodeBuildBuilder } from '../aws/codebuild-builder.ts';
 import { RepositoryRegistry } from '../aws/repository-registry.ts';
 import { BuildService } from '../domain/builds.ts';
-import { log } from '../http/log.ts';
-import { emitMetrics, METRIC } from '../http/metrics.ts';
+import { log } from '../observability/log.ts';
+import { METRIC } from '../observability/metric-names.ts';
+import { emitMetrics } from '../observability/metrics.ts';
 import { env, stuckBuildMinutes } from './aws-wiring.ts';
 import { settlement } from './build-settlement.ts';
 

@@ -8,8 +8,9 @@ import { ECRClient } from '@aws-sdk/client-ecr';
 import { DEFAULT_IMAGE_RETENTION_DAYS, ENV, positiveInt, required } from '../config.ts';
 import { EcrRetirementRegistry } from '../aws/ecr-retirement-registry.ts';
 import { retireImages } from '../domain/image-retirement.ts';
-import { log } from '../http/log.ts';
-import { emitMetrics, METRIC } from '../http/metrics.ts';
+import { log } from '../observability/log.ts';
+import { METRIC } from '../observability/metric-names.ts';
+import { emitMetrics } from '../observability/metrics.ts';
 import { dynamoClient } from '../store/dynamo.ts';
 import { DynamoImageReferences } from '../store/dynamo-image-references.ts';
 

@@ -9,8 +9,9 @@ import type { ClaimNames } from '../config.ts';
 import { DomainError, badRequest, payloadTooLarge, unsupportedMediaType } from '../domain/errors.ts';
 import type { Principal } from '../domain/principal.ts';
 import { principalFrom, type Claims } from './claims.ts';
-import { errorFields, log, withCorrelationId } from './log.ts';
-import { emitMetrics, METRIC } from './metrics.ts';
+import { errorFields, log, withCorrelationId } from '../observability/log.ts';
+import { METRIC } from '../observability/metric-names.ts';
+import { emitMetrics } from '../observability/metrics.ts';
 import { problem, problemResponse, type Problem } from './problem.ts';
 import { routeKey, routesOf, type HttpFunction, type Operation, type Route } from './routes.ts';
 

@@ -8,11 +8,12 @@
  * carries no prose for the document and the document has no copy of the rules.
  */
 import * as z from 'zod/mini';
-import { buildSpecSchema, MAX_ENTRIES_PER_MANAGER, MAX_ENTRY_LENGTH } from '../builds/build-spec.ts';
+import { buildSpecSchema, MAX_ENTRIES_PER_MANAGER, MAX_ENTRY_LENGTH } from '../domain/build-spec.ts';
 import { ARCHIVE, CONTROL, NEVER, PACKAGE_MANAGERS, type PackageManager } from '../builds/package-grammars.ts';
 import { PAGE_DEFAULT, PAGE_MAX } from '../domain/catalog.ts';
 import { rebuildBody } from '../domain/builds.ts';
-import { description, DESCRIPTION_CONTROL, DESCRIPTION_MAX, GROUP_ID, IMAGE_NAME, IMAGE_REFERENCE, imageReference, IMAGE_TYPES, SECRET_NAME } from '../domain/fields.ts';
+import { description, DESCRIPTION_CONTROL, DESCRIPTION_MAX, GROUP_ID, IMAGE_NAME, imageReference, IMAGE_TYPES, SECRET_NAME } from '../domain/fields.ts';
+import { IMAGE_REFERENCE } from '../builds/image-reference.ts';
 import { createImageBody, updateImageBody } from '../domain/image.ts';
 import { LOGIN_CONTROL, registryLoginBody } from '../domain/pull-secrets.ts';
 import { PROBLEM_TYPE_BASE, PROBLEMS } from './problem.ts';

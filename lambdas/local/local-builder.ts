@@ -20,7 +20,7 @@ import { mirrorVariables, type PackageMirrors } from '../builds/package-mirrors.
 import type { BuildProgress } from '../domain/build.ts';
 import { DRY_RUN_REASON } from '../domain/dry-run.ts';
 import type { Builder, BuildJob } from '../domain/builder.ts';
-import { log } from '../http/log.ts';
+import { log } from '../observability/log.ts';
 import type { LocalBuildLogs } from './local-build-logs.ts';
 import { containerCliChoiceOf, type ContainerCliChoice } from './container-cli.ts';
 

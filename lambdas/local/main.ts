@@ -1,7 +1,7 @@
 /** `npm start`: the API on http://localhost:${PORT:-3000}, data in ${DATA_DIR:-.data}. */
 import { baseImageMirrorsFrom } from '../builds/base-image-mirrors.ts';
 import { claimNamesFrom } from '../config.ts';
-import { log } from '../http/log.ts';
+import { log } from '../observability/log.ts';
 import { LocalSetupError } from './dynamodb.ts';
 import { startLocalServer } from './server.ts';
 import { dataDirFrom, localRegistryFrom, packageMirrorsFrom, portFrom, positiveNumberFrom } from './settings.ts';

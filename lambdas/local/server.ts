@@ -18,7 +18,7 @@ import { ImageCatalog } from '../domain/catalog.ts';
 import { apiHandler, type ApiEvent, type ApiResult, type Operations } from '../http/api-handler.ts';
 import { buildLogsOperations, catalogReaderOperations, catalogWriterOperations, publicOperations, secretsOperations } from '../http/function-operations.ts';
 import { PullSecrets } from '../domain/pull-secrets.ts';
-import { log } from '../http/log.ts';
+import { log } from '../observability/log.ts';
 import { problem, problemResponse, type ProblemKind } from '../http/problem.ts';
 import { CORS, HTTP_FUNCTIONS, matchPath, ROUTES, routeKey, type HttpFunction, type Route } from '../http/routes.ts';
 import { flattenClaims } from '../http/claims.ts';

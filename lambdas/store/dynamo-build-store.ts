@@ -4,7 +4,7 @@ import { isTerminal, phaseRank, STATUS_RANK, type BuildProgress, type BuildRecor
 import type { BuildStore, ImageTold, SpecClaim } from '../domain/build-store.ts';
 import type { Scope } from '../domain/scope.ts';
 import type { BuiltTags } from '../domain/tenant-references.ts';
-import { hashPrefixOfTag } from '../builds/build-spec.ts';
+import { hashPrefixOfTag } from '../domain/build-spec.ts';
 import { fromItem, isConditionFailure, toItem, transactParts, updateExpression, type Item, type TransactionPart } from './dynamo.ts';
 import { releaseQuota } from './quota.ts';
 import { buildKey, buildPrefix, imageKey, partitionOf, RUNNING_INDEX, RUNNING_PARTITION, specKey } from './table.ts';

@@ -33,7 +33,7 @@ import type { ImageType } from '../domain/fields.ts';
 import { indexedKeysOf, SEARCHED_FIELDS } from '../domain/search.ts';
 import { TERMINAL } from '../domain/build.ts';
 import type { Scope } from '../domain/scope.ts';
-import { errorFields, log } from '../http/log.ts';
+import { errorFields, log } from '../observability/log.ts';
 import { fromItem, isConditionFailure, toItem, TRANSACTION_MAX_ITEMS, transactParts, updateExpression, type Item, type TransactionPart } from './dynamo.ts';
 import { buildItem } from './dynamo-build-store.ts';
 import { claimQuota, releaseQuota } from './quota.ts';

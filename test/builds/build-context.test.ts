@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { BUILD_ARGS, FAILURES_FILE, LIST_FILES, TEMPLATE_FAILURES, TEMPLATE_VERSION, renderBuildContext } from '../../lambdas/builds/build-context.ts';
-import type { BuildSpec } from '../../lambdas/builds/build-spec.ts';
+import type { BuildSpec } from '../../lambdas/domain/build-spec.ts';
 import { checkApt, checkConda, checkPip } from '../../lambdas/builds/package-grammars.ts';
 
 // Set UPDATE_GOLDEN=1 to rewrite the golden files after a deliberate template change (and bump TEMPLATE_VERSION).

@@ -6,7 +6,7 @@ import {
   normaliseBuildSpec,
   validateBuildSpec,
   type BuildSpec,
-} from '../../lambdas/builds/build-spec.ts';
+} from '../../lambdas/domain/build-spec.ts';
 
 const validSpec = () => ({
   baseImage: 'registry.example.com/team/python:3.12',

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderBuildContext } from '../../lambdas/builds/build-context.ts';
-import { MAX_ENTRIES_PER_MANAGER, MAX_ENTRY_LENGTH, validateBuildSpec, type BuildSpec } from '../../lambdas/builds/build-spec.ts';
+import { MAX_ENTRIES_PER_MANAGER, MAX_ENTRY_LENGTH, validateBuildSpec, type BuildSpec } from '../../lambdas/domain/build-spec.ts';
 import { CONTEXT_PART_MAX_CHARS, MAX_CONTEXT_PARTS, buildContextVariables, packBuildContext, unpackBuildContext } from '../../lambdas/builds/context-transport.ts';
 
 const files = renderBuildContext({

@@ -1,7 +1,7 @@
 /** The operator's view in the template: the dashboard, the alarms and where they notify, and event publishing. */
 import { describe, expect, it } from '@jest/globals';
 import { Match } from 'aws-cdk-lib/assertions';
-import { METRIC, METRICS_NAMESPACE } from '../../lambdas/http/metrics.ts';
+import { METRIC, METRICS_NAMESPACE } from '../../lambdas/observability/metric-names.ts';
 import { resourcesOf, synth } from './synth.ts';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:on-call';

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { IMAGE_REFERENCE } from '../../lambdas/domain/fields.ts';
+import { IMAGE_REFERENCE } from '../../lambdas/builds/image-reference.ts';
 import { normaliseImageReference, parseImageReference } from '../../lambdas/builds/image-reference.ts';
 import { baseImageMirrorsFrom, baseImagePull, checkBaseImageMirrors } from '../../lambdas/builds/base-image-mirrors.ts';
 

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { emitMetrics, METRIC, METRICS_NAMESPACE } from '../../../lambdas/http/metrics.ts';
+import { METRIC, METRICS_NAMESPACE } from '../../../lambdas/observability/metric-names.ts';
+import { emitMetrics } from '../../../lambdas/observability/metrics.ts';
 import { captureLogs, logLineProblem, type LogCapture } from '../../support/log-capture.ts';
 
 // emitMetrics writes only inside Lambda: these tests pretend to be there, and read what reaches stdout.

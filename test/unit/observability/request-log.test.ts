@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { Context } from 'aws-lambda';
 import { claimNamesFrom } from '../../../lambdas/config.ts';
 import { apiHandler, type ApiEvent, type ApiResult } from '../../../lambdas/http/api-handler.ts';
-import { log } from '../../../lambdas/http/log.ts';
+import { log } from '../../../lambdas/observability/log.ts';
 import { captureLogs, logLineProblem, type LogCapture } from '../../support/log-capture.ts';
 
 const claims = claimNamesFrom({});

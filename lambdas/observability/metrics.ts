@@ -1,29 +1,13 @@
 /**
  * CloudWatch metrics as Embedded Metric Format lines, written by Powertools Metrics: one JSON line on
  * stdout per call that CloudWatch Logs turns into metrics, with no API call. Its cold-start cost was
- * measured before it was adopted (bench/README.md, "Powertools"). The names are the ones the
- * dashboard and alarms in lib/ read.
+ * measured before it was adopted (bench/README.md, "Powertools"). The names live in
+ * metric-names.ts, which the dashboard and alarms in lib/ read without loading Powertools.
  */
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { log } from './log.ts';
+import { METRICS_NAMESPACE, SERVICE_DIMENSION, type MetricName } from './metric-names.ts';
 
-export const METRICS_NAMESPACE = 'GroupImages';
-export const SERVICE_DIMENSION = { Service: 'group-images' } as const;
-
-export const METRIC = {
-  clientErrors: 'ClientErrors',
-  serverErrors: 'ServerErrors',
-  buildsStarted: 'BuildsStarted',
-  buildsReused: 'BuildsReused',
-  buildsSucceeded: 'BuildsSucceeded',
-  buildsFailed: 'BuildsFailed',
-  buildsCancelled: 'BuildsCancelled',
-  buildDuration: 'BuildDuration',
-  stuckBuildsSettled: 'StuckBuildsSettled',
-  /** Built images deleted from ECR by image retirement. */
-  imagesRetired: 'ImagesRetired',
-} as const;
-export type MetricName = (typeof METRIC)[keyof typeof METRIC];
 
 type Unit = 'Count' | 'Seconds';
 

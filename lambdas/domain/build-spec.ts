@@ -4,12 +4,12 @@
  */
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
-import type { FieldError } from '../domain/errors.ts';
-import { imageReference, secretReference } from '../domain/fields.ts';
-import { fieldErrors } from '../domain/validation.ts';
-import { PACKAGE_CHECKS, PACKAGE_MANAGERS, normaliseEntry, type PackageManager } from './package-grammars.ts';
+import type { FieldError } from './errors.ts';
+import { imageReference, secretReference } from './fields.ts';
+import { fieldErrors } from './validation.ts';
+import { normalisePackageLists, PACKAGE_CHECKS, type PackageManager } from '../builds/package-grammars.ts';
 
-export { MAX_ENTRY_LENGTH } from './package-grammars.ts';
+export { MAX_ENTRY_LENGTH } from '../builds/package-grammars.ts';
 
 /** Most entries one package manager's list may hold (counted as given, before de-duplication). */
 export const MAX_ENTRIES_PER_MANAGER = 100;
@@ -54,19 +54,9 @@ export function validateBuildSpec(input: unknown, basePath = '/build'): BuildSpe
   return result.success ? { ok: true, spec: result.data } : { ok: false, errors: fieldErrors(result.error.issues, basePath) };
 }
 
-/**
- * The canonical spec, the one to store and build: entries trimmed and in their canonical form,
- * each list de-duplicated and sorted (apt, conda and pip each install their list in one
- * transaction, so order carries no meaning), empty lists and a null pull secret dropped.
- */
+/** The canonical spec, the one to store and build: canonical package lists, a null pull secret dropped. */
 export function normaliseBuildSpec(spec: BuildSpec): BuildSpec {
-  const packages: PackageLists = {};
-  for (const manager of PACKAGE_MANAGERS) {
-    const list = spec.packages[manager];
-    if (!list?.length) continue;
-    packages[manager] = [...new Set(list.map((e) => normaliseEntry(manager, e)))].sort();
-  }
-  return { baseImage: spec.baseImage, ...(spec.pullSecret ? { pullSecret: spec.pullSecret } : {}), packages };
+  return { baseImage: spec.baseImage, ...(spec.pullSecret ? { pullSecret: spec.pullSecret } : {}), packages: normalisePackageLists(spec.packages) };
 }
 
 /**
