@@ -11,7 +11,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { Construct } from 'constructs';
-import { CORS, ROUTES, routeKey, type HttpFunction, type Route } from '../lambdas/http/routes.ts';
+import { CORS, methodsOf, ROUTES, routeKey, type HttpFunction, type Route } from '../lambdas/http/routes.ts';
 import type { ApiSettings, JwtSettings } from './settings.ts';
 
 export interface RouteTableApiProps {
@@ -45,7 +45,7 @@ export const ACCESS_LOG_FIELDS = {
 } as const;
 
 /** A construct id for a route; the route key itself contains "/" which ids may not. */
-const routeId = (route: Route) => `${route.method}${route.path.replaceAll('/', '-')}`;
+const routeId = (route: Route, method: string) => `${method}${route.path.replaceAll('/', '-')}`;
 
 export class RouteTableApi extends Construct {
   readonly api: apigw.HttpApi;
@@ -66,7 +66,7 @@ export class RouteTableApi extends Construct {
           ? undefined
           : {
               allowOrigins: [...settings.corsOrigins],
-              allowMethods: [...CORS.allowMethods.map((m) => apigw.CorsHttpMethod[m]), apigw.CorsHttpMethod.OPTIONS],
+              allowMethods: [...CORS.allowMethods.map((m) => apigw.CorsHttpMethod[m]), apigw.CorsHttpMethod.HEAD, apigw.CorsHttpMethod.OPTIONS],
               allowHeaders: [...CORS.allowHeaders],
               exposeHeaders: [...CORS.exposeHeaders],
               allowCredentials: false,
@@ -105,19 +105,22 @@ export class RouteTableApi extends Construct {
 
     const routes = new Map<string, apigw.HttpRoute>();
     for (const route of props.routes ?? ROUTES) {
-      const httpRoute = new apigw.HttpRoute(this, routeId(route), {
-        httpApi: this.api,
-        routeKey: apigw.HttpRouteKey.with(route.path, apigw.HttpMethod[route.method]),
-        integration: integrationOf(route.fn),
-        authorizer: route.auth ? authorizer : undefined,
-      });
-      if (!route.auth) {
-        Validations.of(httpRoute).acknowledge({
-          id: 'AwsSolutions-APIG4',
-          reason: `${routeKey(route)} is public by the API contract (liveness and the OpenAPI document); it reads no data and its function has no AWS permissions.`,
+      for (const method of methodsOf(route)) {
+        const httpRoute = new apigw.HttpRoute(this, routeId(route, method), {
+          httpApi: this.api,
+          routeKey: apigw.HttpRouteKey.with(route.path, apigw.HttpMethod[method]),
+          integration: integrationOf(route.fn),
+          authorizer: route.auth ? authorizer : undefined,
         });
+        if (!route.auth) {
+          Validations.of(httpRoute).acknowledge({
+            id: 'AwsSolutions-APIG4',
+            reason: `${method} ${route.path} is public by the API contract (liveness and the OpenAPI document); it reads no data and its function has no AWS permissions.`,
+          });
+        }
+        // The table's own route (HEAD answers through the same function and integration).
+        if (method === route.method) routes.set(routeKey(route), httpRoute);
       }
-      routes.set(routeKey(route), httpRoute);
     }
     this.routes = routes;
   }

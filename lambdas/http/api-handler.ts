@@ -102,7 +102,9 @@ export function apiHandler(fn: HttpFunction, operations: Operations, options: Ap
   const handler = middy<ApiEvent, ApiResult>()
     .use(requestLog)
     .handler(async (event) => {
-      const route = routes.get(event.routeKey);
+      // HEAD is the GET of the same path without its body (methodsOf in routes.ts).
+      const head = event.routeKey.startsWith('HEAD ');
+      const route = routes.get(head ? `GET ${event.routeKey.slice('HEAD '.length)}` : event.routeKey);
       const operation = route && operations[route.operation];
       if (!route || !operation) return problemResponse(problem('route-not-found', `${event.routeKey} is not served by this function`));
       const result = await operation({
@@ -117,7 +119,7 @@ export function apiHandler(fn: HttpFunction, operations: Operations, options: Ap
       return {
         statusCode: result.status,
         headers: { ...(result.body === undefined ? {} : { 'content-type': 'application/json' }), ...result.headers },
-        body: result.body === undefined ? '' : JSON.stringify(result.body),
+        body: result.body === undefined || head ? '' : JSON.stringify(result.body),
       };
     });
   // Around the whole of middy, so the request line its middleware writes carries the id too.

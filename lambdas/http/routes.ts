@@ -99,6 +99,9 @@ export const CORS = {
 /** API Gateway's route key, which it passes to the function as `event.routeKey`. */
 export const routeKey = (route: Pick<Route, 'method' | 'path'>) => `${route.method} ${route.path}`;
 
+/** The methods a route answers: HEAD wherever GET is (the GET's status and headers, no body). */
+export const methodsOf = (route: Pick<Route, 'method'>): (Method | 'HEAD')[] => (route.method === 'GET' ? ['GET', 'HEAD'] : [route.method]);
+
 export const routesOf = (fn: HttpFunction) => ROUTES.filter((r) => r.fn === fn);
 
 /** Matches a concrete path against a route path; returns the decoded path parameters or undefined. */

@@ -1,5 +1,5 @@
 import type { CfnElement } from 'aws-cdk-lib';
-import { ROUTES, routeKey } from '../../lambdas/http/routes.ts';
+import { methodsOf, ROUTES, routeKey } from '../../lambdas/http/routes.ts';
 import { ACCESS_LOG_FIELDS } from '../../lib/route-table-api.ts';
 import { only, resourcesOf, synth } from './synth.ts';
 
@@ -11,11 +11,12 @@ const routes = () => Object.values(resourcesOf(apiTemplate, 'AWS::ApiGatewayV2::
 const idOf = (construct: { node: { defaultChild?: unknown } }) => api.getLogicalId(construct.node.defaultChild as CfnElement);
 
 describe('HTTP API', () => {
-  it('has exactly one route per route-table entry, with the same route keys', () => {
+  it('has exactly one route per route-table entry and method it answers (HEAD beside every GET), with the same route keys', () => {
     const keys = routes().map((r) => r.RouteKey as string);
+    const expected = ROUTES.flatMap((route) => methodsOf(route).map((method) => `${method} ${route.path}`));
 
-    expect(keys).toHaveLength(ROUTES.length);
-    expect(keys.sort()).toEqual(ROUTES.map(routeKey).sort());
+    expect(expected.filter((k) => k.startsWith('HEAD '))).toHaveLength(ROUTES.filter((r) => r.method === 'GET').length);
+    expect(keys.sort()).toEqual(expected.sort());
   });
 
   it('has no catch-all: no $default route, no greedy {proxy+} path, no ANY method', () => {
