@@ -555,6 +555,42 @@ export interface components {
             finishedAt: string | null;
             /** @description The user id (`sub`) that requested the build. */
             createdBy: string;
+            /** @description What the build made and what the image holds; null until a build succeeds and reports them (and for reused builds). */
+            facts: {
+                /** @description The pushed image's manifest digest (`sha256:...`); null when unknown. */
+                digest: string | null;
+                /** @description The image's size in bytes, uncompressed, as the builder's container store counts it. */
+                sizeBytes: number | null;
+                /** @description How many layers the image has. */
+                layers: number | null;
+                /** @description How many of them this build did not make: the base image's layers and those taken from the layer cache. */
+                reusedLayers: number | null;
+                /** @description The digest of the base image the build pulled; null when unknown. */
+                baseImageDigest: string | null;
+                /** @description The build's lock: every package installed, exactly; null when the build took none (`lockOmitted` says why). */
+                packages: {
+                    /** @description The apt (dpkg) packages installed in the image, as apt (dpkg) lists them after the build's installs; null when the image has no apt (dpkg). */
+                    apt: {
+                        name: string;
+                        version: string;
+                        architecture: string;
+                    }[] | null;
+                    /** @description The conda packages installed in the image, as conda lists them after the build's installs; null when the image has no conda. */
+                    conda: {
+                        channel: string;
+                        name: string;
+                        version: string;
+                        build: string;
+                    }[] | null;
+                    /** @description The pip packages installed in the image, as pip lists them after the build's installs; null when the image has no pip. */
+                    pip: {
+                        name: string;
+                        version: string;
+                    }[] | null;
+                } | null;
+                /** @description Why there is no lock; null when there is one. */
+                lockOmitted: string | null;
+            } | null;
         };
         /** @description A page of builds, newest first. */
         BuildPage: {

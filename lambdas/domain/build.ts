@@ -3,6 +3,7 @@
  * (queued < building < terminal), a terminal status is written once, and phases only advance.
  */
 import type { BuildStatus, StoredBuildSpec } from './image.ts';
+import type { BuildFacts } from './build-facts.ts';
 
 export type { BuildStatus };
 
@@ -30,13 +31,15 @@ export interface BuildRecord {
   startedAt: string | null;
   finishedAt: string | null;
   createdBy: string;
+  /** Issue 18: what the built image is and holds (build-facts.ts); absent until a build reports them. */
+  facts?: BuildFacts | null;
 }
 
-export type Build = Omit<BuildRecord, 'specHash' | 'targetUrl' | 'builderId' | 'reusedFrom' | 'group' | 'image'> & { image: string };
+export type Build = Omit<BuildRecord, 'specHash' | 'targetUrl' | 'builderId' | 'reusedFrom' | 'group' | 'image' | 'facts'> & { image: string; facts: BuildFacts | null };
 
 export function toBuild(r: BuildRecord): Build {
-  const { specHash: _h, targetUrl: _t, builderId: _b, reusedFrom: _r, group: _g, ...fields } = r;
-  return fields;
+  const { specHash: _h, targetUrl: _t, builderId: _b, reusedFrom: _r, group: _g, facts, ...fields } = r;
+  return { ...fields, facts: facts ?? null };
 }
 
 /** What a new build needs to be recorded; everything else starts empty. */

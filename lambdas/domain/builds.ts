@@ -22,6 +22,7 @@ import { assertCanRead, assertCanWrite, type Principal } from './principal.ts';
 import { describeScope, type Scope } from './scope.ts';
 import { parseOrThrow } from './validation.ts';
 import { dryRunHonest } from './dry-run.ts';
+import { withFacts } from './build-facts.ts';
 
 export interface BuildServiceDependencies {
   images: ImageStore & ImageBuildLink;
@@ -211,6 +212,9 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
       if (said) progress = { ...progress, failureReason: `${said} (${progress.failureReason ?? 'the build failed'})` };
     }
     const imageUrl = success ? (progress.imageUrl ?? current.targetUrl) : undefined;
+    // Issue 18: a build about to succeed keeps the facts it reported, written first so that they are
+    // there as soon as it shows succeeded (and when its outcome is announced).
+    if (success && !isTerminal(current.status)) await withFacts({ source: this.deps.logs, store: this.deps.builds }, scope, current, progress);
     const updated = await this.deps.builds.advance(scope, image, buildId, { ...progress, ...(success ? { imageUrl } : {}) });
     if (!updated) {
       // Already there. If the report that got it there failed after the build's own write (the event

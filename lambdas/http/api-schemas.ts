@@ -203,6 +203,29 @@ export const imageSchema = z
   })
   .check(z.describe('An image in a group\'s catalog or in the system catalog. `GET`, `PATCH` and create responses carry its `ETag`.'));
 
+// Issue 18: the facts of a built image (lambdas/domain/build-facts.ts).
+const count = (description: string) => nullable(z.number().check(z.int(), z.nonnegative()), description);
+const packageList = <T extends z.ZodMiniObject>(entry: T, manager: string) =>
+  nullable(z.array(entry), `The ${manager} packages installed in the image, as ${manager} lists them after the build's installs; null when the image has no ${manager}.`);
+export const buildFactsSchema = z
+  .strictObject({
+    digest: nullable(z.string(), 'The pushed image\'s manifest digest (`sha256:...`); null when unknown.'),
+    sizeBytes: count("The image's size in bytes, uncompressed, as the builder's container store counts it."),
+    layers: count("How many layers the image has."),
+    reusedLayers: count("How many of them this build did not make: the base image's layers and those taken from the layer cache."),
+    baseImageDigest: nullable(z.string(), 'The digest of the base image the build pulled; null when unknown.'),
+    packages: nullable(
+      z.strictObject({
+        apt: packageList(z.strictObject({ name: z.string(), version: z.string(), architecture: z.string() }), 'apt (dpkg)'),
+        conda: packageList(z.strictObject({ channel: z.string(), name: z.string(), version: z.string(), build: z.string() }), 'conda'),
+        pip: packageList(z.strictObject({ name: z.string(), version: z.string() }), 'pip'),
+      }),
+      "The build's lock: every package installed, exactly; null when the build took none (`lockOmitted` says why).",
+    ),
+    lockOmitted: nullable(z.string(), 'Why there is no lock; null when there is one.'),
+  })
+  .check(z.describe('What a succeeded build made: the image and the exact packages it holds.'));
+
 export const buildSchema = z
   .strictObject({
     id: text('The build id: time-sortable, newest last.'),
@@ -218,6 +241,7 @@ export const buildSchema = z
     startedAt: nullable(isoTime, 'When the builder started it (ISO 8601, UTC); null while queued.'),
     finishedAt: nullable(isoTime, 'When the build finished (ISO 8601, UTC); null while it runs.'),
     createdBy: text('The user id (`sub`) that requested the build.'),
+    facts: nullable(buildFactsSchema, 'What the build made and what the image holds; null until a build succeeds and reports them (and for reused builds).'),
   })
   .check(z.describe('One build of a custom image. Every build is kept.'));
 

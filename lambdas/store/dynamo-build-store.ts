@@ -2,10 +2,12 @@
 import { DeleteItemCommand, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { isTerminal, phaseRank, STATUS_RANK, type BuildProgress, type BuildRecord } from '../domain/build.ts';
 import type { BuildStore, SpecClaim } from '../domain/build-store.ts';
+import type { BuildFacts } from '../domain/build-facts.ts';
 import type { BuiltTags } from '../domain/tenant-references.ts';
 import type { Scope } from '../domain/scope.ts';
 import { hashPrefixOfTag } from '../builds/build-spec.ts';
 import { fromItem, isConditionFailure, toItem, type Item } from './dynamo.ts';
+import { factsFromItem, recordFacts } from './build-facts-item.ts';
 import { buildKey, buildPrefix, partitionOf, RUNNING_INDEX, RUNNING_PARTITION, specKey } from './table.ts';
 
 const BUILD_FIELDS = ['id', 'image', 'group', 'status', 'phase', 'spec', 'specHash', 'targetUrl', 'imageUrl', 'reused', 'reusedFrom', 'failureReason', 'dryRun', 'builderId', 'createdAt', 'startedAt', 'finishedAt', 'createdBy'] as const;
@@ -13,7 +15,7 @@ const BUILD_FIELDS = ['id', 'image', 'group', 'status', 'phase', 'spec', 'specHa
 export function buildFromItem(item: Item): BuildRecord {
   const raw = fromItem<Record<string, unknown>>(item);
   const record = Object.fromEntries(BUILD_FIELDS.map((f) => [f, raw[f] ?? null])) as unknown as BuildRecord;
-  return { ...record, reused: raw.reused === true, dryRun: raw.dryRun === true };
+  return { ...record, reused: raw.reused === true, dryRun: raw.dryRun === true, ...factsFromItem(raw) };
 }
 
 const withoutNulls = (o: object) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined));
@@ -128,6 +130,11 @@ export class DynamoBuildStore implements BuildStore, BuiltTags {
       start = out.LastEvaluatedKey;
     } while (start);
     return count;
+  }
+
+  /** Issue 18 (build-facts-item.ts). */
+  async recordFacts(scope: Scope, image: string, buildId: string, facts: BuildFacts): Promise<void> {
+    await recordFacts(this.db, this.table, this.key(scope, image, buildId), facts);
   }
 
   async setBuilderId(scope: Scope, image: string, buildId: string, builderId: string, dryRun: boolean): Promise<void> {

@@ -146,6 +146,25 @@ suite('a real image build through the API (podman, a local registry, Debian, a l
     expect(found.aptList).toBe(`${[...apt].sort().join('\n')}\n`);
   });
 
+  it('reports its facts: the pushed digest, its layers, and a lock that matches what is inside the image (issue 18)', async () => {
+    // Act
+    const log = await logOf(image.name, built.id);
+    const pushed = log.map((l) => /^pushed (\S+), digest (sha256:[0-9a-f]{64})$/.exec(l)).find((m) => m?.[1] === built.imageUrl)?.[2];
+    const inside = await withImageFiles(built.imageUrl!, (root) => ({ dpkg: dpkgStatus(readFileSync(join(root, 'var/lib/dpkg/status'), 'utf8')) }));
+    const facts = built.facts!;
+
+    // Assess
+    expect(facts).toEqual(expect.objectContaining({ digest: pushed, layers: (await layersOf(built.imageUrl!)).length, lockOmitted: null }));
+    expect(facts.sizeBytes).toBeGreaterThan(0);
+    expect(facts.baseImageDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    // The lock is every installed package of the image's dpkg database, at its version, and no other.
+    const installed = [...inside.dpkg].filter(([, p]) => p.status === 'install ok installed').map(([name, p]) => `${name}=${p.version}`).sort();
+    expect(facts.packages!.apt!.map((p) => `${p.name}=${p.version}`).sort()).toEqual(installed);
+    for (const name of APT) expect(facts.packages!.apt).toContainEqual(expect.objectContaining({ name, version: versions[name] }));
+    expect(facts.packages!.pip).toContainEqual({ name: 'gi-e2e-hello', version: '1.0.0' });
+    expect(facts.packages!.conda).toBeNull();
+  });
+
   it("fails an apt entry that names no package with the template's own reason, never installing what a pattern matches", async () => {
     // Act
     const { image: patterned, build } = await failing;
@@ -170,8 +189,11 @@ suite('a real image build through the API (podman, a local registry, Debian, a l
     // Assess
     expect(rebuilt.status).toBe('succeeded');
     expect(after).toHaveLength(before.length);
-    // Every layer up to the pip list's COPY is the first build's: the base, the apt list and the apt install.
-    expect(shared).toBe(before.length - 2);
+    // Every layer up to the pip list's COPY is the first build's: the base, the apt list and the apt install
+    // (the pip list, the pip install and the lock are new).
+    expect(shared).toBe(before.length - 3);
+    // Issue 18: the build says so itself.
+    expect(rebuilt.facts).toEqual(expect.objectContaining({ layers: after.length, reusedLayers: shared }));
     expect(log.filter((l) => l.startsWith('--> Using cache')).length).toBeGreaterThanOrEqual(2);
     expect(log.filter((l) => l.startsWith('--> Using cache')).length).toBeLessThan(log.filter((l) => /^STEP \d+\/\d+:/.test(l)).length);
   }, BUILD_MS);
