@@ -295,6 +295,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/groups/{group}/images/{name}/builds/{buildId}/sbom": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a group image build's SBOM
+         * @description The software bill of materials of a succeeded build, as a CycloneDX 1.5 JSON document (`application/vnd.cyclonedx+json`): the image by digest, its base image, and every package of the build's lock with its package URL (`pkg:deb/debian/...`, `pkg:pypi/...`, `pkg:conda/...`). 409 when the build has no lock (it did not succeed, reused another build's image, or its lock was too large).
+         */
+        get: operations["getBuildSbom"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/images/{name}/builds/{buildId}/sbom": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a system image build's SBOM
+         * @description The software bill of materials of a succeeded build, as a CycloneDX 1.5 JSON document (`application/vnd.cyclonedx+json`): the image by digest, its base image, and every package of the build's lock with its package URL (`pkg:deb/debian/...`, `pkg:pypi/...`, `pkg:conda/...`). 409 when the build has no lock (it did not succeed, reused another build's image, or its lock was too large).
+         */
+        get: operations["systemGetBuildSbom"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/groups/{group}/images/{name}/builds/{buildId}/cancel": {
         parameters: {
             query?: never;
@@ -1644,6 +1684,79 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
             422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getBuildSbom: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group id, as the identity provider names it. */
+                group: string;
+                /** @description The image name (generated, a DNS-1123 label such as `python-x7k2p`). */
+                name: string;
+                /** @description The build id. */
+                buildId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CycloneDX BOM. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.cyclonedx+json": {
+                        /** @constant */
+                        bomFormat: "CycloneDX";
+                        specVersion: string;
+                        components?: Record<string, unknown>[];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    systemGetBuildSbom: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The image name (generated, a DNS-1123 label such as `python-x7k2p`). */
+                name: string;
+                /** @description The build id. */
+                buildId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CycloneDX BOM. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.cyclonedx+json": {
+                        /** @constant */
+                        bomFormat: "CycloneDX";
+                        specVersion: string;
+                        components?: Record<string, unknown>[];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };

@@ -16,6 +16,7 @@ import { TEMPLATE_FAILURES } from '../../lambdas/builds/build-context.ts';
 import type { Build } from '../../lambdas/domain/build.ts';
 import type { Image } from '../../lambdas/domain/image.ts';
 import { chooseContainerCli } from '../../lambdas/local/container-cli.ts';
+import { cycloneDxErrors } from '../support/cyclonedx.ts';
 import { messagesOf, readLog, TERMINAL_STATUSES, waitFor } from '../support/build-polling.ts';
 import { roleTokens, startLocalApi, type LocalApi } from '../support/local-api.ts';
 import {
@@ -163,6 +164,20 @@ suite('a real image build through the API (podman, a local registry, Debian, a l
     for (const name of APT) expect(facts.packages!.apt).toContainEqual(expect.objectContaining({ name, version: versions[name] }));
     expect(facts.packages!.pip).toContainEqual({ name: 'gi-e2e-hello', version: '1.0.0' });
     expect(facts.packages!.conda).toBeNull();
+  });
+
+  it('serves a CycloneDX SBOM of that lock that validates against the CycloneDX 1.5 schema (issue 18)', async () => {
+    // Act
+    const reply = await api.call<{ components: { purl: string }[]; metadata: { component: { version: string } } }>('GET', `${buildPath(image.name, built.id)}/sbom`, { token: admin });
+
+    // Assess
+    expect(reply.status).toBe(200);
+    expect(reply.headers.get('content-type')).toBe('application/vnd.cyclonedx+json');
+    expect(cycloneDxErrors(reply.body)).toEqual([]);
+    expect(reply.body.metadata.component.version).toBe(built.facts!.digest);
+    const purls = reply.body.components.map((c) => c.purl);
+    expect(purls).toEqual(expect.arrayContaining([`pkg:deb/debian/tree@${versions.tree!.replace(/\+/g, '%2B')}?arch=${built.facts!.packages!.apt!.find((p) => p.name === 'tree')!.architecture}`, 'pkg:pypi/gi-e2e-hello@1.0.0']));
+    expect(purls).toHaveLength(1 + built.facts!.packages!.apt!.length + built.facts!.packages!.pip!.length);
   });
 
   it("fails an apt entry that names no package with the template's own reason, never installing what a pattern matches", async () => {
