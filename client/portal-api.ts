@@ -561,6 +561,26 @@ export interface components {
             createdAt: string;
             /** @description When the build finished (ISO 8601, UTC); null while it runs. */
             finishedAt: string | null;
+            /** @description The build's scan result, once one arrived. */
+            vulnerabilities?: {
+                /** @description How many CRITICAL findings. */
+                critical: number;
+                /** @description How many HIGH findings. */
+                high: number;
+                /** @description How many MEDIUM findings. */
+                medium: number;
+                /** @description How many LOW findings. */
+                low: number;
+                /** @description How many INFORMATIONAL findings. */
+                informational: number;
+                /** @description How many UNDEFINED (unrated) findings. */
+                undefined: number;
+                /**
+                 * Format: date-time
+                 * @description When the scan result was reported (ISO 8601, UTC).
+                 */
+                scannedAt: string;
+            } | null;
         };
         /** @description One build of a custom image. Every build is kept. */
         Build: {
@@ -595,6 +615,28 @@ export interface components {
             finishedAt: string | null;
             /** @description The user id (`sub`) that requested the build. */
             createdBy: string;
+            /** @description The newest scan result of the build's image; null until one arrives (`vulnerabilitiesNote` says why). */
+            vulnerabilities: {
+                /** @description How many CRITICAL findings. */
+                critical: number;
+                /** @description How many HIGH findings. */
+                high: number;
+                /** @description How many MEDIUM findings. */
+                medium: number;
+                /** @description How many LOW findings. */
+                low: number;
+                /** @description How many INFORMATIONAL findings. */
+                informational: number;
+                /** @description How many UNDEFINED (unrated) findings. */
+                undefined: number;
+                /**
+                 * Format: date-time
+                 * @description When the scan result was reported (ISO 8601, UTC).
+                 */
+                scannedAt: string;
+            } | null;
+            /** @description Why there is no scan result (not succeeded, a local build, not scanned yet); null when there is one. */
+            vulnerabilitiesNote: string | null;
             /** @description What the build made and what the image holds; null until a build succeeds and reports them (and for reused builds). */
             facts: {
                 /** @description The pushed image's manifest digest (`sha256:...`); null when unknown. */

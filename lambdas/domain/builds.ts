@@ -23,6 +23,7 @@ import { describeScope, type Scope } from './scope.ts';
 import { parseOrThrow } from './validation.ts';
 import { dryRunHonest } from './dry-run.ts';
 import { withFacts } from './build-facts.ts';
+import type { ImageScans } from './image-scans.ts';
 
 export interface BuildServiceDependencies {
   images: ImageStore & ImageBuildLink;
@@ -42,6 +43,8 @@ export interface BuildServiceDependencies {
   /** Where "Image Build Succeeded / Failed / Cancelled" go. */
   outcomes?: BuildOutcomePublisher;
   metrics?: BuildMetrics;
+  /** Issue 18: scan results reach the builds (absent: nothing is scanned, as locally). */
+  scans?: ImageScans;
 }
 
 /** A rebuild's body: a new spec, or nothing to build the current spec again. */
@@ -215,7 +218,9 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
     // Issue 18: a build about to succeed keeps the facts it reported, written first so that they are
     // there as soon as it shows succeeded (and when its outcome is announced).
     if (success && !isTerminal(current.status)) await withFacts({ source: this.deps.logs, store: this.deps.builds }, scope, current, progress);
-    const updated = await this.deps.builds.advance(scope, image, buildId, { ...progress, ...(success ? { imageUrl } : {}) });
+    const advanced = await this.deps.builds.advance(scope, image, buildId, { ...progress, ...(success ? { imageUrl } : {}) });
+    // Issue 18: a scan of its image that came first lands on it now (and so in its outcome event).
+    const updated = advanced && this.deps.scans ? await this.deps.scans.buildSucceeded(scope, advanced) : advanced;
     if (!updated) {
       // Already there. If the report that got it there failed after the build's own write (the event
       // is then delivered again), the image and the builds waiting for this one were not told: tell
@@ -229,6 +234,7 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
       this.deps.metrics?.finished(updated);
       return this.deps.outcomes?.publish(outcome);
     });
+    await this.deps.scans?.imageTold(scope, updated);
     return updated;
   }
 

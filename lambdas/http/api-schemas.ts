@@ -172,12 +172,27 @@ const imageName = z.string().check(z.regex(IMAGE_NAME), z.describe('Generated fr
 const scopeName = z.enum(['group', 'system']).check(z.describe('`group` for a group image, `system` for a system image.'));
 const imageType = z.enum(IMAGE_TYPES).check(z.describe('The instance type the image runs on: `cpu`, `gpu`, or `universal` (both).'));
 
+// Issue 18: a scan result of the build's image (lambdas/domain/image-scans.ts).
+const findings = (severity: string) => z.number().check(z.int(), z.nonnegative(), z.describe(`How many ${severity} findings.`));
+export const vulnerabilitiesSchema = z
+  .strictObject({
+    critical: findings('CRITICAL'),
+    high: findings('HIGH'),
+    medium: findings('MEDIUM'),
+    low: findings('LOW'),
+    informational: findings('INFORMATIONAL'),
+    undefined: findings('UNDEFINED (unrated)'),
+    scannedAt: timestamp('When the scan result was reported'),
+  })
+  .check(z.describe("The newest vulnerability scan of the build's image (ECR's scan on push): findings by severity."));
+
 export const latestBuildSchema = z
   .strictObject({
     id: text('The build id.'),
     status: buildStatus,
     createdAt: timestamp('When the build was requested'),
     finishedAt: nullable(isoTime, 'When the build finished (ISO 8601, UTC); null while it runs.'),
+    vulnerabilities: z.optional(nullable(vulnerabilitiesSchema, "The build's scan result, once one arrived.")),
   })
   .check(z.describe("The image's most recent build, in brief."));
 
@@ -241,6 +256,8 @@ export const buildSchema = z
     startedAt: nullable(isoTime, 'When the builder started it (ISO 8601, UTC); null while queued.'),
     finishedAt: nullable(isoTime, 'When the build finished (ISO 8601, UTC); null while it runs.'),
     createdBy: text('The user id (`sub`) that requested the build.'),
+    vulnerabilities: nullable(vulnerabilitiesSchema, "The newest scan result of the build's image; null until one arrives (`vulnerabilitiesNote` says why)."),
+    vulnerabilitiesNote: nullable(z.string(), 'Why there is no scan result (not succeeded, a local build, not scanned yet); null when there is one.'),
     facts: nullable(buildFactsSchema, 'What the build made and what the image holds; null until a build succeeds and reports them (and for reused builds).'),
   })
   .check(z.describe('One build of a custom image. Every build is kept.'));

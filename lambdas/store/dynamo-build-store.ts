@@ -3,6 +3,7 @@ import { DeleteItemCommand, GetItemCommand, PutItemCommand, QueryCommand, Update
 import { isTerminal, phaseRank, STATUS_RANK, type BuildProgress, type BuildRecord } from '../domain/build.ts';
 import type { BuildStore, SpecClaim } from '../domain/build-store.ts';
 import type { BuildFacts } from '../domain/build-facts.ts';
+import type { Vulnerabilities } from '../domain/image-scans.ts';
 import type { BuiltTags } from '../domain/tenant-references.ts';
 import type { Scope } from '../domain/scope.ts';
 import { hashPrefixOfTag } from '../builds/build-spec.ts';
@@ -15,7 +16,7 @@ const BUILD_FIELDS = ['id', 'image', 'group', 'status', 'phase', 'spec', 'specHa
 export function buildFromItem(item: Item): BuildRecord {
   const raw = fromItem<Record<string, unknown>>(item);
   const record = Object.fromEntries(BUILD_FIELDS.map((f) => [f, raw[f] ?? null])) as unknown as BuildRecord;
-  return { ...record, reused: raw.reused === true, dryRun: raw.dryRun === true, ...factsFromItem(raw) };
+  return { ...record, reused: raw.reused === true, dryRun: raw.dryRun === true, ...factsFromItem(raw), ...(raw.vulnerabilities ? { vulnerabilities: raw.vulnerabilities as Vulnerabilities } : {}) };
 }
 
 const withoutNulls = (o: object) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined));

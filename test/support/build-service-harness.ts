@@ -19,6 +19,9 @@ import { ensureTable, startEmbeddedDynamo, type EmbeddedDynamo } from '../../lam
 import { LocalBuildLogs } from '../../lambdas/local/local-build-logs.ts';
 import { DynamoBuildStore } from '../../lambdas/store/dynamo-build-store.ts';
 import { DynamoImageStore } from '../../lambdas/store/dynamo-image-store.ts';
+import { ImageScans } from '../../lambdas/domain/image-scans.ts';
+import type { BuildOutcome } from '../../lambdas/domain/build-outcomes.ts';
+import { DynamoImageScans } from '../../lambdas/store/dynamo-image-scans.ts';
 
 export const TEAM_A = groupScope('team-a');
 export const TEAM_B = groupScope('team-b');
@@ -109,6 +112,8 @@ export interface Harness {
   /** The embedded DynamoDB client and this harness's table, for other stores over the same data. */
   db: EmbeddedDynamo['client'];
   table: string;
+  /** The outcome events the service published, in order. */
+  published: BuildOutcome[];
 }
 
 /** One dynalite per test file; every harness gets a table of its own. */
@@ -137,6 +142,7 @@ export function harnessFactory() {
       const secrets = new SecretNames();
       const cursors = cursorCodec('unit-test-key');
       let suffix = 0;
+      const published: BuildOutcome[] = [];
       const service = new BuildService({
         images,
         builds,
@@ -148,9 +154,11 @@ export function harnessFactory() {
         now: clock.now,
         random: () => `r${String(++suffix).padStart(4, '0')}`,
         maxConcurrentBuildsPerGroup: options.maxConcurrentBuildsPerGroup,
+        scans: new ImageScans(new DynamoImageScans(dynamo.client, table)),
+        outcomes: { publish: async (o) => void published.push(o) },
       });
       const catalog = new ImageCatalog({ store: images, cursors, secrets, builds: service, now: clock.now });
-      return { service, catalog, builder, builds, images, logs, secrets, clock, db: dynamo.client, table };
+      return { service, catalog, builder, builds, images, logs, secrets, clock, db: dynamo.client, table, published };
     },
   };
 }

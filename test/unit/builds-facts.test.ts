@@ -4,9 +4,8 @@
  * producing it is covered by test/e2e/real-build.test.ts.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { gzipSync } from 'node:zlib';
-import { factsIn, factsMarker, FACTS_LIMITS, parseAptLock, parseCondaList, parsePipFreeze } from '../../lambdas/builds/build-facts-report.ts';
-import { failureNonceOf } from '../../lambdas/builds/buildspec-env.ts';
+import { factsIn, FACTS_LIMITS, parseAptLock, parseCondaList, parsePipFreeze } from '../../lambdas/builds/build-facts-report.ts';
+import { factsReport, reportLines as reportLinesOf } from '../support/facts-report.ts';
 import { toBuild } from '../../lambdas/domain/build.ts';
 import type { Scope } from '../../lambdas/domain/scope.ts';
 import { ADMIN, customImage, harnessFactory, RecordingBuilder, TEAM_A, type Harness } from '../support/build-service-harness.ts';
@@ -17,27 +16,8 @@ const BUILDER_ID = 'group-images-image-build:0a1b2c3d-0000-4000-8000-00000000000
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
 const BASE_DIGEST = `sha256:${'cd'.repeat(32)}`;
 
-const report = (overrides: Record<string, unknown> = {}) => ({
-  digest: DIGEST,
-  sizeBytes: 123456,
-  layers: 5,
-  cachedLayers: 2,
-  baseLayers: 1,
-  baseImageDigest: BASE_DIGEST,
-  lock: {
-    apt: 'hello\t2.10-3\tamd64\ntree\t2.1.0-1\tamd64\n',
-    conda: null,
-    pip: 'gi-e2e-hello==1.0.0\npip==23.0.1\n-e git+https://example.com/x.git#egg=x\nlocal @ file:///tmp/local\n',
-  },
-  ...overrides,
-});
-
-/** The lines the buildspec prints for a report, `chunk` characters of base64 each. */
-function reportLines(value: unknown, builderId = BUILDER_ID, chunk = 40): string[] {
-  const encoded = gzipSync(JSON.stringify(value)).toString('base64');
-  const parts = encoded.match(new RegExp(`.{1,${chunk}}`, 'g'))!;
-  return parts.map((p, i) => `${factsMarker(failureNonceOf(builderId))}${i + 1}/${parts.length} ${p}`);
-}
+const report = factsReport;
+const reportLines = (value: unknown, builderId = BUILDER_ID, chunk = 40) => reportLinesOf(value, builderId, chunk);
 
 describe('factsIn: the report in a build log', () => {
   it('reads the chunks back into the facts, reused layers being the base and cached ones', () => {

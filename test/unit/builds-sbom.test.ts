@@ -49,6 +49,8 @@ const build = (packages: PackageLock = lock): Build & { facts: BuildFacts & { pa
   startedAt: '2026-12-07T10:00:01.000Z',
   finishedAt: '2026-12-07T10:05:00.000Z',
   createdBy: 'ada',
+  vulnerabilities: null,
+  vulnerabilitiesNote: null,
   facts: facts(packages),
 });
 

@@ -576,7 +576,7 @@ describe('build history', () => {
 
     // Assess
     expect(Object.keys(build).sort()).toEqual(
-      ['id', 'image', 'status', 'phase', 'spec', 'imageUrl', 'reused', 'failureReason', 'dryRun', 'createdAt', 'startedAt', 'finishedAt', 'createdBy', 'facts'].sort(),
+      ['id', 'image', 'status', 'phase', 'spec', 'imageUrl', 'reused', 'failureReason', 'dryRun', 'createdAt', 'startedAt', 'finishedAt', 'createdBy', 'facts', 'vulnerabilities', 'vulnerabilitiesNote'].sort(),
     );
   });
 });
