@@ -722,6 +722,8 @@ export interface components {
             pullSecret: string | null;
             /** @description True when the image has a usable url. */
             ready: boolean;
+            /** @description True when the image's latest build succeeded and ECR's scan of it found CRITICAL vulnerabilities: the portal can warn members (the image stays selectable). */
+            criticalFindings: boolean;
         };
         /** @description What members pick from: the group's images first, then the system images. */
         SelectionPage: {

@@ -294,6 +294,9 @@ export const selectableImageSchema = z
     url: nullable(z.string(), 'The image to launch, resolved for the requested instance type; null while not ready.'),
     pullSecret: nullable(z.string(), 'The pull secret for the registry of `url`: `<name>` (system) or `<group>/<name>` (the group\'s own); null for none.'),
     ready: z.boolean().check(z.describe('True when the image has a usable url.')),
+    criticalFindings: z.boolean().check(
+      z.describe("True when the image's latest build succeeded and ECR's scan of it found CRITICAL vulnerabilities: the portal can warn members (the image stays selectable)."),
+    ),
   })
   .check(z.describe('An image as a launch sees it.'));
 

@@ -91,6 +91,22 @@ describe('scan results on the builds', () => {
     expect((await imageOf(b))!.latestBuild!.vulnerabilities).toBeUndefined();
   });
 
+  it('marks the image with critical findings in the selection, and only that one (by type, and by keyword)', async () => {
+    // Prepare
+    const [a, b] = [await started({ pip: ['a==1'] }, digestOf(7)), await started({ pip: ['b==1'] }, digestOf(8))];
+    await a.succeed();
+    await b.succeed();
+
+    // Act
+    await handle(scanEvent({ tags: [a.tag] }, { CRITICAL: 1 }));
+    await handle(scanEvent({ tags: [b.tag] }, { HIGH: 5 }));
+    const flags = async (request: Record<string, unknown>) =>
+      Object.fromEntries((await h.catalog.selection(ADMIN, 'team-a', request)).items.map((i) => [i.name, i.criticalFindings]));
+
+    // Assess
+    for (const request of [{}, { type: 'cpu' }, { q: 'jupyter' }]) expect(await flags(request)).toEqual({ [a.ref.image]: true, [b.ref.image]: false });
+  });
+
   it('lands by digest alone (no tags, as in the documented event)', async () => {
     // Prepare
     const a = await started({ pip: ['a==1'] }, digestOf(3));
