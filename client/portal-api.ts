@@ -858,7 +858,9 @@ export interface components {
         Rebuild: {
             /** @description The new build spec; absent to build the current spec again. */
             build?: components["schemas"]["BuildSpec"];
-        };
+            /** @description Rebuild exactly: the id of one of this image's succeeded builds, whose spec is built again pinned to its lock (the base image by digest, apt and conda entries to the versions it installed, every pip package with `==`). 422 when that build has no lock. Not with `build`. */
+            lockedFrom?: string;
+        } & (unknown | unknown | unknown);
         /** @description A registry login, stored in Secrets Manager and never returned by the API. */
         RegistryLogin: {
             /** @description The registry host, optionally with a port: `ghcr.io`, `registry.example.com:5000`. */

@@ -15,7 +15,8 @@ import { PAGE_DEFAULT } from './catalog.ts';
 import type { CursorCodec } from './cursor.ts';
 import { outcomeOf, type BuildOutcomePublisher } from './build-outcomes.ts';
 import type { BuildMetrics } from './build-metrics.ts';
-import { conflict, DomainError, notFound, quotaReached, unavailable } from './errors.ts';
+import { conflict, DomainError, invalidField, notFound, quotaReached, unavailable } from './errors.ts';
+import { lockedSpecFrom } from './locked-rebuild.ts';
 import type { ImageStore } from './image-store.ts';
 import { randomNameSuffix, type ImageRecord, type LatestBuild, type StoredBuildSpec } from './image.ts';
 import { assertCanRead, assertCanWrite, type Principal } from './principal.ts';
@@ -47,8 +48,8 @@ export interface BuildServiceDependencies {
   scans?: ImageScans;
 }
 
-/** A rebuild's body: a new spec, or nothing to build the current spec again. */
-export const rebuildBody = z.strictObject({ build: z.optional(buildSpecSchema) });
+/** A rebuild's body: a new spec, or nothing to build the current spec again (or, issue 18, the spec of a build pinned to its lock). */
+export const rebuildBody = z.strictObject({ build: z.optional(buildSpecSchema), lockedFrom: z.optional(z.string().check(z.regex(/^b[0-9a-z]{9,20}$/, 'must be a build id'))) });
 
 export const LOG_PAGE = 500;
 
@@ -77,9 +78,11 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
     assertCanWrite(principal, scope);
     // No body rebuilds the current spec; a body must be the object, so `null` is refused.
     const input = parseOrThrow(rebuildBody, body === undefined ? {} : body);
-    const spec = input.build === undefined ? null : normaliseBuildSpec(input.build);
+    if (input.build !== undefined && input.lockedFrom !== undefined) invalidField('/lockedFrom', 'give either build or lockedFrom, not both');
+    let spec = input.build === undefined ? null : normaliseBuildSpec(input.build);
     const image = await this.requireImage(scope, name);
     if (image.source !== 'build') throw conflict(`"${name}" uses an existing image; only custom images are built`);
+    if (input.lockedFrom !== undefined) spec = await lockedSpecFrom(this.deps.builds, scope, name, input.lockedFrom);
     const effective = spec ?? image.buildSpec;
     await this.references.require(scope, {
       secrets: [{ value: effective?.pullSecret, pointer: '/build/pullSecret' }],

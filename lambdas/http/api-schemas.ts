@@ -99,6 +99,7 @@ documentObject(updateImageBody, 'The fields to change; at least one. Absent fiel
 
 documentObject(rebuildBody, 'A rebuild: with `build`, the new spec replaces the current one; without it, the current spec is built again.', {
   build: 'The new build spec; absent to build the current spec again.',
+  lockedFrom: "Rebuild exactly: the id of one of this image's succeeded builds, whose spec is built again pinned to its lock (the base image by digest, apt and conda entries to the versions it installed, every pip package with `==`). 422 when that build has no lock. Not with `build`.",
 });
 
 documentObject(registryLoginBody, 'A registry login, stored in Secrets Manager and never returned by the API.', {
@@ -132,6 +133,10 @@ for (const manager of PACKAGE_MANAGERS) {
 constrain(createImageBody, {
   oneOf: [{ required: ['url'] }, { required: ['build'] }],
   dependentSchemas: { urlForGpu: { required: ['url'], properties: { url: { type: 'string' }, type: { const: 'universal' } } } },
+});
+// Rebuild (issue 18): a new spec or a lock to rebuild from, not both.
+constrain(rebuildBody, {
+  oneOf: [{ required: ['build'] }, { required: ['lockedFrom'] }, { not: { anyOf: [{ required: ['build'] }, { required: ['lockedFrom'] }], properties: { build: { type: 'object' }, lockedFrom: { type: 'string' } } } }],
 });
 // Edit: at least one field; a urlForGpu (not null) only when the image is, or becomes, universal.
 constrain(updateImageBody, {

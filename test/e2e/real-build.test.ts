@@ -213,6 +213,20 @@ suite('a real image build through the API (podman, a local registry, Debian, a l
     expect(log.filter((l) => l.startsWith('--> Using cache')).length).toBeLessThan(log.filter((l) => /^STEP \d+\/\d+:/.test(l)).length);
   }, BUILD_MS);
 
+  it('rebuilds exactly from a lock: the base image by digest, the same package versions (issue 18)', async () => {
+    // Act
+    const started = await api.call<Build>('POST', `${GROUP}/${image.name}/builds`, { token: admin, body: { lockedFrom: built.id } });
+    const locked = await finished(image.name, started.body.id);
+    const pins = (b: Build) => ({ apt: b.facts!.packages!.apt!.map((p) => `${p.name}=${p.version}`).sort(), pip: b.facts!.packages!.pip!.map((p) => `${p.name}==${p.version}`).sort() });
+
+    // Assess
+    expect(started.status).toBe(202);
+    expect({ status: locked.status, failureReason: locked.failureReason }).toEqual({ status: 'succeeded', failureReason: null });
+    expect(locked.spec.baseImage).toBe(`${registry.host}/base@${built.facts!.baseImageDigest}`);
+    expect(locked.spec.packages.apt).toEqual([`hello=${versions.hello}`, `tree=${versions.tree}`]);
+    expect(pins(locked)).toEqual(pins(built));
+  }, BUILD_MS);
+
   it('cancels a real build: its processes end (the stalled download closes) and it ends cancelled', async () => {
     // Prepare: a pip package the index never answers keeps the build in its pip step until it is cancelled.
     const stalled = await create('e2e-cancel', { apt, pip: [STALL] });

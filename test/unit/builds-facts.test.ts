@@ -144,3 +144,58 @@ describe('BuildService: a succeeded build keeps the facts it reported', () => {
     expect((await h.service.get(ADMIN, TEAM_A, failed.ref.image, failed.ref.buildId)).facts).toBeNull();
   });
 });
+
+describe('BuildService.rebuild with lockedFrom (issue 18)', () => {
+  const factory = harnessFactory();
+  beforeAll(() => factory.start());
+  afterAll(() => factory.stop());
+  let h: Harness;
+  beforeEach(async () => {
+    h = await factory.harness();
+  });
+
+  async function succeeded(packages: Record<string, string[]>, withFacts: boolean) {
+    const { image } = await h.catalog.create(ADMIN, TEAM_A, customImage(packages));
+    const buildId = image.latestBuild!.id;
+    const builderId = RecordingBuilder.idOf(buildId);
+    if (withFacts) for (const line of reportLines(report(), builderId)) h.logs.append(builderId, line);
+    await h.service.report({ scope: TEAM_A as Scope, image: image.name, buildId }, builderId, { status: 'succeeded', at: new Date().toISOString() });
+    return { name: image.name, buildId };
+  }
+  const refusal = async (promise: Promise<unknown>) => {
+    const e = (await promise.then(() => undefined, (err: unknown) => err)) as { kind?: string; errors?: { path: string; message: string }[] };
+    return { kind: e?.kind, errors: e?.errors };
+  };
+
+  it('builds the spec pinned to the lock: base image by digest, apt entries to their versions, every pip package', async () => {
+    // Prepare
+    const source = await succeeded({ apt: ['tree'], pip: ['gi-e2e-hello>=1'] }, true);
+
+    // Act
+    const rebuilt = await h.service.rebuild(ADMIN, TEAM_A, source.name, { lockedFrom: source.buildId });
+
+    // Assess
+    expect(rebuilt.spec).toEqual({
+      baseImage: `quay.io/jupyter/scipy-notebook@sha256:${'cd'.repeat(32)}`,
+      packages: { apt: ['tree=2.1.0-1'], pip: ['gi-e2e-hello==1.0.0', 'pip==23.0.1'] },
+    });
+    expect(h.builder.started.at(-1)!.files['apt.txt']).toBe('tree=2.1.0-1\n');
+  });
+
+  it('refuses with a 422 on lockedFrom a build without a lock and a body with both build and lockedFrom; a build of no such id is a 404', async () => {
+    // Prepare
+    const bare = await succeeded({ pip: ['requests'] }, false);
+    const source = await succeeded({ apt: ['tree'] }, true);
+
+    // Act / Assess
+    expect(await refusal(h.service.rebuild(ADMIN, TEAM_A, bare.name, { lockedFrom: bare.buildId }))).toEqual({
+      kind: 'validation',
+      errors: [{ path: '/lockedFrom', message: `build ${bare.buildId} cannot be rebuilt from its lock: it reported no lock` }],
+    });
+    expect((await refusal(h.service.rebuild(ADMIN, TEAM_A, bare.name, { lockedFrom: 'b000000000nosuch' }))).kind).toBe('not-found');
+    expect((await refusal(h.service.rebuild(ADMIN, TEAM_A, source.name, { lockedFrom: source.buildId, build: { baseImage: 'debian:12', packages: {} } }))).errors).toEqual([
+      { path: '/lockedFrom', message: 'give either build or lockedFrom, not both' },
+    ]);
+    expect((await refusal(h.service.rebuild(ADMIN, TEAM_A, source.name, { lockedFrom: '$(id)' }))).errors).toEqual([expect.objectContaining({ path: '/lockedFrom' })]);
+  });
+});
