@@ -207,8 +207,11 @@ suite('a real image build through the API (podman, a local registry, Debian, a l
     // Every layer up to the pip list's COPY is the first build's: the base, the apt list and the apt install
     // (the pip list, the pip install and the lock are new).
     expect(shared).toBe(before.length - 3);
-    // Issue 18: the build says so itself.
-    expect(rebuilt.facts).toEqual(expect.objectContaining({ layers: after.length, reusedLayers: shared }));
+    // Issue 18: the build says so itself: at least the layers it shares with the first build were reused
+    // (more when podman's cache holds the others from an earlier build of the same lists).
+    expect(rebuilt.facts).toEqual(expect.objectContaining({ layers: after.length }));
+    expect(rebuilt.facts!.reusedLayers).toBeGreaterThanOrEqual(shared);
+    expect(rebuilt.facts!.reusedLayers).toBeLessThanOrEqual(after.length);
     expect(log.filter((l) => l.startsWith('--> Using cache')).length).toBeGreaterThanOrEqual(2);
     expect(log.filter((l) => l.startsWith('--> Using cache')).length).toBeLessThan(log.filter((l) => /^STEP \d+\/\d+:/.test(l)).length);
   }, BUILD_MS);
@@ -216,6 +219,7 @@ suite('a real image build through the API (podman, a local registry, Debian, a l
   it('rebuilds exactly from a lock: the base image by digest, the same package versions (issue 18)', async () => {
     // Act
     const started = await api.call<Build>('POST', `${GROUP}/${image.name}/builds`, { token: admin, body: { lockedFrom: built.id } });
+    if (started.status !== 202) throw new Error(`lockedFrom answered ${started.status}: ${JSON.stringify(started.body)}`);
     const locked = await finished(image.name, started.body.id);
     const pins = (b: Build) => ({ apt: b.facts!.packages!.apt!.map((p) => `${p.name}=${p.version}`).sort(), pip: b.facts!.packages!.pip!.map((p) => `${p.name}==${p.version}`).sort() });
 
