@@ -25,6 +25,8 @@ export const OPERATIONS = {
   systemGetBuild: { method: 'GET', path: '/images/{name}/builds/{buildId}' },
   getBuildLogs: { method: 'GET', path: '/groups/{group}/images/{name}/builds/{buildId}/logs' },
   systemGetBuildLogs: { method: 'GET', path: '/images/{name}/builds/{buildId}/logs' },
+  getBuildSbom: { method: 'GET', path: '/groups/{group}/images/{name}/builds/{buildId}/sbom' },
+  systemGetBuildSbom: { method: 'GET', path: '/images/{name}/builds/{buildId}/sbom' },
   cancelBuild: { method: 'POST', path: '/groups/{group}/images/{name}/builds/{buildId}/cancel' },
   systemCancelBuild: { method: 'POST', path: '/images/{name}/builds/{buildId}/cancel' },
   imageSelection: { method: 'GET', path: '/groups/{group}/image-selection' },

@@ -295,6 +295,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/groups/{group}/images/{name}/builds/{buildId}/sbom": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a group image build's SBOM
+         * @description The software bill of materials of a succeeded build, as a CycloneDX 1.5 JSON document (`application/vnd.cyclonedx+json`): the image by digest, its base image, and every package of the build's lock with its package URL (`pkg:deb/debian/...`, `pkg:pypi/...`, `pkg:conda/...`). 409 when the build has no lock (it did not succeed, reused another build's image, or its lock was too large).
+         */
+        get: operations["getBuildSbom"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/images/{name}/builds/{buildId}/sbom": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a system image build's SBOM
+         * @description The software bill of materials of a succeeded build, as a CycloneDX 1.5 JSON document (`application/vnd.cyclonedx+json`): the image by digest, its base image, and every package of the build's lock with its package URL (`pkg:deb/debian/...`, `pkg:pypi/...`, `pkg:conda/...`). 409 when the build has no lock (it did not succeed, reused another build's image, or its lock was too large).
+         */
+        get: operations["systemGetBuildSbom"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/groups/{group}/images/{name}/builds/{buildId}/cancel": {
         parameters: {
             query?: never;
@@ -521,6 +561,26 @@ export interface components {
             createdAt: string;
             /** @description When the build finished (ISO 8601, UTC); null while it runs. */
             finishedAt: string | null;
+            /** @description The build's scan result, once one arrived. */
+            vulnerabilities?: {
+                /** @description How many CRITICAL findings. */
+                critical: number;
+                /** @description How many HIGH findings. */
+                high: number;
+                /** @description How many MEDIUM findings. */
+                medium: number;
+                /** @description How many LOW findings. */
+                low: number;
+                /** @description How many INFORMATIONAL findings. */
+                informational: number;
+                /** @description How many UNDEFINED (unrated) findings. */
+                undefined: number;
+                /**
+                 * Format: date-time
+                 * @description When the scan result was reported (ISO 8601, UTC).
+                 */
+                scannedAt: string;
+            } | null;
         };
         /** @description One build of a custom image. Every build is kept. */
         Build: {
@@ -555,6 +615,64 @@ export interface components {
             finishedAt: string | null;
             /** @description The user id (`sub`) that requested the build. */
             createdBy: string;
+            /** @description The newest scan result of the build's image; null until one arrives (`vulnerabilitiesNote` says why). */
+            vulnerabilities: {
+                /** @description How many CRITICAL findings. */
+                critical: number;
+                /** @description How many HIGH findings. */
+                high: number;
+                /** @description How many MEDIUM findings. */
+                medium: number;
+                /** @description How many LOW findings. */
+                low: number;
+                /** @description How many INFORMATIONAL findings. */
+                informational: number;
+                /** @description How many UNDEFINED (unrated) findings. */
+                undefined: number;
+                /**
+                 * Format: date-time
+                 * @description When the scan result was reported (ISO 8601, UTC).
+                 */
+                scannedAt: string;
+            } | null;
+            /** @description Why there is no scan result (not succeeded, a local build, not scanned yet); null when there is one. */
+            vulnerabilitiesNote: string | null;
+            /** @description What the build made and what the image holds; null until a build succeeds and reports them (and for reused builds). */
+            facts: {
+                /** @description The pushed image's manifest digest (`sha256:...`); null when unknown. */
+                digest: string | null;
+                /** @description The image's size in bytes, uncompressed, as the builder's container store counts it. */
+                sizeBytes: number | null;
+                /** @description How many layers the image has. */
+                layers: number | null;
+                /** @description How many of them this build did not make: the base image's layers and those taken from the layer cache. */
+                reusedLayers: number | null;
+                /** @description The digest of the base image the build pulled; null when unknown. */
+                baseImageDigest: string | null;
+                /** @description The build's lock: every package installed, exactly; null when the build took none (`lockOmitted` says why). */
+                packages: {
+                    /** @description The apt (dpkg) packages installed in the image, as apt (dpkg) lists them after the build's installs; null when the image has no apt (dpkg). */
+                    apt: {
+                        name: string;
+                        version: string;
+                        architecture: string;
+                    }[] | null;
+                    /** @description The conda packages installed in the image, as conda lists them after the build's installs; null when the image has no conda. */
+                    conda: {
+                        channel: string;
+                        name: string;
+                        version: string;
+                        build: string;
+                    }[] | null;
+                    /** @description The pip packages installed in the image, as pip lists them after the build's installs; null when the image has no pip. */
+                    pip: {
+                        name: string;
+                        version: string;
+                    }[] | null;
+                } | null;
+                /** @description Why there is no lock; null when there is one. */
+                lockOmitted: string | null;
+            } | null;
         };
         /** @description A page of builds, newest first. */
         BuildPage: {
@@ -604,6 +722,8 @@ export interface components {
             pullSecret: string | null;
             /** @description True when the image has a usable url. */
             ready: boolean;
+            /** @description True when the image's latest build succeeded and ECR's scan of it found CRITICAL vulnerabilities: the portal can warn members (the image stays selectable). */
+            criticalFindings: boolean;
         };
         /** @description What members pick from: the group's images first, then the system images. */
         SelectionPage: {
@@ -738,7 +858,9 @@ export interface components {
         Rebuild: {
             /** @description The new build spec; absent to build the current spec again. */
             build?: components["schemas"]["BuildSpec"];
-        };
+            /** @description Rebuild exactly: the id of one of this image's succeeded builds, whose spec is built again pinned to its lock (the base image by digest, apt and conda entries to the versions it installed, every pip package with `==`). 422 when that build has no lock. Not with `build`. */
+            lockedFrom?: string;
+        } & (unknown | unknown | unknown);
         /** @description A registry login, stored in Secrets Manager and never returned by the API. */
         RegistryLogin: {
             /** @description The registry host, optionally with a port: `ghcr.io`, `registry.example.com:5000`. */
@@ -1608,6 +1730,79 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
             422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getBuildSbom: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group id, as the identity provider names it. */
+                group: string;
+                /** @description The image name (generated, a DNS-1123 label such as `python-x7k2p`). */
+                name: string;
+                /** @description The build id. */
+                buildId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CycloneDX BOM. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.cyclonedx+json": {
+                        /** @constant */
+                        bomFormat: "CycloneDX";
+                        specVersion: string;
+                        components?: Record<string, unknown>[];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    systemGetBuildSbom: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The image name (generated, a DNS-1123 label such as `python-x7k2p`). */
+                name: string;
+                /** @description The build id. */
+                buildId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CycloneDX BOM. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.cyclonedx+json": {
+                        /** @constant */
+                        bomFormat: "CycloneDX";
+                        specVersion: string;
+                        components?: Record<string, unknown>[];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };

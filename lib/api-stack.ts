@@ -163,7 +163,7 @@ export class ApiStack extends Stack {
         [ENV.secretPrefix]: this.secretPrefix,
         ...(settings.pullSecretKmsKeyArn ? { [ENV.secretsKmsKeyId]: settings.pullSecretKmsKeyArn } : {}),
       },
-      buildEvents: { ...table, ...cursor, ...logGroup, ...bus, [ENV.buildProjectName]: project.projectName },
+      buildEvents: { ...table, ...cursor, ...logGroup, ...bus, [ENV.buildProjectName]: project.projectName, [ENV.imageRepositoryUri]: data.imageRepository.repositoryUri },
       buildReconciler: {
         ...table,
         ...cursor,
@@ -299,6 +299,25 @@ export class ApiStack extends Stack {
         detailType: BUILD_EVENT_DETAIL_TYPES,
         account: [this.account],
         detail: { 'project-name': [project.projectName] },
+      },
+      targets: [
+        new targets.LambdaFunction(fns.buildEvents.function, {
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(2),
+          deadLetterQueue: this.buildEventsDlq.queue,
+        }),
+      ],
+    });
+
+    // Issue 18: ECR's scan results of the built images (scan on push) reach their builds, through the
+    // build-events function (it already reads and writes build records: no new permission).
+    new events.Rule(this, 'ImageScanRule', {
+      description: "Group Images: ECR scan results of the service's image repository to the build-events function",
+      eventPattern: {
+        source: ['aws.ecr'],
+        detailType: ['ECR Image Scan'],
+        account: [this.account],
+        detail: { 'repository-name': [data.imageRepository.repositoryName], 'scan-status': ['COMPLETE'] },
       },
       targets: [
         new targets.LambdaFunction(fns.buildEvents.function, {

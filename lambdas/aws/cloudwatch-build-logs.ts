@@ -4,6 +4,8 @@ import { failureNonceOf } from '../builds/buildspec-env.ts';
 
 import type { BuildRecord } from '../domain/build.ts';
 import { lastFailureIn, type BuildLogReader, type LogLine } from '../domain/builder.ts';
+import type { BuildFacts } from '../domain/build-facts.ts';
+import { factsIn, FACTS_LIMITS } from '../builds/build-facts-report.ts';
 
 /** CodeBuild names a build's stream after the id part of its ARN: `...:build/<project>:<uuid>` -> `<uuid>`. */
 export const logStreamOf = (builderId: string) => builderId.slice(builderId.lastIndexOf(':') + 1);
@@ -60,4 +62,32 @@ export class CloudWatchBuildLogs implements BuildLogReader {
       throw e;
     }
   }
+
+  /**
+   * Issue 18: the facts the build printed with its nonce. The log is the channel (not an S3 artifact)
+   * because the buildspec already reports through it, the build role needs no bucket, and the report
+   * is bounded (FACTS_LIMITS.reportChars, a few 16 KiB lines): a handful of pages at most.
+   */
+  async factsOf(build: BuildRecord): Promise<BuildFacts | undefined> {
+    if (!build.builderId) return undefined;
+    const messages: string[] = [];
+    let nextToken: string | undefined;
+    try {
+      for (let page = 0; page < FACTS_PAGES; page++) {
+        const out = await this.logs.send(
+          new FilterLogEventsCommand({ logGroupName: this.logGroup, logStreamNames: [logStreamOf(build.builderId)], filterPattern: `"${failureNonceOf(build.builderId)}"`, nextToken }),
+        );
+        messages.push(...(out.events ?? []).map((e) => e.message ?? ''));
+        nextToken = out.nextToken;
+        if (!nextToken) break;
+      }
+    } catch (e) {
+      if ((e as Error).name === 'ResourceNotFoundException') return undefined;
+      throw e;
+    }
+    return factsIn(messages, build.builderId);
+  }
 }
+
+/** Pages of nonce-marked lines read for a report: its chunks plus the few failure lines, with room to spare. */
+const FACTS_PAGES = 2 + Math.ceil(FACTS_LIMITS.reportChars / (16 * 1024));

@@ -6,7 +6,7 @@
 import { normalisePackageLists, type PackageLists, type PackageManager } from './package-grammars.ts';
 
 /** Bump whenever the rendered files change for the same spec: it is part of the image tag's hash. */
-export const TEMPLATE_VERSION = 2;
+export const TEMPLATE_VERSION = 3;
 
 /** The Dockerfile's build arguments; the buildspec passes them with --build-arg. */
 export const BUILD_ARGS = { baseImage: 'BASE_IMAGE', baseUser: 'BASE_USER' } as const;
@@ -46,6 +46,27 @@ export const FAILURES_FILE = 'template-failures.tsv';
 
 /** Where the list files sit inside the image (kept: they document what was installed). */
 const LIST_DIR = '/opt/group-images';
+
+/**
+ * The image's lock: what its package managers say is installed once the template's installs are done,
+ * one file per manager (a manager the image lacks leaves no file). The buildspec copies this directory
+ * out of the built image and reports it (image-lock.ts reads it); the image keeps it too.
+ */
+export const LOCK_DIR = `${LIST_DIR}/lock`;
+export const LOCK_FILES = { apt: 'apt.tsv', conda: 'conda.json', pip: 'pip-freeze.txt' } as const;
+
+// Best effort on every manager: a lock that cannot be taken leaves its file out, it never fails the build.
+// Fully installed packages only ("ii"); dpkg-query's fields are its own, not the shell's (single quotes).
+const LOCK_STEP = [
+  'RUN set -u; \\',
+  `    mkdir -p ${LOCK_DIR}; rm -f ${LOCK_DIR}/*; \\`,
+  `    if command -v dpkg-query >/dev/null 2>&1; then dpkg-query --show --showformat='\${db:Status-Abbrev}\\t\${Package}\\t\${Version}\\t\${Architecture}\\n' \\`,
+  `      | awk -F '\\t' '$1 ~ /^ii/ { print $2 "\\t" $3 "\\t" $4 }' > ${LOCK_DIR}/${LOCK_FILES.apt} || rm -f ${LOCK_DIR}/${LOCK_FILES.apt}; fi; \\`,
+  '    python=; if command -v python >/dev/null 2>&1; then python=python; elif command -v python3 >/dev/null 2>&1; then python=python3; fi; \\',
+  `    if [ -n "$python" ] && "$python" -m pip --version >/dev/null 2>&1; then PIP_DISABLE_PIP_VERSION_CHECK=1 "$python" -m pip freeze --all > ${LOCK_DIR}/${LOCK_FILES.pip} 2>/dev/null || rm -f ${LOCK_DIR}/${LOCK_FILES.pip}; fi; \\`,
+  `    if command -v conda >/dev/null 2>&1; then HOME=/root conda list --json > ${LOCK_DIR}/${LOCK_FILES.conda} 2>/dev/null || rm -f ${LOCK_DIR}/${LOCK_FILES.conda}; fi; \\`,
+  '    true',
+];
 
 type Failure = keyof typeof TEMPLATE_FAILURES;
 // A human line for the log (not read by anything), then the exit status that carries the reason out.
@@ -129,11 +150,13 @@ export function renderBuildContext(spec: { baseImage: string; packages: PackageL
     `FROM \${${BUILD_ARGS.baseImage}}`,
   ];
   const managers = (['apt', 'conda', 'pip'] as const).filter((m) => packages[m]?.length);
-  if (managers.length > 0) lines.push('USER root');
+  // Root for the installs and the lock (every build takes one, with or without packages).
+  lines.push('USER root');
   for (const manager of managers) {
     files[LIST_FILES[manager]] = `${packages[manager]!.join('\n')}\n`;
     lines.push(...STEPS[manager]);
   }
+  lines.push(...LOCK_STEP);
   // Restore the user the base image runs as (read from its config by the buildspec; root when it declares none).
   lines.push(`ARG ${BUILD_ARGS.baseUser}=root`, `USER \${${BUILD_ARGS.baseUser}:-root}`);
   files.Dockerfile = `${lines.join('\n')}\n`;

@@ -3,6 +3,7 @@
  * tools when a build ends, so they can react without polling.
  */
 import type { BuildRecord } from './build.ts';
+import type { Vulnerabilities } from './image-scans.ts';
 
 export const OUTCOME_SOURCE = 'group-images';
 export const OUTCOME_DETAIL_TYPES = {
@@ -24,6 +25,10 @@ export interface BuildOutcome {
   createdBy: string;
   createdAt: string;
   finishedAt: string | null;
+  /** Issue 18: the image's digest, when the build reported it. */
+  digest: string | null;
+  /** Issue 18: the scan result, when one arrived before the build's end was announced. */
+  vulnerabilities: Vulnerabilities | null;
 }
 
 export interface BuildOutcomePublisher {
@@ -45,5 +50,7 @@ export function outcomeOf(build: BuildRecord): BuildOutcome | undefined {
     createdBy: build.createdBy,
     createdAt: build.createdAt,
     finishedAt: build.finishedAt,
+    digest: build.facts?.digest ?? null,
+    vulnerabilities: build.vulnerabilities ?? null,
   };
 }

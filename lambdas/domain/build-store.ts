@@ -1,5 +1,6 @@
 /** What the build service needs from storage. */
 import type { BuildProgress, BuildRecord } from './build.ts';
+import type { BuildFactsStore } from './build-facts.ts';
 import type { SecretRefused } from './image-store.ts';
 import type { ImageRecord, LatestBuild, StoredBuildSpec } from './image.ts';
 import type { Scope } from './scope.ts';
@@ -55,6 +56,8 @@ export interface BuildStore {
   follow(scope: Scope, hash: string, leaderBuildId: string, follower: { image: string; buildId: string }): Promise<boolean>;
   /** Records the leader's outcome (again, when it is the same) and returns the claim with its followers; undefined if the build no longer leads. */
   settleSpec(scope: Scope, hash: string, leaderBuildId: string, status: SpecClaim['status'], imageUrl: string | null): Promise<SpecClaim | undefined>;
+  /** Issue 18: keeps a build's facts on its record (build-facts.ts). */
+  recordFacts?: BuildFactsStore['recordFacts'];
 }
 
 /** The image-side writes of the build lifecycle. */

@@ -3,6 +3,8 @@
  * (queued < building < terminal), a terminal status is written once, and phases only advance.
  */
 import type { BuildStatus, StoredBuildSpec } from './image.ts';
+import type { BuildFacts } from './build-facts.ts';
+import { vulnerabilitiesNote, type Vulnerabilities } from './image-scans.ts';
 
 export type { BuildStatus };
 
@@ -30,13 +32,22 @@ export interface BuildRecord {
   startedAt: string | null;
   finishedAt: string | null;
   createdBy: string;
+  /** Issue 18: what the built image is and holds (build-facts.ts); absent until a build reports them. */
+  facts?: BuildFacts | null;
+  /** Issue 18: the newest scan result of the image (image-scans.ts); absent until one lands. */
+  vulnerabilities?: Vulnerabilities | null;
 }
 
-export type Build = Omit<BuildRecord, 'specHash' | 'targetUrl' | 'builderId' | 'reusedFrom' | 'group' | 'image'> & { image: string };
+export type Build = Omit<BuildRecord, 'specHash' | 'targetUrl' | 'builderId' | 'reusedFrom' | 'group' | 'image' | 'facts' | 'vulnerabilities'> & {
+  image: string;
+  facts: BuildFacts | null;
+  vulnerabilities: Vulnerabilities | null;
+  vulnerabilitiesNote: string | null;
+};
 
 export function toBuild(r: BuildRecord): Build {
-  const { specHash: _h, targetUrl: _t, builderId: _b, reusedFrom: _r, group: _g, ...fields } = r;
-  return fields;
+  const { specHash: _h, targetUrl: _t, builderId: _b, reusedFrom: _r, group: _g, facts, vulnerabilities, ...fields } = r;
+  return { ...fields, facts: facts ?? null, vulnerabilities: vulnerabilities ?? null, vulnerabilitiesNote: vulnerabilitiesNote(r) };
 }
 
 /** What a new build needs to be recorded; everything else starts empty. */

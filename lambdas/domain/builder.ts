@@ -1,5 +1,6 @@
 /** The ports the build service drives: whoever builds images, and wherever their logs are kept. */
 import type { BuildProgress, BuildRecord } from './build.ts';
+import type { BuildFacts } from './build-facts.ts';
 import type { Scope } from './scope.ts';
 import { failureMarker, failureNonceOf } from '../builds/buildspec-env.ts';
 
@@ -33,6 +34,8 @@ export interface BuildLogReader {
   read(build: BuildRecord, position: string | undefined, limit: number): Promise<{ lines: LogLine[]; next: string | undefined }>;
   /** The last failure marker (`FAILED [<nonce>]: ...`) of the build's own template, the most actionable reason a failed build has. */
   lastFailure(build: BuildRecord): Promise<string | undefined>;
+  /** Issue 18: the facts the build reported in its log (build-facts-report.ts), if any. */
+  factsOf?(build: BuildRecord): Promise<BuildFacts | undefined>;
 }
 
 /** Where images and caches are pushed: content-addressed tags in this service's repositories. */

@@ -16,12 +16,15 @@ import type { CursorCodec } from './cursor.ts';
 import { outcomeOf, type BuildOutcomePublisher } from './build-outcomes.ts';
 import type { BuildMetrics } from './build-metrics.ts';
 import { conflict, DomainError, invalidField, notFound, quotaReached, unavailable } from './errors.ts';
+import { lockedSpecFrom } from './locked-rebuild.ts';
 import type { ImageStore } from './image-store.ts';
 import { randomNameSuffix, type ImageRecord, type LatestBuild, type StoredBuildSpec } from './image.ts';
 import { assertCanRead, assertCanWrite, type Principal } from './principal.ts';
 import { describeScope, type Scope } from './scope.ts';
 import { parseOrThrow } from './validation.ts';
 import { dryRunHonest } from './dry-run.ts';
+import { withFacts } from './build-facts.ts';
+import type { ImageScans } from './image-scans.ts';
 
 export interface BuildServiceDependencies {
   images: ImageStore & ImageBuildLink;
@@ -41,10 +44,12 @@ export interface BuildServiceDependencies {
   /** Where "Image Build Succeeded / Failed / Cancelled" go. */
   outcomes?: BuildOutcomePublisher;
   metrics?: BuildMetrics;
+  /** Issue 18: scan results reach the builds (absent: nothing is scanned, as locally). */
+  scans?: ImageScans;
 }
 
-/** A rebuild's body: a new spec, or nothing to build the current spec again. */
-export const rebuildBody = z.strictObject({ build: z.optional(buildSpecSchema) });
+/** A rebuild's body: a new spec, or nothing to build the current spec again (or, issue 18, the spec of a build pinned to its lock). */
+export const rebuildBody = z.strictObject({ build: z.optional(buildSpecSchema), lockedFrom: z.optional(z.string().check(z.regex(/^b[0-9a-z]{9,20}$/, 'must be a build id'))) });
 
 export const LOG_PAGE = 500;
 
@@ -77,9 +82,11 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
     assertCanWrite(principal, scope);
     // No body rebuilds the current spec; a body must be the object, so `null` is refused.
     const input = parseOrThrow(rebuildBody, body === undefined ? {} : body);
-    const spec = input.build === undefined ? null : normaliseBuildSpec(input.build);
+    if (input.build !== undefined && input.lockedFrom !== undefined) invalidField('/lockedFrom', 'give either build or lockedFrom, not both');
+    let spec = input.build === undefined ? null : normaliseBuildSpec(input.build);
     const image = await this.requireImage(scope, name);
     if (image.source !== 'build') throw conflict(`"${name}" uses an existing image; only custom images are built`);
+    if (input.lockedFrom !== undefined) spec = await lockedSpecFrom(this.deps.builds, scope, name, input.lockedFrom);
     const effective = (spec ?? image.buildSpec)!;
     await this.references.require(scope, {
       secrets: [{ value: effective.pullSecret, pointer: '/build/pullSecret' }],
@@ -229,10 +236,15 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
     // phase), so a reader never sees the build and its image disagree.
     const tell = status !== current.status ? { latest: { id: buildId, status, createdAt: current.createdAt, finishedAt: isTerminal(status) ? progress.at : null }, url: imageUrl ?? null } : undefined;
     const cleanUrl = tell?.url ? await this.deps.images.prepareUrl(scope, image, tell.url) : undefined;
+    // Issue 18: a build about to succeed keeps the facts it reported, written first so that they are
+    // there as soon as it shows succeeded (and when its outcome is announced).
+    if (success && !isTerminal(current.status)) await withFacts({ source: this.deps.logs, store: this.deps.builds }, scope, current, progress);
     const moved = await this.deps.builds.advance(scope, image, buildId, { ...progress, ...(success ? { imageUrl } : {}) }, tell);
     if (moved?.imageTold) await cleanUrl?.();
-    const updated = moved?.build;
-    if (!updated) {
+    const advanced = moved?.build;
+    // Issue 18: a scan of its image that came first lands on it now (and so in its outcome event).
+    const updated = advanced && this.deps.scans ? await this.deps.scans.buildSucceeded(scope, advanced) : advanced;
+    if (!moved || !updated) {
       // Already there. If the report that got it there failed after the build's own write (the event
       // is then delivered again), the image and the builds waiting for this one were not told: tell
       // them now. Each of those writes is conditional, so a plain duplicate changes nothing.
@@ -247,6 +259,7 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
       this.deps.metrics?.finished(updated);
       return this.deps.outcomes?.publish(outcome);
     });
+    await this.deps.scans?.imageTold(scope, updated);
     return updated;
   }
 

@@ -81,6 +81,8 @@ export interface SelectableImage {
   url: string | null;
   pullSecret: string | null;
   ready: boolean;
+  /** Issue 18: the latest build succeeded and the scan of its image found CRITICAL vulnerabilities (a warning, not a refusal). */
+  criticalFindings: boolean;
 }
 
 export interface SelectionRequest extends PageRequest {
@@ -383,5 +385,6 @@ function selectable(r: SelectionRecord, instance: 'cpu' | 'gpu'): SelectableImag
     url: urlFor(r, instance),
     pullSecret: r.pullSecret,
     ready: r.url !== null,
+    criticalFindings: r.latestBuild?.status === 'succeeded' && (r.latestBuild.vulnerabilities?.critical ?? 0) > 0,
   };
 }

@@ -11,7 +11,8 @@ export interface ImagePage<T = ImageRecord> {
 }
 
 /** What the image selection shows of an image. */
-export const SELECTION_FIELDS = ['name', 'displayName', 'description', 'group', 'type', 'url', 'urlForGpu', 'pullSecret'] as const;
+// Issue 18: latestBuild too, for the selection's criticalFindings (a projection change of the selection indexes).
+export const SELECTION_FIELDS = ['name', 'displayName', 'description', 'group', 'type', 'url', 'urlForGpu', 'pullSecret', 'latestBuild'] as const;
 export type SelectionRecord = Pick<ImageRecord, (typeof SELECTION_FIELDS)[number]>;
 
 export interface Candidates {

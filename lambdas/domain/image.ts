@@ -6,6 +6,7 @@ import { randomInt } from 'node:crypto';
 import * as z from 'zod/mini';
 import { description, displayName, imageReference, imageType, secretReference, type ImageType } from './fields.ts';
 import { buildSpecSchema } from './build-spec.ts';
+import type { Vulnerabilities } from './image-scans.ts';
 
 export type BuildStatus = 'queued' | 'building' | 'succeeded' | 'failed' | 'cancelled';
 
@@ -14,6 +15,8 @@ export interface LatestBuild {
   status: BuildStatus;
   createdAt: string;
   finishedAt: string | null;
+  /** Issue 18: the build's scan result, once one landed (image-scans.ts). */
+  vulnerabilities?: Vulnerabilities | null;
 }
 
 /** A build spec as stored: the normalised form of the request's `build` object. */

@@ -6,6 +6,8 @@
 import { recogniseEvent } from '../aws/codebuild-events.ts';
 import type { BuildService } from '../domain/builds.ts';
 import { log } from '../observability/log.ts';
+import { recogniseScanEvent } from '../aws/ecr-scan-events.ts';
+import type { ImageScans } from '../domain/image-scans.ts';
 
 export interface BuildEventOutcome {
   outcome: string;
@@ -22,5 +24,22 @@ export function buildEventHandler(builds: BuildService, ours: { project: string;
     const outcome = await builds.report(recognised.ref, recognised.builderId, recognised.progress);
     log('info', 'build event', { outcome, buildId: recognised.ref.buildId, image: recognised.ref.image, group: recognised.ref.scope.group, status: recognised.progress.status, phase: recognised.progress.phase });
     return { outcome, buildId: recognised.ref.buildId };
+  };
+}
+
+/**
+ * Issue 18: the same function takes ECR's scan results (a rule of its own routes them here): it
+ * already reads and writes build records, and a scan needs nothing more.
+ */
+export function imageScanHandler(scans: ImageScans, ours: { repository: string; account?: string }) {
+  return async (event: unknown): Promise<BuildEventOutcome> => {
+    const recognised = recogniseScanEvent(event, ours);
+    if (!recognised.ok) {
+      log(recognised.reason === 'malformed' ? 'warn' : 'info', 'image scan event ignored', { reason: recognised.reason, detail: recognised.detail });
+      return { outcome: recognised.reason };
+    }
+    const changed = await scans.scanned(recognised.scan);
+    log('info', 'image scan event', { tags: recognised.scan.tags, digest: recognised.scan.digest, changed, critical: recognised.scan.vulnerabilities.critical });
+    return { outcome: changed > 0 ? 'applied' : 'no-op' };
   };
 }

@@ -7,7 +7,8 @@ import type { Context } from 'aws-lambda';
 import { ENV, required } from '../config.ts';
 import { CloudWatchBuildLogs } from '../aws/cloudwatch-build-logs.ts';
 import { BuildService } from '../domain/builds.ts';
-import { buildEventHandler } from '../events/build-events.ts';
+import { buildEventHandler, imageScanHandler } from '../events/build-events.ts';
+import { isImageScanEvent } from '../aws/ecr-scan-events.ts';
 import { env } from './aws-wiring.ts';
 import { settlement } from './build-settlement.ts';
 
@@ -17,5 +18,12 @@ const builds = new BuildService({
 });
 const project = required(env, ENV.buildProjectName);
 
+// Issue 18: ECR scan results of the image repository (`<registry>/<name>`) come here too.
+const scans = settlement().scans;
+const repository = required(env, ENV.imageRepositoryUri).split('/').slice(1).join('/');
+
 /** Our account is the one this function runs in: arn:aws:lambda:<region>:<account>:function:<name>. */
-export const handler = (event: unknown, context: Context) => buildEventHandler(builds, { project, account: context.invokedFunctionArn?.split(':')[4] })(event);
+export const handler = (event: unknown, context: Context) => {
+  const account = context.invokedFunctionArn?.split(':')[4];
+  return isImageScanEvent(event) ? imageScanHandler(scans, { repository, account })(event) : buildEventHandler(builds, { project, account })(event);
+};

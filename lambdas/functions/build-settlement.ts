@@ -6,7 +6,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { ENV } from '../config.ts';
 import { emfBuildMetrics } from '../aws/emf-build-metrics.ts';
 import { EventBridgeOutcomes } from '../aws/eventbridge-outcomes.ts';
-import { buildStore, cursors, env, imageStore } from './aws-wiring.ts';
+import { buildStore, cursors, env, imageScans, imageStore } from './aws-wiring.ts';
 
 export const settlement = () => ({
   images: imageStore(),
@@ -15,4 +15,5 @@ export const settlement = () => ({
   // Build outcomes go to EVENT_BUS_NAME, or the account's default bus.
   outcomes: new EventBridgeOutcomes(new EventBridgeClient({}), env[ENV.eventBusName] || undefined, env[ENV.stackName] || undefined),
   metrics: emfBuildMetrics,
+  scans: imageScans(),
 });

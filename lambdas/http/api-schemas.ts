@@ -100,6 +100,7 @@ documentObject(updateImageBody, 'The fields to change; at least one. Absent fiel
 
 documentObject(rebuildBody, 'A rebuild: with `build`, the new spec replaces the current one; without it, the current spec is built again.', {
   build: 'The new build spec; absent to build the current spec again.',
+  lockedFrom: "Rebuild exactly: the id of one of this image's succeeded builds, whose spec is built again pinned to its lock (the base image by digest, apt and conda entries to the versions it installed, every pip package with `==`). 422 when that build has no lock. Not with `build`.",
 });
 
 documentObject(registryLoginBody, 'A registry login, stored in Secrets Manager and never returned by the API.', {
@@ -133,6 +134,10 @@ for (const manager of PACKAGE_MANAGERS) {
 constrain(createImageBody, {
   oneOf: [{ required: ['url'] }, { required: ['build'] }],
   dependentSchemas: { urlForGpu: { required: ['url'], properties: { url: { type: 'string' }, type: { const: 'universal' } } } },
+});
+// Rebuild (issue 18): a new spec or a lock to rebuild from, not both.
+constrain(rebuildBody, {
+  oneOf: [{ required: ['build'] }, { required: ['lockedFrom'] }, { not: { anyOf: [{ required: ['build'] }, { required: ['lockedFrom'] }], properties: { build: { type: 'object' }, lockedFrom: { type: 'string' } } } }],
 });
 // Edit: at least one field; a urlForGpu (not null) only when the image is, or becomes, universal.
 constrain(updateImageBody, {
@@ -173,12 +178,27 @@ const imageName = z.string().check(z.regex(IMAGE_NAME), z.describe('Generated fr
 const scopeName = z.enum(['group', 'system']).check(z.describe('`group` for a group image, `system` for a system image.'));
 const imageType = z.enum(IMAGE_TYPES).check(z.describe('The instance type the image runs on: `cpu`, `gpu`, or `universal` (both).'));
 
+// Issue 18: a scan result of the build's image (lambdas/domain/image-scans.ts).
+const findings = (severity: string) => z.number().check(z.int(), z.nonnegative(), z.describe(`How many ${severity} findings.`));
+export const vulnerabilitiesSchema = z
+  .strictObject({
+    critical: findings('CRITICAL'),
+    high: findings('HIGH'),
+    medium: findings('MEDIUM'),
+    low: findings('LOW'),
+    informational: findings('INFORMATIONAL'),
+    undefined: findings('UNDEFINED (unrated)'),
+    scannedAt: timestamp('When the scan result was reported'),
+  })
+  .check(z.describe("The newest vulnerability scan of the build's image (ECR's scan on push): findings by severity."));
+
 export const latestBuildSchema = z
   .strictObject({
     id: text('The build id.'),
     status: buildStatus,
     createdAt: timestamp('When the build was requested'),
     finishedAt: nullable(isoTime, 'When the build finished (ISO 8601, UTC); null while it runs.'),
+    vulnerabilities: z.optional(nullable(vulnerabilitiesSchema, "The build's scan result, once one arrived.")),
   })
   .check(z.describe("The image's most recent build, in brief."));
 
@@ -204,6 +224,29 @@ export const imageSchema = z
   })
   .check(z.describe('An image in a group\'s catalog or in the system catalog. `GET`, `PATCH` and create responses carry its `ETag`.'));
 
+// Issue 18: the facts of a built image (lambdas/domain/build-facts.ts).
+const count = (description: string) => nullable(z.number().check(z.int(), z.nonnegative()), description);
+const packageList = <T extends z.ZodMiniObject>(entry: T, manager: string) =>
+  nullable(z.array(entry), `The ${manager} packages installed in the image, as ${manager} lists them after the build's installs; null when the image has no ${manager}.`);
+export const buildFactsSchema = z
+  .strictObject({
+    digest: nullable(z.string(), 'The pushed image\'s manifest digest (`sha256:...`); null when unknown.'),
+    sizeBytes: count("The image's size in bytes, uncompressed, as the builder's container store counts it."),
+    layers: count("How many layers the image has."),
+    reusedLayers: count("How many of them this build did not make: the base image's layers and those taken from the layer cache."),
+    baseImageDigest: nullable(z.string(), 'The digest of the base image the build pulled; null when unknown.'),
+    packages: nullable(
+      z.strictObject({
+        apt: packageList(z.strictObject({ name: z.string(), version: z.string(), architecture: z.string() }), 'apt (dpkg)'),
+        conda: packageList(z.strictObject({ channel: z.string(), name: z.string(), version: z.string(), build: z.string() }), 'conda'),
+        pip: packageList(z.strictObject({ name: z.string(), version: z.string() }), 'pip'),
+      }),
+      "The build's lock: every package installed, exactly; null when the build took none (`lockOmitted` says why).",
+    ),
+    lockOmitted: nullable(z.string(), 'Why there is no lock; null when there is one.'),
+  })
+  .check(z.describe('What a succeeded build made: the image and the exact packages it holds.'));
+
 export const buildSchema = z
   .strictObject({
     id: text('The build id: time-sortable, newest last.'),
@@ -219,6 +262,9 @@ export const buildSchema = z
     startedAt: nullable(isoTime, 'When the builder started it (ISO 8601, UTC); null while queued.'),
     finishedAt: nullable(isoTime, 'When the build finished (ISO 8601, UTC); null while it runs.'),
     createdBy: text('The user id (`sub`) that requested the build.'),
+    vulnerabilities: nullable(vulnerabilitiesSchema, "The newest scan result of the build's image; null until one arrives (`vulnerabilitiesNote` says why)."),
+    vulnerabilitiesNote: nullable(z.string(), 'Why there is no scan result (not succeeded, a local build, not scanned yet); null when there is one.'),
+    facts: nullable(buildFactsSchema, 'What the build made and what the image holds; null until a build succeeds and reports them (and for reused builds).'),
   })
   .check(z.describe('One build of a custom image. Every build is kept.'));
 
@@ -254,6 +300,9 @@ export const selectableImageSchema = z
     url: nullable(z.string(), 'The image to launch, resolved for the requested instance type; null while not ready.'),
     pullSecret: nullable(z.string(), 'The pull secret for the registry of `url`: `<name>` (system) or `<group>/<name>` (the group\'s own); null for none.'),
     ready: z.boolean().check(z.describe('True when the image has a usable url.')),
+    criticalFindings: z.boolean().check(
+      z.describe("True when the image's latest build succeeded and ECR's scan of it found CRITICAL vulnerabilities: the portal can warn members (the image stays selectable)."),
+    ),
   })
   .check(z.describe('An image as a launch sees it.'));
 

@@ -5,6 +5,8 @@ import type { ApiRequest, Operations } from './api-handler.ts';
 import { imagesPath } from './image-operations.ts';
 import { buildIdOf, cursorQuery, imageNameOf, parseQuery, scopeOf } from './request-parts.ts';
 import * as z from 'zod/mini';
+import { conflict } from '../domain/errors.ts';
+import { sbomOf, SBOM_MEDIA_TYPE } from '../builds/sbom.ts';
 
 const caller = (request: ApiRequest) => request.principal!;
 export const logsQuery = z.strictObject({ cursor: cursorQuery.shape.cursor });
@@ -18,6 +20,15 @@ export function buildReadOperations(builds: BuildService): Operations {
       return { status: 200, body: await builds.list(caller(request), scopeOf(request), imageNameOf(request), query) };
     },
     getBuild: async (request) => ({ status: 200, body: await builds.get(caller(request), scopeOf(request), imageNameOf(request), buildIdOf(request)) }),
+    // Issue 18 (lambdas/builds/sbom.ts).
+    getBuildSbom: async (request) => {
+      const build = await builds.get(caller(request), scopeOf(request), imageNameOf(request), buildIdOf(request));
+      if (build.status !== 'succeeded' || !build.facts?.packages) {
+        const why = build.status !== 'succeeded' ? `it is ${build.status}` : build.facts ? (build.facts.lockOmitted ?? 'it reported no lock') : build.reused ? "it reused another build's image and has no facts of its own" : 'it reported no facts';
+        throw conflict(`build ${build.id} has no bill of materials: ${why}`);
+      }
+      return { status: 200, body: sbomOf({ ...build, facts: { ...build.facts, packages: build.facts.packages } }), headers: { 'content-type': SBOM_MEDIA_TYPE } };
+    },
   };
 }
 

@@ -63,6 +63,8 @@ const HEADERS: Record<Header, { description: string; required: boolean; schema: 
 interface Success {
   description: string;
   schema?: ComponentName | JsonSchema;
+  /** The body's media type when it is not plain JSON (issue 18: the SBOM). */
+  mediaType?: string;
   headers?: Header[];
 }
 
@@ -201,6 +203,26 @@ const OPERATIONS: Record<Operation, OperationDoc> = {
     query: logsQuery,
     success: { 200: { description: 'A page of log lines.', schema: 'LogPage' } },
     errors: [400, 401, 404, 422],
+    groupErrors: [403],
+  },
+  getBuildSbom: {
+    tag: 'builds',
+    summary: (s) => inScope(s, "Get a group image build's SBOM", "Get a system image build's SBOM"),
+    description:
+      "The software bill of materials of a succeeded build, as a CycloneDX 1.5 JSON document (`application/vnd.cyclonedx+json`): the image by digest, its base image, and every package of the build's lock with its package URL (`pkg:deb/debian/...`, `pkg:pypi/...`, `pkg:conda/...`). 409 when the build has no lock (it did not succeed, reused another build's image, or its lock was too large).",
+    success: {
+      200: {
+        description: 'The CycloneDX BOM.',
+        mediaType: 'application/vnd.cyclonedx+json',
+        schema: {
+          type: 'object',
+          description: 'A CycloneDX 1.5 BOM: https://cyclonedx.org/docs/1.5/json/',
+          required: ['bomFormat', 'specVersion'],
+          properties: { bomFormat: { const: 'CycloneDX' }, specVersion: { type: 'string' }, components: { type: 'array', items: { type: 'object' } } },
+        },
+      },
+    },
+    errors: [401, 404, 409],
     groupErrors: [403],
   },
   cancelBuild: {
@@ -374,7 +396,7 @@ function operationObject(route: Route): OperationObject {
     responses[status] = {
       description: success.description,
       ...(success.headers ? { headers: Object.fromEntries(success.headers.map((h) => [h, HEADERS[h]])) } : {}),
-      ...(success.schema ? { content: { [JSON_TYPE]: { schema: typeof success.schema === 'string' ? { $ref: schemaRef(success.schema) } : success.schema } } } : {}),
+      ...(success.schema ? { content: { [success.mediaType ?? JSON_TYPE]: { schema: typeof success.schema === 'string' ? { $ref: schemaRef(success.schema) } : success.schema } } } : {}),
     };
   }
   for (const status of errorsOf(route)) responses[status] = { $ref: `#/components/responses/${ERRORS[status].name}` };

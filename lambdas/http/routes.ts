@@ -32,6 +32,7 @@ export type Operation =
   | 'listBuilds'
   | 'getBuild'
   | 'getBuildLogs'
+  | 'getBuildSbom'
   | 'cancelBuild'
   | 'listSecrets'
   | 'putSecret'
@@ -74,6 +75,8 @@ export const ROUTES: readonly Route[] = [
   ...scoped('GET', '/images/{name}/builds', 'listBuilds', 'catalogReader'),
   ...scoped('GET', '/images/{name}/builds/{buildId}', 'getBuild', 'catalogReader'),
   ...scoped('GET', '/images/{name}/builds/{buildId}/logs', 'getBuildLogs', 'buildLogs'),
+  // Issue 18: the build's CycloneDX SBOM, from the facts on its record (a read like getBuild's).
+  ...scoped('GET', '/images/{name}/builds/{buildId}/sbom', 'getBuildSbom', 'catalogReader'),
   ...scoped('POST', '/images/{name}/builds/{buildId}/cancel', 'cancelBuild', 'catalogWriter'),
   { method: 'GET', path: '/groups/{group}/image-selection', operation: 'imageSelection', fn: 'catalogReader', auth: true },
   { method: 'GET', path: '/secrets', operation: 'listSecrets', fn: 'secrets', auth: true },

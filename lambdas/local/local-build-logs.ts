@@ -7,6 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BuildRecord } from '../domain/build.ts';
 import { lastFailureIn, type BuildLogReader, type LogLine } from '../domain/builder.ts';
+import type { BuildFacts } from '../domain/build-facts.ts';
+import { factsIn } from '../builds/build-facts-report.ts';
 
 export class LocalBuildLogs implements BuildLogReader {
   constructor(private readonly dir: string) {
@@ -37,5 +39,11 @@ export class LocalBuildLogs implements BuildLogReader {
   async lastFailure(build: BuildRecord): Promise<string | undefined> {
     if (!build.builderId) return undefined;
     return lastFailureIn((await this.all(build.builderId)).map((l) => l.message), build.builderId);
+  }
+
+  /** Issue 18: read from the same log lines CloudWatch holds in AWS, with the same parser. */
+  async factsOf(build: BuildRecord): Promise<BuildFacts | undefined> {
+    if (!build.builderId) return undefined;
+    return factsIn((await this.all(build.builderId)).map((l) => l.message), build.builderId);
   }
 }

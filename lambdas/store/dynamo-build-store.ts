@@ -3,10 +3,13 @@ import { GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand, type D
 import { isTerminal, phaseRank, STATUS_RANK, type BuildProgress, type BuildRecord } from '../domain/build.ts';
 import type { BuildStore, ImageTold, SpecClaim } from '../domain/build-store.ts';
 import type { Scope } from '../domain/scope.ts';
+import type { BuildFacts } from '../domain/build-facts.ts';
+import type { Vulnerabilities } from '../domain/image-scans.ts';
 import type { BuiltTags } from '../domain/tenant-references.ts';
 import { hashPrefixOfTag } from '../domain/build-spec.ts';
 import { fromItem, isConditionFailure, toItem, transactParts, updateExpression, type Item, type TransactionPart } from './dynamo.ts';
 import { releaseQuota } from './quota.ts';
+import { factsFromItem, recordFacts } from './build-facts-item.ts';
 import { buildKey, buildPrefix, imageKey, partitionOf, RUNNING_INDEX, RUNNING_PARTITION, specKey } from './table.ts';
 
 const BUILD_FIELDS = ['id', 'image', 'group', 'status', 'phase', 'spec', 'specHash', 'targetUrl', 'imageUrl', 'reused', 'reusedFrom', 'failureReason', 'dryRun', 'builderId', 'createdAt', 'startedAt', 'finishedAt', 'createdBy'] as const;
@@ -14,7 +17,7 @@ const BUILD_FIELDS = ['id', 'image', 'group', 'status', 'phase', 'spec', 'specHa
 export function buildFromItem(item: Item): BuildRecord {
   const raw = fromItem<Record<string, unknown>>(item);
   const record = Object.fromEntries(BUILD_FIELDS.map((f) => [f, raw[f] ?? null])) as unknown as BuildRecord;
-  return { ...record, reused: raw.reused === true, dryRun: raw.dryRun === true };
+  return { ...record, reused: raw.reused === true, dryRun: raw.dryRun === true, ...factsFromItem(raw), ...(raw.vulnerabilities ? { vulnerabilities: raw.vulnerabilities as Vulnerabilities } : {}) };
 }
 
 const withoutNulls = (o: object) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined));
@@ -85,6 +88,11 @@ export class DynamoBuildStore implements BuildStore, BuiltTags {
     } catch (e) {
       if (!isConditionFailure(e)) throw e;
     }
+  }
+
+  /** Issue 18 (build-facts-item.ts). */
+  async recordFacts(scope: Scope, image: string, buildId: string, facts: BuildFacts): Promise<void> {
+    await recordFacts(this.db, this.table, this.key(scope, image, buildId), facts);
   }
 
   async setBuilderId(scope: Scope, image: string, buildId: string, builderId: string, dryRun: boolean): Promise<BuildRecord> {

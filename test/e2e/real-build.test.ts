@@ -18,6 +18,7 @@ import { TEMPLATE_FAILURES } from '../../lambdas/builds/build-context.ts';
 import type { Build } from '../../lambdas/domain/build.ts';
 import type { Image } from '../../lambdas/domain/image.ts';
 import { chooseContainerCli } from '../../lambdas/local/container-cli.ts';
+import { cycloneDxErrors } from '../support/cyclonedx.ts';
 import { messagesOf, readLog, TERMINAL_STATUSES, waitFor } from '../support/build-polling.ts';
 import { roleTokens, startLocalApi, type LocalApi } from '../support/local-api.ts';
 import {
@@ -161,6 +162,39 @@ suite('a real image build through the API (podman, a local registry, Debian, a l
     expect(found.aptList).toBe(`${[...apt].sort().join('\n')}\n`);
   });
 
+  it('reports its facts: the pushed digest, its layers, and a lock that matches what is inside the image (issue 18)', async () => {
+    // Act
+    const log = await logOf(image.name, built.id);
+    const pushed = log.map((l) => /^pushed (\S+), digest (sha256:[0-9a-f]{64})$/.exec(l)).find((m) => m?.[1] === built.imageUrl)?.[2];
+    const inside = await withImageFiles(built.imageUrl!, (root) => ({ dpkg: dpkgStatus(readFileSync(join(root, 'var/lib/dpkg/status'), 'utf8')) }));
+    const facts = built.facts!;
+
+    // Assess
+    expect(facts).toEqual(expect.objectContaining({ digest: pushed, layers: (await layersOf(built.imageUrl!)).length, lockOmitted: null }));
+    expect(facts.sizeBytes).toBeGreaterThan(0);
+    expect(facts.baseImageDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    // The lock is every installed package of the image's dpkg database, at its version, and no other.
+    const installed = [...inside.dpkg].filter(([, p]) => p.status === 'install ok installed').map(([name, p]) => `${name}=${p.version}`).sort();
+    expect(facts.packages!.apt!.map((p) => `${p.name}=${p.version}`).sort()).toEqual(installed);
+    for (const name of APT) expect(facts.packages!.apt).toContainEqual(expect.objectContaining({ name, version: versions[name] }));
+    expect(facts.packages!.pip).toContainEqual({ name: 'gi-e2e-hello', version: '1.0.0' });
+    expect(facts.packages!.conda).toBeNull();
+  });
+
+  it('serves a CycloneDX SBOM of that lock that validates against the CycloneDX 1.5 schema (issue 18)', async () => {
+    // Act
+    const reply = await api.call<{ components: { purl: string }[]; metadata: { component: { version: string } } }>('GET', `${buildPath(image.name, built.id)}/sbom`, { token: admin });
+
+    // Assess
+    expect(reply.status).toBe(200);
+    expect(reply.headers.get('content-type')).toBe('application/vnd.cyclonedx+json');
+    expect(cycloneDxErrors(reply.body)).toEqual([]);
+    expect(reply.body.metadata.component.version).toBe(built.facts!.digest);
+    const purls = reply.body.components.map((c) => c.purl);
+    expect(purls).toEqual(expect.arrayContaining([`pkg:deb/debian/tree@${versions.tree!.replace(/\+/g, '%2B')}?arch=${built.facts!.packages!.apt!.find((p) => p.name === 'tree')!.architecture}`, 'pkg:pypi/gi-e2e-hello@1.0.0']));
+    expect(purls).toHaveLength(1 + built.facts!.packages!.apt!.length + built.facts!.packages!.pip!.length);
+  });
+
   it("fails an apt entry that names no package with the template's own reason, never installing what a pattern matches", async () => {
     // Act
     const { image: patterned, build } = await failing;
@@ -185,8 +219,14 @@ suite('a real image build through the API (podman, a local registry, Debian, a l
     // Assess
     expect(rebuilt.status).toBe('succeeded');
     expect(after).toHaveLength(before.length);
-    // Every layer up to the pip list's COPY is the first build's: the base, the apt list and the apt install.
-    expect(shared).toBe(before.length - 2);
+    // Every layer up to the pip list's COPY is the first build's: the base, the apt list and the apt install
+    // (the pip list, the pip install and the lock are new).
+    expect(shared).toBe(before.length - 3);
+    // Issue 18: the build says so itself: at least the layers it shares with the first build were reused
+    // (more when podman's cache holds the others from an earlier build of the same lists).
+    expect(rebuilt.facts).toEqual(expect.objectContaining({ layers: after.length }));
+    expect(rebuilt.facts!.reusedLayers).toBeGreaterThanOrEqual(shared);
+    expect(rebuilt.facts!.reusedLayers).toBeLessThanOrEqual(after.length);
     expect(log.filter((l) => l.startsWith('--> Using cache')).length).toBeGreaterThanOrEqual(2);
     expect(log.filter((l) => l.startsWith('--> Using cache')).length).toBeLessThan(log.filter((l) => /^STEP \d+\/\d+:/.test(l)).length);
   }, BUILD_MS);
@@ -209,6 +249,21 @@ suite('a real image build through the API (podman, a local registry, Debian, a l
     await run('podman', ['pull', '--tls-verify=false', '--quiet', build.imageUrl!]);
     expect((await layersOf(build.imageUrl!))[0]).toBe((await layersOf(pulled))[0]);
     expect(hasImage(HUB_PULLED)).toBe(hubImageBefore);
+  }, BUILD_MS);
+
+  it('rebuilds exactly from a lock: the base image by digest, the same package versions (issue 18)', async () => {
+    // Act
+    const started = await api.call<Build>('POST', `${GROUP}/${image.name}/builds`, { token: admin, body: { lockedFrom: built.id } });
+    if (started.status !== 202) throw new Error(`lockedFrom answered ${started.status}: ${JSON.stringify(started.body)}`);
+    const locked = await finished(image.name, started.body.id);
+    const pins = (b: Build) => ({ apt: b.facts!.packages!.apt!.map((p) => `${p.name}=${p.version}`).sort(), pip: b.facts!.packages!.pip!.map((p) => `${p.name}==${p.version}`).sort() });
+
+    // Assess
+    expect(started.status).toBe(202);
+    expect({ status: locked.status, failureReason: locked.failureReason }).toEqual({ status: 'succeeded', failureReason: null });
+    expect(locked.spec.baseImage).toBe(`${registry.host}/base@${built.facts!.baseImageDigest}`);
+    expect(locked.spec.packages.apt).toEqual([`hello=${versions.hello}`, `tree=${versions.tree}`]);
+    expect(pins(locked)).toEqual(pins(built));
   }, BUILD_MS);
 
   it('cancels a real build: its processes end (the stalled download closes) and it ends cancelled', async () => {

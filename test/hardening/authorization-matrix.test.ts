@@ -234,6 +234,15 @@ const RULES: Record<Operation, Rule> = {
       },
     }),
   },
+  // Issue 18: the shared builds are dry runs, which never succeed: a reader is told there is no SBOM (409).
+  getBuildSbom: {
+    access: 'read',
+    probes: [{ label: 'missing build', allowed: 404 }],
+    real: async (route) => ({
+      path: pathOf(route, { image: shared[scopeOf(route)].image.name, build: shared[scopeOf(route)].build.id }),
+      allowed: 409,
+    }),
+  },
   cancelBuild: {
     access: 'write',
     probes: [{ label: 'missing build', allowed: 404 }],

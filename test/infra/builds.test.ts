@@ -105,11 +105,12 @@ describe('image build project', () => {
 });
 
 describe('build events and reconciliation', () => {
-  const buildEventsRule = () => rules().find((r) => r.EventPattern)!;
+  const buildEventsRule = () => rules().find((r) => (r.EventPattern as Props | undefined)?.source?.toString() === 'aws.codebuild')!;
+  const imageScanRule = () => rules().find((r) => (r.EventPattern as Props | undefined)?.source?.toString() === 'aws.ecr')!;
   const scheduleRule = () => rules().find((r) => r.ScheduleExpression)!;
 
   it("routes this project's state and phase changes, and nothing else, to the build events function", () => {
-    expect(rules()).toHaveLength(3); // and the reconciler's and image retirement's schedules
+    expect(rules()).toHaveLength(4); // and ECR's scan results, the reconciler's and image retirement's schedules
     expect(buildEventsRule().EventPattern).toEqual({
       source: ['aws.codebuild'],
       'detail-type': BUILD_EVENT_DETAIL_TYPES,
@@ -122,6 +123,24 @@ describe('build events and reconciliation', () => {
   it('retries a failed delivery, then keeps the event in a dead-letter queue', () => {
     const [target] = buildEventsRule().Targets as Props[];
 
+    expect(target).toMatchObject({
+      Arn: { 'Fn::GetAtt': [idOf(api.functions.buildEvents.function), 'Arn'] },
+      RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 7200 },
+      DeadLetterConfig: { Arn: { 'Fn::GetAtt': [idOf(api.buildEventsDlq.queue), 'Arn'] } },
+    });
+  });
+
+  it("routes ECR's completed scans of the image repository, and nothing else, to the build events function (issue 18)", () => {
+    const pattern = imageScanRule().EventPattern as Props;
+    const [target] = imageScanRule().Targets as Props[];
+
+    expect(pattern).toEqual({
+      source: ['aws.ecr'],
+      'detail-type': ['ECR Image Scan'],
+      account: [{ Ref: 'AWS::AccountId' }],
+      detail: { 'repository-name': [expect.anything()], 'scan-status': ['COMPLETE'] },
+    });
+    expect(JSON.stringify((pattern.detail as Props)['repository-name'])).toContain(importOf(data.data.imageRepository));
     expect(target).toMatchObject({
       Arn: { 'Fn::GetAtt': [idOf(api.functions.buildEvents.function), 'Arn'] },
       RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 7200 },

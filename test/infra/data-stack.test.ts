@@ -51,7 +51,7 @@ describe('data stack', () => {
             { AttributeName: index.partition, KeyType: 'HASH' },
             { AttributeName: TABLE_KEYS.sort, KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['name', 'displayName', 'description', 'group', 'type', 'url', 'urlForGpu', 'pullSecret'] },
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['name', 'displayName', 'description', 'group', 'type', 'url', 'urlForGpu', 'pullSecret', 'latestBuild'] },
         })),
       ],
     });

@@ -24,6 +24,9 @@ import { LocalBuildLogs } from '../../lambdas/local/local-build-logs.ts';
 import { buildItem, DynamoBuildStore } from '../../lambdas/store/dynamo-build-store.ts';
 import { DynamoSecretReferences } from '../../lambdas/store/secret-references.ts';
 import { DynamoImageStore } from '../../lambdas/store/dynamo-image-store.ts';
+import { ImageScans } from '../../lambdas/domain/image-scans.ts';
+import type { BuildOutcome } from '../../lambdas/domain/build-outcomes.ts';
+import { DynamoImageScans } from '../../lambdas/store/dynamo-image-scans.ts';
 
 export const TEAM_A = groupScope('team-a');
 export const TEAM_B = groupScope('team-b');
@@ -116,6 +119,8 @@ export interface Harness {
   table: string;
   /** The harness's own table, for tests that write items as a crashed function would have left them. */
   dynamo: { client: EmbeddedDynamo['client']; table: string };
+  /** The outcome events the service published, in order. */
+  published: BuildOutcome[];
 }
 
 /** The group's quota counters as stored (lambdas/store/quota.ts). */
@@ -161,6 +166,7 @@ export function harnessFactory() {
       for (const name of secrets.names) await references.declare(name);
       const cursors = cursorCodec('unit-test-key');
       let suffix = 0;
+      const published: BuildOutcome[] = [];
       const service = new BuildService({
         images,
         builds,
@@ -172,9 +178,11 @@ export function harnessFactory() {
         now: clock.now,
         random: () => `r${String(++suffix).padStart(4, '0')}`,
         maxConcurrentBuildsPerGroup: options.maxConcurrentBuildsPerGroup,
+        scans: new ImageScans(new DynamoImageScans(dynamo.client, table)),
+        outcomes: { publish: async (o) => void published.push(o) },
       });
       const catalog = new ImageCatalog({ store: images, cursors, secrets, builds: service, now: clock.now, maxImagesPerGroup: options.maxImagesPerGroup });
-      return { service, catalog, builder, builds, images, logs, secrets, clock, dynamo: { client: dynamo.client, table }, db: dynamo.client, table };
+      return { service, catalog, builder, builds, images, logs, secrets, clock, dynamo: { client: dynamo.client, table }, db: dynamo.client, table, published };
     },
   };
 }

@@ -577,7 +577,7 @@ describe('build history', () => {
 
     // Assess
     expect(Object.keys(build).sort()).toEqual(
-      ['id', 'image', 'status', 'phase', 'spec', 'imageUrl', 'reused', 'failureReason', 'dryRun', 'createdAt', 'startedAt', 'finishedAt', 'createdBy'].sort(),
+      ['id', 'image', 'status', 'phase', 'spec', 'imageUrl', 'reused', 'failureReason', 'dryRun', 'createdAt', 'startedAt', 'finishedAt', 'createdBy', 'facts', 'vulnerabilities', 'vulnerabilitiesNote'].sort(),
     );
   });
 });
