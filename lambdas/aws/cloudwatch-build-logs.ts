@@ -5,7 +5,7 @@ import { failureNonceOf } from '../builds/buildspec-env.ts';
 import type { BuildRecord } from '../domain/build.ts';
 import { lastFailureIn, type BuildLogReader, type LogLine } from '../domain/builder.ts';
 import type { BuildFacts } from '../domain/build-facts.ts';
-import { factsIn, FACTS_LIMITS } from '../builds/build-facts-report.ts';
+import { factsIn, FACTS_LIMITS } from '../domain/build-facts-report.ts';
 
 /** CodeBuild names a build's stream after the id part of its ARN: `...:build/<project>:<uuid>` -> `<uuid>`. */
 export const logStreamOf = (builderId: string) => builderId.slice(builderId.lastIndexOf(':') + 1);

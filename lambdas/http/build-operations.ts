@@ -6,7 +6,7 @@ import { imagesPath } from './image-operations.ts';
 import { buildIdOf, cursorQuery, imageNameOf, parseQuery, scopeOf } from './request-parts.ts';
 import * as z from 'zod/mini';
 import { conflict } from '../domain/errors.ts';
-import { sbomOf, SBOM_MEDIA_TYPE } from '../builds/sbom.ts';
+import { sbomOf, SBOM_MEDIA_TYPE } from '../domain/sbom.ts';
 
 const caller = (request: ApiRequest) => request.principal!;
 export const logsQuery = z.strictObject({ cursor: cursorQuery.shape.cursor });
@@ -20,7 +20,7 @@ export function buildReadOperations(builds: BuildService): Operations {
       return { status: 200, body: await builds.list(caller(request), scopeOf(request), imageNameOf(request), query) };
     },
     getBuild: async (request) => ({ status: 200, body: await builds.get(caller(request), scopeOf(request), imageNameOf(request), buildIdOf(request)) }),
-    // Issue 18 (lambdas/builds/sbom.ts).
+    // Issue 18 (lambdas/domain/sbom.ts).
     getBuildSbom: async (request) => {
       const build = await builds.get(caller(request), scopeOf(request), imageNameOf(request), buildIdOf(request));
       if (build.status !== 'succeeded' || !build.facts?.packages) {

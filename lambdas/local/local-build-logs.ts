@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { BuildRecord } from '../domain/build.ts';
 import { lastFailureIn, type BuildLogReader, type LogLine } from '../domain/builder.ts';
 import type { BuildFacts } from '../domain/build-facts.ts';
-import { factsIn } from '../builds/build-facts-report.ts';
+import { factsIn } from '../domain/build-facts-report.ts';
 
 export class LocalBuildLogs implements BuildLogReader {
   constructor(private readonly dir: string) {

@@ -1,6 +1,6 @@
 /** Issue 18: the lines the buildspec prints to report a build's facts (build-facts-report.ts's format). */
 import { gzipSync } from 'node:zlib';
-import { factsMarker } from '../../lambdas/builds/build-facts-report.ts';
+import { factsMarker } from '../../lambdas/domain/build-facts-report.ts';
 import { failureNonceOf } from '../../lambdas/builds/buildspec-env.ts';
 
 /** The report's lines for a build, `chunk` characters of base64 each. */

@@ -4,7 +4,7 @@
  * producing it is covered by test/e2e/real-build.test.ts.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { factsIn, FACTS_LIMITS, parseAptLock, parseCondaList, parsePipFreeze } from '../../lambdas/builds/build-facts-report.ts';
+import { factsIn, FACTS_LIMITS, parseAptLock, parseCondaList, parsePipFreeze } from '../../lambdas/domain/build-facts-report.ts';
 import { factsReport, reportLines as reportLinesOf } from '../support/facts-report.ts';
 import { toBuild } from '../../lambdas/domain/build.ts';
 import type { Scope } from '../../lambdas/domain/scope.ts';

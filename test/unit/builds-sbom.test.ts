@@ -6,7 +6,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Build } from '../../lambdas/domain/build.ts';
 import type { BuildFacts, PackageLock } from '../../lambdas/domain/build-facts.ts';
-import { ociPurl, sbomOf } from '../../lambdas/builds/sbom.ts';
+import { ociPurl, sbomOf } from '../../lambdas/domain/sbom.ts';
 import { cycloneDxErrors } from '../support/cyclonedx.ts';
 
 const DIGEST = `sha256:${'ab'.repeat(32)}`;

@@ -10,8 +10,8 @@
  */
 import { gunzipSync } from 'node:zlib';
 import * as z from 'zod/mini';
-import { failureNonceOf } from './buildspec-env.ts';
-import type { AptPackage, BuildFacts, CondaPackage, PackageLock, PipPackage } from '../domain/build-facts.ts';
+import { failureNonceOf } from '../builds/buildspec-env.ts';
+import type { AptPackage, BuildFacts, CondaPackage, PackageLock, PipPackage } from './build-facts.ts';
 
 export const factsMarker = (nonce: string) => `FACTS [${nonce}] `;
 

@@ -5,8 +5,8 @@
  * Deterministic: the same build always gives the same document (its serial number derives from the build).
  */
 import { createHash } from 'node:crypto';
-import type { Build } from '../domain/build.ts';
-import type { BuildFacts, PackageLock } from '../domain/build-facts.ts';
+import type { Build } from './build.ts';
+import type { BuildFacts, PackageLock } from './build-facts.ts';
 
 export const SBOM_MEDIA_TYPE = 'application/vnd.cyclonedx+json';
 export const SBOM_SPEC_VERSION = '1.5';
