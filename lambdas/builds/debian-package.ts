@@ -28,7 +28,8 @@ export function debianRefusedForm(text: string): string | null {
 export function debianPackageProblem(text: string): string | null {
   if (text.includes(' ')) return 'give one package per entry, ' + EXAMPLES;
   const glob = /^[^=]+=(.*\*.*)$/.exec(text);
-  if (glob) return `version patterns ("${glob[1]}") are not allowed: apt entries are literal, so give an exact version (e.g. "nodejs=18.19.0+dfsg-6~deb12u1"), a release ("nodejs/bookworm-backports") or no version`;
+  if (glob)
+    return `version patterns ("${glob[1]}") are not allowed: apt entries are literal, so give an exact version (e.g. "nodejs=18.19.0+dfsg-6~deb12u1"), a release ("nodejs/bookworm-backports") or no version`;
   if (!ALLOWED.test(text)) {
     const bad = [...text].find((c) => !ALLOWED.test(c));
     return `"${bad}" is not allowed in an apt package spec, ${EXAMPLES}`;

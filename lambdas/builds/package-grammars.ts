@@ -30,7 +30,12 @@ export const MAX_ENTRY_LENGTH = 200;
 export const NEVER = /[$`\\{}#&%^?]/;
 export const CONTROL = /[\u0000-\u001f\u007f]/;
 
-const CONTROL_NAMES: Record<string, string> = { '\n': 'a line break', '\r': 'a carriage return', '\t': 'a tab', '\u0000': 'a NUL character' };
+const CONTROL_NAMES: Record<string, string> = {
+  '\n': 'a line break',
+  '\r': 'a carriage return',
+  '\t': 'a tab',
+  '\u0000': 'a NUL character',
+};
 
 /** Problems that do not depend on the manager; null when the text may go on to its grammar. */
 function textProblem(entry: string): string | null {
