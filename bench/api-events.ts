@@ -36,7 +36,14 @@ export const bearerToken = (c: Caller) => `${base64url({ alg: 'RS256', typ: 'JWT
 
 let requests = 0;
 
-export function apiEvent(request: { method: Method; route: string; params?: Record<string, string>; query?: Record<string, string>; body?: unknown; caller?: Caller }): ApiEvent {
+export function apiEvent(request: {
+  method: Method;
+  route: string;
+  params?: Record<string, string>;
+  query?: Record<string, string>;
+  body?: unknown;
+  caller?: Caller;
+}): ApiEvent {
   const path = request.route.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(request.params?.[name] ?? ''));
   const query = request.query ?? {};
   const rawQueryString = new URLSearchParams(query).toString();

@@ -68,10 +68,12 @@ export async function measureBuildReuse(options: { concurrent: number; later: nu
     const later = [];
     for (let i = 0; i < options.later; i++) later.push(await create(options.concurrent + i));
 
-    const builds = await Promise.all([...first, ...later].map(async ({ image }) => {
-      const stored = await images.get(SCOPE, image.name);
-      return service.get(ADMIN, SCOPE, image.name, stored!.latestBuild!.id);
-    }));
+    const builds = await Promise.all(
+      [...first, ...later].map(async ({ image }) => {
+        const stored = await images.get(SCOPE, image.name);
+        return service.get(ADMIN, SCOPE, image.name, stored!.latestBuild!.id);
+      }),
+    );
     const statuses: Record<string, number> = {};
     for (const b of builds) statuses[b.status] = (statuses[b.status] ?? 0) + 1;
     return {
@@ -152,7 +154,11 @@ export async function measureLayerCache(): Promise<LayerCacheResult> {
   const steps = cachedSteps(renderBuildContext(BASE_SPEC).files, renderBuildContext(PLUS_ONE_PIP).files);
   const text = await readFile(join(PROJECT_ROOT, BUILDSPEC_PATH), 'utf8');
   const build = (parse(text) as { phases: { build: { commands: string[] } } }).phases.build.commands.join('\n');
-  const flagLines = (flag: string) => build.split('\n').map((l) => l.trim()).filter((l) => l.includes(flag));
+  const flagLines = (flag: string) =>
+    build
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l.includes(flag));
   const firstChanged = steps.find((s) => !s.cached);
   return {
     method:

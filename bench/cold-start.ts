@@ -13,7 +13,18 @@ import type { ServiceFunctionName } from '../lib/api-stack.ts';
 import { entryOf } from '../lib/api-stack.ts';
 import { PROJECT_ROOT } from '../lib/bundling.ts';
 import { lambdaProcessEnv } from './lambda-env.ts';
-import { breakdownOf, bundleFunction, bundleSource, FUNCTION_NAMES, sdkFloorSource, sdkUseOf, WORK_DIR, type Breakdown, type Bundle, type SdkClientUse } from './lambda-bundles.ts';
+import {
+  breakdownOf,
+  bundleFunction,
+  bundleSource,
+  FUNCTION_NAMES,
+  sdkFloorSource,
+  sdkUseOf,
+  WORK_DIR,
+  type Breakdown,
+  type Bundle,
+  type SdkClientUse,
+} from './lambda-bundles.ts';
 import { round, summarize, type Summary } from './stats.ts';
 
 const run = promisify(execFile);
@@ -148,7 +159,13 @@ export interface ColdStartOptions {
   workDir?: string;
 }
 
-const figures = (b: Bundle, t: ImportTimes): BundleFigures => ({ file: relative(PROJECT_ROOT, b.file), bytes: b.bytes, mapBytes: b.mapBytes, importMs: t.importMs, readyMs: t.readyMs });
+const figures = (b: Bundle, t: ImportTimes): BundleFigures => ({
+  file: relative(PROJECT_ROOT, b.file),
+  bytes: b.bytes,
+  mapBytes: b.mapBytes,
+  importMs: t.importMs,
+  readyMs: t.readyMs,
+});
 
 export async function measureColdStarts(options: ColdStartOptions): Promise<ColdStartResult> {
   const names = options.functions ?? FUNCTION_NAMES;
@@ -168,7 +185,12 @@ export async function measureColdStarts(options: ColdStartOptions): Promise<Cold
   }
   const floorOf = (i: number) => (uses[i]!.clients.length ? floors.get(sdkFloorSource(uses[i]!))! : empty);
 
-  const measured = await pairedImports(functions.map((f, i) => ({ fn: f.bundle.file, floor: floorOf(i).file })), empty.file, options.runs, warmup);
+  const measured = await pairedImports(
+    functions.map((f, i) => ({ fn: f.bundle.file, floor: floorOf(i).file })),
+    empty.file,
+    options.runs,
+    warmup,
+  );
   const timesOf = (x: Samples): ImportTimes => ({ importMs: summarize(x.importMs), readyMs: summarize(x.readyMs) });
 
   return {
@@ -194,7 +216,10 @@ export async function measureColdStarts(options: ColdStartOptions): Promise<Cold
         entry: entryOf(f.name),
         bundle: { ...figures(f.bundle, fnTimes), breakdown: breakdownOf(f.bundle.metafile) },
         sdk: uses[i]!.clients,
-        floor: { label: uses[i]!.clients.length ? uses[i]!.clients.map((c) => `${c.client}(${c.commands.length})`).join(' + ') : 'empty module', ...figures(floor, floorTimes) },
+        floor: {
+          label: uses[i]!.clients.length ? uses[i]!.clients.map((c) => `${c.client}(${c.commands.length})`).join(' + ') : 'empty module',
+          ...figures(floor, floorTimes),
+        },
         ratio: round(ratio),
         ratioSpread: { p10: round(ratios.p10), p90: round(ratios.p90) },
         addedMs: round(fnTimes.importMs.median - floorTimes.importMs.median),

@@ -34,11 +34,20 @@ export class DynamoRecorder {
       (next, context) => async (args) => {
         const input = args.input as Record<string, unknown>;
         if (this.askCapacity && input.ReturnConsumedCapacity === undefined) input.ReturnConsumedCapacity = 'TOTAL';
-        const entry: SentCommand = { name: context.commandName ?? 'unknown', sentAt: this.events++, ...(this.copyInputs ? { input: structuredClone(input) } : {}) };
+        const entry: SentCommand = {
+          name: context.commandName ?? 'unknown',
+          sentAt: this.events++,
+          ...(this.copyInputs ? { input: structuredClone(input) } : {}),
+        };
         this.sent.push(entry);
         const result = await next(args);
         entry.answeredAt = this.events++;
-        const output = result.output as { Count?: number; ScannedCount?: number; Responses?: Record<string, unknown[]>; ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] };
+        const output = result.output as {
+          Count?: number;
+          ScannedCount?: number;
+          Responses?: Record<string, unknown[]>;
+          ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[];
+        };
         // A BatchGetItem reads (and returns) the items it answers with.
         const batchRead = output.Responses && Object.values(output.Responses).reduce((n, items) => n + items.length, 0);
         if (output.Count !== undefined || batchRead !== undefined) entry.count = output.Count ?? batchRead;

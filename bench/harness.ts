@@ -70,9 +70,10 @@ const isSdk = (name: string) => name.startsWith('@aws-sdk/') || name.startsWith(
 function coldStartBudgets(r: ColdStartResult): Budget[] {
   return r.functions.map((f) => {
     const ours = f.bundle.breakdown.packages.filter((p) => !isSdk(p.name)).slice(0, 4);
-    const cause = f.sdk.length === 0
-      ? `uses no AWS SDK client, so its floor is the empty module (${round(f.floor.importMs.median)} ms): any handler code at all is a multiple of it; it adds ${f.addedMs} ms, mostly ${ours.map((p) => `${p.name} ${kib(p.bytes)}`).join(', ')}`
-      : `adds ${f.addedMs} ms over its SDK floor; largest non-SDK parts: ${ours.map((p) => `${p.name} ${kib(p.bytes)}`).join(', ')}`;
+    const cause =
+      f.sdk.length === 0
+        ? `uses no AWS SDK client, so its floor is the empty module (${round(f.floor.importMs.median)} ms): any handler code at all is a multiple of it; it adds ${f.addedMs} ms, mostly ${ours.map((p) => `${p.name} ${kib(p.bytes)}`).join(', ')}`
+        : `adds ${f.addedMs} ms over its SDK floor; largest non-SDK parts: ${ours.map((p) => `${p.name} ${kib(p.bytes)}`).join(', ')}`;
     return {
       area: 'cold start',
       subject: f.name,
@@ -92,7 +93,9 @@ function perRequestBudgets(r: PerRequestResult): Budget[] {
       budget: `handler overhead <= ${OVERHEAD_BUDGET_MS} ms`,
       figure: `${round(s.overheadMs.median)} ms (p10 ${round(s.overheadMs.p10)}, p90 ${round(s.overheadMs.p90)})`,
       met: s.overheadBudgetMet,
-      ...(s.overheadBudgetMet ? {} : { cause: `the handler takes ${round(s.handlerMs.median)} ms where the same DynamoDB commands take ${round(s.rawMs.median)} ms` }),
+      ...(s.overheadBudgetMet
+        ? {}
+        : { cause: `the handler takes ${round(s.handlerMs.median)} ms where the same DynamoDB commands take ${round(s.rawMs.median)} ms` }),
     },
     ...(s.roundTripBudgetMet === null
       ? []
@@ -129,7 +132,15 @@ function scaleBudgets(r: ScaleResult): Budget[] {
 
 function reuseBudgets(r: ReuseResult): Budget[] {
   const requests = r.concurrentRequests + r.laterRequests;
-  return [{ area: 'build reuse', subject: `${requests} identical build requests`, budget: '1 build started', figure: `${r.buildsStarted} started, ${r.reused} reused`, met: r.buildsStarted === 1 }];
+  return [
+    {
+      area: 'build reuse',
+      subject: `${requests} identical build requests`,
+      budget: '1 build started',
+      figure: `${r.buildsStarted} started, ${r.reused} reused`,
+      met: r.buildsStarted === 1,
+    },
+  ];
 }
 
 function writeRoundTripBudgets(r: WriteRoundTripsResult): Budget[] {

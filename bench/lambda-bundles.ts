@@ -43,7 +43,13 @@ export async function bundleEntry(entry: string, outdir: string): Promise<Bundle
   await rm(outdir, { recursive: true, force: true });
   const options = esbuildOptionsFor(entry, outdir);
   const result = await build({ ...options, metafile: true, logLevel: 'silent' });
-  const [bytes, mapBytes] = await Promise.all([stat(options.outfile).then((s) => s.size), stat(`${options.outfile}.map`).then((s) => s.size, () => 0)]);
+  const [bytes, mapBytes] = await Promise.all([
+    stat(options.outfile).then((s) => s.size),
+    stat(`${options.outfile}.map`).then(
+      (s) => s.size,
+      () => 0,
+    ),
+  ]);
   return { entry, file: options.outfile, bytes, mapBytes, metafile: result.metafile! };
 }
 

@@ -46,7 +46,10 @@ export async function measureLocalServer(options: LoadOptions): Promise<LoadResu
     env: { ...process.env, BENCH_IMAGES: String(options.images), NODE_OPTIONS: '' },
   });
   try {
-    const [ready] = (await Promise.race([once(child, 'message'), once(child, 'exit').then(() => Promise.reject(new Error('the local server child exited before it was ready')))])) as [Ready];
+    const [ready] = (await Promise.race([
+      once(child, 'message'),
+      once(child, 'exit').then(() => Promise.reject(new Error('the local server child exited before it was ready'))),
+    ])) as [Ready];
     // Loopback by address: "localhost" may resolve to ::1, where the server does not listen.
     const url = `${ready.url.replace('//localhost:', '//127.0.0.1:')}/groups/${ready.group}/images`;
     const load = (duration: number) => autocannon({ url, connections: options.connections, duration, headers: { authorization: `Bearer ${ready.token}` } });
@@ -55,7 +58,7 @@ export async function measureLocalServer(options: LoadOptions): Promise<LoadResu
     return {
       method:
         `autocannon ${options.connections} connections for ${options.durationSeconds} s (after a ${options.warmupSeconds ?? 1} s warm-up run) against startLocalServer({inMemory: true}) in a child process on 127.0.0.1, ` +
-        'a member\'s bearer token (JWT verified on every request), request log lines to /dev/null. Requests/s sampled per second by autocannon.',
+        "a member's bearer token (JWT verified on every request), request log lines to /dev/null. Requests/s sampled per second by autocannon.",
       request: `GET /groups/${ready.group}/images (page of 20 of ${ready.images})`,
       connections: options.connections,
       durationSeconds: options.durationSeconds,

@@ -47,7 +47,8 @@ export interface Scenario {
 
 type RawCommand = { name: string; input: Record<string, unknown> };
 
-const replay = (_i: number, recorded: readonly SentCommand[]): RawCommand[][] => roundTrips(recorded).map((trip) => trip.map((c) => ({ name: c.name, input: c.input! })));
+const replay = (_i: number, recorded: readonly SentCommand[]): RawCommand[][] =>
+  roundTrips(recorded).map((trip) => trip.map((c) => ({ name: c.name, input: c.input! })));
 
 const createGroup = (i: number) => `bench-create-${Math.floor(i / 50)}`;
 
@@ -96,7 +97,12 @@ export function scenarios(getName: string, groupSize: number): Scenario[] {
           method: 'POST',
           route,
           params: { group: createGroup(i) },
-          body: { displayName: `created.${i}`, description: 'Python 3.12 for the team', type: 'cpu', url: 'registry.example.com/data-science/notebook:2025.01' },
+          body: {
+            displayName: `created.${i}`,
+            description: 'Python 3.12 for the team',
+            type: 'cpu',
+            url: 'registry.example.com/data-science/notebook:2025.01',
+          },
           caller: { ...ADMIN, adminGroups: [createGroup(i)] },
         }),
       // The same transaction (image, quota place, search index entries), in the iteration's group, under a name of its own.
@@ -107,7 +113,8 @@ export function scenarios(getName: string, groupSize: number): Scenario[] {
           trip.map((c) => {
             const input = structuredClone(c.input);
             if (c.name === 'QueryCommand') (input.ExpressionAttributeValues as Record<string, AttributeValue>)[':pk'] = pk;
-            if (c.name === 'PutItemCommand') Object.assign(own(input.Item as Record<string, AttributeValue>), { name: { S: `raw-${i}` }, group: { S: createGroup(i) } });
+            if (c.name === 'PutItemCommand')
+              Object.assign(own(input.Item as Record<string, AttributeValue>), { name: { S: `raw-${i}` }, group: { S: createGroup(i) } });
             if (c.name === 'BatchWriteItemCommand') {
               for (const requests of Object.values(input.RequestItems as Record<string, WriteRequest[]>)) for (const r of requests) own(r.PutRequest!.Item!);
             }
@@ -141,7 +148,8 @@ export function scenarios(getName: string, groupSize: number): Scenario[] {
         replay(i, recorded).map((trip) =>
           trip.map((c) => {
             const input = structuredClone(c.input);
-            for (const t of (input.TransactItems ?? []) as TransactWriteItem[]) if (t.Update?.ConditionExpression) t.Update.ConditionExpression = t.Update.ConditionExpression.replace('#pinned = :pinned', '#pinned >= :pinned');
+            for (const t of (input.TransactItems ?? []) as TransactWriteItem[])
+              if (t.Update?.ConditionExpression) t.Update.ConditionExpression = t.Update.ConditionExpression.replace('#pinned = :pinned', '#pinned >= :pinned');
             return { name: c.name, input };
           }),
         ),
@@ -150,7 +158,15 @@ export function scenarios(getName: string, groupSize: number): Scenario[] {
 }
 
 /** The commands the catalog sends, to send a recorded one again from its input. */
-const COMMANDS = { GetItemCommand, QueryCommand, PutItemCommand, UpdateItemCommand, BatchGetItemCommand, BatchWriteItemCommand, TransactWriteItemsCommand } as const;
+const COMMANDS = {
+  GetItemCommand,
+  QueryCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+  BatchGetItemCommand,
+  BatchWriteItemCommand,
+  TransactWriteItemsCommand,
+} as const;
 
 function commandOf(name: string, input: Record<string, unknown>) {
   const Command = COMMANDS[name as keyof typeof COMMANDS] as (new (input: unknown) => GetItemCommand) | undefined;

@@ -88,7 +88,9 @@ try {
     cold.push(await timedBuild(`cold-${i}`, fresh));
     cached.push(await timedBuild(`cached-${i}`, fresh));
     const [c, w] = [cold.at(-1)!, cached.at(-1)!];
-    process.stderr.write(`bench: run ${i + 1}/${runs}: cold ${c.seconds.toFixed(1)} s (${c.cachedSteps}/${c.steps} steps cached), cached ${w.seconds.toFixed(1)} s (${w.cachedSteps}/${w.steps})\n`);
+    process.stderr.write(
+      `bench: run ${i + 1}/${runs}: cold ${c.seconds.toFixed(1)} s (${c.cachedSteps}/${c.steps} steps cached), cached ${w.seconds.toFixed(1)} s (${w.cachedSteps}/${w.steps})\n`,
+    );
   }
 } finally {
   await server.close();

@@ -22,12 +22,25 @@ export function sections(r: BenchResults): Section[] {
     out.push({
       title: `1. Cold start: import of each bundle in a fresh Node process (ms, median [p10–p90], n=${c.runs} each, ${c.node})`,
       method: c.method,
-      columns: ['function', 'bundle', 'largest parts (KiB in bundle)', 'import ms', 'SDK-only floor (clients(commands))', 'floor', 'floor ms', 'paired ratio', `<= 1.2x`],
+      columns: [
+        'function',
+        'bundle',
+        'largest parts (KiB in bundle)',
+        'import ms',
+        'SDK-only floor (clients(commands))',
+        'floor',
+        'floor ms',
+        'paired ratio',
+        `<= 1.2x`,
+      ],
       rows: [
         ...c.functions.map((f) => [
           f.name,
           kib(f.bundle.bytes),
-          f.bundle.breakdown.packages.slice(0, 5).map((p) => `${p.name} ${round(p.bytes / 1024)}`).join(', '),
+          f.bundle.breakdown.packages
+            .slice(0, 5)
+            .map((p) => `${p.name} ${round(p.bytes / 1024)}`)
+            .join(', '),
           ms(f.bundle.importMs),
           f.floor.label,
           kib(f.floor.bytes),
@@ -45,7 +58,15 @@ export function sections(r: BenchResults): Section[] {
       title: `2. Per request: warm handler vs the raw SDK doing the same DynamoDB work (ms, median [p10–p90], n=${p.runs} each)`,
       method: p.method,
       columns: ['request', 'handler', 'raw SDK', 'overhead (paired)', 'round trips', '<= 1 ms', '<= 2 trips'],
-      rows: p.scenarios.map((s) => [`${s.name}: ${s.request}`, ms(s.handlerMs), ms(s.rawMs), ms(s.overheadMs), `${s.roundTrips.max} (${s.roundTrips.commands})`, verdict(s.overheadBudgetMet), verdict(s.roundTripBudgetMet)]),
+      rows: p.scenarios.map((s) => [
+        `${s.name}: ${s.request}`,
+        ms(s.handlerMs),
+        ms(s.rawMs),
+        ms(s.overheadMs),
+        `${s.roundTrips.max} (${s.roundTrips.commands})`,
+        verdict(s.overheadBudgetMet),
+        verdict(s.roundTripBudgetMet),
+      ]),
     });
   }
   if (r.scale) {
@@ -55,7 +76,18 @@ export function sections(r: BenchResults): Section[] {
         `3. Scale: one page (20) as the group grows (latency ms, median [p10–p90], n=${s.runs} each). ` +
         `Writing cost ${s.writeCost.itemsPerImage} items per image (the image and its search index entries; ${s.writeCost.itemsWritten.toLocaleString('en-US')} items for ${s.writeCost.images.toLocaleString('en-US')} images)`,
       method: s.method,
-      columns: ['request', 'images', 'latency', 'round trips', 'items read', 'items to Lambda', 'page', 'capacity units', `ratio ${Math.max(...s.sizes)}/${Math.min(...s.sizes)}`, '<= 1.5x, bounded'],
+      columns: [
+        'request',
+        'images',
+        'latency',
+        'round trips',
+        'items read',
+        'items to Lambda',
+        'page',
+        'capacity units',
+        `ratio ${Math.max(...s.sizes)}/${Math.min(...s.sizes)}`,
+        '<= 1.5x, bounded',
+      ],
       rows: s.kinds.flatMap((k) =>
         k.points.map((p, i) => [
           i === 0 ? k.name : '',
@@ -79,7 +111,17 @@ export function sections(r: BenchResults): Section[] {
       title: '4. Build reuse',
       method: b.method,
       columns: ['identical requests', 'builds started', 'reused', 'distinct image urls', 'final statuses'],
-      rows: [[`${b.concurrentRequests} at once + ${b.laterRequests} later`, String(b.buildsStarted), String(b.reused), String(b.distinctImageUrls), Object.entries(b.statuses).map(([k, v]) => `${k} ${v}`).join(', ')]],
+      rows: [
+        [
+          `${b.concurrentRequests} at once + ${b.laterRequests} later`,
+          String(b.buildsStarted),
+          String(b.reused),
+          String(b.distinctImageUrls),
+          Object.entries(b.statuses)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', '),
+        ],
+      ],
     });
     out.push({
       title: `4b. Rebuild with one more pip package: Dockerfile steps from BuildKit's cache (${l.cachedSteps} cached, ${l.rebuiltSteps} run)`,
@@ -100,7 +142,21 @@ export function sections(r: BenchResults): Section[] {
       title: `5. Local server under load: ${l.request}`,
       method: l.method,
       columns: ['connections', 'duration', 'requests', 'req/s mean', 'req/s p50 [min–max]', 'latency p50', 'p90', 'p99', 'max', 'non-2xx', 'errors'],
-      rows: [[String(l.connections), `${l.durationSeconds} s`, String(l.requestsTotal), String(l.requestsPerSecond.mean), `${l.requestsPerSecond.p50} [${l.requestsPerSecond.min}–${l.requestsPerSecond.max}]`, `${l.latencyMs.p50} ms`, `${l.latencyMs.p90} ms`, `${l.latencyMs.p99} ms`, `${l.latencyMs.max} ms`, String(l.non2xx), String(l.errors)]],
+      rows: [
+        [
+          String(l.connections),
+          `${l.durationSeconds} s`,
+          String(l.requestsTotal),
+          String(l.requestsPerSecond.mean),
+          `${l.requestsPerSecond.p50} [${l.requestsPerSecond.min}–${l.requestsPerSecond.max}]`,
+          `${l.latencyMs.p50} ms`,
+          `${l.latencyMs.p90} ms`,
+          `${l.latencyMs.p99} ms`,
+          `${l.latencyMs.max} ms`,
+          String(l.non2xx),
+          String(l.errors),
+        ],
+      ],
     });
   }
   if (r.budgets.length) {
@@ -124,7 +180,11 @@ export function renderText(r: BenchResults): string {
   const lines = [...header(r), ''];
   for (const s of sections(r)) {
     const widths = s.columns.map((c, i) => Math.max(c.length, ...s.rows.map((row) => (row[i] ?? '').length)));
-    const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+    const line = (cells: string[]) =>
+      cells
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd();
     lines.push(s.title, line(s.columns), line(widths.map((w) => '-'.repeat(w))), ...s.rows.map(line));
     for (const note of s.notes ?? []) lines.push(`  ${note}`);
     lines.push('');

@@ -26,9 +26,24 @@ export interface PageKind {
 
 export const PAGE_KINDS: readonly PageKind[] = [
   { name: 'list', request: 'GET /groups/{g}/images (page of 20)', route: '/groups/{group}/images', query: {} },
-  { name: 'search (few match)', request: `GET /groups/{g}/images?q=${RARE_KEYWORD} (3 images match)`, route: '/groups/{group}/images', query: { q: RARE_KEYWORD } },
-  { name: 'search (many match)', request: `GET /groups/{g}/images?q=${COMMON_KEYWORD} (every other image matches)`, route: '/groups/{group}/images', query: { q: COMMON_KEYWORD } },
-  { name: 'selection (type=cpu)', request: 'GET /groups/{g}/image-selection?type=cpu (2 of 3 images run on cpu)', route: '/groups/{group}/image-selection', query: { type: 'cpu' } },
+  {
+    name: 'search (few match)',
+    request: `GET /groups/{g}/images?q=${RARE_KEYWORD} (3 images match)`,
+    route: '/groups/{group}/images',
+    query: { q: RARE_KEYWORD },
+  },
+  {
+    name: 'search (many match)',
+    request: `GET /groups/{g}/images?q=${COMMON_KEYWORD} (every other image matches)`,
+    route: '/groups/{group}/images',
+    query: { q: COMMON_KEYWORD },
+  },
+  {
+    name: 'selection (type=cpu)',
+    request: 'GET /groups/{g}/image-selection?type=cpu (2 of 3 images run on cpu)',
+    route: '/groups/{group}/image-selection',
+    query: { type: 'cpu' },
+  },
   { name: 'selection', request: 'GET /groups/{g}/image-selection (no type)', route: '/groups/{group}/image-selection', query: {} },
 ];
 
@@ -105,7 +120,14 @@ export async function measureScale(options: ScaleOptions): Promise<ScaleResult> 
         for (const size of sizes) {
           const { result, sent } = await f.recorder.during(() => page(f, kind, size));
           const t = totals(sent);
-          reads.set(`${kind.name}@${size}`, { roundTrips: t.roundTrips, commands: t.commands, itemsRead: t.scanned, itemsReturned: t.returned, pageItems: result.items, capacityUnits: t.capacityUnits });
+          reads.set(`${kind.name}@${size}`, {
+            roundTrips: t.roundTrips,
+            commands: t.commands,
+            itemsRead: t.scanned,
+            itemsReturned: t.returned,
+            pageItems: result.items,
+            capacityUnits: t.capacityUnits,
+          });
         }
       }
       f.recorder.askCapacity = false;
@@ -125,7 +147,7 @@ export async function measureScale(options: ScaleOptions): Promise<ScaleResult> 
 
       return {
         method:
-          'In-process catalog reader (wired as lambdas/functions/catalog-reader.ts) on an in-memory DynamoDB Local; one group per size seeded with BatchWriteItem in the store\'s own item format, ' +
+          "In-process catalog reader (wired as lambdas/functions/catalog-reader.ts) on an in-memory DynamoDB Local; one group per size seeded with BatchWriteItem in the store's own item format, " +
           `plus ${SYSTEM_IMAGES} system images. Latency = handler time per page; rounds interleave every request at every size, ${warmup} warm-up rounds first. ` +
           'Reads from one extra request per case with ReturnConsumedCapacity=TOTAL (DynamoDB Local reports capacity units from the bytes read, as DynamoDB does).',
         runs: options.runs,

@@ -65,6 +65,11 @@ export async function storeItemsOf(scope: Scope, records: readonly ImageRecord[]
 export async function seedImages(client: DynamoDBClient, table: string, scope: Scope, n: number): Promise<{ records: ImageRecord[]; items: number }> {
   const records = Array.from({ length: n }, (_, i) => benchImage(scope, i, n));
   const items = await storeItemsOf(scope, records);
-  await batchWrite(client, table, items.map((Item) => ({ PutRequest: { Item } })), 16);
+  await batchWrite(
+    client,
+    table,
+    items.map((Item) => ({ PutRequest: { Item } })),
+    16,
+  );
   return { records, items: items.length };
 }

@@ -58,7 +58,12 @@ export async function measureWriteRoundTrips(iterations = 10): Promise<WriteRoun
       return result;
     };
     for (let i = 0; i < iterations; i++) {
-      const body = { displayName: `measured.${i}`, type: 'cpu', description: 'Python 3.12 for the team', build: { baseImage: 'python:3.12-slim', packages: { pip: [`package-${i}`] } } };
+      const body = {
+        displayName: `measured.${i}`,
+        type: 'cpu',
+        description: 'Python 3.12 for the team',
+        build: { baseImage: 'python:3.12-slim', packages: { pip: [`package-${i}`] } },
+      };
       const { image } = await measure('create with build', () => catalog.create(ADMIN, SCOPE, body));
       const buildId = image.latestBuild!.id;
       const ref = { scope: SCOPE, image: image.name, buildId };

@@ -4,7 +4,15 @@
  * that names the setting, says what it expects and what it got.
  */
 import * as z from 'zod';
-import { claimSettingProblem, DEFAULT_CLAIMS, DEFAULT_IMAGE_RETENTION_DAYS, DEFAULT_LIMITS, DEFAULT_STUCK_BUILD_MINUTES, DEFAULT_SYSTEM_ADMIN_ROLE, type ClaimSetting } from '../lambdas/config.ts';
+import {
+  claimSettingProblem,
+  DEFAULT_CLAIMS,
+  DEFAULT_IMAGE_RETENTION_DAYS,
+  DEFAULT_LIMITS,
+  DEFAULT_STUCK_BUILD_MINUTES,
+  DEFAULT_SYSTEM_ADMIN_ROLE,
+  type ClaimSetting,
+} from '../lambdas/config.ts';
 import { BUILD_COMPUTE_TYPES, type DeploymentSettings, type PlatformSettings } from '../lib/settings.ts';
 import { unknownSettings } from './unknown-settings.ts';
 import { checkBaseImageMirrors } from '../lambdas/builds/base-image-mirrors.ts';
@@ -15,9 +23,7 @@ import { mirrorUrlProblem } from '../lambdas/builds/package-mirrors.ts';
 export const PLACEHOLDER_ISSUER = 'https://auth.example.com/';
 
 /** CloudWatch Logs' accepted retention periods (days); "never expire" is deliberately not offered. */
-export const RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
+export const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
 /** `-c key=value` gives strings; cdk.json gives JSON values. Lists accept a JSON array or "a,b,c". */
 function list(raw: unknown): unknown {
@@ -61,10 +67,12 @@ const claimSetting = (setting: ClaimSetting, fallback: string) =>
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
 /** A package mirror URL (lambdas/builds/package-mirrors.ts says what is accepted and why). */
-const mirrorUrl = optional(z.string().check((ctx) => {
-  const problem = mirrorUrlProblem(ctx.value);
-  if (problem) ctx.issues.push({ code: 'custom', input: ctx.value, message: problem });
-}));
+const mirrorUrl = optional(
+  z.string().check((ctx) => {
+    const problem = mirrorUrlProblem(ctx.value);
+    if (problem) ctx.issues.push({ code: 'custom', input: ctx.value, message: problem });
+  }),
+);
 
 const httpsUrl = z.url({ protocol: /^https$/, error: 'expected an https URL' });
 
@@ -92,11 +100,14 @@ function jsonObject(raw: unknown): unknown {
   }
 }
 
-const baseImageMirrors = z.unknown().optional().transform((raw, ctx) => {
-  const { mirrors, problems } = checkBaseImageMirrors(raw);
-  for (const message of problems) ctx.issues.push({ code: 'custom', input: raw, message });
-  return mirrors;
-});
+const baseImageMirrors = z
+  .unknown()
+  .optional()
+  .transform((raw, ctx) => {
+    const { mirrors, problems } = checkBaseImageMirrors(raw);
+    for (const message of problems) ctx.issues.push({ code: 'custom', input: raw, message });
+    return mirrors;
+  });
 
 const upstreamNames = `one of ${PULL_THROUGH_UPSTREAM_NAMES.join(', ')}`;
 const pullThroughCaches = z.preprocess(list, z.array(z.enum(PULL_THROUGH_UPSTREAM_NAMES, { error: `expected ${upstreamNames}` }))).default([]);
@@ -107,8 +118,16 @@ const pullThroughCacheCredentials = z
     jsonObject,
     z.partialRecord(
       z.enum(PULL_THROUGH_UPSTREAM_NAMES, { error: `expected keys that are ${upstreamNames}` }),
-      z.string().regex(PULL_THROUGH_SECRET_ARN, `expected the ARN of a Secrets Manager secret whose name starts with ${PULL_THROUGH_SECRET_PREFIX} (ECR requires that prefix)`),
-      { error: 'expected a JSON object from upstream to secret ARN, like {"docker-hub": "arn:aws:secretsmanager:<region>:<account>:secret:ecr-pullthroughcache/docker-hub-AbCdEf"}' },
+      z
+        .string()
+        .regex(
+          PULL_THROUGH_SECRET_ARN,
+          `expected the ARN of a Secrets Manager secret whose name starts with ${PULL_THROUGH_SECRET_PREFIX} (ECR requires that prefix)`,
+        ),
+      {
+        error:
+          'expected a JSON object from upstream to secret ARN, like {"docker-hub": "arn:aws:secretsmanager:<region>:<account>:secret:ecr-pullthroughcache/docker-hub-AbCdEf"}',
+      },
     ),
   )
   .default({});
@@ -117,7 +136,11 @@ type Issues = { issues: { code: 'custom'; input: unknown; path: PropertyKey[]; m
 
 /** What the three settings must agree on: credentials where ECR needs them, one mirror per registry. */
 function checkBaseImages(
-  s: { baseImageMirrors: Record<string, string>; pullThroughCaches: (keyof typeof PULL_THROUGH_UPSTREAMS)[]; pullThroughCacheCredentials: Partial<Record<keyof typeof PULL_THROUGH_UPSTREAMS, string>> },
+  s: {
+    baseImageMirrors: Record<string, string>;
+    pullThroughCaches: (keyof typeof PULL_THROUGH_UPSTREAMS)[];
+    pullThroughCacheCredentials: Partial<Record<keyof typeof PULL_THROUGH_UPSTREAMS, string>>;
+  },
   ctx: Issues,
 ) {
   const issue = (key: string, message: string, input: unknown) => ctx.issues.push({ code: 'custom', input, path: [key], message });
@@ -126,15 +149,21 @@ function checkBaseImages(
   for (const upstream of enabled) {
     const { credential, registry } = PULL_THROUGH_UPSTREAMS[upstream];
     if (credential === 'required' && !s.pullThroughCacheCredentials[upstream]) {
-      issue('pullThroughCacheCredentials', `ECR needs a credential for the ${upstream} cache: the ARN of a Secrets Manager secret named ${PULL_THROUGH_SECRET_PREFIX}... holding {"username", "accessToken"}`, s.pullThroughCacheCredentials);
+      issue(
+        'pullThroughCacheCredentials',
+        `ECR needs a credential for the ${upstream} cache: the ARN of a Secrets Manager secret named ${PULL_THROUGH_SECRET_PREFIX}... holding {"username", "accessToken"}`,
+        s.pullThroughCacheCredentials,
+      );
     }
     if (s.baseImageMirrors[registry] !== undefined) {
       issue('baseImageMirrors', `${registry} is already mirrored by the ${upstream} pull-through cache: keep one of them`, s.baseImageMirrors);
     }
   }
   for (const upstream of Object.keys(s.pullThroughCacheCredentials) as (keyof typeof PULL_THROUGH_UPSTREAMS)[]) {
-    if (!enabled.has(upstream)) issue('pullThroughCacheCredentials', `${upstream} has a credential but is not in pullThroughCaches`, s.pullThroughCacheCredentials);
-    else if (PULL_THROUGH_UPSTREAMS[upstream].credential === 'none') issue('pullThroughCacheCredentials', `the ${upstream} cache takes no credential`, s.pullThroughCacheCredentials);
+    if (!enabled.has(upstream))
+      issue('pullThroughCacheCredentials', `${upstream} has a credential but is not in pullThroughCaches`, s.pullThroughCacheCredentials);
+    else if (PULL_THROUGH_UPSTREAMS[upstream].credential === 'none')
+      issue('pullThroughCacheCredentials', `the ${upstream} cache takes no credential`, s.pullThroughCacheCredentials);
   }
 }
 
@@ -163,10 +192,14 @@ const tags = z
   .preprocess(
     tagMap,
     z.record(
-      z.string().min(1, 'expected tag keys of 1 to 128 characters').max(128, 'expected tag keys of 1 to 128 characters')
+      z
+        .string()
+        .min(1, 'expected tag keys of 1 to 128 characters')
+        .max(128, 'expected tag keys of 1 to 128 characters')
         .regex(TAG_TEXT, 'expected tag keys of letters, digits, spaces and _ . : / = + - @')
         .refine((k) => !k.toLowerCase().startsWith('aws:'), 'expected no tag key starting with "aws:" (reserved by AWS)'),
-      z.string({ error: 'expected an object of tag keys to string values, or key=value,key=value' })
+      z
+        .string({ error: 'expected an object of tag keys to string values, or key=value,key=value' })
         .max(256, 'expected tag values of at most 256 characters')
         .regex(TAG_TEXT, 'expected tag values of letters, digits, spaces and _ . : / = + - @'),
       { error: 'expected an object of tag keys to string values, or key=value,key=value' },
@@ -179,15 +212,24 @@ const ACCOUNT_ID = /^\d{12}$/;
 const PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/;
 const imagePullPrincipal = z
   .string()
-  .refine((p) => ACCOUNT_ID.test(p) || PRINCIPAL_ARN.test(p), 'expected an IAM role or user ARN (arn:aws:iam::123456789012:role/eks-nodes) or a 12-digit account id');
+  .refine(
+    (p) => ACCOUNT_ID.test(p) || PRINCIPAL_ARN.test(p),
+    'expected an IAM role or user ARN (arn:aws:iam::123456789012:role/eks-nodes) or a 12-digit account id',
+  );
 
 /** A DNS name API Gateway can serve: lowercase labels, at least two, no wildcard. */
 const domainName = z
   .string()
-  .regex(/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'expected a lowercase DNS name like images-api.example.com (no wildcard, no trailing dot)');
+  .regex(
+    /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+    'expected a lowercase DNS name like images-api.example.com (no wildcard, no trailing dot)',
+  );
 const certificateArn = z
   .string()
-  .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, 'expected an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)');
+  .regex(
+    /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/,
+    'expected an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)',
+  );
 
 export const WEB_ACL_REFUSAL =
   'API Gateway HTTP APIs cannot be associated with AWS WAF (only REST APIs, CloudFront, ALB and a few others can). ' +
@@ -205,8 +247,17 @@ const platformSettingsShape = {
   webAclArn: optional(z.string().refine(() => false, WEB_ACL_REFUSAL)),
   buildVpcId: optional(z.string().regex(/^vpc-[0-9a-f]{8,17}$/, 'expected a VPC id like vpc-0123456789abcdef0')),
   buildSubnetIds: z.preprocess(list, z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, 'expected subnet ids like subnet-0123456789abcdef0'))).default([]),
-  buildSecurityGroupIds: z.preprocess(list, z.array(z.string().regex(/^sg-[0-9a-f]{8,17}$/, 'expected security group ids like sg-0123456789abcdef0')).max(5, 'expected at most 5 security groups (CodeBuild\'s limit)')).default([]),
-  maxConcurrentBuilds: optional(z.coerce.number({ error: 'expected a whole number' }).int('expected a whole number').min(1, 'expected at least 1').max(10_000, 'expected at most 10000')),
+  buildSecurityGroupIds: z
+    .preprocess(
+      list,
+      z
+        .array(z.string().regex(/^sg-[0-9a-f]{8,17}$/, 'expected security group ids like sg-0123456789abcdef0'))
+        .max(5, "expected at most 5 security groups (CodeBuild's limit)"),
+    )
+    .default([]),
+  maxConcurrentBuilds: optional(
+    z.coerce.number({ error: 'expected a whole number' }).int('expected a whole number').min(1, 'expected at least 1').max(10_000, 'expected at most 10000'),
+  ),
 };
 
 type PlatformInput = z.output<z.ZodObject<typeof platformSettingsShape>>;
@@ -245,7 +296,9 @@ export const settingsSchema = z
       .regex(/^[A-Za-z][A-Za-z0-9-]{0,100}$/, 'expected a CloudFormation stack name prefix: a letter, then letters, digits and "-"')
       .default('GroupImages'),
     jwtIssuer: httpsUrl.default(PLACEHOLDER_ISSUER),
-    jwtAudience: z.preprocess(list, z.array(z.string().min(1, 'expected non-empty audience values')).min(1, 'expected at least one audience')).default(['group-images']),
+    jwtAudience: z
+      .preprocess(list, z.array(z.string().min(1, 'expected non-empty audience values')).min(1, 'expected at least one audience'))
+      .default(['group-images']),
     claimSub: claimSetting('claimSub', DEFAULT_CLAIMS.sub),
     claimGroups: claimSetting('claimGroups', DEFAULT_CLAIMS.groups),
     /** Empty: the identity provider has no admin-groups claim. */
@@ -269,18 +322,26 @@ export const settingsSchema = z
     buildkitImage: optional(
       z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._\-/:@]{0,254}$/, 'expected an image reference like public.ecr.aws/example/buildkit:v0.23.0'),
     ),
-    alarmTopicArn: optional(z
-      .string()
-      .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/, 'expected an SNS topic ARN')),
-    eventBusName: optional(z
-      .string()
-      .regex(/^([A-Za-z0-9._\-/]{1,256}|arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[A-Za-z0-9._\-/]{1,256})$/, 'expected an EventBridge bus name or ARN')),
+    alarmTopicArn: optional(z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/, 'expected an SNS topic ARN')),
+    eventBusName: optional(
+      z
+        .string()
+        .regex(
+          /^([A-Za-z0-9._\-/]{1,256}|arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[A-Za-z0-9._\-/]{1,256})$/,
+          'expected an EventBridge bus name or ARN',
+        ),
+    ),
     // Package mirrors for every build (issue 14): platform settings, never a build spec's.
     pipIndexUrl: mirrorUrl,
     condaChannelAlias: mirrorUrl,
     aptMirror: mirrorUrl,
     pullSecretKmsKeyArn: optional(
-      z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/(mrk-[0-9a-f]{32}|[0-9a-f-]{36})$/, 'expected a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key id>)'),
+      z
+        .string()
+        .regex(
+          /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/(mrk-[0-9a-f]{32}|[0-9a-f-]{36})$/,
+          'expected a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key id>)',
+        ),
     ),
     baseImageMirrors,
     pullThroughCaches,
@@ -290,7 +351,12 @@ export const settingsSchema = z
   .check((ctx) => {
     const s = ctx.value;
     if (s.throttleBurstLimit < s.throttleRateLimit) {
-      ctx.issues.push({ code: 'custom', input: s.throttleBurstLimit, path: ['throttleBurstLimit'], message: `expected at least throttleRateLimit (${s.throttleRateLimit})` });
+      ctx.issues.push({
+        code: 'custom',
+        input: s.throttleBurstLimit,
+        path: ['throttleBurstLimit'],
+        message: `expected at least throttleRateLimit (${s.throttleRateLimit})`,
+      });
     }
     checkPlatformSettings(s, (key, input, message) => ctx.issues.push({ code: 'custom', input, path: [key], message }));
   })
@@ -349,7 +415,10 @@ export function parseSettings(raw: RawSettings, contextKeys: readonly string[] =
       logRetentionDays: s.buildLogRetentionDays,
       stuckBuildMinutes: s.stuckBuildMinutes,
       buildkitImage: s.buildkitImage,
-      mirrors: s.pipIndexUrl || s.condaChannelAlias || s.aptMirror ? { pipIndexUrl: s.pipIndexUrl, condaChannelAlias: s.condaChannelAlias, aptMirror: s.aptMirror } : undefined,
+      mirrors:
+        s.pipIndexUrl || s.condaChannelAlias || s.aptMirror
+          ? { pipIndexUrl: s.pipIndexUrl, condaChannelAlias: s.condaChannelAlias, aptMirror: s.aptMirror }
+          : undefined,
     },
     limits: { maxImagesPerGroup: s.maxImagesPerGroup, maxConcurrentBuildsPerGroup: s.maxConcurrentBuildsPerGroup },
     baseImages: {

@@ -49,9 +49,7 @@ export function unknownSettings(contextKeys: readonly string[], known: readonly 
       const suggestion = closestSetting(key, known);
       return {
         key,
-        message: suggestion
-          ? `is not a setting: did you mean ${suggestion}?`
-          : `is not a setting (the settings are listed in README.md, "Deploying to AWS")`,
+        message: suggestion ? `is not a setting: did you mean ${suggestion}?` : `is not a setting (the settings are listed in README.md, "Deploying to AWS")`,
       };
     });
 }

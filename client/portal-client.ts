@@ -23,7 +23,9 @@ type Params<O extends OperationId> = Ops[O]['parameters'];
 export type PathOf<O extends OperationId> = Params<O> extends { path: infer P } ? P : Record<string, never>;
 export type QueryOf<O extends OperationId> = NonNullable<Params<O>['query']>;
 export type BodyOf<O extends OperationId> = Ops[O] extends { requestBody?: { content: { 'application/json': infer B } } } ? B : never;
-type Successes<R> = { [S in keyof R]: S extends 200 | 201 | 202 | 204 ? (R[S] extends { content: { 'application/json': infer B } } ? B : undefined) : never }[keyof R];
+type Successes<R> = {
+  [S in keyof R]: S extends 200 | 201 | 202 | 204 ? (R[S] extends { content: { 'application/json': infer B } } ? B : undefined) : never;
+}[keyof R];
 export type ResultOf<O extends OperationId> = Successes<Ops[O]['responses']>;
 /** The operations that answer a page (`items` and `nextCursor`). */
 export type PagedOperation = 'listImages' | 'systemListImages' | 'listBuilds' | 'systemListBuilds' | 'imageSelection';
@@ -161,7 +163,13 @@ export class PortalClient {
           // not JSON after all: keep the text
         }
       }
-      if (response.ok) return { status: response.status, body: (text ? body : undefined) as ResultOf<O>, etag: response.headers.get('etag'), location: response.headers.get('location') };
+      if (response.ok)
+        return {
+          status: response.status,
+          body: (text ? body : undefined) as ResultOf<O>,
+          etag: response.headers.get('etag'),
+          location: response.headers.get('location'),
+        };
       const wait = retryAfterSeconds(response.headers.get('retry-after'));
       const retryable = wait !== undefined && (response.status === 429 || (response.status === 503 && method !== 'POST'));
       if (retryable && attempt < maxRetries && wait <= (this.options.maxRetryAfterSeconds ?? 60)) {
@@ -232,7 +240,8 @@ export class PortalClient {
   /** Rebuilds a custom image: of `build` when given (it replaces the spec), else of its current spec. */
   async startBuild(scope: Scope, name: string, build?: NonNullable<CreateImage['build']>): Promise<Build> {
     const body = build === undefined ? undefined : { build };
-    const reply = scope === 'system' ? await this.call('systemStartBuild', { path: { name }, body }) : await this.call('startBuild', { path: { ...scope, name }, body });
+    const reply =
+      scope === 'system' ? await this.call('systemStartBuild', { path: { name }, body }) : await this.call('startBuild', { path: { ...scope, name }, body });
     return reply.body;
   }
 
@@ -241,12 +250,16 @@ export class PortalClient {
   }
 
   async getBuild(scope: Scope, name: string, buildId: string): Promise<Build> {
-    const reply = scope === 'system' ? await this.call('systemGetBuild', { path: { name, buildId } }) : await this.call('getBuild', { path: { ...scope, name, buildId } });
+    const reply =
+      scope === 'system' ? await this.call('systemGetBuild', { path: { name, buildId } }) : await this.call('getBuild', { path: { ...scope, name, buildId } });
     return reply.body;
   }
 
   async cancelBuild(scope: Scope, name: string, buildId: string): Promise<Build> {
-    const reply = scope === 'system' ? await this.call('systemCancelBuild', { path: { name, buildId } }) : await this.call('cancelBuild', { path: { ...scope, name, buildId } });
+    const reply =
+      scope === 'system'
+        ? await this.call('systemCancelBuild', { path: { name, buildId } })
+        : await this.call('cancelBuild', { path: { ...scope, name, buildId } });
     return reply.body;
   }
 

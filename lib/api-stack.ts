@@ -41,8 +41,7 @@ import type { DeploymentSettings } from './settings.ts';
 export type ServiceFunctionName = HttpFunction | 'buildEvents' | 'buildReconciler' | 'imageRetirement';
 
 /** `catalogReader` -> `lambdas/functions/catalog-reader.ts` */
-export const entryOf = (name: ServiceFunctionName) =>
-  `lambdas/functions/${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}.ts`;
+export const entryOf = (name: ServiceFunctionName) => `lambdas/functions/${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}.ts`;
 
 /** How often the reconciler asks CodeBuild about builds that stayed in progress too long. */
 export const RECONCILE_EVERY = Duration.minutes(5);
@@ -132,7 +131,10 @@ export class ApiStack extends Stack {
     const table = { [ENV.tableName]: data.table.tableName };
     const cursor = { [ENV.cursorKey]: cursorKey.secretValue.unsafeUnwrap() };
     // Whoever publishes build outcomes: where to, and which deployment they come from (detail.stackName).
-    const bus: Record<string, string> = { [ENV.stackName]: settings.stackName, ...(settings.eventBusName ? { [ENV.eventBusName]: settings.eventBusName } : {}) };
+    const bus: Record<string, string> = {
+      [ENV.stackName]: settings.stackName,
+      ...(settings.eventBusName ? { [ENV.eventBusName]: settings.eventBusName } : {}),
+    };
     const repositories = {
       [ENV.imageRepositoryUri]: data.imageRepository.repositoryUri,
       [ENV.cacheRepositoryUri]: data.cacheRepository.repositoryUri,
@@ -163,7 +165,14 @@ export class ApiStack extends Stack {
         [ENV.secretPrefix]: this.secretPrefix,
         ...(settings.pullSecretKmsKeyArn ? { [ENV.secretsKmsKeyId]: settings.pullSecretKmsKeyArn } : {}),
       },
-      buildEvents: { ...table, ...cursor, ...logGroup, ...bus, [ENV.buildProjectName]: project.projectName, [ENV.imageRepositoryUri]: data.imageRepository.repositoryUri },
+      buildEvents: {
+        ...table,
+        ...cursor,
+        ...logGroup,
+        ...bus,
+        [ENV.buildProjectName]: project.projectName,
+        [ENV.imageRepositoryUri]: data.imageRepository.repositoryUri,
+      },
       buildReconciler: {
         ...table,
         ...cursor,
@@ -193,7 +202,8 @@ export class ApiStack extends Stack {
       ...HTTP_FUNCTIONS,
       buildEvents: "records CodeBuild state and phase changes on the build's record; DynamoDB read/write, build log read",
       buildReconciler: 'asks CodeBuild about builds that stayed in progress too long; DynamoDB read/write, build log read, BatchGetBuilds',
-      imageRetirement: 'deletes built images nothing points at any more, after the retention period; DynamoDB scan and marks, ECR DescribeImages/BatchDeleteImage',
+      imageRetirement:
+        'deletes built images nothing points at any more, after the retention period; DynamoDB scan and marks, ECR DescribeImages/BatchDeleteImage',
     };
     const deadLetterQueues: Partial<Record<ServiceFunctionName, DeadLetterQueue>> = {
       buildEvents: this.buildEventsDlq,
@@ -231,9 +241,7 @@ export class ApiStack extends Stack {
     fns.catalogWriter.role.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['codebuild:StartBuild', 'codebuild:StopBuild'], resources: [project.projectArn] }),
     );
-    fns.buildReconciler.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['codebuild:BatchGetBuilds'], resources: [project.projectArn] }),
-    );
+    fns.buildReconciler.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['codebuild:BatchGetBuilds'], resources: [project.projectArn] }));
 
     // The logs route reads a build's log; the status and reconciler functions read a failed build's
     // log for its "FAILED: " line (the failure reason).
@@ -243,9 +251,7 @@ export class ApiStack extends Stack {
 
     const secretsUnderPrefix = secretPrefixArn(this.secretPrefix);
     // The writer checks that a named pull secret exists (metadata only, never the value).
-    fns.catalogWriter.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['secretsmanager:DescribeSecret'], resources: [secretsUnderPrefix] }),
-    );
+    fns.catalogWriter.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:DescribeSecret'], resources: [secretsUnderPrefix] }));
     // The secrets function manages them (TagResource: the registry is a tag, set on create and on
     // replace) but cannot read a value back: no GetSecretValue.
     fns.secrets.role.addToPrincipalPolicy(
@@ -260,9 +266,7 @@ export class ApiStack extends Stack {
         resources: [secretsUnderPrefix],
       }),
     );
-    fns.secrets.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['secretsmanager:ListSecrets'], resources: ['*'] }),
-    );
+    fns.secrets.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:ListSecrets'], resources: ['*'] }));
     if (settings.pullSecretKmsKeyArn) {
       // Creating or replacing a secret under a customer-managed key: Secrets Manager asks KMS for a
       // data key on the caller's behalf (Decrypt: to re-encrypt on PutSecretValue).
@@ -280,7 +284,8 @@ export class ApiStack extends Stack {
     );
     Validations.of(fns.secrets.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'secretsmanager:ListSecrets has no resource-level permissions; it returns names and metadata, never a secret value, and the function filters by the service prefix.',
+      reason:
+        'secretsmanager:ListSecrets has no resource-level permissions; it returns names and metadata, never a secret value, and the function filters by the service prefix.',
     });
 
     // Build outcomes ("Image Build Succeeded / Failed / Cancelled") go to the named bus, else the
@@ -395,7 +400,15 @@ export class ApiStack extends Stack {
       new cloudwatch.AlarmStatusWidget({ title: 'Function and table alarms', alarms: this.alarms.alarms, width: 16 }),
       new cloudwatch.GraphWidget({
         title: 'Images retired (deleted from ECR)',
-        left: [new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName: METRIC.imagesRetired, dimensionsMap: { ...SERVICE_DIMENSION }, statistic: cloudwatch.Stats.SUM, period: Duration.days(1) })],
+        left: [
+          new cloudwatch.Metric({
+            namespace: METRICS_NAMESPACE,
+            metricName: METRIC.imagesRetired,
+            dimensionsMap: { ...SERVICE_DIMENSION },
+            statistic: cloudwatch.Stats.SUM,
+            period: Duration.days(1),
+          }),
+        ],
         width: 8,
       }),
     );
@@ -406,7 +419,10 @@ export class ApiStack extends Stack {
       ['Reconciler', this.reconcilerDlq, fns.buildReconciler],
       ['Retirement', this.retirementDlq, fns.imageRetirement],
     ] as const) {
-      new CfnOutput(this, `${id}DlqUrl`, { description: `Dead-letter queue of ${fn.node.id}: replay its messages to ${id}FunctionName`, value: dlq.queue.queueUrl });
+      new CfnOutput(this, `${id}DlqUrl`, {
+        description: `Dead-letter queue of ${fn.node.id}: replay its messages to ${id}FunctionName`,
+        value: dlq.queue.queueUrl,
+      });
       new CfnOutput(this, `${id}FunctionName`, { description: `The function ${id}DlqUrl's messages were meant for`, value: fn.function.functionName });
     }
     const custom = settings.platform.customDomain;
@@ -418,12 +434,18 @@ export class ApiStack extends Stack {
         securityPolicy: apigw.SecurityPolicy.TLS_1_2,
       });
       new apigw.ApiMapping(this, 'CustomDomainMapping', { api: this.api.api, domainName: this.customDomain, stage: this.api.stage });
-      new CfnOutput(this, 'CustomDomainUrl', { description: 'The API at the custom domain (once DNS points at CustomDomainTarget)', value: `https://${custom.domainName}/` });
+      new CfnOutput(this, 'CustomDomainUrl', {
+        description: 'The API at the custom domain (once DNS points at CustomDomainTarget)',
+        value: `https://${custom.domainName}/`,
+      });
       new CfnOutput(this, 'CustomDomainTarget', {
         description: `DNS: ${custom.domainName} as a CNAME (or a Route 53 alias in zone CustomDomainHostedZoneId) to this name`,
         value: this.customDomain.regionalDomainName,
       });
-      new CfnOutput(this, 'CustomDomainHostedZoneId', { description: 'Hosted zone of CustomDomainTarget, for a Route 53 alias record', value: this.customDomain.regionalHostedZoneId });
+      new CfnOutput(this, 'CustomDomainHostedZoneId', {
+        description: 'Hosted zone of CustomDomainTarget, for a Route 53 alias record',
+        value: this.customDomain.regionalHostedZoneId,
+      });
     }
   }
 }

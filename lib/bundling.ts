@@ -31,8 +31,24 @@ export const FUNCTION_BUNDLING: BundlingOptions = {
 
 /** The options `esbuildOptionsFor` knows how NodejsFunction turns into esbuild arguments. */
 const TRANSLATED = new Set<keyof BundlingOptions>([
-  'format', 'target', 'mainFields', 'banner', 'footer', 'minify', 'sourceMap', 'sourceMapMode', 'sourcesContent',
-  'bundleAwsSDK', 'externalModules', 'loader', 'define', 'logLevel', 'keepNames', 'tsconfig', 'metafile', 'inject',
+  'format',
+  'target',
+  'mainFields',
+  'banner',
+  'footer',
+  'minify',
+  'sourceMap',
+  'sourceMapMode',
+  'sourcesContent',
+  'bundleAwsSDK',
+  'externalModules',
+  'loader',
+  'define',
+  'logLevel',
+  'keepNames',
+  'tsconfig',
+  'metafile',
+  'inject',
 ]);
 
 /** The file NodejsFunction writes the bundle to, inside its asset directory. */

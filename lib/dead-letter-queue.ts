@@ -31,7 +31,8 @@ export class DeadLetterQueue extends Construct {
     });
     Validations.of(this.queue).acknowledge({
       id: 'Serverless-SQSRedrivePolicy',
-      reason: 'This queue is itself the dead-letter queue (of an EventBridge target and of a Lambda function); a DLQ of a DLQ would only move the same messages again.',
+      reason:
+        'This queue is itself the dead-letter queue (of an EventBridge target and of a Lambda function); a DLQ of a DLQ would only move the same messages again.',
     });
 
     this.alarm = this.queue

@@ -49,7 +49,8 @@ export function createGroupImages(app: App, settings: DeploymentSettings, option
   // --- Platform (issue 16): tags on every taggable resource, a refused placeholder. ---
   for (const [key, value] of Object.entries(settings.platform.tags)) Tags.of(app).add(key, value);
   if (options.refuseDeployment) {
-    for (const stack of [data, api]) new DeploymentGuard(stack, 'DeploymentGuard', { refusedValue: options.refuseDeployment.value, reason: options.refuseDeployment.reason });
+    for (const stack of [data, api])
+      new DeploymentGuard(stack, 'DeploymentGuard', { refusedValue: options.refuseDeployment.value, reason: options.refuseDeployment.reason });
   }
   return { data, api };
 }

@@ -134,7 +134,10 @@ export class ImageBuildProject extends Construct {
     this.pullThroughCaches.grantPullThrough(this.role);
     const configuredEcrMirrors = Object.values(props.baseImages?.mirrors ?? {}).flatMap((prefix) => ecrMirrorRepositories(prefix) ?? []);
     if (configuredEcrMirrors.length) {
-      grantPullThroughPrefixes(this.role, configuredEcrMirrors.map((m) => m.arn));
+      grantPullThroughPrefixes(
+        this.role,
+        configuredEcrMirrors.map((m) => m.arn),
+      );
       for (const m of configuredEcrMirrors) {
         Validations.of(this.role).acknowledge({
           id: `AwsSolutions-IAM5[Resource::${m.arn}]`,
@@ -162,7 +165,8 @@ export class ImageBuildProject extends Construct {
 
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'ecr:GetAuthorizationToken (the docker login to ECR) has no resource-level permissions; pushes and pulls are limited to the two service repositories.',
+      reason:
+        'ecr:GetAuthorizationToken (the docker login to ECR) has no resource-level permissions; pushes and pulls are limited to the two service repositories.',
     });
     acknowledgeSecretPrefix(
       this.role,
@@ -171,7 +175,8 @@ export class ImageBuildProject extends Construct {
     );
     Validations.of(this.project).acknowledge({
       id: 'AwsSolutions-CB4',
-      reason: 'The project produces no artifacts (NO_ARTIFACTS): images go to ECR (encrypted at rest) and logs to CloudWatch Logs; CodeBuild encrypts its own build storage with the AWS managed key.',
+      reason:
+        'The project produces no artifacts (NO_ARTIFACTS): images go to ECR (encrypted at rest) and logs to CloudWatch Logs; CodeBuild encrypts its own build storage with the AWS managed key.',
     });
   }
 }
@@ -204,7 +209,15 @@ export function attachBuildNetwork(project: ImageBuildProject, network: BuildNet
     roles: [project.role],
     statements: [
       new iam.PolicyStatement({
-        actions: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups', 'ec2:DescribeDhcpOptions', 'ec2:DescribeVpcs'],
+        actions: [
+          'ec2:CreateNetworkInterface',
+          'ec2:DescribeNetworkInterfaces',
+          'ec2:DeleteNetworkInterface',
+          'ec2:DescribeSubnets',
+          'ec2:DescribeSecurityGroups',
+          'ec2:DescribeDhcpOptions',
+          'ec2:DescribeVpcs',
+        ],
         resources: ['*'],
       }),
       new iam.PolicyStatement({
@@ -222,7 +235,8 @@ export function attachBuildNetwork(project: ImageBuildProject, network: BuildNet
   });
   Validations.of(policy).acknowledge({
     id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:network-interface/*]',
-    reason: 'CreateNetworkInterfacePermission on the interfaces CodeBuild creates (their ids are not known in advance), limited by condition to the configured subnets and to CodeBuild.',
+    reason:
+      'CreateNetworkInterfacePermission on the interfaces CodeBuild creates (their ids are not known in advance), limited by condition to the configured subnets and to CodeBuild.',
   });
   return securityGroupIds;
 }

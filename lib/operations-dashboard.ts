@@ -46,28 +46,34 @@ export class OperationsDashboard extends Construct {
     const hour = Duration.hours(1);
     const buildFailureRate = new cloudwatch.MathExpression({
       expression: 'IF(failed + succeeded >= 3, failed / (failed + succeeded), 0)',
-      usingMetrics: { failed: serviceMetric(METRIC.buildsFailed, cloudwatch.Stats.SUM, hour), succeeded: serviceMetric(METRIC.buildsSucceeded, cloudwatch.Stats.SUM, hour) },
+      usingMetrics: {
+        failed: serviceMetric(METRIC.buildsFailed, cloudwatch.Stats.SUM, hour),
+        succeeded: serviceMetric(METRIC.buildsSucceeded, cloudwatch.Stats.SUM, hour),
+      },
       period: hour,
       label: 'share of finished builds that failed (at least 3 finished)',
     });
 
     this.alarms = {
       serverErrors: serverErrorRate.createAlarm(this, 'ServerErrorRate', {
-        alarmDescription: 'More than the allowed share of API requests answered 5xx for 10 minutes: check the functions\' logs (level "error", with the request id).',
+        alarmDescription:
+          'More than the allowed share of API requests answered 5xx for 10 minutes: check the functions\' logs (level "error", with the request id).',
         threshold: props.serverErrorRatio ?? 0.05,
         evaluationPeriods: 2,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
       buildFailures: buildFailureRate.createAlarm(this, 'BuildFailureRate', {
-        alarmDescription: 'Most builds of the last hour failed: a registry, the build image or the network may be down (read a failed build\'s failureReason and log).',
+        alarmDescription:
+          "Most builds of the last hour failed: a registry, the build image or the network may be down (read a failed build's failureReason and log).",
         threshold: props.buildFailureRatio ?? 0.5,
         evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
       stuckBuilds: serviceMetric(METRIC.stuckBuildsSettled, cloudwatch.Stats.SUM, Duration.minutes(15)).createAlarm(this, 'StuckBuilds', {
-        alarmDescription: 'The reconciler settled builds whose CodeBuild events never arrived: check the build events rule, its DLQ and the build-events function.',
+        alarmDescription:
+          'The reconciler settled builds whose CodeBuild events never arrived: check the build events rule, its DLQ and the build-events function.',
         threshold: 0,
         evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -86,23 +92,34 @@ export class OperationsDashboard extends Construct {
       widgets: [
         [
           new cloudwatch.GraphWidget({ title: 'Requests', left: [requests], width: 8 }),
-          new cloudwatch.GraphWidget({ title: 'Errors', left: [clientErrors.with({ label: '4xx' }), serverErrors.with({ label: '5xx' })], right: [serverErrorRate], width: 8 }),
+          new cloudwatch.GraphWidget({
+            title: 'Errors',
+            left: [clientErrors.with({ label: '4xx' }), serverErrors.with({ label: '5xx' })],
+            right: [serverErrorRate],
+            width: 8,
+          }),
           new cloudwatch.GraphWidget({
             title: 'Latency (ms)',
-            left: [cloudwatch.Stats.p(50), cloudwatch.Stats.p(90), cloudwatch.Stats.p(99)].map((statistic) => props.api.metricLatency({ period, statistic, label: statistic })),
+            left: [cloudwatch.Stats.p(50), cloudwatch.Stats.p(90), cloudwatch.Stats.p(99)].map((statistic) =>
+              props.api.metricLatency({ period, statistic, label: statistic }),
+            ),
             width: 8,
           }),
         ],
         [
           new cloudwatch.GraphWidget({
             title: 'Builds by outcome',
-            left: [METRIC.buildsStarted, METRIC.buildsReused, METRIC.buildsSucceeded, METRIC.buildsFailed, METRIC.buildsCancelled].map((name) => serviceMetric(name).with({ label: name })),
+            left: [METRIC.buildsStarted, METRIC.buildsReused, METRIC.buildsSucceeded, METRIC.buildsFailed, METRIC.buildsCancelled].map((name) =>
+              serviceMetric(name).with({ label: name }),
+            ),
             stacked: false,
             width: 8,
           }),
           new cloudwatch.GraphWidget({
             title: 'Build duration (s)',
-            left: [cloudwatch.Stats.p(50), cloudwatch.Stats.p(90), cloudwatch.Stats.MAXIMUM].map((statistic) => serviceMetric(METRIC.buildDuration, statistic).with({ label: statistic })),
+            left: [cloudwatch.Stats.p(50), cloudwatch.Stats.p(90), cloudwatch.Stats.MAXIMUM].map((statistic) =>
+              serviceMetric(METRIC.buildDuration, statistic).with({ label: statistic }),
+            ),
             width: 8,
           }),
           new cloudwatch.GraphWidget({
@@ -112,7 +129,13 @@ export class OperationsDashboard extends Construct {
             width: 8,
           }),
         ],
-        [new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: [...Object.values(this.alarms), ...props.deadLetterQueues.map((d) => d.alarm)], width: 24 })],
+        [
+          new cloudwatch.AlarmStatusWidget({
+            title: 'Alarms',
+            alarms: [...Object.values(this.alarms), ...props.deadLetterQueues.map((d) => d.alarm)],
+            width: 24,
+          }),
+        ],
       ],
     });
   }

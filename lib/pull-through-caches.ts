@@ -65,7 +65,10 @@ export class PullThroughCaches extends Construct {
   grantPullThrough(role: iam.IRole): void {
     const prefixes = this.rules.map((r) => r.ecrRepositoryPrefix!);
     if (prefixes.length === 0) return;
-    grantPullThroughPrefixes(role, prefixes.map((prefix) => ecrRepositoriesUnder(Aws.PARTITION, Aws.REGION, Aws.ACCOUNT_ID, prefix)));
+    grantPullThroughPrefixes(
+      role,
+      prefixes.map((prefix) => ecrRepositoriesUnder(Aws.PARTITION, Aws.REGION, Aws.ACCOUNT_ID, prefix)),
+    );
     for (const prefix of prefixes) {
       Validations.of(role).acknowledge({
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecr:<AWS::Region>:<AWS::AccountId>:repository/${prefix}/*]`,

@@ -148,8 +148,14 @@ export class DataStack extends Stack {
         }),
       );
     }
-    new CfnOutput(this, 'ImageRepositoryUri', { description: 'ECR repository of the built images (docker pull <uri>:<tag>)', value: this.data.imageRepository.repositoryUri });
-    new CfnOutput(this, 'ImageRepositoryArn', { description: 'ECR repository of the built images, for IAM policies of the pulling principals', value: this.data.imageRepository.repositoryArn });
+    new CfnOutput(this, 'ImageRepositoryUri', {
+      description: 'ECR repository of the built images (docker pull <uri>:<tag>)',
+      value: this.data.imageRepository.repositoryUri,
+    });
+    new CfnOutput(this, 'ImageRepositoryArn', {
+      description: 'ECR repository of the built images, for IAM policies of the pulling principals',
+      value: this.data.imageRepository.repositoryArn,
+    });
   }
 }
 

@@ -99,7 +99,7 @@ export class ServiceFunction extends Construct {
       id: 'Serverless-LambdaTracing',
       reason:
         'X-Ray active tracing is off on purpose: the handlers are not instrumented, so tracing would only add a function-level segment ' +
-        'that the JSON logs (with the request\'s correlation id) already give, at the price of an xray:* statement on Resource * in every role. ' +
+        "that the JSON logs (with the request's correlation id) already give, at the price of an xray:* statement on Resource * in every role. " +
         'Instrumenting them with Powertools Tracer was measured over the cold-start budget (bench/README.md, Powertools).',
     });
     if (!props.deadLetterQueue) {

@@ -41,7 +41,12 @@ function operationTable(document: ReturnType<typeof openApiDocument>): string {
 /** The files' contents, as \`npm run openapi\` writes them. */
 export async function generateArtifacts(): Promise<Record<keyof typeof ARTIFACTS, string>> {
   const document = openApiDocument();
-  const ast = await openapiTS(document as unknown as Parameters<typeof openapiTS>[0], { rootTypes: true, rootTypesNoSchemaPrefix: true, emptyObjectsUnknown: true, silent: true });
+  const ast = await openapiTS(document as unknown as Parameters<typeof openapiTS>[0], {
+    rootTypes: true,
+    rootTypesNoSchemaPrefix: true,
+    emptyObjectsUnknown: true,
+    silent: true,
+  });
   return {
     document: `${JSON.stringify(document, null, 2)}\n`,
     clientTypes: CLIENT_HEADER + astToString(ast),

@@ -82,7 +82,12 @@ export async function runSmoke(options: SmokeOptions, report: (step: SmokeStep) 
     const r = await call(url, 'GET', '/me', token);
     expectStatus(r, 200);
     const admin = field(r.body, 'adminGroups');
-    if (typeof field(r.body, 'sub') !== 'string' || !Array.isArray(admin) || !Array.isArray(field(r.body, 'groups')) || typeof field(r.body, 'systemAdmin') !== 'boolean') {
+    if (
+      typeof field(r.body, 'sub') !== 'string' ||
+      !Array.isArray(admin) ||
+      !Array.isArray(field(r.body, 'groups')) ||
+      typeof field(r.body, 'systemAdmin') !== 'boolean'
+    ) {
       throw new Error(`unexpected body ${brief(r)}`);
     }
     group ??= admin[0] as string | undefined;
@@ -131,7 +136,8 @@ export async function runSmoke(options: SmokeOptions, report: (step: SmokeStep) 
     });
     expectStatus(r, 422);
     const errors = field(r.body, 'errors');
-    if (!Array.isArray(errors) || !errors.some((e) => field(e, 'path') === '/build/packages/pip/1')) throw new Error(`expected an error at /build/packages/pip/1, got ${brief(r)}`);
+    if (!Array.isArray(errors) || !errors.some((e) => field(e, 'path') === '/build/packages/pip/1'))
+      throw new Error(`expected an error at /build/packages/pip/1, got ${brief(r)}`);
     return '422 names /build/packages/pip/1';
   });
   return steps;

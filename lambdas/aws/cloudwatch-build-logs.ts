@@ -50,7 +50,12 @@ export class CloudWatchBuildLogs implements BuildLogReader {
       // handful at most, however many "FAILED" lines its packages print, so two pages are plenty.
       for (let page = 0; page < 2; page++) {
         const out = await this.logs.send(
-          new FilterLogEventsCommand({ logGroupName: this.logGroup, logStreamNames: [logStreamOf(build.builderId)], filterPattern: `"${failureNonceOf(build.builderId)}"`, nextToken }),
+          new FilterLogEventsCommand({
+            logGroupName: this.logGroup,
+            logStreamNames: [logStreamOf(build.builderId)],
+            filterPattern: `"${failureNonceOf(build.builderId)}"`,
+            nextToken,
+          }),
         );
         messages.push(...(out.events ?? []).map((e) => (e.message ?? '').trim()));
         nextToken = out.nextToken;
@@ -75,7 +80,12 @@ export class CloudWatchBuildLogs implements BuildLogReader {
     try {
       for (let page = 0; page < FACTS_PAGES; page++) {
         const out = await this.logs.send(
-          new FilterLogEventsCommand({ logGroupName: this.logGroup, logStreamNames: [logStreamOf(build.builderId)], filterPattern: `"${failureNonceOf(build.builderId)}"`, nextToken }),
+          new FilterLogEventsCommand({
+            logGroupName: this.logGroup,
+            logStreamNames: [logStreamOf(build.builderId)],
+            filterPattern: `"${failureNonceOf(build.builderId)}"`,
+            nextToken,
+          }),
         );
         messages.push(...(out.events ?? []).map((e) => e.message ?? ''));
         nextToken = out.nextToken;

@@ -52,7 +52,11 @@ export class CodeBuildBuilder implements Builder {
   ) {}
 
   async start(job: BuildJob): Promise<{ builderId: string }> {
-    const variables: EnvironmentVariable[] = Object.entries(buildVariables(job, this.baseImageMirrors)).map(([name, value]) => ({ name, value, type: 'PLAINTEXT' }));
+    const variables: EnvironmentVariable[] = Object.entries(buildVariables(job, this.baseImageMirrors)).map(([name, value]) => ({
+      name,
+      value,
+      type: 'PLAINTEXT',
+    }));
     if (job.pullSecret) {
       // CodeBuild resolves it inside the build: the credential is never in our request, the event or the log.
       variables.push({ name: BUILDSPEC_ENV.pullSecretJson, value: pullSecretId(this.secretPrefix, buildSecretRef(job)), type: 'SECRETS_MANAGER' });
@@ -78,7 +82,11 @@ export class CodeBuildBuilder implements Builder {
     for (let i = 0; i < builderIds.length; i += BATCH) {
       const out = await this.codebuild.send(new BatchGetBuildsCommand({ ids: builderIds.slice(i, i + BATCH) }));
       for (const b of out.builds ?? []) {
-        const phases = (b.phases ?? []).map((p) => ({ 'phase-type': p.phaseType ?? '', 'phase-status': p.phaseStatus, 'phase-context': (p.contexts ?? []).map((c) => [c.statusCode, c.message].filter(Boolean).join(': ')) }));
+        const phases = (b.phases ?? []).map((p) => ({
+          'phase-type': p.phaseType ?? '',
+          'phase-status': p.phaseStatus,
+          'phase-context': (p.contexts ?? []).map((c) => [c.statusCode, c.message].filter(Boolean).join(': ')),
+        }));
         const at = (b.endTime ?? new Date()).toISOString();
         const progress = progressOf(b.buildStatus ?? '', b.currentPhase ?? null, phases, b.timeoutInMinutes, at);
         if (b.id && progress) found.set(b.id, progress);

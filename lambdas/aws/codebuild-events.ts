@@ -71,7 +71,13 @@ export function recogniseEvent(event: unknown, ours: { project: string; account?
 
   const progress =
     e['detail-type'] === 'CodeBuild Build State Change'
-      ? progressOf(d['build-status'] ?? '', d['current-phase'] ?? null, d['additional-information'].phases ?? [], d['additional-information']['timeout-in-minutes'], e.time)
+      ? progressOf(
+          d['build-status'] ?? '',
+          d['current-phase'] ?? null,
+          d['additional-information'].phases ?? [],
+          d['additional-information']['timeout-in-minutes'],
+          e.time,
+        )
       : phaseProgress(d['completed-phase'], d['completed-phase-status'], e.time);
   if (!progress) return { ok: false, reason: 'no-news', detail: `${e['detail-type']} ${d['build-status'] ?? d['completed-phase'] ?? ''}` };
   return { ok: true, builderId: codeBuildIdOf(d['build-id']), ref: { scope, image, buildId }, progress };
@@ -95,9 +101,16 @@ function phaseProgress(completed: string | undefined, status: string | undefined
 }
 
 /** A build's status as CodeBuild reports it (events and BatchGetBuilds alike). */
-export function progressOf(buildStatus: string, currentPhase: string | null, phases: CodeBuildPhase[], timeoutMinutes: number | undefined, at: string): BuildProgress | undefined {
+export function progressOf(
+  buildStatus: string,
+  currentPhase: string | null,
+  phases: CodeBuildPhase[],
+  timeoutMinutes: number | undefined,
+  at: string,
+): BuildProgress | undefined {
   const failedPhase = phases.find((p) => p['phase-status'] && !['SUCCEEDED', 'IN_PROGRESS'].includes(p['phase-status']));
-  const lastPhase = failedPhase?.['phase-type'] ?? [...phases].reverse().find((p) => p['phase-type'] !== 'COMPLETED')?.['phase-type'] ?? currentPhase ?? undefined;
+  const lastPhase =
+    failedPhase?.['phase-type'] ?? [...phases].reverse().find((p) => p['phase-type'] !== 'COMPLETED')?.['phase-type'] ?? currentPhase ?? undefined;
   switch (buildStatus) {
     case 'IN_PROGRESS':
       return { status: 'building', phase: currentPhase && currentPhase !== 'COMPLETED' ? currentPhase : undefined, at };
@@ -107,9 +120,19 @@ export function progressOf(buildStatus: string, currentPhase: string | null, pha
       return { status: 'cancelled', phase: lastPhase, at };
     case 'TIMED_OUT':
       if (lastPhase === 'SUBMITTED' || lastPhase === 'QUEUED') {
-        return { status: 'failed', phase: lastPhase, failureReason: 'The build waited in the build queue longer than its queued timeout and never started: the platform is busy, rebuild later.', at };
+        return {
+          status: 'failed',
+          phase: lastPhase,
+          failureReason: 'The build waited in the build queue longer than its queued timeout and never started: the platform is busy, rebuild later.',
+          at,
+        };
       }
-      return { status: 'failed', phase: lastPhase, failureReason: `The build ran longer than its ${timeoutMinutes ?? 'configured'}-minute limit${lastPhase ? ` (in ${lastPhase})` : ''} and was stopped. Fewer or lighter packages build faster; ask the platform team if the limit is too low.`, at };
+      return {
+        status: 'failed',
+        phase: lastPhase,
+        failureReason: `The build ran longer than its ${timeoutMinutes ?? 'configured'}-minute limit${lastPhase ? ` (in ${lastPhase})` : ''} and was stopped. Fewer or lighter packages build faster; ask the platform team if the limit is too low.`,
+        at,
+      };
     case 'FAILED':
     case 'FAULT':
       return { status: 'failed', phase: lastPhase, failureReason: failureReason(failedPhase), at };

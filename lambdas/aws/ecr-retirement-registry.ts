@@ -30,7 +30,12 @@ export class EcrRetirementRegistry implements RetirementRegistry {
     for await (const page of paginateDescribeImages({ client: this.ecr }, { repositoryName: this.repositoryName, filter: { tagStatus: 'TAGGED' } })) {
       for (const detail of page.imageDetails ?? []) {
         for (const tag of detail.imageTags ?? []) {
-          images.push({ tag, digest: detail.imageDigest ?? '', pushedAt: detail.imagePushedAt ?? new Date(0), lastPulledAt: detail.lastRecordedPullTime ?? null });
+          images.push({
+            tag,
+            digest: detail.imageDigest ?? '',
+            pushedAt: detail.imagePushedAt ?? new Date(0),
+            lastPulledAt: detail.lastRecordedPullTime ?? null,
+          });
         }
       }
     }

@@ -27,7 +27,10 @@ const eventSchema = z.object({
 });
 
 export const isImageScanEvent = (event: unknown) =>
-  typeof event === 'object' && event !== null && (event as Record<string, unknown>)['detail-type'] === IMAGE_SCAN_DETAIL_TYPE && (event as Record<string, unknown>).source === IMAGE_SCAN_SOURCE;
+  typeof event === 'object' &&
+  event !== null &&
+  (event as Record<string, unknown>)['detail-type'] === IMAGE_SCAN_DETAIL_TYPE &&
+  (event as Record<string, unknown>).source === IMAGE_SCAN_SOURCE;
 
 export type RecognisedScan = { ok: true; scan: ImageScan } | { ok: false; reason: 'malformed' | 'not-ours' | 'not-complete' | 'unnamed'; detail?: string };
 

@@ -17,6 +17,9 @@ export const emfBuildMetrics: BuildMetrics = {
     if (!outcome) return;
     const from = build.startedAt ?? build.createdAt;
     const seconds = build.finishedAt && !build.reused ? (Date.parse(build.finishedAt) - Date.parse(from)) / 1000 : undefined;
-    emitMetrics([{ name: outcome, value: 1 }, ...(seconds !== undefined && seconds >= 0 ? [{ name: METRIC.buildDuration, value: seconds, unit: 'Seconds' as const }] : [])]);
+    emitMetrics([
+      { name: outcome, value: 1 },
+      ...(seconds !== undefined && seconds >= 0 ? [{ name: METRIC.buildDuration, value: seconds, unit: 'Seconds' as const }] : []),
+    ]);
   },
 };

@@ -19,7 +19,14 @@ export class EventBridgeOutcomes implements BuildOutcomePublisher {
     try {
       const out = await this.events.send(
         new PutEventsCommand({
-          Entries: [{ Source: OUTCOME_SOURCE, DetailType: OUTCOME_DETAIL_TYPES[outcome.status], Detail: JSON.stringify(this.stackName ? { ...outcome, stackName: this.stackName } : outcome), EventBusName: this.busName }],
+          Entries: [
+            {
+              Source: OUTCOME_SOURCE,
+              DetailType: OUTCOME_DETAIL_TYPES[outcome.status],
+              Detail: JSON.stringify(this.stackName ? { ...outcome, stackName: this.stackName } : outcome),
+              EventBusName: this.busName,
+            },
+          ],
         }),
       );
       if (out.FailedEntryCount) log('error', 'build outcome not published', { buildId: outcome.buildId, entries: out.Entries });

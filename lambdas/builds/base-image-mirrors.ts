@@ -41,7 +41,8 @@ const PATH_COMPONENT = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
 const DOCKER_HUB_HOSTS: Record<string, string> = { 'index.docker.io': DOCKER_HUB };
 
 const HOST_HINT = 'a registry host such as docker.io, ghcr.io, quay.io or localhost:5000 (a name with a "." or a port, or localhost)';
-const PREFIX_HINT = 'a mirror prefix such as mirror.example.com/docker-hub or 123456789012.dkr.ecr.eu-west-1.amazonaws.com/docker-hub (registry host, optional path; no scheme, tag or trailing "/")';
+const PREFIX_HINT =
+  'a mirror prefix such as mirror.example.com/docker-hub or 123456789012.dkr.ecr.eu-west-1.amazonaws.com/docker-hub (registry host, optional path; no scheme, tag or trailing "/")';
 
 /** Problems with one registry key, or its normalised form. */
 function checkHost(key: string): { host?: string; problem?: string } {

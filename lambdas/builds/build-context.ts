@@ -31,7 +31,8 @@ export const TEMPLATE_FAILURES = {
   aptUpdate: { exit: 202, reason: "apt-get update failed: the base image's package sources (or the platform's apt mirror) could not be read" },
   aptUnknown: {
     exit: 203,
-    reason: "an apt entry names no package of the base image's package sources under exactly that name (names are never patterns): the build log lists the names that were not found",
+    reason:
+      "an apt entry names no package of the base image's package sources under exactly that name (names are never patterns): the build log lists the names that were not found",
   },
   aptInstall: { exit: 204, reason: 'apt-get could not install the apt packages: check the package names and versions in the build log' },
   condaMissing: { exit: 211, reason: 'conda packages were requested but the base image has no conda (or mamba)' },

@@ -92,7 +92,8 @@ function parseEntry(text: string): Parsed | string {
 }
 
 function refusedCharacter(text: string): string | null {
-  if (text.includes('[')) return 'key=value brackets are not supported (conda install --file cannot read them): write "numpy=1.17=py38_0" or "conda-forge::numpy" instead';
+  if (text.includes('['))
+    return 'key=value brackets are not supported (conda install --file cannot read them): write "numpy=1.17=py38_0" or "conda-forge::numpy" instead';
   if (text.includes('|')) return '"|" (or) is not supported: give one version range, ' + EXAMPLES;
   if (!ALLOWED.test(text)) {
     const bad = [...text].find((c) => !ALLOWED.test(c));
@@ -154,7 +155,10 @@ function comparisons(text: string): Canonical {
     rest = rest.slice(comma[0].length);
   }
   const build = /^(?:=| +)(.+)$/.exec(rest)?.[1];
-  if (rest !== '' && (build === undefined || !BUILD.test(build))) return fail(`unexpected "${rest.trim()}" after "${text.slice(0, text.length - rest.length)}": a build string follows as "=build" (e.g. "numpy>=1.20=py39*")`);
+  if (rest !== '' && (build === undefined || !BUILD.test(build)))
+    return fail(
+      `unexpected "${rest.trim()}" after "${text.slice(0, text.length - rest.length)}": a build string follows as "=build" (e.g. "numpy>=1.20=py39*")`,
+    );
   const value = clauses.join(',') + (build ? `=${build}` : '');
   // spec_from_line reads "name~=" as a name ending in "~": only "name ~=..." survives the list file.
   return ok(value.startsWith('~=') ? ` ${value}` : value);

@@ -41,7 +41,7 @@ export function buildContextVariables(files: Record<string, string>): Record<str
 export function unpackBuildContext(parts: readonly string[]): Record<string, string> {
   const archive = gunzipSync(Buffer.from(parts.join(''), 'base64'));
   const files: Record<string, string> = {};
-  for (let at = 0; at + BLOCK <= archive.length; ) {
+  for (let at = 0; at + BLOCK <= archive.length;) {
     const header = archive.subarray(at, at + BLOCK);
     if (header.every((b) => b === 0)) break;
     const name = cString(header, 0, 100);

@@ -15,9 +15,12 @@ type Manager = keyof typeof VALID_FORM;
 
 export const refusal = {
   option: (manager: Manager, examples: string) => `${manager} options (${examples}) are not allowed: give one package spec, e.g. ${VALID_FORM[manager]}`,
-  url: (manager: Manager) => `URLs are not allowed: name a package from the ${manager === 'pip' ? 'package index' : 'repository'} instead, e.g. ${VALID_FORM[manager]}`,
-  path: (manager: Manager) => `local paths are not allowed: name a package from the ${manager === 'pip' ? 'package index' : 'repository'} instead, e.g. ${VALID_FORM[manager]}`,
-  file: (manager: Manager, file: string) => `package files ("${file}") are not allowed: name a package from the ${manager === 'pip' ? 'package index' : 'repository'} instead, e.g. ${VALID_FORM[manager]}`,
+  url: (manager: Manager) =>
+    `URLs are not allowed: name a package from the ${manager === 'pip' ? 'package index' : 'repository'} instead, e.g. ${VALID_FORM[manager]}`,
+  path: (manager: Manager) =>
+    `local paths are not allowed: name a package from the ${manager === 'pip' ? 'package index' : 'repository'} instead, e.g. ${VALID_FORM[manager]}`,
+  file: (manager: Manager, file: string) =>
+    `package files ("${file}") are not allowed: name a package from the ${manager === 'pip' ? 'package index' : 'repository'} instead, e.g. ${VALID_FORM[manager]}`,
   comment: (manager: Manager) => `comments ("#") are not allowed: give the package spec alone, e.g. ${VALID_FORM[manager]}`,
   variable: (manager: Manager, c: string) => `"${c}" is not allowed: variables are not expanded, write the value itself, e.g. ${VALID_FORM[manager]}`,
 };

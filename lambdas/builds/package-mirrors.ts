@@ -33,7 +33,8 @@ const MIRROR_URL = /^https?:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?(\/[A-Za-z0-9._~%/-]
 export function mirrorUrlProblem(value: string): string | null {
   if (value.length > 512) return 'expected at most 512 characters';
   if (value.includes('@')) return 'expected a URL without credentials (build arguments are recorded in the image history)';
-  if (!MIRROR_URL.test(value)) return 'expected an http(s) URL like https://mirror.example.com/pypi/simple/ (host, optional port and path; no query or credentials)';
+  if (!MIRROR_URL.test(value))
+    return 'expected an http(s) URL like https://mirror.example.com/pypi/simple/ (host, optional port and path; no query or credentials)';
   return null;
 }
 

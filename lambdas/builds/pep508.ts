@@ -82,7 +82,8 @@ class RequirementParser {
 
   parse(): void {
     this.spaces();
-    if (!this.match(IDENTIFIER)) throw new GrammarError('must start with a package name (letters, digits, ".", "-" and "_", starting and ending with a letter or digit)');
+    if (!this.match(IDENTIFIER))
+      throw new GrammarError('must start with a package name (letters, digits, ".", "-" and "_", starting and ending with a letter or digit)');
     this.spaces();
     if (this.peek() === '[') this.extras();
     this.spaces();
@@ -101,7 +102,8 @@ class RequirementParser {
       new MarkerParser(this.rest(), this.pos).parse();
       return;
     }
-    if (this.pos < this.text.length) throw new GrammarError(`unexpected "${this.rest()}" after the requirement (expected a version such as ">=1.0", "," or "; marker")`);
+    if (this.pos < this.text.length)
+      throw new GrammarError(`unexpected "${this.rest()}" after the requirement (expected a version such as ">=1.0", "," or "; marker")`);
   }
 
   private extras(): void {
@@ -134,7 +136,9 @@ class RequirementParser {
       const version = this.match(op === '===' ? ARBITRARY_TEXT : VERSION_TEXT);
       if (!version) throw new GrammarError(`expected a version after "${op}"`);
       if (op === '===' && version.includes(',')) {
-        throw new GrammarError(`"===" takes the whole text up to the next space ("${version}"): put it last or leave a space before the "," (e.g. "pkg>=1.0,===1.0.1")`);
+        throw new GrammarError(
+          `"===" takes the whole text up to the next space ("${version}"): put it last or leave a space before the "," (e.g. "pkg>=1.0,===1.0.1")`,
+        );
       }
       const problem = versionProblem(op, version);
       if (problem) throw new GrammarError(problem);
@@ -176,15 +180,21 @@ type MarkerValue = { variable: string; text?: undefined } | { text: string; vari
  */
 function comparisonProblem(left: MarkerValue, op: string, right: MarkerValue): void {
   if (left.variable === undefined && right.variable === undefined) {
-    throw new GrammarError(`"${left.text}" ${op} "${right.text}" compares two quoted strings, which pip cannot evaluate: one side must be a marker variable (e.g. python_version < "3.9")`);
+    throw new GrammarError(
+      `"${left.text}" ${op} "${right.text}" compares two quoted strings, which pip cannot evaluate: one side must be a marker variable (e.g. python_version < "3.9")`,
+    );
   }
   if (op !== '~=' && op !== '===') return;
   const evaluable =
     left.variable !== undefined
-      ? VERSION_VARIABLES.has(left.variable) && right.text !== undefined && (op === '===' ? !right.text.includes(' ') : versionProblem('~=', right.text) === null)
+      ? VERSION_VARIABLES.has(left.variable) &&
+        right.text !== undefined &&
+        (op === '===' ? !right.text.includes(' ') : versionProblem('~=', right.text) === null)
       : ALWAYS_PEP440.has(right.variable!);
   if (!evaluable) {
-    throw new GrammarError(`pip cannot evaluate "${op}" here: in a marker it needs a Python version variable and a version (e.g. python_version ~= "3.10"); use == or != for names`);
+    throw new GrammarError(
+      `pip cannot evaluate "${op}" here: in a marker it needs a Python version variable and a version (e.g. python_version ~= "3.10"); use == or != for names`,
+    );
   }
 }
 
@@ -248,7 +258,9 @@ class MarkerParser {
     if (t?.kind === 'word' && !['and', 'or', 'in', 'not'].includes(t.text)) {
       throw new GrammarError(`"${t.text}" is not an environment marker variable (use one of ${[...MARKER_VARIABLES].join(', ')})`);
     }
-    throw new GrammarError(t ? `expected a marker variable or a quoted string, found "${t.text}"` : 'the environment marker ends too early (e.g. python_version < "3.9")');
+    throw new GrammarError(
+      t ? `expected a marker variable or a quoted string, found "${t.text}"` : 'the environment marker ends too early (e.g. python_version < "3.9")',
+    );
   }
 
   private operator(): string {
@@ -261,7 +273,9 @@ class MarkerParser {
       this.at += 2;
       return 'not in';
     }
-    throw new GrammarError(t ? `expected a comparison (==, !=, <, <=, >, >=, ~=, in, not in), found "${t.text}"` : 'the environment marker ends too early: expected a comparison');
+    throw new GrammarError(
+      t ? `expected a comparison (==, !=, <, <=, >, >=, ~=, in, not in), found "${t.text}"` : 'the environment marker ends too early: expected a comparison',
+    );
   }
 
   private isWord(word: string): boolean {

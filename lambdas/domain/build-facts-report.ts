@@ -75,7 +75,10 @@ export function parseCondaList(text: string): CondaPackage[] {
   return bounded(
     list.flatMap((p: Record<string, unknown>) => {
       const entry = { channel: p?.channel, name: p?.name, version: p?.version, build: p?.build_string };
-      const ok = typeof entry.channel === 'string' && CONDA_CHANNEL.test(entry.channel) && [entry.name, entry.version, entry.build].every((f) => typeof f === 'string' && CONDA_FIELD.test(f));
+      const ok =
+        typeof entry.channel === 'string' &&
+        CONDA_CHANNEL.test(entry.channel) &&
+        [entry.name, entry.version, entry.build].every((f) => typeof f === 'string' && CONDA_FIELD.test(f));
       return ok ? [entry as CondaPackage] : [];
     }),
   );

@@ -75,7 +75,19 @@ export const isTerminal = (s: BuildStatus) => TERMINAL.includes(s);
 export const STATUS_RANK: Record<BuildStatus, number> = { queued: 0, building: 1, succeeded: 2, failed: 2, cancelled: 2 };
 
 /** CodeBuild's phases in the order a build goes through them. */
-export const PHASES = ['SUBMITTED', 'QUEUED', 'PROVISIONING', 'DOWNLOAD_SOURCE', 'INSTALL', 'PRE_BUILD', 'BUILD', 'POST_BUILD', 'UPLOAD_ARTIFACTS', 'FINALIZING', 'COMPLETED'] as const;
+export const PHASES = [
+  'SUBMITTED',
+  'QUEUED',
+  'PROVISIONING',
+  'DOWNLOAD_SOURCE',
+  'INSTALL',
+  'PRE_BUILD',
+  'BUILD',
+  'POST_BUILD',
+  'UPLOAD_ARTIFACTS',
+  'FINALIZING',
+  'COMPLETED',
+] as const;
 export const phaseRank = (phase: string | null) => (phase === null ? -1 : PHASES.indexOf(phase as (typeof PHASES)[number]));
 
 /** Time-sortable build ids: newest-first listing is a reverse key order. */

@@ -49,7 +49,10 @@ export interface BuildServiceDependencies {
 }
 
 /** A rebuild's body: a new spec, or nothing to build the current spec again (or, issue 18, the spec of a build pinned to its lock). */
-export const rebuildBody = z.strictObject({ build: z.optional(buildSpecSchema), lockedFrom: z.optional(z.string().check(z.regex(/^b[0-9a-z]{9,20}$/, 'must be a build id'))) });
+export const rebuildBody = z.strictObject({
+  build: z.optional(buildSpecSchema),
+  lockedFrom: z.optional(z.string().check(z.regex(/^b[0-9a-z]{9,20}$/, 'must be a build id'))),
+});
 
 export const LOG_PAGE = 500;
 
@@ -208,7 +211,11 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
     } else if (again.claim.status === 'succeeded') {
       return this.reuse(scope, build, again.claim);
     } else {
-      return this.progress(scope, build.image, build.id, { status: 'failed', failureReason: 'An identical build started at the same time could not be joined. Rebuild to try again.', at });
+      return this.progress(scope, build.image, build.id, {
+        status: 'failed',
+        failureReason: 'An identical build started at the same time could not be joined. Rebuild to try again.',
+        at,
+      });
     }
   }
 
@@ -216,13 +223,22 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
    * Applies what a builder reports. Only forward moves change anything, so duplicated, late and
    * out-of-order reports are harmless. A leader's outcome settles the builds waiting for it.
    */
-  async progress(scope: Scope, image: string, buildId: string, progress: BuildProgress & { imageUrl?: string | null; reused?: boolean; dryRun?: boolean }): Promise<BuildRecord | undefined> {
+  async progress(
+    scope: Scope,
+    image: string,
+    buildId: string,
+    progress: BuildProgress & { imageUrl?: string | null; reused?: boolean; dryRun?: boolean },
+  ): Promise<BuildRecord | undefined> {
     const current = await this.deps.builds.get(scope, image, buildId);
     return current ? this.apply(scope, current, progress) : undefined;
   }
 
   /** `progress` for a build record just read (the caller's read serves: no second GetItem). */
-  private async apply(scope: Scope, current: BuildRecord, progress: BuildProgress & { imageUrl?: string | null; reused?: boolean; dryRun?: boolean }): Promise<BuildRecord | undefined> {
+  private async apply(
+    scope: Scope,
+    current: BuildRecord,
+    progress: BuildProgress & { imageUrl?: string | null; reused?: boolean; dryRun?: boolean },
+  ): Promise<BuildRecord | undefined> {
     const { image, id: buildId } = current;
     progress = dryRunHonest(current, progress); // issue 14: a dry run never yields an image
     const success = progress.status === 'succeeded';
@@ -234,7 +250,10 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
     const status = progress.status ?? 'building';
     // A status change is told to the image in the same write (a later phase is not: the image shows no
     // phase), so a reader never sees the build and its image disagree.
-    const tell = status !== current.status ? { latest: { id: buildId, status, createdAt: current.createdAt, finishedAt: isTerminal(status) ? progress.at : null }, url: imageUrl ?? null } : undefined;
+    const tell =
+      status !== current.status
+        ? { latest: { id: buildId, status, createdAt: current.createdAt, finishedAt: isTerminal(status) ? progress.at : null }, url: imageUrl ?? null }
+        : undefined;
     const cleanUrl = tell?.url ? await this.deps.images.prepareUrl(scope, image, tell.url) : undefined;
     // Issue 18: a build about to succeed keeps the facts it reported, written first so that they are
     // there as soon as it shows succeeded (and when its outcome is announced).
@@ -272,9 +291,18 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
     if (!build.reused) {
       const claim = await this.deps.builds.settleSpec(scope, build.specHash, build.id, build.status as SpecClaim['status'], success ? build.imageUrl : null);
       for (const f of claim?.followers ?? []) {
-        await this.progress(scope, f.image, f.buildId, success
-          ? { status: 'succeeded', imageUrl: build.imageUrl, reused: true, at }
-          : { status: 'failed', failureReason: `The identical build ${build.id} this build was waiting for ${build.status === 'cancelled' ? 'was cancelled' : 'failed'}. Rebuild to try again.`, at });
+        await this.progress(
+          scope,
+          f.image,
+          f.buildId,
+          success
+            ? { status: 'succeeded', imageUrl: build.imageUrl, reused: true, at }
+            : {
+                status: 'failed',
+                failureReason: `The identical build ${build.id} this build was waiting for ${build.status === 'cancelled' ? 'was cancelled' : 'failed'}. Rebuild to try again.`,
+                at,
+              },
+        );
       }
     }
     // Everyone was told: the reconciler need not look at it again (until then, it does).
@@ -332,7 +360,13 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
    * A page of the build's log. While the build runs, there is always a next cursor (more lines may
    * come); once it has finished and every line was read, nextCursor is null.
    */
-  async logs(principal: Principal, scope: Scope, name: string, buildId: string, cursor: string | undefined): Promise<{ lines: LogLine[]; nextCursor: string | null }> {
+  async logs(
+    principal: Principal,
+    scope: Scope,
+    name: string,
+    buildId: string,
+    cursor: string | undefined,
+  ): Promise<{ lines: LogLine[]; nextCursor: string | null }> {
     assertCanRead(principal, scope);
     if (!this.deps.logs) throw unavailable('build logs are not readable by this function');
     const build = await this.requireBuild(scope, name, buildId);
@@ -349,7 +383,11 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
    * applied when the builder's id matches the one recorded (or none is recorded yet: the event can
    * overtake StartBuild's answer).
    */
-  async report(ref: { scope: Scope; image: string; buildId: string }, builderId: string, progress: BuildProgress): Promise<'applied' | 'no-op' | 'unknown-build' | 'other-builder'> {
+  async report(
+    ref: { scope: Scope; image: string; buildId: string },
+    builderId: string,
+    progress: BuildProgress,
+  ): Promise<'applied' | 'no-op' | 'unknown-build' | 'other-builder'> {
     const build = await this.deps.builds.get(ref.scope, ref.image, ref.buildId);
     if (!build) return 'unknown-build';
     if (build.builderId !== null && build.builderId !== builderId) return 'other-builder';
@@ -387,7 +425,9 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
   }
 
   buildQuotaReached(scope: Scope): DomainError {
-    return quotaReached(`group "${scope.group}" already has ${this.deps.maxConcurrentBuildsPerGroup} builds queued or running, its limit: wait for one to finish or cancel one`);
+    return quotaReached(
+      `group "${scope.group}" already has ${this.deps.maxConcurrentBuildsPerGroup} builds queued or running, its limit: wait for one to finish or cancel one`,
+    );
   }
 
   private writeSide() {

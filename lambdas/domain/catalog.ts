@@ -125,7 +125,10 @@ export class ImageCatalog {
     const input = parseOrThrow(createImageBody, body);
     const errors: FieldError[] = [];
     if ((input.url === undefined) === (input.build === undefined)) {
-      errors.push({ path: input.url === undefined ? '' : '/build', message: 'must give exactly one of "url" (use an existing image) or "build" (build a custom image)' });
+      errors.push({
+        path: input.url === undefined ? '' : '/build',
+        message: 'must give exactly one of "url" (use an existing image) or "build" (build a custom image)',
+      });
     }
     if (input.urlForGpu !== undefined && input.type !== 'universal') {
       errors.push({ path: '/urlForGpu', message: 'is only accepted for universal images' });
@@ -175,7 +178,11 @@ export class ImageCatalog {
     // The image, its first build and both quota places in one write: nothing to take back if refused.
     const { record, build } = await this.insertWithFreshName(scope, { ...draft, buildSpec }, (image) => {
       const first = builds.firstBuild(principal, scope, image);
-      return { firstBuild: first.build, maxBuilds: first.maxBuilds, latestBuild: { id: first.build.id, status: first.build.status, createdAt: first.build.createdAt, finishedAt: null } };
+      return {
+        firstBuild: first.build,
+        maxBuilds: first.maxBuilds,
+        latestBuild: { id: first.build.id, status: first.build.status, createdAt: first.build.createdAt, finishedAt: null },
+      };
     });
     const started = await builds.launchFirstBuild(scope, build!);
     // Still queued or building, the image is as stored; a build that ended at once (reused, or failed to start) told it: read it.
@@ -202,7 +209,11 @@ export class ImageCatalog {
       if (result.ok) return { record, build: options.firstBuild };
       if (result.reason === 'image-quota') throw this.imageQuotaReached(scope);
       if (result.reason === 'build-quota') throw this.deps.builds!.buildQuotaReached(scope);
-      if (result.reason === 'secret') invalidField(record.buildSpec?.pullSecret === result.secret && record.pullSecret !== result.secret ? '/build/pullSecret' : '/pullSecret', `names no pull secret "${result.secret}"`);
+      if (result.reason === 'secret')
+        invalidField(
+          record.buildSpec?.pullSecret === result.secret && record.pullSecret !== result.secret ? '/build/pullSecret' : '/pullSecret',
+          `names no pull secret "${result.secret}"`,
+        );
     }
     throw conflict(`could not find a free name for "${draft.displayName}" in ${describeScope(scope)}; try again`);
   }
@@ -343,7 +354,9 @@ export class ImageCatalog {
   }
 
   private imageQuotaReached(scope: Scope) {
-    return quotaReached(`group "${scope.group}" already has ${this.deps.maxImagesPerGroup} images, its limit: delete images it no longer needs, or ask the platform team to raise maxImagesPerGroup`);
+    return quotaReached(
+      `group "${scope.group}" already has ${this.deps.maxImagesPerGroup} images, its limit: delete images it no longer needs, or ask the platform team to raise maxImagesPerGroup`,
+    );
   }
 
   private async require(scope: Scope, name: string): Promise<ImageRecord> {
@@ -357,7 +370,8 @@ export class ImageCatalog {
     if (ifMatch === undefined) return undefined;
     const tags = ifMatch.split(',').map((t) => t.trim());
     if (tags.includes('*')) return current.version;
-    if (!tags.includes(etagOf(current))) throw preconditionFailed(`the image changed since you read it (its ETag is now ${etagOf(current)}): get it again and retry`);
+    if (!tags.includes(etagOf(current)))
+      throw preconditionFailed(`the image changed since you read it (its ETag is now ${etagOf(current)}): get it again and retry`);
     return current.version;
   }
 

@@ -12,9 +12,7 @@ export const IMAGE_TYPES = ['cpu', 'gpu', 'universal'] as const;
 export type ImageType = (typeof IMAGE_TYPES)[number];
 export const imageType = z.enum(IMAGE_TYPES);
 
-export const displayName = z.string().check(
-  z.regex(/^[a-z0-9.-]{1,63}$/, 'must be 1 to 63 characters: lowercase letters, digits, "-" and "." only'),
-);
+export const displayName = z.string().check(z.regex(/^[a-z0-9.-]{1,63}$/, 'must be 1 to 63 characters: lowercase letters, digits, "-" and "." only'));
 
 export const DESCRIPTION_MAX = 2000;
 /** Control characters a description may not hold (tabs and line breaks are fine). */
@@ -28,14 +26,17 @@ export const IMAGE_REFERENCE_MAX = 512;
 
 export const imageReference = z.string().check(
   z.maxLength(IMAGE_REFERENCE_MAX, `must be at most ${IMAGE_REFERENCE_MAX} characters`),
-  z.refine((s) => !CONTROL.test(s) && IMAGE_REFERENCE.test(s), 'must be a container image reference such as "registry.example.com/team/image:1.0" (lowercase repository, optional :tag and @sha256:digest)'),
+  z.refine(
+    (s) => !CONTROL.test(s) && IMAGE_REFERENCE.test(s),
+    'must be a container image reference such as "registry.example.com/team/image:1.0" (lowercase repository, optional :tag and @sha256:digest)',
+  ),
 );
 
 /** Pull secret names: DNS-1123 labels, like the Kubernetes secrets they stand for. */
 export const SECRET_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-export const secretName = z.string().check(
-  z.regex(SECRET_NAME, 'must be a secret name: 1 to 63 lowercase letters, digits and "-", starting and ending with a letter or digit'),
-);
+export const secretName = z
+  .string()
+  .check(z.regex(SECRET_NAME, 'must be a secret name: 1 to 63 lowercase letters, digits and "-", starting and ending with a letter or digit'));
 
 /** Group ids come from the identity provider; we accept the usual id alphabet and nothing that could be a key separator. */
 export const GROUP_ID = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,127}$/;
@@ -45,9 +46,9 @@ export const GROUP_ID = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,127}$/;
  * that group's secret. The text names one secret wherever it is stored (see secret-references.ts).
  */
 export const SECRET_REFERENCE = /^(?:([A-Za-z0-9][A-Za-z0-9_.@-]{0,127})\/)?([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)$/;
-export const secretReference = z.string().check(
-  z.regex(SECRET_REFERENCE, 'must name a pull secret: "<name>" for a system secret, "<group>/<name>" for a secret of the image\'s own group'),
-);
+export const secretReference = z
+  .string()
+  .check(z.regex(SECRET_REFERENCE, 'must name a pull secret: "<name>" for a system secret, "<group>/<name>" for a secret of the image\'s own group'));
 
 /** Image names are generated DNS-1123 labels. */
 export const IMAGE_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;

@@ -64,6 +64,12 @@ export interface ImageStore {
   /** The images at these keys (at most 100) that exist, in any order, in one read. */
   getMany(keys: { scope: Scope; name: string }[]): Promise<ImageRecord[]>;
   /** `current`: the image as the caller just read it (saves the store a read). */
-  update(scope: Scope, name: string, changes: ImageChanges & { updatedAt: string; updatedBy: string }, guard: ImageGuard, current?: ImageRecord): Promise<GuardedResult<ImageRecord> | SecretRefused>;
+  update(
+    scope: Scope,
+    name: string,
+    changes: ImageChanges & { updatedAt: string; updatedBy: string },
+    guard: ImageGuard,
+    current?: ImageRecord,
+  ): Promise<GuardedResult<ImageRecord> | SecretRefused>;
   remove(scope: Scope, name: string, guard: ImageGuard, current?: ImageRecord): Promise<GuardedResult<ImageRecord>>;
 }

@@ -59,16 +59,14 @@ export function toImage(r: ImageRecord): Image {
 export const etagOf = (r: Pick<ImageRecord, 'version'>) => `"v${r.version}"`;
 
 /** The url a launch of the given instance type uses. */
-export const urlFor = (r: Pick<ImageRecord, 'url' | 'urlForGpu'>, instance: 'cpu' | 'gpu') =>
-  instance === 'gpu' ? (r.urlForGpu ?? r.url) : r.url;
+export const urlFor = (r: Pick<ImageRecord, 'url' | 'urlForGpu'>, instance: 'cpu' | 'gpu') => (instance === 'gpu' ? (r.urlForGpu ?? r.url) : r.url);
 
 /** Which image types can run on an instance type: universal images run on both. */
 export const typesFor = (instance: 'cpu' | 'gpu'): ImageType[] => [instance, 'universal'];
 
 const SUFFIX_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 export const NAME_SUFFIX_LENGTH = 5;
-export const randomNameSuffix = () =>
-  Array.from({ length: NAME_SUFFIX_LENGTH }, () => SUFFIX_ALPHABET[randomInt(SUFFIX_ALPHABET.length)]).join('');
+export const randomNameSuffix = () => Array.from({ length: NAME_SUFFIX_LENGTH }, () => SUFFIX_ALPHABET[randomInt(SUFFIX_ALPHABET.length)]).join('');
 
 /**
  * A DNS-1123 label derived from the display name plus a random suffix: "My.Image" -> "my-image-x7k2p".
@@ -106,4 +104,3 @@ export const updateImageBody = z.strictObject({
 export type UpdateImageBody = z.infer<typeof updateImageBody>;
 
 export type ImageChanges = Partial<Pick<ImageRecord, 'displayName' | 'description' | 'type' | 'url' | 'urlForGpu' | 'pullSecret'>>;
-

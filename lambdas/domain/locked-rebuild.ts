@@ -61,6 +61,10 @@ export async function lockedSpecFrom(builds: Pick<BuildStore, 'get'>, scope: Sco
   // A build that does not exist is a 404, as for every route naming one; one without a lock is a 422.
   if (!source) throw notFound(`image "${image}" has no build "${buildId}" to rebuild from`);
   const parsed = buildSpecSchema.safeParse(lockedSpecOf(source!));
-  if (!parsed.success) invalidField(FIELD, `build ${buildId} cannot be rebuilt from its lock: its pinned spec is refused (${parsed.error.issues.map((i) => `/build/${i.path.join('/')}: ${i.message}`).join('; ')})`);
+  if (!parsed.success)
+    invalidField(
+      FIELD,
+      `build ${buildId} cannot be rebuilt from its lock: its pinned spec is refused (${parsed.error.issues.map((i) => `/build/${i.path.join('/')}: ${i.message}`).join('; ')})`,
+    );
   return normaliseBuildSpec(parsed.data!);
 }

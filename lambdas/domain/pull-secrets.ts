@@ -51,8 +51,15 @@ export const REGISTRY = /^(?=.{1,253}(?::|$))[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])
 
 export const registryLoginBody = z.strictObject({
   registry: z.string().check(z.regex(REGISTRY, 'must be a registry host, optionally with a port, such as "ghcr.io" or "registry.example.com:5000"')),
-  username: z.string().check(z.minLength(1, 'is required'), z.maxLength(256, 'must be at most 256 characters'), z.refine(NO_CONTROL, 'must not contain control characters'), z.refine((s) => !s.includes(':'), 'must not contain ":" (registry logins join user and password with it)')),
-  password: z.string().check(z.minLength(1, 'is required'), z.maxLength(4096, 'must be at most 4096 characters'), z.refine(NO_CONTROL, 'must not contain control characters')),
+  username: z.string().check(
+    z.minLength(1, 'is required'),
+    z.maxLength(256, 'must be at most 256 characters'),
+    z.refine(NO_CONTROL, 'must not contain control characters'),
+    z.refine((s) => !s.includes(':'), 'must not contain ":" (registry logins join user and password with it)'),
+  ),
+  password: z
+    .string()
+    .check(z.minLength(1, 'is required'), z.maxLength(4096, 'must be at most 4096 characters'), z.refine(NO_CONTROL, 'must not contain control characters')),
 });
 
 /** The registry login in the form container tools read (a Kubernetes `.dockerconfigjson`). */
@@ -83,7 +90,8 @@ export class PullSecrets {
   /** Creates or replaces a secret of the system (group null) or of a group. */
   async put(principal: Principal, group: string | null, name: string, body: unknown): Promise<{ created: boolean; secret: PullSecretMetadata }> {
     assertCanManage(principal, group);
-    if (!SECRET_NAME.test(name)) invalidField('/path/name', 'the secret name in the path must be 1 to 63 lowercase letters, digits and "-", starting and ending with a letter or digit');
+    if (!SECRET_NAME.test(name))
+      invalidField('/path/name', 'the secret name in the path must be 1 to 63 lowercase letters, digits and "-", starting and ending with a letter or digit');
     const login = parseOrThrow(registryLoginBody, body);
     const stored = await this.store.put({ group, name }, login, this.now().toISOString());
     await this.usage.declare(secretReferenceText({ group, name }));

@@ -31,7 +31,11 @@ export function ociPurl(reference: string, digest: string | null): string {
 type Component = { type: 'library' | 'container'; 'bom-ref': string; name: string; version?: string; purl: string; description?: string };
 
 function packageComponents(lock: PackageLock): Component[] {
-  const apt = (lock.apt ?? []).map((p) => ({ name: p.name, version: p.version, purl: `pkg:deb/debian/${enc(p.name)}@${enc(p.version)}?arch=${enc(p.architecture)}` }));
+  const apt = (lock.apt ?? []).map((p) => ({
+    name: p.name,
+    version: p.version,
+    purl: `pkg:deb/debian/${enc(p.name)}@${enc(p.version)}?arch=${enc(p.architecture)}`,
+  }));
   const conda = (lock.conda ?? []).map((p) => ({
     name: p.name,
     version: p.version,

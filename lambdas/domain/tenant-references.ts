@@ -115,7 +115,10 @@ export class TenantReferences {
     if (!ref || (ref.group !== null && ref.group !== scope.group)) return { path, message: allowed };
     if (!this.deps.secrets) throw unavailable('pull secrets cannot be checked by this function');
     if (!(await this.deps.secrets.exists(ref))) {
-      return { path, message: `names no pull secret "${text}": ${ref.group === null ? 'ask a system admin to create it, or choose one from GET /secrets' : `create it with PUT /groups/${ref.group}/secrets/${ref.name}`}` };
+      return {
+        path,
+        message: `names no pull secret "${text}": ${ref.group === null ? 'ask a system admin to create it, or choose one from GET /secrets' : `create it with PUT /groups/${ref.group}/secrets/${ref.name}`}`,
+      };
     }
     return undefined;
   }
@@ -123,7 +126,8 @@ export class TenantReferences {
   private async imageProblem(scope: Scope, reference: string, path: string): Promise<FieldError | undefined> {
     if (!this.deps.ownImages) return undefined;
     const { repositories, builtTags } = this.deps.ownImages;
-    if (sameRepository(reference, repositories.cache)) return { path, message: "names the service's build cache repository, which holds no images to run or build on" };
+    if (sameRepository(reference, repositories.cache))
+      return { path, message: "names the service's build cache repository, which holds no images to run or build on" };
     if (!sameRepository(reference, repositories.image)) return undefined;
     const { tag, digest } = locate(reference);
     const own = scope.group === null ? 'a system build' : `a build of group "${scope.group}" or a system build`;

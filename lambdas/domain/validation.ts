@@ -10,7 +10,9 @@ type Issue = z.core.$ZodIssue;
 function describe(issue: Issue): string {
   switch (issue.code) {
     case 'invalid_type':
-      return issue.input === undefined ? 'is required' : `must be ${issue.expected === 'nonoptional' ? 'present' : `a${/^[aeiou]/.test(issue.expected) ? 'n' : ''} ${issue.expected}`}`;
+      return issue.input === undefined
+        ? 'is required'
+        : `must be ${issue.expected === 'nonoptional' ? 'present' : `a${/^[aeiou]/.test(issue.expected) ? 'n' : ''} ${issue.expected}`}`;
     case 'invalid_value':
       return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     default:
@@ -20,7 +22,9 @@ function describe(issue: Issue): string {
 
 /** What a request body that is missing or not an object is told (its path is empty: the message says what is wrong). */
 const bodyProblem = (input: unknown) =>
-  input === undefined ? 'is missing: send a JSON object (Content-Type: application/json)' : `must be a JSON object, not ${input === null ? 'null' : Array.isArray(input) ? 'an array' : typeof input}`;
+  input === undefined
+    ? 'is missing: send a JSON object (Content-Type: application/json)'
+    : `must be a JSON object, not ${input === null ? 'null' : Array.isArray(input) ? 'an array' : typeof input}`;
 
 export function fieldErrors(issues: readonly Issue[], base = '', input?: unknown): FieldError[] {
   const errors: FieldError[] = [];

@@ -22,7 +22,14 @@ export function buildEventHandler(builds: BuildService, ours: { project: string;
       return { outcome: recognised.reason };
     }
     const outcome = await builds.report(recognised.ref, recognised.builderId, recognised.progress);
-    log('info', 'build event', { outcome, buildId: recognised.ref.buildId, image: recognised.ref.image, group: recognised.ref.scope.group, status: recognised.progress.status, phase: recognised.progress.phase });
+    log('info', 'build event', {
+      outcome,
+      buildId: recognised.ref.buildId,
+      image: recognised.ref.image,
+      group: recognised.ref.scope.group,
+      status: recognised.progress.status,
+      phase: recognised.progress.phase,
+    });
     return { outcome, buildId: recognised.ref.buildId };
   };
 }
@@ -39,7 +46,12 @@ export function imageScanHandler(scans: ImageScans, ours: { repository: string; 
       return { outcome: recognised.reason };
     }
     const changed = await scans.scanned(recognised.scan);
-    log('info', 'image scan event', { tags: recognised.scan.tags, digest: recognised.scan.digest, changed, critical: recognised.scan.vulnerabilities.critical });
+    log('info', 'image scan event', {
+      tags: recognised.scan.tags,
+      digest: recognised.scan.digest,
+      changed,
+      critical: recognised.scan.vulnerabilities.critical,
+    });
     return { outcome: changed > 0 ? 'applied' : 'no-op' };
   };
 }

@@ -26,6 +26,13 @@ const builds = new BuildService({
   ownImages,
   maxConcurrentBuildsPerGroup: positiveInt(env, ENV.maxConcurrentBuildsPerGroup, DEFAULT_LIMITS.maxConcurrentBuildsPerGroup),
 });
-const catalog = new ImageCatalog({ store: shared.images, cursors: shared.cursors, secrets, ownImages, builds, maxImagesPerGroup: positiveInt(env, ENV.maxImagesPerGroup, DEFAULT_LIMITS.maxImagesPerGroup) });
+const catalog = new ImageCatalog({
+  store: shared.images,
+  cursors: shared.cursors,
+  secrets,
+  ownImages,
+  builds,
+  maxImagesPerGroup: positiveInt(env, ENV.maxImagesPerGroup, DEFAULT_LIMITS.maxImagesPerGroup),
+});
 
 export const handler = apiHandler('catalogWriter', catalogWriterOperations({ catalog, builds }), { claims: claimNamesFrom(env) });

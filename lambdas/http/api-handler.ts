@@ -76,7 +76,9 @@ const BUSY_AWS_ERRORS = new Set([
 export function toProblem(error: unknown, requestId: string): Problem {
   if (error instanceof DomainError) return problem(error.kind, error.message, { errors: error.errors, requestId });
   if (BUSY_AWS_ERRORS.has((error as { name?: string } | undefined)?.name ?? '')) {
-    return problem('unavailable', 'the service is busy right now; nothing was changed unless a later read shows it: retry after the Retry-After seconds', { requestId });
+    return problem('unavailable', 'the service is busy right now; nothing was changed unless a later read shows it: retry after the Retry-After seconds', {
+      requestId,
+    });
   }
   return problem('internal', 'something went wrong on our side; the request id identifies it in our logs', { requestId });
 }
@@ -147,4 +149,8 @@ function logRequest(event: ApiEvent, status: number, startedAt: number) {
 }
 
 const lowercaseKeys = (h: Record<string, string | undefined>) =>
-  Object.fromEntries(Object.entries(h).filter(([, v]) => v !== undefined).map(([k, v]) => [k.toLowerCase(), v!]));
+  Object.fromEntries(
+    Object.entries(h)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k.toLowerCase(), v!]),
+  );

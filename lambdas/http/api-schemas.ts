@@ -59,8 +59,10 @@ const PACKAGES_DOC =
   'a bad entry is a 422 naming it by JSON Pointer (`/build/packages/pip/0`).';
 
 documentObject(buildSpecSchema, 'A custom image build: a base image and the packages to install on it, apt first, then conda, then pip.', {
-  baseImage: "The image to build on: a container image reference such as `python:3.12-slim` or `registry.example.com/team/base:1.0`. An image of this service's own repository only by a tag its own scope's or a system build produced (422 otherwise).",
-  pullSecret: "The pull secret that logs in to the base image's registry: `<name>` for a system secret, `<group>/<name>` for one of the image's own group; absent or null for a public base image. Another group's is a 422.",
+  baseImage:
+    "The image to build on: a container image reference such as `python:3.12-slim` or `registry.example.com/team/base:1.0`. An image of this service's own repository only by a tag its own scope's or a system build produced (422 otherwise).",
+  pullSecret:
+    "The pull secret that logs in to the base image's registry: `<name>` for a system secret, `<group>/<name>` for one of the image's own group; absent or null for a public base image. Another group's is a 422.",
   packages: `The packages to install. ${PACKAGES_DOC}`,
 });
 documentObject(buildSpecSchema.shape.packages, 'Package lists by package manager; each may be absent or empty.', {
@@ -84,7 +86,8 @@ documentObject(
     type: 'The instance type the image runs on: `cpu`, `gpu`, or `universal` (both).',
     url: "The existing image to use (a container image reference); not with `build`. An image of this service's own repository only by a tag its own scope's or a system build produced (422 otherwise).",
     urlForGpu: 'For `universal` images only: the image GPU instances use. When absent, GPU instances use `url`.',
-    pullSecret: "The pull secret that logs in to the registry of `url`: `<name>` for a system secret, `<group>/<name>` for one of the image's own group. It must exist and be one of those (422 otherwise).",
+    pullSecret:
+      "The pull secret that logs in to the registry of `url`: `<name>` for a system secret, `<group>/<name>` for one of the image's own group. It must exist and be one of those (422 otherwise).",
     build: 'Build a custom image from this spec instead of giving a `url`.',
   },
 );
@@ -95,12 +98,14 @@ documentObject(updateImageBody, 'The fields to change; at least one. Absent fiel
   type: 'The instance type: `cpu`, `gpu` or `universal`. Changing a universal image to `cpu` or `gpu` drops its `urlForGpu`.',
   url: 'The image to use; only for images added with a `url` (a custom image gets its url from its builds).',
   urlForGpu: 'For `universal` images only: the image GPU instances use; null makes GPU instances use `url`.',
-  pullSecret: "The pull secret for the registry of `url`: `<name>` (system) or `<group>/<name>` (the image's own group); null for none. It must exist and be one of those (422 otherwise).",
+  pullSecret:
+    "The pull secret for the registry of `url`: `<name>` (system) or `<group>/<name>` (the image's own group); null for none. It must exist and be one of those (422 otherwise).",
 });
 
 documentObject(rebuildBody, 'A rebuild: with `build`, the new spec replaces the current one; without it, the current spec is built again.', {
   build: 'The new build spec; absent to build the current spec again.',
-  lockedFrom: "Rebuild exactly: the id of one of this image's succeeded builds, whose spec is built again pinned to its lock (the base image by digest, apt and conda entries to the versions it installed, every pip package with `==`). 422 when that build has no lock. Not with `build`.",
+  lockedFrom:
+    "Rebuild exactly: the id of one of this image's succeeded builds, whose spec is built again pinned to its lock (the base image by digest, apt and conda entries to the versions it installed, every pip package with `==`). 422 when that build has no lock. Not with `build`.",
 });
 
 documentObject(registryLoginBody, 'A registry login, stored in Secrets Manager and never returned by the API.', {
@@ -137,7 +142,11 @@ constrain(createImageBody, {
 });
 // Rebuild (issue 18): a new spec or a lock to rebuild from, not both.
 constrain(rebuildBody, {
-  oneOf: [{ required: ['build'] }, { required: ['lockedFrom'] }, { not: { anyOf: [{ required: ['build'] }, { required: ['lockedFrom'] }], properties: { build: { type: 'object' }, lockedFrom: { type: 'string' } } } }],
+  oneOf: [
+    { required: ['build'] },
+    { required: ['lockedFrom'] },
+    { not: { anyOf: [{ required: ['build'] }, { required: ['lockedFrom'] }], properties: { build: { type: 'object' }, lockedFrom: { type: 'string' } } } },
+  ],
 });
 // Edit: at least one field; a urlForGpu (not null) only when the image is, or becomes, universal.
 constrain(updateImageBody, {
@@ -150,31 +159,36 @@ constrain(pageQuery.shape.q._zod.def.innerType, { pattern: '^(?:\\s*|[\\s\\S]*[\
 // documentation call covers every list. `limit` arrives as text and is parsed to a number: the
 // document describes the number the client sends, not the string it travels as.
 document(pageQuery.shape.q, {
-  description:
-    `Keywords, at most ${Q_MAX} characters, case-insensitive: an image matches when each word of \`q\` (a run of letters and digits) begins a word of its name, displayName, description, url, urlForGpu or type. \`tensor\` finds TensorFlow images, \`py 3.12\` finds \`python:3.12-slim\`; text inside a word (\`flow\`) does not match. A keyword without letters or digits is refused (422).`,
+  description: `Keywords, at most ${Q_MAX} characters, case-insensitive: an image matches when each word of \`q\` (a run of letters and digits) begins a word of its name, displayName, description, url, urlForGpu or type. \`tensor\` finds TensorFlow images, \`py 3.12\` finds \`python:3.12-slim\`; text inside a word (\`flow\`) does not match. A keyword without letters or digits is refused (422).`,
 });
 document(pageQuery.shape.cursor, { description: 'The `nextCursor` of the previous page, passed back unchanged; absent for the first page.' });
 for (const limit of [pageQuery.shape.limit, cursorQuery.shape.limit]) {
   document(limit, { description: `How many items a page holds at most: 1 to ${PAGE_MAX}, default ${PAGE_DEFAULT}.` });
   document(limit._zod.def.innerType, { type: 'integer', minimum: 1, maximum: PAGE_MAX, default: PAGE_DEFAULT, description: 'Page size.' });
 }
-document(selectionQuery.shape.type, { description: 'The instance type the user launches on: `cpu` (default) or `gpu`. Only images that run on it are listed, with `url` resolved for it.' });
+document(selectionQuery.shape.type, {
+  description: 'The instance type the user launches on: `cpu` (default) or `gpu`. Only images that run on it are listed, with `url` resolved for it.',
+});
 
 /** Path parameters: a value outside these patterns cannot name anything, so it is a 404. */
 export const pathParameters = {
   group: z.string().check(z.regex(GROUP_ID), z.describe('The group id, as the identity provider names it.')),
   name: z.string().check(z.regex(IMAGE_NAME), z.describe('The image name (generated, a DNS-1123 label such as `python-x7k2p`).')),
   buildId: z.string().check(z.regex(BUILD_ID), z.describe('The build id.')),
-  secret: z.string().check(z.regex(SECRET_NAME), z.describe('The pull secret name: 1 to 63 lowercase letters, digits and `-`, starting and ending with a letter or digit.')),
+  secret: z
+    .string()
+    .check(z.regex(SECRET_NAME), z.describe('The pull secret name: 1 to 63 lowercase letters, digits and `-`, starting and ending with a letter or digit.')),
 } as const;
 
 // ---------------------------------------------------------------------------------------------
 // Response bodies.
 
-const buildStatus = z.enum(['queued', 'building', 'succeeded', 'failed', 'cancelled']).check(
-  z.describe('queued, then building, then one of succeeded, failed or cancelled; it only moves forward.'),
-);
-const imageName = z.string().check(z.regex(IMAGE_NAME), z.describe('Generated from the display name plus a random suffix: a DNS-1123 label, unique in its scope.'));
+const buildStatus = z
+  .enum(['queued', 'building', 'succeeded', 'failed', 'cancelled'])
+  .check(z.describe('queued, then building, then one of succeeded, failed or cancelled; it only moves forward.'));
+const imageName = z
+  .string()
+  .check(z.regex(IMAGE_NAME), z.describe('Generated from the display name plus a random suffix: a DNS-1123 label, unique in its scope.'));
 const scopeName = z.enum(['group', 'system']).check(z.describe('`group` for a group image, `system` for a system image.'));
 const imageType = z.enum(IMAGE_TYPES).check(z.describe('The instance type the image runs on: `cpu`, `gpu`, or `universal` (both).'));
 
@@ -210,29 +224,35 @@ export const imageSchema = z
     scope: scopeName,
     group: nullable(z.string(), 'The owning group; null for a system image.'),
     type: imageType,
-    url: nullable(z.string(), 'The image a launch uses; null until a custom image\'s first build succeeds. A rebuild changes it only when it succeeds.'),
+    url: nullable(z.string(), "The image a launch uses; null until a custom image's first build succeeds. A rebuild changes it only when it succeeds."),
     urlForGpu: nullable(z.string(), 'For universal images: the image GPU instances use; null when they use `url`.'),
-    pullSecret: nullable(z.string(), 'The pull secret for the registry of `url`: `<name>` (system) or `<group>/<name>` (the group\'s own); null for none.'),
+    pullSecret: nullable(z.string(), "The pull secret for the registry of `url`: `<name>` (system) or `<group>/<name>` (the group's own); null for none."),
     ready: z.boolean().check(z.describe('True when the image has a usable url (a custom image: once a build has succeeded).')),
     source: z.enum(['existing', 'build']).check(z.describe('`existing` when added by url, `build` for a custom image.')),
-    buildSpec: nullable(buildSpecSchema, 'The spec the next rebuild builds (normalised: entries canonical, sorted, without duplicates); null for an existing image.'),
+    buildSpec: nullable(
+      buildSpecSchema,
+      'The spec the next rebuild builds (normalised: entries canonical, sorted, without duplicates); null for an existing image.',
+    ),
     latestBuild: nullable(latestBuildSchema, 'The most recent build; null if the image was never built.'),
     createdAt: timestamp('When the image was added'),
     updatedAt: timestamp('When the image last changed'),
     createdBy: text('The user id (`sub`) that added the image.'),
     updatedBy: text('The user id (`sub`) that last changed the image.'),
   })
-  .check(z.describe('An image in a group\'s catalog or in the system catalog. `GET`, `PATCH` and create responses carry its `ETag`.'));
+  .check(z.describe("An image in a group's catalog or in the system catalog. `GET`, `PATCH` and create responses carry its `ETag`."));
 
 // Issue 18: the facts of a built image (lambdas/domain/build-facts.ts).
 const count = (description: string) => nullable(z.number().check(z.int(), z.nonnegative()), description);
 const packageList = <T extends z.ZodMiniObject>(entry: T, manager: string) =>
-  nullable(z.array(entry), `The ${manager} packages installed in the image, as ${manager} lists them after the build's installs; null when the image has no ${manager}.`);
+  nullable(
+    z.array(entry),
+    `The ${manager} packages installed in the image, as ${manager} lists them after the build's installs; null when the image has no ${manager}.`,
+  );
 export const buildFactsSchema = z
   .strictObject({
-    digest: nullable(z.string(), 'The pushed image\'s manifest digest (`sha256:...`); null when unknown.'),
+    digest: nullable(z.string(), "The pushed image's manifest digest (`sha256:...`); null when unknown."),
     sizeBytes: count("The image's size in bytes, uncompressed, as the builder's container store counts it."),
-    layers: count("How many layers the image has."),
+    layers: count('How many layers the image has.'),
     reusedLayers: count("How many of them this build did not make: the base image's layers and those taken from the layer cache."),
     baseImageDigest: nullable(z.string(), 'The digest of the base image the build pulled; null when unknown.'),
     packages: nullable(
@@ -270,13 +290,9 @@ export const buildSchema = z
 
 const nextCursor = nullable(z.string(), 'Pass it as `cursor` to get the next page; null on the last page.');
 
-export const imagePageSchema = z
-  .strictObject({ items: z.array(imageSchema), nextCursor })
-  .check(z.describe('A page of images, in name order.'));
+export const imagePageSchema = z.strictObject({ items: z.array(imageSchema), nextCursor }).check(z.describe('A page of images, in name order.'));
 
-export const buildPageSchema = z
-  .strictObject({ items: z.array(buildSchema), nextCursor })
-  .check(z.describe('A page of builds, newest first.'));
+export const buildPageSchema = z.strictObject({ items: z.array(buildSchema), nextCursor }).check(z.describe('A page of builds, newest first.'));
 
 export const logLineSchema = z
   .strictObject({ timestamp: timestamp('When the line was logged'), message: text('The line, without its line break.') })
@@ -285,7 +301,10 @@ export const logLineSchema = z
 export const logPageSchema = z
   .strictObject({
     lines: z.array(logLineSchema),
-    nextCursor: nullable(z.string(), 'Pass it as `cursor` for the lines that follow. While the build runs there is always one (more lines may come); null once it has finished and every line was read.'),
+    nextCursor: nullable(
+      z.string(),
+      'Pass it as `cursor` for the lines that follow. While the build runs there is always one (more lines may come); null once it has finished and every line was read.',
+    ),
   })
   .check(z.describe('A page of a build log, oldest line first.'));
 
@@ -298,11 +317,15 @@ export const selectableImageSchema = z
     group: nullable(z.string(), 'The owning group; null for a system image.'),
     type: imageType,
     url: nullable(z.string(), 'The image to launch, resolved for the requested instance type; null while not ready.'),
-    pullSecret: nullable(z.string(), 'The pull secret for the registry of `url`: `<name>` (system) or `<group>/<name>` (the group\'s own); null for none.'),
+    pullSecret: nullable(z.string(), "The pull secret for the registry of `url`: `<name>` (system) or `<group>/<name>` (the group's own); null for none."),
     ready: z.boolean().check(z.describe('True when the image has a usable url.')),
-    criticalFindings: z.boolean().check(
-      z.describe("True when the image's latest build succeeded and ECR's scan of it found CRITICAL vulnerabilities: the portal can warn members (the image stays selectable)."),
-    ),
+    criticalFindings: z
+      .boolean()
+      .check(
+        z.describe(
+          "True when the image's latest build succeeded and ECR's scan of it found CRITICAL vulnerabilities: the portal can warn members (the image stays selectable).",
+        ),
+      ),
   })
   .check(z.describe('An image as a launch sees it.'));
 

@@ -24,10 +24,21 @@ export function buildReadOperations(builds: BuildService): Operations {
     getBuildSbom: async (request) => {
       const build = await builds.get(caller(request), scopeOf(request), imageNameOf(request), buildIdOf(request));
       if (build.status !== 'succeeded' || !build.facts?.packages) {
-        const why = build.status !== 'succeeded' ? `it is ${build.status}` : build.facts ? (build.facts.lockOmitted ?? 'it reported no lock') : build.reused ? "it reused another build's image and has no facts of its own" : 'it reported no facts';
+        const why =
+          build.status !== 'succeeded'
+            ? `it is ${build.status}`
+            : build.facts
+              ? (build.facts.lockOmitted ?? 'it reported no lock')
+              : build.reused
+                ? "it reused another build's image and has no facts of its own"
+                : 'it reported no facts';
         throw conflict(`build ${build.id} has no bill of materials: ${why}`);
       }
-      return { status: 200, body: sbomOf({ ...build, facts: { ...build.facts, packages: build.facts.packages } }), headers: { 'content-type': SBOM_MEDIA_TYPE } };
+      return {
+        status: 200,
+        body: sbomOf({ ...build, facts: { ...build.facts, packages: build.facts.packages } }),
+        headers: { 'content-type': SBOM_MEDIA_TYPE },
+      };
     },
   };
 }

@@ -21,7 +21,10 @@ export function parseClaimPath(text: string): readonly string[] {
   const problem = claimPathProblem(text);
   if (problem) throw new Error(`${JSON.stringify(text)}: ${problem}`);
   if (!text.startsWith('/')) return [text];
-  return text.slice(1).split('/').map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
+  return text
+    .slice(1)
+    .split('/')
+    .map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
 }
 
 /**

@@ -46,4 +46,5 @@ export function imageWriteOperations(catalog: ImageCatalog): Operations {
 }
 
 /** The collection path the request was made on, for Location headers. */
-export const imagesPath = (request: ApiRequest) => (request.params.group === undefined ? '/images' : `/groups/${encodeURIComponent(request.params.group)}/images`);
+export const imagesPath = (request: ApiRequest) =>
+  request.params.group === undefined ? '/images' : `/groups/${encodeURIComponent(request.params.group)}/images`;

@@ -46,17 +46,23 @@ const PROBLEM_JSON = 'application/problem+json';
 const JSON_TYPE = 'application/json';
 
 const TAGS = {
-  images: "A scope's image catalog: images added by url or built from a spec. Every image route exists for a group (`/groups/{group}/images`) and for the system images (`/images`).",
+  images:
+    "A scope's image catalog: images added by url or built from a spec. Every image route exists for a group (`/groups/{group}/images`) and for the system images (`/images`).",
   builds: "A custom image's builds: rebuild, history, details, log and cancel.",
   selection: 'What members pick from when they launch work.',
-  secrets: "Registry pull secrets: system secrets (system admins write them, every group may use them) and each group's own (its admins manage them, only its images use them). An image names a system secret as `<name>` and its group's as `<group>/<name>`.",
+  secrets:
+    "Registry pull secrets: system secrets (system admins write them, every group may use them) and each group's own (its admins manage them, only its images use them). An image names a system secret as `<name>` and its group's as `<group>/<name>`.",
   service: 'The service itself.',
 } as const;
 type Tag = keyof typeof TAGS;
 
 type Header = 'ETag' | 'Location';
 const HEADERS: Record<Header, { description: string; required: boolean; schema: JsonSchema }> = {
-  ETag: { description: "The image's version; send it back in `If-Match` to change the image only if nobody else has.", required: true, schema: { type: 'string' } },
+  ETag: {
+    description: "The image's version; send it back in `If-Match` to change the image only if nobody else has.",
+    required: true,
+    schema: { type: 'string' },
+  },
   Location: { description: 'The path of what was created.', required: true, schema: { type: 'string' } },
 };
 
@@ -72,9 +78,17 @@ interface Success {
 const ERRORS = {
   400: { name: 'BadRequest', description: 'The body is not valid JSON, or the cursor is not one this list gave out.' },
   401: { name: 'Unauthenticated', description: 'No bearer token, or one that is invalid or expired.' },
-  403: { name: 'Forbidden', description: 'Authenticated, but not allowed: the caller is not a member (to read) or an admin (to write) of the owning group, or not a system admin where one is needed.' },
+  403: {
+    name: 'Forbidden',
+    description:
+      'Authenticated, but not allowed: the caller is not a member (to read) or an admin (to write) of the owning group, or not a system admin where one is needed.',
+  },
   404: { name: 'NotFound', description: 'No such group, image, build or secret in this scope.' },
-  409: { name: 'Conflict', description: 'The state does not allow it: a build is already running, the build has already finished, the image is not a custom image, or the secret is still in use.' },
+  409: {
+    name: 'Conflict',
+    description:
+      'The state does not allow it: a build is already running, the build has already finished, the image is not a custom image, or the secret is still in use.',
+  },
   412: { name: 'PreconditionFailed', description: '`If-Match` does not match the current `ETag`: get the image again and retry.' },
   413: { name: 'PayloadTooLarge', description: `The body is larger than ${MAX_BODY_BYTES} bytes (${MAX_BODY_BYTES / 1024} KiB).` },
   415: { name: 'UnsupportedMediaType', description: 'The body is not JSON (`Content-Type: application/json`).' },
@@ -83,7 +97,8 @@ const ERRORS = {
   500: { name: 'InternalError', description: 'Something went wrong on our side; `requestId` identifies it in the logs.' },
   503: {
     name: 'Unavailable',
-    description: 'A service this API depends on is busy or did not carry the request out (throttling, a build the builder could not stop yet): retry after `Retry-After` seconds.',
+    description:
+      'A service this API depends on is busy or did not carry the request out (throttling, a build the builder could not stop yet): retry after `Retry-After` seconds.',
   },
 } as const;
 type ErrorStatus = keyof typeof ERRORS;
@@ -130,7 +145,8 @@ const OPERATIONS: Record<Operation, OperationDoc> = {
   listImages: {
     tag: 'images',
     summary: (s) => inScope(s, "List a group's images", 'List the system images'),
-    description: 'Images in name order, a page at a time. `q` keeps the images whose words begin with the words of `q` (case-insensitive, over name, displayName, description, url, urlForGpu and type; `universal` finds universal images). A page can hold fewer than `limit` images while `nextCursor` is not null: keep following it.',
+    description:
+      'Images in name order, a page at a time. `q` keeps the images whose words begin with the words of `q` (case-insensitive, over name, displayName, description, url, urlForGpu and type; `universal` finds universal images). A page can hold fewer than `limit` images while `nextCursor` is not null: keep following it.',
     query: pageQuery,
     success: { 200: { description: 'A page of images.', schema: 'ImagePage' } },
     errors: [400, 401, 422],
@@ -156,7 +172,8 @@ const OPERATIONS: Record<Operation, OperationDoc> = {
   updateImage: {
     tag: 'images',
     summary: (s) => inScope(s, "Edit a group's image", 'Edit a system image'),
-    description: 'Changes displayName, description, type, url, urlForGpu or pullSecret. With `If-Match`, only if the image is unchanged since the caller read it.',
+    description:
+      'Changes displayName, description, type, url, urlForGpu or pullSecret. With `If-Match`, only if the image is unchanged since the caller read it.',
     ifMatch: true,
     body: { schema: 'UpdateImage', required: true },
     success: { 200: { description: 'The image, as changed.', schema: 'Image', headers: ['ETag'] } },
@@ -173,7 +190,8 @@ const OPERATIONS: Record<Operation, OperationDoc> = {
   startBuild: {
     tag: 'builds',
     summary: (s) => inScope(s, "Rebuild a group's custom image", 'Rebuild a system custom image'),
-    description: 'Starts a build: of `build` when given (it replaces the spec), else of the current spec. An identical spec already built in this scope is reused without building. The image keeps its url until the new build succeeds.',
+    description:
+      'Starts a build: of `build` when given (it replaces the spec), else of the current spec. An identical spec already built in this scope is reused without building. The image keeps its url until the new build succeeds.',
     body: { schema: 'Rebuild', required: false },
     success: { 202: { description: 'The build, started (or reused).', schema: 'Build', headers: ['Location'] } },
     errors: [400, 401, 403, 404, 409, 413, 415, 422],
@@ -199,7 +217,8 @@ const OPERATIONS: Record<Operation, OperationDoc> = {
   getBuildLogs: {
     tag: 'builds',
     summary: (s) => inScope(s, "Read a group image's build log", "Read a system image's build log"),
-    description: "The build's log, a page at a time: readable while the build runs and after it finished or was cancelled. Poll with the returned cursor for new lines.",
+    description:
+      "The build's log, a page at a time: readable while the build runs and after it finished or was cancelled. Poll with the returned cursor for new lines.",
     query: logsQuery,
     success: { 200: { description: 'A page of log lines.', schema: 'LogPage' } },
     errors: [400, 401, 404, 422],
@@ -244,7 +263,8 @@ const OPERATIONS: Record<Operation, OperationDoc> = {
   listSecrets: {
     tag: 'secrets',
     summary: () => 'List pull secrets',
-    description: 'The system pull secrets, which every group may use: name, registry and creation time, never a credential. For group admins and system admins. A group\'s own secrets are listed under `/groups/{group}/secrets`.',
+    description:
+      "The system pull secrets, which every group may use: name, registry and creation time, never a credential. For group admins and system admins. A group's own secrets are listed under `/groups/{group}/secrets`.",
     success: { 200: { description: 'The pull secrets.', schema: 'PullSecretList' } },
     errors: [401, 403],
   },
@@ -269,14 +289,16 @@ const OPERATIONS: Record<Operation, OperationDoc> = {
   listGroupSecrets: {
     tag: 'secrets',
     summary: () => "List a group's pull secrets",
-    description: "The group's own pull secrets (images of the group name them `<group>/<name>`): name, registry and creation time, never a credential. For the group's admins and system admins; members and other groups get 403.",
+    description:
+      "The group's own pull secrets (images of the group name them `<group>/<name>`): name, registry and creation time, never a credential. For the group's admins and system admins; members and other groups get 403.",
     success: { 200: { description: "The group's pull secrets.", schema: 'PullSecretList' } },
     errors: [401, 403, 404],
   },
   putGroupSecret: {
     tag: 'secrets',
     summary: () => "Store a group's pull secret",
-    description: "Creates or replaces a registry login of the group, stored in Secrets Manager under the group's own prefix; only the group's images and builds may use it. For the group's admins and system admins.",
+    description:
+      "Creates or replaces a registry login of the group, stored in Secrets Manager under the group's own prefix; only the group's images and builds may use it. For the group's admins and system admins.",
     body: { schema: 'RegistryLogin', required: true },
     success: {
       200: { description: 'Replaced.', schema: 'PullSecret' },
@@ -306,7 +328,12 @@ export function statusesOf(route: Route): number[] {
 function errorsOf(route: Route): ErrorStatus[] {
   const doc = OPERATIONS[route.operation];
   // Every authenticated route but GET /me (the public function: no AWS access) reads or writes through AWS services, which can be busy: 503.
-  const errors = [...doc.errors, ...(route.scope === 'system' ? [] : (doc.groupErrors ?? [])), 500 as const, ...(route.auth && route.fn !== 'public' ? [503 as const] : [])];
+  const errors = [
+    ...doc.errors,
+    ...(route.scope === 'system' ? [] : (doc.groupErrors ?? [])),
+    500 as const,
+    ...(route.auth && route.fn !== 'public' ? [503 as const] : []),
+  ];
   return [...new Set(errors)].sort((a, b) => a - b);
 }
 
@@ -327,7 +354,11 @@ function tidy(ctx: { jsonSchema: JsonSchema }) {
 function stripSchemaKeys<T>(value: T): T {
   if (Array.isArray(value)) return value.map(stripSchemaKeys) as T;
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).filter(([k]) => k !== '$schema').map(([k, v]) => [k, stripSchemaKeys(v)])) as T;
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([k]) => k !== '$schema')
+        .map(([k, v]) => [k, stripSchemaKeys(v)]),
+    ) as T;
   }
   return value;
 }
@@ -352,7 +383,10 @@ function componentSchemas(): Record<string, JsonSchema> {
  * describes the values a client sends, which is the schema's output.
  */
 function queryParameters(schema: z.ZodMiniObject): Record<string, unknown>[] {
-  const json = stripSchemaKeys(z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any', override: tidy })) as { properties: Record<string, JsonSchema>; required?: string[] };
+  const json = stripSchemaKeys(z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any', override: tidy })) as {
+    properties: Record<string, JsonSchema>;
+    required?: string[];
+  };
   return Object.entries(json.properties).map(([name, { description, ...property }]) => ({
     name,
     in: 'query',
@@ -396,7 +430,13 @@ function operationObject(route: Route): OperationObject {
     responses[status] = {
       description: success.description,
       ...(success.headers ? { headers: Object.fromEntries(success.headers.map((h) => [h, HEADERS[h]])) } : {}),
-      ...(success.schema ? { content: { [success.mediaType ?? JSON_TYPE]: { schema: typeof success.schema === 'string' ? { $ref: schemaRef(success.schema) } : success.schema } } } : {}),
+      ...(success.schema
+        ? {
+            content: {
+              [success.mediaType ?? JSON_TYPE]: { schema: typeof success.schema === 'string' ? { $ref: schemaRef(success.schema) } : success.schema },
+            },
+          }
+        : {}),
     };
   }
   for (const status of errorsOf(route)) responses[status] = { $ref: `#/components/responses/${ERRORS[status].name}` };
@@ -408,7 +448,9 @@ function operationObject(route: Route): OperationObject {
     tags: [doc.tag],
     security: route.auth ? [{ [BEARER]: [] }] : [],
     ...(parameters.length ? { parameters } : {}),
-    ...(doc.body ? { requestBody: { description: BODY_LIMIT, required: doc.body.required, content: { [JSON_TYPE]: { schema: { $ref: schemaRef(doc.body.schema) } } } } } : {}),
+    ...(doc.body
+      ? { requestBody: { description: BODY_LIMIT, required: doc.body.required, content: { [JSON_TYPE]: { schema: { $ref: schemaRef(doc.body.schema) } } } } }
+      : {}),
     responses,
   };
 }

@@ -36,7 +36,14 @@ export interface Problem {
 
 export function problem(kind: ProblemKind, detail: string, extra: { errors?: FieldError[]; requestId?: string } = {}): Problem {
   const { status, title } = PROBLEMS[kind];
-  return { type: PROBLEM_TYPE_BASE + kind, title, status, detail, ...(kind === 'validation' ? { errors: extra.errors ?? [] } : {}), ...(extra.requestId ? { requestId: extra.requestId } : {}) };
+  return {
+    type: PROBLEM_TYPE_BASE + kind,
+    title,
+    status,
+    detail,
+    ...(kind === 'validation' ? { errors: extra.errors ?? [] } : {}),
+    ...(extra.requestId ? { requestId: extra.requestId } : {}),
+  };
 }
 
 export function problemResponse(p: Problem, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {

@@ -30,10 +30,12 @@ export function buildIdOf(request: ApiRequest): string {
   return id;
 }
 
-const limit = z.pipe(
-  z.string().check(z.regex(/^[0-9]{1,3}$/, `must be a whole number from 1 to ${PAGE_MAX}`)),
-  z.transform((s) => Number(s)),
-).check(z.refine((n) => n >= 1 && n <= PAGE_MAX, `must be a whole number from 1 to ${PAGE_MAX}`));
+const limit = z
+  .pipe(
+    z.string().check(z.regex(/^[0-9]{1,3}$/, `must be a whole number from 1 to ${PAGE_MAX}`)),
+    z.transform((s) => Number(s)),
+  )
+  .check(z.refine((n) => n >= 1 && n <= PAGE_MAX, `must be a whole number from 1 to ${PAGE_MAX}`));
 
 export const Q_MAX = 200;
 const keyword = z.string().check(

@@ -41,7 +41,8 @@ export function chooseContainerCli(env: Env = process.env): ContainerCliChoice {
   const passedOver: string[] = [];
   for (const cli of CANDIDATES) {
     if (!answers(cli, ['--version'], env)) continue;
-    if (answers(cli, ['info'], env)) return withIsolation(cli, `container CLI: ${cli} (its engine answers \`${cli} info\`${passedOver.length ? `; ${passedOver.join(', ')}` : ''})`, env);
+    if (answers(cli, ['info'], env))
+      return withIsolation(cli, `container CLI: ${cli} (its engine answers \`${cli} info\`${passedOver.length ? `; ${passedOver.join(', ')}` : ''})`, env);
     passedOver.push(`${cli} is installed but \`${cli} info\` fails (no engine running)`);
   }
   const found = passedOver.length ? passedOver.join('; ') : 'neither docker nor podman is installed';
@@ -54,9 +55,14 @@ export function chooseContainerCli(env: Env = process.env): ContainerCliChoice {
  * running a static executable in an empty root filesystem: no image, no network, nothing pulled.
  */
 function withIsolation(cli: string, why: string, env: Env): ContainerCliChoice {
-  if (env.BUILDAH_ISOLATION) return { cli, why: `${why}; BUILDAH_ISOLATION=${env.BUILDAH_ISOLATION} as set`, env: { BUILDAH_ISOLATION: env.BUILDAH_ISOLATION } };
+  if (env.BUILDAH_ISOLATION)
+    return { cli, why: `${why}; BUILDAH_ISOLATION=${env.BUILDAH_ISOLATION} as set`, env: { BUILDAH_ISOLATION: env.BUILDAH_ISOLATION } };
   if (!isPodman(cli, env) || ociRuntimeRuns(cli, env)) return { cli, why, env: {} };
-  return { cli, why: `${why}; its OCI runtime cannot run containers here, so builds use chroot isolation (BUILDAH_ISOLATION=chroot)`, env: { BUILDAH_ISOLATION: 'chroot' } };
+  return {
+    cli,
+    why: `${why}; its OCI runtime cannot run containers here, so builds use chroot isolation (BUILDAH_ISOLATION=chroot)`,
+    env: { BUILDAH_ISOLATION: 'chroot' },
+  };
 }
 
 function isPodman(cli: string, env: Env): boolean {

@@ -14,7 +14,14 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, ListTablesCommand, ResourceNotFoundException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  DescribeTableCommand,
+  ListTablesCommand,
+  ResourceNotFoundException,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import { GLOBAL_INDEXES, TABLE_KEYS } from '../store/table.ts';
 import { dynamoClient } from '../store/dynamo.ts';
 
@@ -207,7 +214,9 @@ export async function ensureTable(client: DynamoDBClient, table: string): Promis
     const { Table } = await client.send(new DescribeTableCommand({ TableName: table }));
     const missing = GLOBAL_INDEXES.map((i) => i.name).filter((name) => !(Table?.GlobalSecondaryIndexes ?? []).some((i) => i.IndexName === name));
     if (missing.length) {
-      throw new Error(`the local table ${table} was made by an older version of this service (it has no index ${missing.join(', ')}, nor the search entries): move DATA_DIR aside, or delete it, and start again`);
+      throw new Error(
+        `the local table ${table} was made by an older version of this service (it has no index ${missing.join(', ')}, nor the search entries): move DATA_DIR aside, or delete it, and start again`,
+      );
     }
     return await untilActive(client, table);
   } catch (e) {
@@ -217,7 +226,9 @@ export async function ensureTable(client: DynamoDBClient, table: string): Promis
     new CreateTableCommand({
       TableName: table,
       BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [...new Set([TABLE_KEYS.partition, TABLE_KEYS.sort, ...GLOBAL_INDEXES.flatMap((i) => [i.partition, ...(i.sort ? [i.sort] : [])])])].map((name) => ({
+      AttributeDefinitions: [
+        ...new Set([TABLE_KEYS.partition, TABLE_KEYS.sort, ...GLOBAL_INDEXES.flatMap((i) => [i.partition, ...(i.sort ? [i.sort] : [])])]),
+      ].map((name) => ({
         AttributeName: name,
         AttributeType: 'S',
       })),
@@ -228,7 +239,8 @@ export async function ensureTable(client: DynamoDBClient, table: string): Promis
       GlobalSecondaryIndexes: GLOBAL_INDEXES.map((i) => ({
         IndexName: i.name,
         KeySchema: [{ AttributeName: i.partition, KeyType: 'HASH' as const }, ...(i.sort ? [{ AttributeName: i.sort, KeyType: 'RANGE' as const }] : [])],
-        Projection: typeof i.projection === 'string' ? { ProjectionType: i.projection } : { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...i.projection] },
+        Projection:
+          typeof i.projection === 'string' ? { ProjectionType: i.projection } : { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...i.projection] },
       })),
     }),
   );

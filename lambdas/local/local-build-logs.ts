@@ -26,7 +26,10 @@ export class LocalBuildLogs implements BuildLogReader {
 
   private async all(builderId: string): Promise<LogLine[]> {
     const text = await readFile(this.file(builderId), 'utf8').catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? '' : Promise.reject(e)));
-    return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as LogLine);
+    return text
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as LogLine);
   }
 
   async read(build: BuildRecord, position: string | undefined, limit: number) {
@@ -38,12 +41,18 @@ export class LocalBuildLogs implements BuildLogReader {
 
   async lastFailure(build: BuildRecord): Promise<string | undefined> {
     if (!build.builderId) return undefined;
-    return lastFailureIn((await this.all(build.builderId)).map((l) => l.message), build.builderId);
+    return lastFailureIn(
+      (await this.all(build.builderId)).map((l) => l.message),
+      build.builderId,
+    );
   }
 
   /** Issue 18: read from the same log lines CloudWatch holds in AWS, with the same parser. */
   async factsOf(build: BuildRecord): Promise<BuildFacts | undefined> {
     if (!build.builderId) return undefined;
-    return factsIn((await this.all(build.builderId)).map((l) => l.message), build.builderId);
+    return factsIn(
+      (await this.all(build.builderId)).map((l) => l.message),
+      build.builderId,
+    );
   }
 }

@@ -131,7 +131,11 @@ export class LocalBuilder implements Builder {
       const run = this.runs.get(id);
       if (!run) {
         // Not started by this process: the local server was stopped or killed while it ran.
-        found.set(id, { status: 'failed', failureReason: 'The local server stopped while this build ran. Rebuild to try again.', at: new Date().toISOString() });
+        found.set(id, {
+          status: 'failed',
+          failureReason: 'The local server stopped while this build ran. Rebuild to try again.',
+          at: new Date().toISOString(),
+        });
         continue;
       }
       const progress = progressOf(run.status, run.currentPhase, run.phases, this.options.timeoutMinutes, new Date().toISOString());
@@ -201,7 +205,11 @@ export class LocalBuilder implements Builder {
       run.phases.push(record);
       write(`[Container] Phase complete: ${phaseType} State: ${status}`);
       // As CodeBuild sends it: the completed phase's context as one string, "[a, b]".
-      await event('CodeBuild Build Phase Change', { 'completed-phase': phaseType, 'completed-phase-status': status, 'completed-phase-context': `[${context.join(', ')}]` });
+      await event('CodeBuild Build Phase Change', {
+        'completed-phase': phaseType,
+        'completed-phase-status': status,
+        'completed-phase-context': `[${context.join(', ')}]`,
+      });
       if (status !== 'SUCCEEDED') {
         failed = record;
         break;
@@ -261,7 +269,14 @@ function prepareWorkDir(workDir: string) {
 }
 
 /** An event as EventBridge would deliver it from CodeBuild, carrying the build's own variables. */
-function codeBuildEvent(builderId: string, detailType: string, detail: Record<string, unknown>, variables: Record<string, string>, run: Run, timeoutMinutes: number) {
+function codeBuildEvent(
+  builderId: string,
+  detailType: string,
+  detail: Record<string, unknown>,
+  variables: Record<string, string>,
+  run: Run,
+  timeoutMinutes: number,
+) {
   const refs = Object.values(BUILD_REF_ENV).map((name) => ({ name, type: 'PLAINTEXT', value: variables[name] }));
   return {
     version: '0',

@@ -75,8 +75,17 @@ export class LocalSecretStore extends LocalSecretDirectory implements PullSecret
     const { name } = ref;
     await mkdir(this.dirOf(ref.group), { recursive: true, mode: 0o700 });
     const file = this.fileOf(ref);
-    const existing = await readFile(file, 'utf8').then((t) => JSON.parse(t) as LocalSecretFile, () => undefined);
-    const record: LocalSecretFile = { name, registry: login.registry, createdAt: existing?.createdAt ?? at, updatedAt: at, dockerConfigJson: dockerConfigJson(login) };
+    const existing = await readFile(file, 'utf8').then(
+      (t) => JSON.parse(t) as LocalSecretFile,
+      () => undefined,
+    );
+    const record: LocalSecretFile = {
+      name,
+      registry: login.registry,
+      createdAt: existing?.createdAt ?? at,
+      updatedAt: at,
+      dockerConfigJson: dockerConfigJson(login),
+    };
     const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
     await writeFile(temp, JSON.stringify(record), { mode: 0o600 });
     await rename(temp, file);

@@ -35,7 +35,9 @@ const server = await startLocalServer({
   process.exit(1);
 });
 console.log(`Group Images API listening on ${server.url} (data in ${dataDir}; Ctrl-C stops it)`);
-console.log(`Builds: ${server.containerCli.why}; ${server.localRegistry ? `images are pushed to ${server.localRegistry}` : 'no LOCAL_REGISTRY: images stay in the container CLI\'s own store'}`);
+console.log(
+  `Builds: ${server.containerCli.why}; ${server.localRegistry ? `images are pushed to ${server.localRegistry}` : "no LOCAL_REGISTRY: images stay in the container CLI's own store"}`,
+);
 
 let stopping = false;
 async function stop(signal: string) {

@@ -83,7 +83,9 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const { dataDir } = options;
   const claims = options.claims ?? claimNamesFrom({});
   const [keys, cursorKey] = await Promise.all([localSigningKeys(dataDir), localCursorKey(dataDir)]);
-  const dynamo = options.dynamoEndpoint ? connectDynamo(options.dynamoEndpoint) : await startEmbeddedDynamo(options.inMemory ? undefined : localDatabaseDir(dataDir));
+  const dynamo = options.dynamoEndpoint
+    ? connectDynamo(options.dynamoEndpoint)
+    : await startEmbeddedDynamo(options.inMemory ? undefined : localDatabaseDir(dataDir));
   const table = dynamo.table;
   await ensureTable(dynamo.client, table).catch(async (e: unknown) => {
     await dynamo.close();
@@ -127,7 +129,14 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     outcomes: loggedOutcomes,
   });
   onBuildEvent = buildEventHandler(builds, { project: LOCAL_PROJECT, account: LOCAL_ACCOUNT });
-  const catalog = new ImageCatalog({ store, cursors, secrets, ownImages, builds, maxImagesPerGroup: options.maxImagesPerGroup ?? DEFAULT_LIMITS.maxImagesPerGroup });
+  const catalog = new ImageCatalog({
+    store,
+    cursors,
+    secrets,
+    ownImages,
+    builds,
+    maxImagesPerGroup: options.maxImagesPerGroup ?? DEFAULT_LIMITS.maxImagesPerGroup,
+  });
   // The scheduled reconciler's local twin: builds a previous run of the server left unfinished.
   await builds.reconcile(0);
 
@@ -211,7 +220,15 @@ export function detectContainerCli(given?: string | null | ContainerCliChoice, e
   return given === undefined ? chooseContainerCli(env) : containerCliChoiceOf(given);
 }
 
-function toEvent(req: IncomingMessage, url: URL, route: Route, params: Record<string, string>, body: string, requestId: string, claims?: Record<string, unknown>): ApiEvent {
+function toEvent(
+  req: IncomingMessage,
+  url: URL,
+  route: Route,
+  params: Record<string, string>,
+  body: string,
+  requestId: string,
+  claims?: Record<string, unknown>,
+): ApiEvent {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
   const query: Record<string, string> = {};
@@ -233,7 +250,13 @@ function toEvent(req: IncomingMessage, url: URL, route: Route, params: Record<st
       apiId: 'local',
       domainName: req.headers.host ?? 'localhost',
       domainPrefix: 'localhost',
-      http: { method: route.method, path: url.pathname, protocol: `HTTP/${req.httpVersion}`, sourceIp: req.socket.remoteAddress ?? '', userAgent: req.headers['user-agent'] ?? '' },
+      http: {
+        method: route.method,
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? '',
+        userAgent: req.headers['user-agent'] ?? '',
+      },
       requestId,
       routeKey: routeKey(route),
       stage: '$default',
@@ -271,7 +294,11 @@ function corsPreflight(req: IncomingMessage): Record<string, string> {
 }
 
 function send(res: ServerResponse, result: ApiResult, requestId?: string, withBody = true) {
-  const headers: Record<string, string> = { 'access-control-allow-origin': '*', 'access-control-expose-headers': CORS.exposeHeaders.join(', '), ...(requestId ? { 'x-request-id': requestId } : {}) };
+  const headers: Record<string, string> = {
+    'access-control-allow-origin': '*',
+    'access-control-expose-headers': CORS.exposeHeaders.join(', '),
+    ...(requestId ? { 'x-request-id': requestId } : {}),
+  };
   for (const [k, v] of Object.entries(result.headers ?? {})) headers[k.toLowerCase()] = String(v);
   res.writeHead(result.statusCode ?? 200, headers);
   res.end(withBody ? (result.body ?? '') : undefined);

@@ -40,6 +40,7 @@ export function packageMirrorsFrom(env: Env): PackageMirrors {
 export function localRegistryFrom(env: Env): string | undefined {
   const raw = env.LOCAL_REGISTRY;
   if (raw === undefined || raw === '') return undefined;
-  if (!/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?$/.test(raw)) throw new Error(`LOCAL_REGISTRY must be a registry host[:port] like localhost:5000, got "${raw}"`);
+  if (!/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?$/.test(raw))
+    throw new Error(`LOCAL_REGISTRY must be a registry host[:port] like localhost:5000, got "${raw}"`);
   return raw;
 }

@@ -26,7 +26,8 @@ const SET_BY_THE_TOOL = ['iss', 'aud', 'iat', 'exp', 'nbf'];
 
 export async function mintLocalToken(dataDir: string, request: TokenRequest): Promise<string> {
   const reserved = Object.keys(request.claims ?? {}).filter((name) => SET_BY_THE_TOOL.includes(name));
-  if (reserved.length) throw new Error(`--claims: ${reserved.join(', ')} ${reserved.length === 1 ? 'is' : 'are'} set by the tool (the local server checks them)`);
+  if (reserved.length)
+    throw new Error(`--claims: ${reserved.join(', ')} ${reserved.length === 1 ? 'is' : 'are'} set by the tool (the local server checks them)`);
   const { privateKey } = await localSigningKeys(dataDir);
   const adminGroups = request.adminGroups ?? [];
   const groups = [...new Set([...(request.groups ?? []), ...adminGroups])];
@@ -54,11 +55,16 @@ export function parseClaimsOption(text: string | undefined): Record<string, unkn
   } catch (e) {
     throw new Error(`--claims must be a JSON object: ${(e as Error).message}`, { cause: e });
   }
-  if (claims === null || typeof claims !== 'object' || Array.isArray(claims)) throw new Error('--claims must be a JSON object, like \'{"cognito:groups":["team-a"]}\'');
+  if (claims === null || typeof claims !== 'object' || Array.isArray(claims))
+    throw new Error('--claims must be a JSON object, like \'{"cognito:groups":["team-a"]}\'');
   return claims as Record<string, unknown>;
 }
 
-const list = (values: string[] | undefined) => (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+const list = (values: string[] | undefined) =>
+  (values ?? [])
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({
@@ -71,7 +77,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       claims: { type: 'string' },
     },
   });
-  const usage = "usage: npm run --silent token -- --sub alice [--groups team-a,team-b] [--admin-groups team-a] [--system-admin] [--expires-in 12h] [--claims '<JSON object>']";
+  const usage =
+    "usage: npm run --silent token -- --sub alice [--groups team-a,team-b] [--admin-groups team-a] [--system-admin] [--expires-in 12h] [--claims '<JSON object>']";
   try {
     const claims = parseClaimsOption(values.claims);
     const sub = values.sub ?? claims?.sub;

@@ -8,7 +8,6 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { log } from './log.ts';
 import { METRICS_NAMESPACE, SERVICE_DIMENSION, type MetricName } from './metric-names.ts';
 
-
 type Unit = 'Count' | 'Seconds';
 
 export interface Measurement {

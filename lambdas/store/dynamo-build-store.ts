@@ -12,12 +12,37 @@ import { releaseQuota } from './quota.ts';
 import { factsFromItem, recordFacts } from './build-facts-item.ts';
 import { buildKey, buildPrefix, imageKey, partitionOf, RUNNING_INDEX, RUNNING_PARTITION, specKey } from './table.ts';
 
-const BUILD_FIELDS = ['id', 'image', 'group', 'status', 'phase', 'spec', 'specHash', 'targetUrl', 'imageUrl', 'reused', 'reusedFrom', 'failureReason', 'dryRun', 'builderId', 'createdAt', 'startedAt', 'finishedAt', 'createdBy'] as const;
+const BUILD_FIELDS = [
+  'id',
+  'image',
+  'group',
+  'status',
+  'phase',
+  'spec',
+  'specHash',
+  'targetUrl',
+  'imageUrl',
+  'reused',
+  'reusedFrom',
+  'failureReason',
+  'dryRun',
+  'builderId',
+  'createdAt',
+  'startedAt',
+  'finishedAt',
+  'createdBy',
+] as const;
 
 export function buildFromItem(item: Item): BuildRecord {
   const raw = fromItem<Record<string, unknown>>(item);
   const record = Object.fromEntries(BUILD_FIELDS.map((f) => [f, raw[f] ?? null])) as unknown as BuildRecord;
-  return { ...record, reused: raw.reused === true, dryRun: raw.dryRun === true, ...factsFromItem(raw), ...(raw.vulnerabilities ? { vulnerabilities: raw.vulnerabilities as Vulnerabilities } : {}) };
+  return {
+    ...record,
+    reused: raw.reused === true,
+    dryRun: raw.dryRun === true,
+    ...factsFromItem(raw),
+    ...(raw.vulnerabilities ? { vulnerabilities: raw.vulnerabilities as Vulnerabilities } : {}),
+  };
 }
 
 const withoutNulls = (o: object) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined));
@@ -26,7 +51,14 @@ const withoutNulls = (o: object) => Object.fromEntries(Object.entries(o).filter(
 export function buildItem(scope: Scope, build: BuildRecord): Item {
   // In the running index while unfinished: the reconciler finds it whatever fails after it is stored.
   const running = isTerminal(build.status) ? {} : { [RUNNING_INDEX.partition]: RUNNING_PARTITION, [RUNNING_INDEX.sort]: `${build.createdAt}#${build.id}` };
-  return toItem({ pk: partitionOf(scope), sk: buildKey(build.image, build.id), ...withoutNulls(build), statusRank: STATUS_RANK[build.status], phaseRank: phaseRank(build.phase), ...running });
+  return toItem({
+    pk: partitionOf(scope),
+    sk: buildKey(build.image, build.id),
+    ...withoutNulls(build),
+    statusRank: STATUS_RANK[build.status],
+    phaseRank: phaseRank(build.phase),
+    ...running,
+  });
 }
 
 export class DynamoBuildStore implements BuildStore, BuiltTags {
@@ -185,7 +217,9 @@ export class DynamoBuildStore implements BuildStore, BuiltTags {
       // Believed only once a read shows the build where the condition said: a refusal of a forward
       // move would otherwise lose the move without a trace.
       const now = await this.get(scope, image, buildId);
-      const forward = now !== undefined && (now.status === status ? rank < 2 && progress.phase !== undefined && phaseRank(now.phase) < pRank : STATUS_RANK[now.status] < rank);
+      const forward =
+        now !== undefined &&
+        (now.status === status ? rank < 2 && progress.phase !== undefined && phaseRank(now.phase) < pRank : STATUS_RANK[now.status] < rank);
       if (forward) throw e;
       return undefined;
     }
@@ -193,7 +227,9 @@ export class DynamoBuildStore implements BuildStore, BuiltTags {
 
   /** The image's side of a build's move: its latest build's new status (and url), only while it is this build. */
   private imageTold(scope: Scope, image: string, tell: ImageTold): TransactionPart<'image'> {
-    const { expression, names, values } = updateExpression({ latestBuild: tell.latest, ...(tell.url === null ? {} : { url: tell.url }) }, ['#version = #version + :one']);
+    const { expression, names, values } = updateExpression({ latestBuild: tell.latest, ...(tell.url === null ? {} : { url: tell.url }) }, [
+      '#version = #version + :one',
+    ]);
     return {
       item: {
         Update: {
@@ -223,7 +259,9 @@ export class DynamoBuildStore implements BuildStore, BuiltTags {
       return { claimed: true as const };
     } catch (e) {
       if (!isConditionFailure(e)) throw e;
-      const { Item } = await this.db.send(new GetItemCommand({ TableName: this.table, Key: toItem({ pk: partitionOf(scope), sk: specKey(hash) }), ConsistentRead: true }));
+      const { Item } = await this.db.send(
+        new GetItemCommand({ TableName: this.table, Key: toItem({ pk: partitionOf(scope), sk: specKey(hash) }), ConsistentRead: true }),
+      );
       return { claimed: false as const, claim: specFromItem(Item!) };
     }
   }
@@ -269,7 +307,12 @@ export class DynamoBuildStore implements BuildStore, BuiltTags {
           // Again with the same outcome is allowed: a settlement that failed half-way is finished by a later one.
           ConditionExpression: '#leader.buildId = :leader AND (#status = :building OR #status = :status)',
           ExpressionAttributeNames: { '#leader': 'leader', '#status': 'status' },
-          ExpressionAttributeValues: toItem({ ':status': status, ':leader': leaderBuildId, ':building': 'building', ...(imageUrl === null ? {} : { ':url': imageUrl }) }),
+          ExpressionAttributeValues: toItem({
+            ':status': status,
+            ':leader': leaderBuildId,
+            ':building': 'building',
+            ...(imageUrl === null ? {} : { ':url': imageUrl }),
+          }),
           ReturnValues: 'ALL_NEW',
         }),
       );
@@ -277,7 +320,9 @@ export class DynamoBuildStore implements BuildStore, BuiltTags {
     } catch (e) {
       if (!isConditionFailure(e)) throw e;
       // Believed only once a read shows another leader or another outcome: else the builds waiting would never hear.
-      const { Item } = await this.db.send(new GetItemCommand({ TableName: this.table, Key: toItem({ pk: partitionOf(scope), sk: specKey(hash) }), ConsistentRead: true }));
+      const { Item } = await this.db.send(
+        new GetItemCommand({ TableName: this.table, Key: toItem({ pk: partitionOf(scope), sk: specKey(hash) }), ConsistentRead: true }),
+      );
       const claim = Item ? specFromItem(Item) : undefined;
       if (claim?.leader.buildId === leaderBuildId && (claim.status === 'building' || claim.status === status)) throw e;
       return undefined;

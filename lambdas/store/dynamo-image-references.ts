@@ -24,7 +24,19 @@ interface ScannedItem {
   image?: string;
 }
 
-const PROJECTION = { ProjectionExpression: '#pk, #sk, #url, #urlForGpu, #imageUrl, #targetUrl, #status, #image', ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk', '#url': 'url', '#urlForGpu': 'urlForGpu', '#imageUrl': 'imageUrl', '#targetUrl': 'targetUrl', '#status': 'status', '#image': 'image' } };
+const PROJECTION = {
+  ProjectionExpression: '#pk, #sk, #url, #urlForGpu, #imageUrl, #targetUrl, #status, #image',
+  ExpressionAttributeNames: {
+    '#pk': 'pk',
+    '#sk': 'sk',
+    '#url': 'url',
+    '#urlForGpu': 'urlForGpu',
+    '#imageUrl': 'imageUrl',
+    '#targetUrl': 'targetUrl',
+    '#status': 'status',
+    '#image': 'image',
+  },
+};
 const BUILD_PREFIX = 'BLD#';
 const SPEC_PREFIX = 'SPEC#';
 const isRunning = (status: string | undefined) => status !== undefined && !TERMINAL.includes(status as BuildStatus);

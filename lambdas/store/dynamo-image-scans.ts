@@ -32,7 +32,9 @@ export class DynamoImageScans implements ImageScanStore {
     const keys = this.keysOf([tag], digest);
     for (const pk of keys) await this.db.send(new PutItemCommand({ TableName: this.table, Item: toItem({ pk, sk: linkSk(build), ...build }) }));
     // Written first, read second (and the scan side the other way round): whichever comes second sees the other.
-    const found = await Promise.all(keys.map((pk) => this.db.send(new GetItemCommand({ TableName: this.table, Key: toItem({ pk, sk: SCAN_SK }), ConsistentRead: true }))));
+    const found = await Promise.all(
+      keys.map((pk) => this.db.send(new GetItemCommand({ TableName: this.table, Key: toItem({ pk, sk: SCAN_SK }), ConsistentRead: true }))),
+    );
     return found
       .flatMap((r) => (r.Item ? [fromItem<{ vulnerabilities: Vulnerabilities }>(r.Item).vulnerabilities] : []))
       .sort((a, b) => b.scannedAt.localeCompare(a.scannedAt))[0];

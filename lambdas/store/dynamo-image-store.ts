@@ -13,7 +13,16 @@
  * written before the transaction (an image never exists without them) and the extra ones to drop after
  * it, the image then read again to index any words a concurrent writer set in between.
  */
-import { BatchGetItemCommand, GetItemCommand, QueryCommand, UpdateItemCommand, type DynamoDBClient, type KeysAndAttributes, type QueryCommandInput, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetItemCommand,
+  GetItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+  type DynamoDBClient,
+  type KeysAndAttributes,
+  type QueryCommandInput,
+  type TransactWriteItem,
+} from '@aws-sdk/client-dynamodb';
 import {
   SELECTION_FIELDS,
   type Candidates,
@@ -41,7 +50,24 @@ import { SearchIndex } from './search-index.ts';
 import { referenceChanges, type SecretReferences } from './secret-references.ts';
 import { IMAGE_PREFIX, imageKey, partitionOf, SELECTION_INDEXES, wordKey, wordPrefix } from './table.ts';
 
-const IMAGE_FIELDS = ['name', 'displayName', 'description', 'group', 'type', 'url', 'urlForGpu', 'pullSecret', 'source', 'buildSpec', 'latestBuild', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy', 'version'] as const;
+const IMAGE_FIELDS = [
+  'name',
+  'displayName',
+  'description',
+  'group',
+  'type',
+  'url',
+  'urlForGpu',
+  'pullSecret',
+  'source',
+  'buildSpec',
+  'latestBuild',
+  'createdAt',
+  'updatedAt',
+  'createdBy',
+  'updatedBy',
+  'version',
+] as const;
 
 /** Reads these fields of an item; absent attributes are nulls in the record. */
 const fieldsOf =
@@ -82,12 +108,19 @@ type Condition = { expression: string; names: Record<string, string>; values: Re
 const PIN_ATTEMPTS = 5;
 
 /** The condition that the image is still at the version read. */
-const pinnedTo = (image: ImageRecord): Condition => ({ expression: '#pinned = :pinned', names: { '#pinned': 'version' }, values: { ':pinned': image.version } });
+const pinnedTo = (image: ImageRecord): Condition => ({
+  expression: '#pinned = :pinned',
+  names: { '#pinned': 'version' },
+  values: { ':pinned': image.version },
+});
 
 /** The pull secrets an image refers to. */
 const referencesOf = (image: ImageRecord): SecretReferences => ({ pullSecret: image.pullSecret, buildPullSecret: image.buildSpec?.pullSecret ?? null });
 
-const asRefusal = <R>(part: TransactionPart<R>) => ({ ...part, refused: part.refused && ((old: Item | undefined) => ({ ok: false as const, ...(part.refused!(old) as object) }) as R & { ok: false }) });
+const asRefusal = <R>(part: TransactionPart<R>) => ({
+  ...part,
+  refused: part.refused && ((old: Item | undefined) => ({ ok: false as const, ...(part.refused!(old) as object) }) as R & { ok: false }),
+});
 
 /** A part that may be absent, with the meaning its refusal gets here. */
 function optional<R, S>(part: TransactionPart<R> | undefined, meaning: (reason: R) => S): TransactionPart<S>[] {
@@ -106,7 +139,13 @@ export class DynamoImageStore implements ImageStore, ImageBuildLink {
 
   async insert(scope: Scope, image: ImageRecord, options: InsertOptions = {}): Promise<InsertResult> {
     const { firstBuild } = options;
-    const item = { pk: partitionOf(scope), sk: imageKey(image.name), ...image, ...selectionKeys(scope, image.type), buildPullSecret: image.buildSpec?.pullSecret };
+    const item = {
+      pk: partitionOf(scope),
+      sk: imageKey(image.name),
+      ...image,
+      ...selectionKeys(scope, image.type),
+      buildPullSecret: image.buildSpec?.pullSecret,
+    };
     const parts: TransactionPart<InsertResult & { ok: false }>[] = [
       {
         item: { Put: { TableName: this.table, Item: toItem(withoutNulls(item)), ConditionExpression: 'attribute_not_exists(pk)' } },
@@ -114,14 +153,20 @@ export class DynamoImageStore implements ImageStore, ImageBuildLink {
       },
       ...(firstBuild ? [{ item: this.putBuild(scope, firstBuild) }] : []),
       ...referenceChanges(this.table, null, referencesOf(image)).map(asRefusal),
-      ...optional(claimQuota(this.table, scope, { images: 1, builds: firstBuild ? 1 : 0 }, { images: options.maxImages, builds: options.maxBuilds }), (reason) => ({ ok: false as const, reason })),
+      ...optional(
+        claimQuota(this.table, scope, { images: 1, builds: firstBuild ? 1 : 0 }, { images: options.maxImages, builds: options.maxBuilds }),
+        (reason) => ({ ok: false as const, reason }),
+      ),
     ];
     const words = [...indexedKeysOf(image)];
     const room = TRANSACTION_MAX_ITEMS - parts.length;
     // Entries beyond the transaction's room go first: an image never exists without them (should the
     // transaction be refused, they stay, costing searches a check).
     if (words.length > room) await this.index.add(scope, image.name, words.slice(room));
-    const result = await transactParts<InsertResult & { ok: false }>(this.db, [...parts, ...words.slice(0, room).map((w) => ({ item: this.putWord(scope, w, image.name) }))]);
+    const result = await transactParts<InsertResult & { ok: false }>(this.db, [
+      ...parts,
+      ...words.slice(0, room).map((w) => ({ item: this.putWord(scope, w, image.name) })),
+    ]);
     return result.ok ? result : result.reason;
   }
 
@@ -190,19 +235,36 @@ export class DynamoImageStore implements ImageStore, ImageBuildLink {
   }
 
   /** One Query for a page in name order: a page more than asked tells whether there is a next page. */
-  private async query<T extends { name: string }>(input: Omit<QueryCommandInput, 'TableName'>, start: Record<string, string> | undefined, limit: number, read: (item: Item) => T): Promise<ImagePage<T>> {
+  private async query<T extends { name: string }>(
+    input: Omit<QueryCommandInput, 'TableName'>,
+    start: Record<string, string> | undefined,
+    limit: number,
+    read: (item: Item) => T,
+  ): Promise<ImagePage<T>> {
     const out = await this.db.send(new QueryCommand({ ...input, TableName: this.table, ExclusiveStartKey: start && toItem(start), Limit: limit + 1 }));
     const items = (out.Items ?? []).map(read);
     if (items.length > limit) return { items: items.slice(0, limit), next: items[limit - 1]!.name };
     return { items, next: null };
   }
 
-  async update(scope: Scope, name: string, changes: ImageChanges & { updatedAt: string; updatedBy: string }, guard: ImageGuard, current?: ImageRecord): Promise<GuardedResult<ImageRecord> | SecretRefused> {
+  async update(
+    scope: Scope,
+    name: string,
+    changes: ImageChanges & { updatedAt: string; updatedBy: string },
+    guard: ImageGuard,
+    current?: ImageRecord,
+  ): Promise<GuardedResult<ImageRecord> | SecretRefused> {
     const stored = { ...changes, ...(changes.type === undefined ? {} : selectionKeys(scope, changes.type)) };
     return this.pinned(scope, name, guard, current, async (before) => {
       const after = changed(before, changes);
-      const image: TransactionPart<SecretRefused | 'moved'> = { item: { Update: this.imageUpdate(scope, name, stored, pinnedTo(before)) }, refused: () => 'moved' };
-      const result = await this.rewrite(scope, before, after, [image, ...referenceChanges(this.table, referencesOf(before), referencesOf(after)).map(asRefusal)]);
+      const image: TransactionPart<SecretRefused | 'moved'> = {
+        item: { Update: this.imageUpdate(scope, name, stored, pinnedTo(before)) },
+        refused: () => 'moved',
+      };
+      const result = await this.rewrite(scope, before, after, [
+        image,
+        ...referenceChanges(this.table, referencesOf(before), referencesOf(after)).map(asRefusal),
+      ]);
       return result.ok ? { ok: true, value: after } : result.reason;
     });
   }
@@ -211,13 +273,24 @@ export class DynamoImageStore implements ImageStore, ImageBuildLink {
     const result = await this.pinned(scope, name, guard, current, async (before) => {
       const condition = pinnedTo(before);
       const image: TransactionPart<'moved'> = {
-        item: { Delete: { TableName: this.table, Key: keyFor(scope, name), ConditionExpression: condition.expression, ExpressionAttributeNames: condition.names, ExpressionAttributeValues: toItem(condition.values) } },
+        item: {
+          Delete: {
+            TableName: this.table,
+            Key: keyFor(scope, name),
+            ConditionExpression: condition.expression,
+            ExpressionAttributeNames: condition.names,
+            ExpressionAttributeValues: toItem(condition.values),
+          },
+        },
         refused: () => 'moved',
       };
       // The image's place in its group's quota and its secret references go with it. (A running build keeps
       // its build place until it ends: the caller stops it.)
       // (Dropping references has no condition.)
-      const others: TransactionPart<'moved'>[] = [...optional(releaseQuota(this.table, scope, { images: 1 }), () => 'moved' as const), ...referenceChanges(this.table, referencesOf(before), null).map((p) => ({ item: p.item }))];
+      const others: TransactionPart<'moved'>[] = [
+        ...optional(releaseQuota(this.table, scope, { images: 1 }), () => 'moved' as const),
+        ...referenceChanges(this.table, referencesOf(before), null).map((p) => ({ item: p.item })),
+      ];
       const result = await this.rewrite(scope, before, null, [image, ...others]);
       return result.ok ? { ok: true as const, value: before } : result.reason;
     });
@@ -227,7 +300,12 @@ export class DynamoImageStore implements ImageStore, ImageBuildLink {
   async beginBuild(scope: Scope, image: ImageRecord, build: BuildRecord, spec: StoredBuildSpec | null, maxBuilds?: number) {
     type Refused = { ok: false; reason: 'busy'; image: ImageRecord } | { ok: false; reason: 'missing' | 'build-quota' } | SecretRefused;
     const latest: LatestBuild = { id: build.id, status: build.status, createdAt: build.createdAt, finishedAt: build.finishedAt };
-    const changes = { latestBuild: latest, updatedAt: build.createdAt, updatedBy: build.createdBy, ...(spec ? { buildSpec: spec, buildPullSecret: spec.pullSecret ?? null } : {}) };
+    const changes = {
+      latestBuild: latest,
+      updatedAt: build.createdAt,
+      updatedBy: build.createdBy,
+      ...(spec ? { buildSpec: spec, buildPullSecret: spec.pullSecret ?? null } : {}),
+    };
     for (let attempt = 1, before = image; ; attempt++) {
       // One build per image at a time: only when it has none, or its latest has finished. Pinned to the
       // version read, so that the secret references it moves are the ones the image held.
@@ -255,7 +333,8 @@ export class DynamoImageStore implements ImageStore, ImageBuildLink {
       if (result.ok) return { ok: true as const };
       if (!('moved' in result.reason)) return result.reason;
       // Another write changed the image in between (an edit, a finished build's report): again, on what it wrote.
-      if (attempt === PIN_ATTEMPTS) throw Object.assign(new Error('the image kept changing while a build was being started'), { name: 'ProvisionedThroughputExceededException' });
+      if (attempt === PIN_ATTEMPTS)
+        throw Object.assign(new Error('the image kept changing while a build was being started'), { name: 'ProvisionedThroughputExceededException' });
       before = result.reason.moved;
     }
   }
@@ -324,7 +403,12 @@ export class DynamoImageStore implements ImageStore, ImageBuildLink {
    * index complete (see the top of this file): the words it sets are indexed before and after it,
    * the words it removes dropped after it.
    */
-  private async reindexed<R extends { ok: true; value: ImageRecord } | { ok: false }>(scope: Scope, name: string, changes: object, write: () => Promise<R>): Promise<R> {
+  private async reindexed<R extends { ok: true; value: ImageRecord } | { ok: false }>(
+    scope: Scope,
+    name: string,
+    changes: object,
+    write: () => Promise<R>,
+  ): Promise<R> {
     const searched = searchedIn(changes);
     if (Object.keys(searched).length === 0) return write();
     await this.index.add(scope, name, indexedKeysOf(searched));
@@ -350,7 +434,11 @@ export class DynamoImageStore implements ImageStore, ImageBuildLink {
     try {
       await upkeep();
     } catch (e) {
-      log('warn', 'search index upkeep failed after a write; stale entries stay until the next write of the image', { scope: partitionOf(scope), image: name, ...errorFields(e) });
+      log('warn', 'search index upkeep failed after a write; stale entries stay until the next write of the image', {
+        scope: partitionOf(scope),
+        image: name,
+        ...errorFields(e),
+      });
     }
   }
 
@@ -384,7 +472,12 @@ export class DynamoImageStore implements ImageStore, ImageBuildLink {
    * search entries moved from `before`'s words to `after`'s (null: deleted). See the top of this file
    * for entries beyond the transaction's room.
    */
-  private async rewrite<R>(scope: Scope, before: ImageRecord, after: ImageRecord | null, parts: TransactionPart<R>[]): Promise<{ ok: true } | { ok: false; reason: R }> {
+  private async rewrite<R>(
+    scope: Scope,
+    before: ImageRecord,
+    after: ImageRecord | null,
+    parts: TransactionPart<R>[],
+  ): Promise<{ ok: true } | { ok: false; reason: R }> {
     const had = indexedKeysOf(before);
     const has = after ? indexedKeysOf(after) : new Set<string>();
     const add = [...minus(has, had)];
@@ -426,7 +519,8 @@ export class DynamoImageStore implements ImageStore, ImageBuildLink {
     let before = current ?? (await this.get(scope, name));
     for (let attempt = 1; ; attempt++) {
       if (!before) return { ok: false, reason: 'missing' };
-      if ((guard.version !== undefined && before.version !== guard.version) || (guard.type !== undefined && before.type !== guard.type)) return { ok: false, reason: 'changed' };
+      if ((guard.version !== undefined && before.version !== guard.version) || (guard.type !== undefined && before.type !== guard.type))
+        return { ok: false, reason: 'changed' };
       const result = await write(before);
       if (result !== 'moved') return result;
       if (attempt === PIN_ATTEMPTS) return { ok: false, reason: 'changed' };

@@ -1,5 +1,12 @@
 /** Small helpers over the raw DynamoDB client (no DocumentClient: it doubles the bundle for little gain). */
-import { BatchWriteItemCommand, ConditionalCheckFailedException, DynamoDBClient, TransactWriteItemsCommand, type TransactWriteItem, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteItemCommand,
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  TransactWriteItemsCommand,
+  type TransactWriteItem,
+  type WriteRequest,
+} from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 
@@ -114,7 +121,10 @@ export interface TransactionPart<R> {
  * failed, so the parts are listed most telling first.
  */
 export async function transactParts<R>(db: DynamoDBClient, parts: readonly TransactionPart<R>[]): Promise<{ ok: true } | { ok: false; reason: R }> {
-  const result = await transact(db, parts.map((p) => p.item));
+  const result = await transact(
+    db,
+    parts.map((p) => p.item),
+  );
   if (result.ok) return result;
   const first = parts.findIndex((p, i) => result.failed.has(i) && p.refused);
   if (first < 0) throw new Error(`DynamoDB refused a condition the transaction did not set (items ${[...result.failed].join(', ')})`);

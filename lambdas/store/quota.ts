@@ -31,7 +31,9 @@ export function claimQuota(table: string, scope: Scope, add: Counts, limits: Cou
       Key: key(scope),
       UpdateExpression: `ADD ${counters.map((c) => `#${c} :${c}`).join(', ')}`,
       // A group's first write finds no counter: room then, unless the limit is below what is claimed.
-      ConditionExpression: limited.length ? limited.map((c) => (limits[c]! >= add[c]! ? `(attribute_not_exists(#${c}) OR #${c} <= :max_${c})` : `#${c} <= :max_${c}`)).join(' AND ') : undefined,
+      ConditionExpression: limited.length
+        ? limited.map((c) => (limits[c]! >= add[c]! ? `(attribute_not_exists(#${c}) OR #${c} <= :max_${c})` : `#${c} <= :max_${c}`)).join(' AND ')
+        : undefined,
       ExpressionAttributeNames: Object.fromEntries(counters.map((c) => [`#${c}`, c])),
       ExpressionAttributeValues: toItem({
         ...Object.fromEntries(counters.map((c) => [`:${c}`, add[c]])),

@@ -95,13 +95,16 @@ describe('renderBuildContext', () => {
       fc.oneof(fc.constantFrom(...samples), fc.stringMatching(/^[a-z0-9][a-z0-9.-]{1,30}[a-z0-9]$/)).filter((e) => check(e) === null);
     const apt = fc.array(entry(checkApt, ['curl', 'g++', 'libssl-dev=3.0.11-1~deb12u2', 'libc6:amd64', 'python3', 'apt-get']), { maxLength: 5 });
     const conda = fc.array(entry(checkConda, ['numpy==1.17*', '-c conda-forge::numpy==1.17*', 'numpy 1.17.* py38_0', 'conda', 'mamba']), { maxLength: 5 });
-    const pip = fc.array(entry(checkPip, ['requests==2.32.3', 'uvicorn[standard]>=0.30', 'backports.zoneinfo; python_version < "3.9"', 'pip']), { maxLength: 5 });
+    const pip = fc.array(entry(checkPip, ['requests==2.32.3', 'uvicorn[standard]>=0.30', 'backports.zoneinfo; python_version < "3.9"', 'pip']), {
+      maxLength: 5,
+    });
     const base = fc.constantFrom('python:3.12', 'registry.example.com/team/base:1.0', 'ubuntu@sha256:' + 'a'.repeat(64));
 
     fc.assert(
       fc.property(apt, conda, pip, base, (a, c, p, b) => {
         const rendered = renderBuildContext(spec({ apt: a, conda: c, pip: p }, b)).files.Dockerfile;
-        const reference = renderBuildContext(spec({ apt: a.length ? ['curl'] : [], conda: c.length ? ['numpy'] : [], pip: p.length ? ['requests'] : [] })).files.Dockerfile;
+        const reference = renderBuildContext(spec({ apt: a.length ? ['curl'] : [], conda: c.length ? ['numpy'] : [], pip: p.length ? ['requests'] : [] })).files
+          .Dockerfile;
         expect(rendered).toBe(reference);
       }),
       { numRuns: 300 },
@@ -133,7 +136,10 @@ describe('the install steps, run with stand-in package managers', () => {
     // Each stand-in logs its argv, one argument per line, and exits with $STUB_EXIT.
     for (const tool of ['apt-get', 'conda', 'python']) {
       const stub = join(dir, 'bin', tool);
-      writeFileSync(stub, `#!/bin/sh\necho "== ${tool}" >> "${dir}/argv"\nfor a in "$@"; do printf '%s\\n' "$a" >> "${dir}/argv"; done\nexit \${STUB_EXIT:-0}\n`);
+      writeFileSync(
+        stub,
+        `#!/bin/sh\necho "== ${tool}" >> "${dir}/argv"\nfor a in "$@"; do printf '%s\\n' "$a" >> "${dir}/argv"; done\nexit \${STUB_EXIT:-0}\n`,
+      );
       chmodSync(stub, 0o755);
     }
     // apt-cache pkgnames: the names the package sources know, one per line.
@@ -146,7 +152,10 @@ describe('the install steps, run with stand-in package managers', () => {
   const run = (command: string, files: Record<string, string>, stubExit = '0', env: Record<string, string> = {}) => {
     for (const [name, content] of Object.entries(files)) if (name !== 'Dockerfile') writeFileSync(join(dir, name), content);
     const script = command.replaceAll('/tmp/group-images-apt-', '/opt/group-images/tmp-apt-').replaceAll('/opt/group-images/', `${dir}/`);
-    return spawnSync('sh', ['-c', script], { env: { PATH: `${dir}/bin:/usr/bin:/bin`, STUB_EXIT: stubExit, STUB_PKGNAMES: KNOWN_APT, ...env }, encoding: 'utf8' });
+    return spawnSync('sh', ['-c', script], {
+      env: { PATH: `${dir}/bin:/usr/bin:/bin`, STUB_EXIT: stubExit, STUB_PKGNAMES: KNOWN_APT, ...env },
+      encoding: 'utf8',
+    });
   };
   const argv = () => readFileSync(join(dir, 'argv'), 'utf8');
 
@@ -162,7 +171,20 @@ describe('the install steps, run with stand-in package managers', () => {
 
     expect(result.status).toBe(0);
     expect(argv()).toBe(
-      ['== apt-get', 'update', '== apt-get', 'install', '--yes', '--no-install-recommends', 'curl', 'g++', 'libssl-dev=3.0.11-1~deb12u2', '== apt-get', 'clean', ''].join('\n'),
+      [
+        '== apt-get',
+        'update',
+        '== apt-get',
+        'install',
+        '--yes',
+        '--no-install-recommends',
+        'curl',
+        'g++',
+        'libssl-dev=3.0.11-1~deb12u2',
+        '== apt-get',
+        'clean',
+        '',
+      ].join('\n'),
     );
   });
 
@@ -189,7 +211,9 @@ describe('the install steps, run with stand-in package managers', () => {
 
   it('lists every template failure, each with its own exit status, in the reasons file', () => {
     const { files } = renderBuildContext(spec({}));
-    const rows = files[FAILURES_FILE].trimEnd().split('\n').map((l) => l.split('\t'));
+    const rows = files[FAILURES_FILE].trimEnd()
+      .split('\n')
+      .map((l) => l.split('\t'));
 
     expect(rows).toEqual(Object.values(TEMPLATE_FAILURES).map((f) => [String(f.exit), f.reason]));
     expect(new Set(rows.map(([exit]) => exit)).size).toBe(rows.length);
@@ -212,7 +236,9 @@ describe('the install steps, run with stand-in package managers', () => {
     const result = run(runCommands(files.Dockerfile)[0], files);
 
     expect(result.status).toBe(0);
-    expect(argv()).toContain(['install', '--yes', '--no-install-recommends', 'curl/bookworm-backports', 'libssl-dev=3.0.11-1~deb12u2', 'wget:amd64'].join('\n'));
+    expect(argv()).toContain(
+      ['install', '--yes', '--no-install-recommends', 'curl/bookworm-backports', 'libssl-dev=3.0.11-1~deb12u2', 'wget:amd64'].join('\n'),
+    );
   });
 
   it("points apt at the platform's mirror while installing, then restores the image's sources", () => {
@@ -238,7 +264,9 @@ describe('the install steps, run with stand-in package managers', () => {
 
     expect(run(pip, files, '0', { PIP_INDEX_URL: 'http://127.0.0.1:8080/simple/' }).status).toBe(0);
     expect(run(pip, files, '0', { PIP_INDEX_URL: '' }).status).toBe(0);
-    const installs = argv().split('\n').filter((l) => l.startsWith('index=') && l.includes(' install '));
+    const installs = argv()
+      .split('\n')
+      .filter((l) => l.startsWith('index=') && l.includes(' install '));
     expect(installs.map((l) => l.split(' ')[0])).toEqual(['index=http://127.0.0.1:8080/simple/', 'index=unset']);
   });
 });

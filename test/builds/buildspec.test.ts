@@ -51,7 +51,9 @@ describe('the buildspec, read as text', () => {
 
     // Only bash builtins ([, printf) and python reading os.environ may touch them.
     for (const line of secretLines) {
-      expect(line).toMatch(/\[ -n "\$\{PULL_SECRET_JSON:-\}" \]|printf '%s' "\$password" \| "\$cli" login --username "\$username" --password-stdin "\$registry"|os\.environ\["PULL_SECRET_JSON"\]/);
+      expect(line).toMatch(
+        /\[ -n "\$\{PULL_SECRET_JSON:-\}" \]|printf '%s' "\$password" \| "\$cli" login --username "\$username" --password-stdin "\$registry"|os\.environ\["PULL_SECRET_JSON"\]/,
+      );
     }
     expect(secretLines.length).toBeGreaterThanOrEqual(3);
     expect(text).not.toMatch(/set -x|--password[ =]"?\$/);
@@ -109,8 +111,12 @@ exit 0`,
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   const PASSWORD = 'pa55-w0rd!from-secret';
-  const pullSecret = JSON.stringify({ auths: { 'registry.example.com': { username: 'robot', password: PASSWORD, auth: Buffer.from(`robot:${PASSWORD}`).toString('base64') } } });
-  const context = buildContextVariables(renderBuildContext({ baseImage: 'registry.example.com/team/base:1.0', packages: { apt: ['curl'], pip: ['requests'] } }).files);
+  const pullSecret = JSON.stringify({
+    auths: { 'registry.example.com': { username: 'robot', password: PASSWORD, auth: Buffer.from(`robot:${PASSWORD}`).toString('base64') } },
+  });
+  const context = buildContextVariables(
+    renderBuildContext({ baseImage: 'registry.example.com/team/base:1.0', packages: { apt: ['curl'], pip: ['requests'] } }).files,
+  );
 
   // CodeBuild's build id: its last part is the nonce of the build's failure markers.
   const BUILD_ID = 'group-images-builds:5a0e2c1e-8d3b-4f5e-9a51-0c2d6f1b7e43';
@@ -132,7 +138,12 @@ exit 0`,
   });
 
   const run = (name: string, extra: Record<string, string> = {}) => {
-    const result = spawnSync('bash', ['--noprofile', '--norc', '-c', phase(name)], { env: env(extra), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 20000 });
+    const result = spawnSync('bash', ['--noprofile', '--norc', '-c', phase(name)], {
+      env: env(extra),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 20000,
+    });
     const lastLine = result.stderr.trimEnd().split('\n').at(-1) ?? '';
     // The reason the service would read: the last marker carrying this build's nonce.
     const reason = lastFailureIn(result.stderr.split('\n'), BUILD_ID);
@@ -160,7 +171,9 @@ exit 0`,
     const result = run('pre_build', { [BUILDSPEC_ENV.pullSecretJson]: pullSecret });
 
     expect(result.status).toBe(0);
-    expect(readFileSync(join(work(), 'context', 'Dockerfile'), 'utf8')).toBe(renderBuildContext({ baseImage: 'x', packages: { apt: ['curl'], pip: ['requests'] } }).files.Dockerfile);
+    expect(readFileSync(join(work(), 'context', 'Dockerfile'), 'utf8')).toBe(
+      renderBuildContext({ baseImage: 'x', packages: { apt: ['curl'], pip: ['requests'] } }).files.Dockerfile,
+    );
     expect(readFileSync(join(work(), 'context', 'pip.txt'), 'utf8')).toBe('requests\n');
     expect(record('cli-argv')).toContain('login --username robot --password-stdin registry.example.com');
     expect(record('cli-stdin')).toContain(`registry.example.com <- ${PASSWORD}`);
@@ -188,7 +201,11 @@ exit 0`,
     ['a missing context', { [BUILDSPEC_ENV.contextPartCount]: '' }, /^the build context did not arrive .*platform team$/],
     ['a damaged context', { [`${BUILDSPEC_ENV.contextPartPrefix}1`]: 'bm90IGEgdGFy' }, /^the build context is damaged/],
     ['an unreadable base image', { STUB_INSPECT_EXIT: '1' }, /^could not read the base image registry\.example\.com\/team\/base:1\.0: check the url/],
-    ['a base image without this platform', { STUB_IMAGE_JSON: JSON.stringify({ 'linux/arm64': { config: {} } }) }, /^the base image .* has no linux\/amd64 variant/],
+    [
+      'a base image without this platform',
+      { STUB_IMAGE_JSON: JSON.stringify({ 'linux/arm64': { config: {} } }) },
+      /^the base image .* has no linux\/amd64 variant/,
+    ],
     ['a pull secret without logins', { [BUILDSPEC_ENV.pullSecretJson]: '{"auths": {}}' }, /^the pull secret holds no usable registry login/],
     ['a pull secret that is not JSON', { [BUILDSPEC_ENV.pullSecretJson]: 'hunter2' }, /^the pull secret holds no usable registry login/],
   ])('pre_build: fails with one clear line on %s', (_case, extra, reason) => {
@@ -206,7 +223,9 @@ exit 0`,
     const result = run('build');
 
     expect(result.status).toBe(0);
-    const build = record('cli-argv').split('\n').find((l) => l.startsWith('buildx build'))!;
+    const build = record('cli-argv')
+      .split('\n')
+      .find((l) => l.startsWith('buildx build'))!;
     expect(build).toContain('--build-arg BASE_IMAGE=registry.example.com/team/base:1.0 --build-arg BASE_USER=jovyan');
     expect(build).toContain('--tag 123456789012.dkr.ecr.eu-west-1.amazonaws.com/group-images:sha-0123');
     expect(build).toContain(
@@ -261,7 +280,9 @@ exit 0`,
 
     expect(run('build', mirrors).status).toBe(0);
 
-    const build = record('cli-argv').split('\n').find((l) => l.startsWith('buildx build'))!;
+    const build = record('cli-argv')
+      .split('\n')
+      .find((l) => l.startsWith('buildx build'))!;
     expect(build).toContain('--build-arg PIP_INDEX_URL=https://pypi.example.com/simple/');
     expect(build).toContain('--build-arg APT_MIRROR=http://apt.example.com');
     expect(build).not.toContain('CONDA_CHANNEL_ALIAS');
@@ -275,15 +296,25 @@ exit 0`,
     const remote = run('build', { ...podman, [BUILDSPEC_ENV.imageUri]: 'registry.example.com/group-images:sha-0123' });
 
     expect([local.status, remote.status]).toEqual([0, 0]);
-    const pushes = record('cli-argv').split('\n').filter((l) => l.startsWith('push '));
+    const pushes = record('cli-argv')
+      .split('\n')
+      .filter((l) => l.startsWith('push '));
     expect(pushes[0]).toMatch(/^push --tls-verify=false --digestfile \S+ 127\.0\.0\.1:5123\/group-images:sha-0123$/);
     expect(pushes[1]).toMatch(/^push --digestfile \S+ registry\.example\.com\/group-images:sha-0123$/);
     expect(local.stdout).toContain(`pushed 127.0.0.1:5123/group-images:sha-0123, digest sha256:${'f'.repeat(64)}`);
   });
 
   it.each([
-    ['the base image cannot be pulled', 'ERROR: failed to solve: registry.example.com/team/base:1.0: failed to resolve source metadata: 401 Unauthorized', /^could not pull the base image/],
-    ['the push fails', 'ERROR: failed to push 123456789012.dkr.ecr.eu-west-1.amazonaws.com/group-images:sha-0123: unexpected status from PUT request', /^could not push the image .*platform team$/],
+    [
+      'the base image cannot be pulled',
+      'ERROR: failed to solve: registry.example.com/team/base:1.0: failed to resolve source metadata: 401 Unauthorized',
+      /^could not pull the base image/,
+    ],
+    [
+      'the push fails',
+      'ERROR: failed to push 123456789012.dkr.ecr.eu-west-1.amazonaws.com/group-images:sha-0123: unexpected status from PUT request',
+      /^could not push the image .*platform team$/,
+    ],
     ['anything else fails', 'ERROR: something odd', /^the image build failed/],
   ])('build: names the failure when %s', (_case, output, reason) => {
     expect(run('pre_build').status).toBe(0);
@@ -295,7 +326,9 @@ exit 0`,
   });
 
   it('post_build: reports the image only when the build succeeded', () => {
-    expect(run('post_build', { [CODEBUILD_ENV.buildSucceeding]: '1' }).stdout).toContain('image ready: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/group-images:sha-0123');
+    expect(run('post_build', { [CODEBUILD_ENV.buildSucceeding]: '1' }).stdout).toContain(
+      'image ready: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/group-images:sha-0123',
+    );
     expect(run('post_build', { [CODEBUILD_ENV.buildSucceeding]: '0' }).stdout).toBe('');
   });
 });

@@ -170,7 +170,10 @@ describe('conda specs that conda accepts', () => {
   it.each(CONDA_ACCEPTS)('writes %j so that conda install --file reads back the same package', (spec, written) => {
     const line = SPEC_FROM_LINE.exec(written);
     expect(line).not.toBeNull();
-    const name = spec.replace(/^[^:]*::/, '').match(/^[A-Za-z0-9_.-]+/)![0].toLowerCase();
+    const name = spec
+      .replace(/^[^:]*::/, '')
+      .match(/^[A-Za-z0-9_.-]+/)![0]
+      .toLowerCase();
     expect(line!.groups!.name!.replace(/^.*::/, '')).toBe(name);
   });
 });

@@ -18,10 +18,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 /** A stand-in: `--version` says what it is; `info` and `run` exit as told. */
 function cli(name: string, { info, run = 0 }: { info: number; run?: number }) {
   const version = name === 'podman' ? 'podman version 4.3.1' : 'Docker version 27.1.1';
-  writeFileSync(
-    join(dir, 'bin', name),
-    `#!/bin/sh\ncase "$1" in\n  --version) echo "${version}" ;;\n  info) exit ${info} ;;\n  run) exit ${run} ;;\nesac\n`,
-  );
+  writeFileSync(join(dir, 'bin', name), `#!/bin/sh\ncase "$1" in\n  --version) echo "${version}" ;;\n  info) exit ${info} ;;\n  run) exit ${run} ;;\nesac\n`);
   chmodSync(join(dir, 'bin', name), 0o755);
 }
 // Only the stand-ins: the real docker and podman of this machine must not be found.
@@ -52,7 +49,9 @@ describe('chooseContainerCli', () => {
     const choice = chooseContainerCli(env());
 
     expect(choice.cli).toBeNull();
-    expect(choice.why).toMatch(/DRY RUNS \(docker is installed but `docker info` fails \(no engine running\)\): install podman or start docker's engine, or set CONTAINER_CLI$/);
+    expect(choice.why).toMatch(
+      /DRY RUNS \(docker is installed but `docker info` fails \(no engine running\)\): install podman or start docker's engine, or set CONTAINER_CLI$/,
+    );
   });
 
   it('dry-runs when neither is installed', () => {
@@ -62,7 +61,11 @@ describe('chooseContainerCli', () => {
   it('takes CONTAINER_CLI as given, and an empty one as "dry run"', () => {
     cli('docker', { info: 0 });
 
-    expect(chooseContainerCli(env({ CONTAINER_CLI: '/opt/bin/nerdctl' }))).toEqual({ cli: '/opt/bin/nerdctl', why: 'container CLI: /opt/bin/nerdctl (set by CONTAINER_CLI)', env: {} });
+    expect(chooseContainerCli(env({ CONTAINER_CLI: '/opt/bin/nerdctl' }))).toEqual({
+      cli: '/opt/bin/nerdctl',
+      why: 'container CLI: /opt/bin/nerdctl (set by CONTAINER_CLI)',
+      env: {},
+    });
     expect(chooseContainerCli(env({ CONTAINER_CLI: '' })).cli).toBeNull();
   });
 

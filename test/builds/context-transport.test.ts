@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderBuildContext } from '../../lambdas/builds/build-context.ts';
 import { MAX_ENTRIES_PER_MANAGER, MAX_ENTRY_LENGTH, validateBuildSpec, type BuildSpec } from '../../lambdas/domain/build-spec.ts';
-import { CONTEXT_PART_MAX_CHARS, MAX_CONTEXT_PARTS, buildContextVariables, packBuildContext, unpackBuildContext } from '../../lambdas/builds/context-transport.ts';
+import {
+  CONTEXT_PART_MAX_CHARS,
+  MAX_CONTEXT_PARTS,
+  buildContextVariables,
+  packBuildContext,
+  unpackBuildContext,
+} from '../../lambdas/builds/context-transport.ts';
 
 const files = renderBuildContext({
   baseImage: 'python:3.12',
@@ -42,9 +48,14 @@ describe('packBuildContext', () => {
     const dir = mkdtempSync(join(tmpdir(), 'group-images-ctx-'));
     try {
       const vars = buildContextVariables(files);
-      const script = 'for ((i = 1; i <= BUILD_CONTEXT_PART_COUNT; i++)); do v="BUILD_CONTEXT_PART_$i"; printf %s "${!v}"; done | base64 -d | tar -xzf - -C "$DIR"';
+      const script =
+        'for ((i = 1; i <= BUILD_CONTEXT_PART_COUNT; i++)); do v="BUILD_CONTEXT_PART_$i"; printf %s "${!v}"; done | base64 -d | tar -xzf - -C "$DIR"';
 
-      const result = spawnSync('bash', ['--noprofile', '--norc', '-c', script], { env: { ...vars, DIR: dir, PATH: '/usr/bin:/bin' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      const result = spawnSync('bash', ['--noprofile', '--norc', '-c', script], {
+        env: { ...vars, DIR: dir, PATH: '/usr/bin:/bin' },
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
 
       expect(result.stderr).toBe('');
       expect(readdirSync(dir).sort()).toEqual(Object.keys(files).sort());

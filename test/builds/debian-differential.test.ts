@@ -13,9 +13,21 @@ const suite = missing ? describe.skip : describe;
 
 const digits = fc.integer({ min: 0, max: 40 }).map(String);
 const word = fc.array(fc.constantFrom(...'0123456789abcdefgAZ.+~'), { minLength: 1, maxLength: 8 }).map((c) => c.join(''));
-const upstream = fc.tuple(fc.oneof({ weight: 5, arbitrary: digits }, { weight: 1, arbitrary: fc.constantFrom('a', 'v', 'Z') }), fc.array(fc.oneof(word, fc.constant('-'), fc.constant(':')), { maxLength: 4 })).map(([a, rest]) => a + rest.join(''));
+const upstream = fc
+  .tuple(
+    fc.oneof({ weight: 5, arbitrary: digits }, { weight: 1, arbitrary: fc.constantFrom('a', 'v', 'Z') }),
+    fc.array(fc.oneof(word, fc.constant('-'), fc.constant(':')), { maxLength: 4 }),
+  )
+  .map(([a, rest]) => a + rest.join(''));
 const version = fc
-  .tuple(fc.option(digits, { freq: 4 }), upstream, fc.option(fc.array(fc.constantFrom(...'0123456789abcdeu+.~'), { maxLength: 10 }).map((c) => c.join('')), { freq: 2 }))
+  .tuple(
+    fc.option(digits, { freq: 4 }),
+    upstream,
+    fc.option(
+      fc.array(fc.constantFrom(...'0123456789abcdeu+.~'), { maxLength: 10 }).map((c) => c.join('')),
+      { freq: 2 },
+    ),
+  )
   .map(([epoch, up, revision]) => (epoch === null ? '' : `${epoch}:`) + up + (revision === null ? '' : `-${revision}`));
 const MUTATION = [...':-~+._*=/ aZ9', '::', '--', ' '];
 const mutated = fc.tuple(version, fc.nat(), fc.constantFrom(...MUTATION), fc.boolean()).map(([v, at, piece, replace]) => {

@@ -6,9 +6,12 @@ describe('LOCAL_REGISTRY', () => {
     expect(localRegistryFrom({ LOCAL_REGISTRY: value })).toBe(value);
   });
 
-  it.each([['http://localhost:5000'], ['localhost:5000/group-images'], ['localhost:5000 --tls-verify=false'], ['$(reboot)']])('refuses anything else, naming it: %s', (value) => {
-    expect(() => localRegistryFrom({ LOCAL_REGISTRY: value })).toThrow(`LOCAL_REGISTRY must be a registry host[:port] like localhost:5000, got "${value}"`);
-  });
+  it.each([['http://localhost:5000'], ['localhost:5000/group-images'], ['localhost:5000 --tls-verify=false'], ['$(reboot)']])(
+    'refuses anything else, naming it: %s',
+    (value) => {
+      expect(() => localRegistryFrom({ LOCAL_REGISTRY: value })).toThrow(`LOCAL_REGISTRY must be a registry host[:port] like localhost:5000, got "${value}"`);
+    },
+  );
 
   it('is absent when unset or empty', () => {
     expect([localRegistryFrom({}), localRegistryFrom({ LOCAL_REGISTRY: '' })]).toEqual([undefined, undefined]);

@@ -1,5 +1,13 @@
 import fc from 'fast-check';
-import { MAX_ENTRY_LENGTH, PACKAGE_CHECKS, checkApt, checkConda, checkPip, normaliseEntry, type PackageManager } from '../../lambdas/builds/package-grammars.ts';
+import {
+  MAX_ENTRY_LENGTH,
+  PACKAGE_CHECKS,
+  checkApt,
+  checkConda,
+  checkPip,
+  normaliseEntry,
+  type PackageManager,
+} from '../../lambdas/builds/package-grammars.ts';
 
 const APT_ACCEPTED = [
   // the contract's examples
@@ -500,7 +508,9 @@ const TOKENS = [
 const entryLike = fc.oneof(
   fc.string({ unit: fc.constantFrom(...ALPHABET), maxLength: 40 }),
   fc.array(fc.constantFrom(...TOKENS), { minLength: 1, maxLength: 10 }).map((t) => t.join('')),
-  fc.tuple(fc.constantFrom('requests', 'numpy', 'curl', 'conda-forge::numpy'), fc.string({ unit: fc.constantFrom(...ALPHABET), maxLength: 20 })).map(([a, b]) => a + b),
+  fc
+    .tuple(fc.constantFrom('requests', 'numpy', 'curl', 'conda-forge::numpy'), fc.string({ unit: fc.constantFrom(...ALPHABET), maxLength: 20 }))
+    .map(([a, b]) => a + b),
 );
 
 describe.each(['apt', 'conda', 'pip'] as const)('%s grammar properties', (manager) => {

@@ -17,7 +17,9 @@ const suite = missing ? describe.skip : describe;
 const ws = fc.constantFrom('', '', ' ', '  ');
 const alnum = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABCXYZ0123456789');
 const nameChar = fc.constantFrom(...'abcxyzABZ019._-');
-const identifier = fc.tuple(alnum, fc.array(nameChar, { maxLength: 8 }), alnum, fc.constantFrom('', '', '', '_', '-', '.')).map(([a, mid, z, tail]) => a + mid.join('') + z + tail);
+const identifier = fc
+  .tuple(alnum, fc.array(nameChar, { maxLength: 8 }), alnum, fc.constantFrom('', '', '', '_', '-', '.'))
+  .map(([a, mid, z, tail]) => a + mid.join('') + z + tail);
 const num = fc.oneof(fc.integer({ min: 0, max: 20 }).map(String), fc.constantFrom('2024', '00', '10'));
 const sep = fc.constantFrom('', '.', '-', '_');
 const release = fc.array(num, { minLength: 1, maxLength: 4 }).map((parts) => parts.join('.'));
@@ -26,7 +28,10 @@ const version = fc
     v: fc.constantFrom('', '', '', 'v', 'V'),
     epoch: fc.constantFrom('', '', '', '1!'),
     release,
-    pre: fc.oneof(fc.constant(''), fc.tuple(sep, fc.constantFrom('a', 'b', 'rc', 'c', 'alpha', 'beta', 'pre', 'preview', 'RC'), sep, fc.constantFrom('', '1', '0')).map((p) => p.join(''))),
+    pre: fc.oneof(
+      fc.constant(''),
+      fc.tuple(sep, fc.constantFrom('a', 'b', 'rc', 'c', 'alpha', 'beta', 'pre', 'preview', 'RC'), sep, fc.constantFrom('', '1', '0')).map((p) => p.join('')),
+    ),
     post: fc.oneof(fc.constant(''), fc.constantFrom('-1', '.post1', 'post', '_r2', '.rev3', 'post0')),
     dev: fc.oneof(fc.constant(''), fc.constantFrom('.dev0', 'dev', '-dev1', '_dev')),
     local: fc.oneof(fc.constant(''), fc.constantFrom('+cu118', '+local.1', '+ABC', '+a-b_c', '+')),
@@ -45,21 +50,65 @@ const extras = fc
   .tuple(ws, fc.array(identifier, { maxLength: 3 }), ws)
   .map(([space, names, inner]) => `${space}[${inner}${names.join(`${inner},${inner}`)}${inner}]`);
 const VARIABLES = [
-  'python_version', 'python_full_version', 'os_name', 'sys_platform', 'platform_release', 'platform_system', 'platform_version',
-  'platform_machine', 'platform_python_implementation', 'implementation_name', 'implementation_version', 'extra',
-  'os.name', 'sys.platform', 'platform.version', 'platform.machine', 'platform.python_implementation', 'python_implementation',
-  'platform.release', 'extras', 'python',
+  'python_version',
+  'python_full_version',
+  'os_name',
+  'sys_platform',
+  'platform_release',
+  'platform_system',
+  'platform_version',
+  'platform_machine',
+  'platform_python_implementation',
+  'implementation_name',
+  'implementation_version',
+  'extra',
+  'os.name',
+  'sys.platform',
+  'platform.version',
+  'platform.machine',
+  'platform.python_implementation',
+  'python_implementation',
+  'platform.release',
+  'extras',
+  'python',
 ];
-const STRINGS = ['3.9', '3.11', '3', '3.10.1', '3.*', 'win32', 'linux', 'darwin', 'posix', 'nt', 'Windows', 'x86_64', 'aarch64', 'cpython', 'CPython', 'PyPy', 'test', 'armv7l armv6l', '', '6.1.0', 'a;b', 'x/y', '1.0+local', '#1 SMP'];
+const STRINGS = [
+  '3.9',
+  '3.11',
+  '3',
+  '3.10.1',
+  '3.*',
+  'win32',
+  'linux',
+  'darwin',
+  'posix',
+  'nt',
+  'Windows',
+  'x86_64',
+  'aarch64',
+  'cpython',
+  'CPython',
+  'PyPy',
+  'test',
+  'armv7l armv6l',
+  '',
+  '6.1.0',
+  'a;b',
+  'x/y',
+  '1.0+local',
+  '#1 SMP',
+];
 const quoted = fc.tuple(fc.constantFrom(...STRINGS), fc.constantFrom('"', "'")).map(([s, q]) => q + s + q);
 const markerValue = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...VARIABLES) }, { weight: 3, arbitrary: quoted });
 const markerOp = fc.constantFrom('==', '!=', '<', '<=', '>', '>=', '~=', '===', 'in', 'not in');
-const atom = fc.tuple(fc.constantFrom(...VARIABLES), ws, markerOp, ws, quoted, fc.integer({ min: 0, max: 9 }), markerValue, markerValue).map(([v, a, op, b, q, shape, l, r]) => {
-  const spaced = (x: string) => (/^[a-z]/.test(op) ? ` ${x} ` : x);
-  if (shape < 6) return `${v}${a}${spaced(op)}${b}${q}`; // the usual form
-  if (shape < 8) return `${q}${a}${spaced(op)}${b}${v}`; // string first
-  return `${l}${a}${spaced(op)}${b}${r}`; // anything against anything
-});
+const atom = fc
+  .tuple(fc.constantFrom(...VARIABLES), ws, markerOp, ws, quoted, fc.integer({ min: 0, max: 9 }), markerValue, markerValue)
+  .map(([v, a, op, b, q, shape, l, r]) => {
+    const spaced = (x: string) => (/^[a-z]/.test(op) ? ` ${x} ` : x);
+    if (shape < 6) return `${v}${a}${spaced(op)}${b}${q}`; // the usual form
+    if (shape < 8) return `${q}${a}${spaced(op)}${b}${v}`; // string first
+    return `${l}${a}${spaced(op)}${b}${r}`; // anything against anything
+  });
 const { marker } = fc.letrec((tie) => ({
   marker: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
@@ -72,14 +121,21 @@ const requirement = fc
   .tuple(identifier, fc.option(extras, { freq: 4 }), fc.option(versionList, { freq: 2 }), fc.option(fc.tuple(ws, marker), { freq: 3 }))
   .map(([name, ext, versions, mark]) => name + (ext ?? '') + (versions ?? '') + (mark ? `${mark[0]};${mark[0] === '' ? '' : ' '}${mark[1]}` : ''));
 
-const corpus = (JSON.parse(readFileSync(new URL('../fixtures/grammars/real-world-lines.json', import.meta.url), 'utf8')) as { sources: { manager: string; lines: string[] }[] }).sources
+const corpus = (
+  JSON.parse(readFileSync(new URL('../fixtures/grammars/real-world-lines.json', import.meta.url), 'utf8')) as {
+    sources: { manager: string; lines: string[] }[];
+  }
+).sources
   .filter((s) => s.manager === 'pip')
   .flatMap((s) => s.lines);
 
 // ---- mutations (of generated and of real-world lines) --------------------------------------------------------------------------------
 const MUTATION_CHARS = [...'[]()<>=!~,;.\'"* +-_@/:#$a1Z', '\t', '==', ' and ', ' -e ', '.whl', '://'];
 const mutated = fc
-  .tuple(fc.oneof(requirement, fc.constantFrom(...corpus)), fc.array(fc.tuple(fc.nat(), fc.constantFrom('delete', 'insert', 'replace', 'repeat'), fc.constantFrom(...MUTATION_CHARS)), { minLength: 1, maxLength: 3 }))
+  .tuple(
+    fc.oneof(requirement, fc.constantFrom(...corpus)),
+    fc.array(fc.tuple(fc.nat(), fc.constantFrom('delete', 'insert', 'replace', 'repeat'), fc.constantFrom(...MUTATION_CHARS)), { minLength: 1, maxLength: 3 }),
+  )
   .map(([text, edits]) =>
     edits.reduce((t, [at, kind, piece]) => {
       const i = t.length === 0 ? 0 : at % t.length;
@@ -122,7 +178,10 @@ suite('pip entries against python3-packaging', () => {
   let project: Map<string, string | null>;
 
   beforeAll(() => {
-    const answers = realParserVerdicts('pep508', entries.map((e) => e.trim()));
+    const answers = realParserVerdicts(
+      'pep508',
+      entries.map((e) => e.trim()),
+    );
     verdicts = new Map(entries.map((e, i) => [e, answers[i]!]));
     project = new Map(entries.map((e) => [e, checkPip(e)]));
   });

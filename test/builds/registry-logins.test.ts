@@ -45,11 +45,20 @@ const secret = JSON.stringify({ auths: { 'ghcr.io': { username: 'team-b-bot', pa
 
 function job(id: string, pullSecret: string | null) {
   const spec: StoredBuildSpec = { baseImage: 'ghcr.io/team-b/private:1', ...(pullSecret ? { pullSecret } : {}), packages: { pip: ['requests'] } };
-  const build = queuedBuild({ id, image: 'logins', group: 'team-b', spec, specHash: 'b'.repeat(64), targetUrl: 'localhost/group-images:sha-1', createdAt: new Date().toISOString(), createdBy: 'oto' });
+  const build = queuedBuild({
+    id,
+    image: 'logins',
+    group: 'team-b',
+    spec,
+    specHash: 'b'.repeat(64),
+    targetUrl: 'localhost/group-images:sha-1',
+    createdAt: new Date().toISOString(),
+    createdBy: 'oto',
+  });
   return { scope: { group: 'team-b' }, build, files: renderBuildContext(spec).files, cacheRef: '', pullSecret };
 }
 
-it("logs each build in with its own auth files under its work directory, removed when it ends; the next build starts with no login", async () => {
+it('logs each build in with its own auth files under its work directory, removed when it ends; the next build starts with no login', async () => {
   // Prepare
   const builder = new LocalBuilder({
     dataDir,

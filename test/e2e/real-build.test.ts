@@ -151,8 +151,14 @@ suite('a real image build through the API (podman, a local registry, Debian, a l
     // Act
     const found = await withImageFiles(built.imageUrl!, (root) => {
       const dpkg = dpkgStatus(readFileSync(join(root, 'var/lib/dpkg/status'), 'utf8'));
-      const sitePackages = readdirSync(join(root, 'usr/local/lib')).filter((d) => d.startsWith('python3')).map((d) => join(root, 'usr/local/lib', d, 'dist-packages'));
-      const metadata = sitePackages.flatMap((dir) => readdirSync(dir).filter((d) => d.endsWith('.dist-info')).map((d) => readFileSync(join(dir, d, 'METADATA'), 'utf8')));
+      const sitePackages = readdirSync(join(root, 'usr/local/lib'))
+        .filter((d) => d.startsWith('python3'))
+        .map((d) => join(root, 'usr/local/lib', d, 'dist-packages'));
+      const metadata = sitePackages.flatMap((dir) =>
+        readdirSync(dir)
+          .filter((d) => d.endsWith('.dist-info'))
+          .map((d) => readFileSync(join(dir, d, 'METADATA'), 'utf8')),
+      );
       return { dpkg, metadata, aptList: readFileSync(join(root, 'opt/group-images/apt.txt'), 'utf8') };
     });
 
@@ -174,7 +180,10 @@ suite('a real image build through the API (podman, a local registry, Debian, a l
     expect(facts.sizeBytes).toBeGreaterThan(0);
     expect(facts.baseImageDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
     // The lock is every installed package of the image's dpkg database, at its version, and no other.
-    const installed = [...inside.dpkg].filter(([, p]) => p.status === 'install ok installed').map(([name, p]) => `${name}=${p.version}`).sort();
+    const installed = [...inside.dpkg]
+      .filter(([, p]) => p.status === 'install ok installed')
+      .map(([name, p]) => `${name}=${p.version}`)
+      .sort();
     expect(facts.packages!.apt!.map((p) => `${p.name}=${p.version}`).sort()).toEqual(installed);
     for (const name of APT) expect(facts.packages!.apt).toContainEqual(expect.objectContaining({ name, version: versions[name] }));
     expect(facts.packages!.pip).toContainEqual({ name: 'gi-e2e-hello', version: '1.0.0' });
@@ -183,7 +192,11 @@ suite('a real image build through the API (podman, a local registry, Debian, a l
 
   it('serves a CycloneDX SBOM of that lock that validates against the CycloneDX 1.5 schema (issue 18)', async () => {
     // Act
-    const reply = await api.call<{ components: { purl: string }[]; metadata: { component: { version: string } } }>('GET', `${buildPath(image.name, built.id)}/sbom`, { token: admin });
+    const reply = await api.call<{ components: { purl: string }[]; metadata: { component: { version: string } } }>(
+      'GET',
+      `${buildPath(image.name, built.id)}/sbom`,
+      { token: admin },
+    );
 
     // Assess
     expect(reply.status).toBe(200);
@@ -191,96 +204,129 @@ suite('a real image build through the API (podman, a local registry, Debian, a l
     expect(cycloneDxErrors(reply.body)).toEqual([]);
     expect(reply.body.metadata.component.version).toBe(built.facts!.digest);
     const purls = reply.body.components.map((c) => c.purl);
-    expect(purls).toEqual(expect.arrayContaining([`pkg:deb/debian/tree@${versions.tree!.replace(/\+/g, '%2B')}?arch=${built.facts!.packages!.apt!.find((p) => p.name === 'tree')!.architecture}`, 'pkg:pypi/gi-e2e-hello@1.0.0']));
+    expect(purls).toEqual(
+      expect.arrayContaining([
+        `pkg:deb/debian/tree@${versions.tree!.replace(/\+/g, '%2B')}?arch=${built.facts!.packages!.apt!.find((p) => p.name === 'tree')!.architecture}`,
+        'pkg:pypi/gi-e2e-hello@1.0.0',
+      ]),
+    );
     expect(purls).toHaveLength(1 + built.facts!.packages!.apt!.length + built.facts!.packages!.pip!.length);
   });
 
-  it("fails an apt entry that names no package with the template's own reason, never installing what a pattern matches", async () => {
-    // Act
-    const { image: patterned, build } = await failing;
-    const log = await logOf(patterned.name, build.id);
+  it(
+    "fails an apt entry that names no package with the template's own reason, never installing what a pattern matches",
+    async () => {
+      // Act
+      const { image: patterned, build } = await failing;
+      const log = await logOf(patterned.name, build.id);
 
-    // Assess
-    expect(build.status).toBe('failed');
-    expect(build.failureReason).toMatch(new RegExp(`^${TEMPLATE_FAILURES.aptUnknown.reason.replace(/[()]/g, '\\$&')} \\(Installing the packages failed`));
-    expect(log.join('\n')).toContain('group-images: no apt package is named exactly:\ntre.\n');
-    expect(log.some((l) => /Note, selecting|Setting up tree/.test(l))).toBe(false);
-  }, BUILD_MS);
+      // Assess
+      expect(build.status).toBe('failed');
+      expect(build.failureReason).toMatch(new RegExp(`^${TEMPLATE_FAILURES.aptUnknown.reason.replace(/[()]/g, '\\$&')} \\(Installing the packages failed`));
+      expect(log.join('\n')).toContain('group-images: no apt package is named exactly:\ntre.\n');
+      expect(log.some((l) => /Note, selecting|Setting up tree/.test(l))).toBe(false);
+    },
+    BUILD_MS,
+  );
 
-  it('reuses the cached layers when a rebuild adds one package: only the changed step is built again', async () => {
-    // Act
-    const started = await api.call<Build>('POST', `${GROUP}/${image.name}/builds`, { token: admin, body: { build: { baseImage: base, packages: { apt, pip: ['gi-e2e-hello==1.0.0', 'gi-e2e-extra==2.0.0'] } } } });
-    const rebuilt = await finished(image.name, started.body.id);
-    await run('podman', ['pull', '--tls-verify=false', '--quiet', rebuilt.imageUrl!]);
-    const [before, after] = [await layersOf(built.imageUrl!), await layersOf(rebuilt.imageUrl!)];
-    const shared = after.findIndex((layer, i) => layer !== before[i]);
-    const log = await logOf(image.name, rebuilt.id);
+  it(
+    'reuses the cached layers when a rebuild adds one package: only the changed step is built again',
+    async () => {
+      // Act
+      const started = await api.call<Build>('POST', `${GROUP}/${image.name}/builds`, {
+        token: admin,
+        body: { build: { baseImage: base, packages: { apt, pip: ['gi-e2e-hello==1.0.0', 'gi-e2e-extra==2.0.0'] } } },
+      });
+      const rebuilt = await finished(image.name, started.body.id);
+      await run('podman', ['pull', '--tls-verify=false', '--quiet', rebuilt.imageUrl!]);
+      const [before, after] = [await layersOf(built.imageUrl!), await layersOf(rebuilt.imageUrl!)];
+      const shared = after.findIndex((layer, i) => layer !== before[i]);
+      const log = await logOf(image.name, rebuilt.id);
 
-    // Assess
-    expect(rebuilt.status).toBe('succeeded');
-    expect(after).toHaveLength(before.length);
-    // Every layer up to the pip list's COPY is the first build's: the base, the apt list and the apt install
-    // (the pip list, the pip install and the lock are new).
-    expect(shared).toBe(before.length - 3);
-    // Issue 18: the build says so itself: at least the layers it shares with the first build were reused
-    // (more when podman's cache holds the others from an earlier build of the same lists).
-    expect(rebuilt.facts).toEqual(expect.objectContaining({ layers: after.length }));
-    expect(rebuilt.facts!.reusedLayers).toBeGreaterThanOrEqual(shared);
-    expect(rebuilt.facts!.reusedLayers).toBeLessThanOrEqual(after.length);
-    expect(log.filter((l) => l.startsWith('--> Using cache')).length).toBeGreaterThanOrEqual(2);
-    expect(log.filter((l) => l.startsWith('--> Using cache')).length).toBeLessThan(log.filter((l) => /^STEP \d+\/\d+:/.test(l)).length);
-  }, BUILD_MS);
+      // Assess
+      expect(rebuilt.status).toBe('succeeded');
+      expect(after).toHaveLength(before.length);
+      // Every layer up to the pip list's COPY is the first build's: the base, the apt list and the apt install
+      // (the pip list, the pip install and the lock are new).
+      expect(shared).toBe(before.length - 3);
+      // Issue 18: the build says so itself: at least the layers it shares with the first build were reused
+      // (more when podman's cache holds the others from an earlier build of the same lists).
+      expect(rebuilt.facts).toEqual(expect.objectContaining({ layers: after.length }));
+      expect(rebuilt.facts!.reusedLayers).toBeGreaterThanOrEqual(shared);
+      expect(rebuilt.facts!.reusedLayers).toBeLessThanOrEqual(after.length);
+      expect(log.filter((l) => l.startsWith('--> Using cache')).length).toBeGreaterThanOrEqual(2);
+      expect(log.filter((l) => l.startsWith('--> Using cache')).length).toBeLessThan(log.filter((l) => /^STEP \d+\/\d+:/.test(l)).length);
+    },
+    BUILD_MS,
+  );
 
-  it("pulls a Docker Hub short name through the mirror and builds from it, the image's spec still what the admin wrote", async () => {
-    // Act
-    const { image: hub, build } = await mirrored;
-    const log = await logOf(hub.name, build.id);
-    const stored = (await api.call<Image>('GET', `${GROUP}/${hub.name}`, { token: admin })).body;
-    const pulled = `${registry.host}/${HUB_MIRROR_PATH}/library/debian:bookworm`;
+  it(
+    "pulls a Docker Hub short name through the mirror and builds from it, the image's spec still what the admin wrote",
+    async () => {
+      // Act
+      const { image: hub, build } = await mirrored;
+      const log = await logOf(hub.name, build.id);
+      const stored = (await api.call<Image>('GET', `${GROUP}/${hub.name}`, { token: admin })).body;
+      const pulled = `${registry.host}/${HUB_MIRROR_PATH}/library/debian:bookworm`;
 
-    // Assess
-    expect(build).toEqual(expect.objectContaining({ status: 'succeeded', failureReason: null, imageUrl: expect.stringMatching(/:sha-[0-9a-f]{32}$/) }));
-    expect(log).toContain(`base image debian:bookworm: pulling ${pulled} through the mirror of docker.io at ${registry.host}/${HUB_MIRROR_PATH}`);
-    expect(log).toContain(`base image ${pulled} runs as user root (none declared)`);
-    expect(stored.buildSpec).toEqual({ baseImage: HUB_BASE, packages: {} });
-    expect(build.spec.baseImage).toBe(HUB_BASE);
-    expect(stored).toEqual(expect.objectContaining({ ready: true, url: build.imageUrl }));
-    // Built FROM the mirrored image: its first layer is the mirror's; and nothing came from Docker Hub itself.
-    await run('podman', ['pull', '--tls-verify=false', '--quiet', build.imageUrl!]);
-    expect((await layersOf(build.imageUrl!))[0]).toBe((await layersOf(pulled))[0]);
-    expect(hasImage(HUB_PULLED)).toBe(hubImageBefore);
-  }, BUILD_MS);
+      // Assess
+      expect(build).toEqual(expect.objectContaining({ status: 'succeeded', failureReason: null, imageUrl: expect.stringMatching(/:sha-[0-9a-f]{32}$/) }));
+      expect(log).toContain(`base image debian:bookworm: pulling ${pulled} through the mirror of docker.io at ${registry.host}/${HUB_MIRROR_PATH}`);
+      expect(log).toContain(`base image ${pulled} runs as user root (none declared)`);
+      expect(stored.buildSpec).toEqual({ baseImage: HUB_BASE, packages: {} });
+      expect(build.spec.baseImage).toBe(HUB_BASE);
+      expect(stored).toEqual(expect.objectContaining({ ready: true, url: build.imageUrl }));
+      // Built FROM the mirrored image: its first layer is the mirror's; and nothing came from Docker Hub itself.
+      await run('podman', ['pull', '--tls-verify=false', '--quiet', build.imageUrl!]);
+      expect((await layersOf(build.imageUrl!))[0]).toBe((await layersOf(pulled))[0]);
+      expect(hasImage(HUB_PULLED)).toBe(hubImageBefore);
+    },
+    BUILD_MS,
+  );
 
-  it('rebuilds exactly from a lock: the base image by digest, the same package versions (issue 18)', async () => {
-    // Act
-    const started = await api.call<Build>('POST', `${GROUP}/${image.name}/builds`, { token: admin, body: { lockedFrom: built.id } });
-    if (started.status !== 202) throw new Error(`lockedFrom answered ${started.status}: ${JSON.stringify(started.body)}`);
-    const locked = await finished(image.name, started.body.id);
-    const pins = (b: Build) => ({ apt: b.facts!.packages!.apt!.map((p) => `${p.name}=${p.version}`).sort(), pip: b.facts!.packages!.pip!.map((p) => `${p.name}==${p.version}`).sort() });
+  it(
+    'rebuilds exactly from a lock: the base image by digest, the same package versions (issue 18)',
+    async () => {
+      // Act
+      const started = await api.call<Build>('POST', `${GROUP}/${image.name}/builds`, { token: admin, body: { lockedFrom: built.id } });
+      if (started.status !== 202) throw new Error(`lockedFrom answered ${started.status}: ${JSON.stringify(started.body)}`);
+      const locked = await finished(image.name, started.body.id);
+      const pins = (b: Build) => ({
+        apt: b.facts!.packages!.apt!.map((p) => `${p.name}=${p.version}`).sort(),
+        pip: b.facts!.packages!.pip!.map((p) => `${p.name}==${p.version}`).sort(),
+      });
 
-    // Assess
-    expect(started.status).toBe(202);
-    expect({ status: locked.status, failureReason: locked.failureReason }).toEqual({ status: 'succeeded', failureReason: null });
-    expect(locked.spec.baseImage).toBe(`${registry.host}/base@${built.facts!.baseImageDigest}`);
-    expect(locked.spec.packages.apt).toEqual([`hello=${versions.hello}`, `tree=${versions.tree}`]);
-    expect(pins(locked)).toEqual(pins(built));
-  }, BUILD_MS);
+      // Assess
+      expect(started.status).toBe(202);
+      expect({ status: locked.status, failureReason: locked.failureReason }).toEqual({ status: 'succeeded', failureReason: null });
+      expect(locked.spec.baseImage).toBe(`${registry.host}/base@${built.facts!.baseImageDigest}`);
+      expect(locked.spec.packages.apt).toEqual([`hello=${versions.hello}`, `tree=${versions.tree}`]);
+      expect(pins(locked)).toEqual(pins(built));
+    },
+    BUILD_MS,
+  );
 
-  it('cancels a real build: its processes end (the stalled download closes) and it ends cancelled', async () => {
-    // Prepare: a pip package the index never answers keeps the build in its pip step until it is cancelled.
-    const stalled = await create('e2e-cancel', { apt, pip: [STALL] });
-    const id = stalled.latestBuild!.id;
-    await waitFor(() => index.stalledAsked() > 0 && index.stalledOpen() > 0, 'the build to ask the index for the stalled package', BUILD_MS);
+  it(
+    'cancels a real build: its processes end (the stalled download closes) and it ends cancelled',
+    async () => {
+      // Prepare: a pip package the index never answers keeps the build in its pip step until it is cancelled.
+      const stalled = await create('e2e-cancel', { apt, pip: [STALL] });
+      const id = stalled.latestBuild!.id;
+      await waitFor(() => index.stalledAsked() > 0 && index.stalledOpen() > 0, 'the build to ask the index for the stalled package', BUILD_MS);
 
-    // Act
-    const cancelled = await api.call<Build>('POST', `${buildPath(stalled.name, id)}/cancel`, { token: admin });
-    await waitFor(() => index.stalledOpen() === 0, 'the stalled download to close', 60_000);
-    await api.server.builder.idle();
+      // Act
+      const cancelled = await api.call<Build>('POST', `${buildPath(stalled.name, id)}/cancel`, { token: admin });
+      await waitFor(() => index.stalledOpen() === 0, 'the stalled download to close', 60_000);
+      await api.server.builder.idle();
 
-    // Assess
-    expect(cancelled.body.status).toBe('cancelled');
-    const leftovers = (await run('ps', ['-eo', 'args'])).stdout.split('\n').filter((l) => l.includes(join('builds', id)));
-    expect(leftovers).toEqual([]);
-    expect((await api.call<Build>('GET', buildPath(stalled.name, id), { token: admin })).body).toEqual(expect.objectContaining({ status: 'cancelled', imageUrl: null }));
-  }, BUILD_MS);
+      // Assess
+      expect(cancelled.body.status).toBe('cancelled');
+      const leftovers = (await run('ps', ['-eo', 'args'])).stdout.split('\n').filter((l) => l.includes(join('builds', id)));
+      expect(leftovers).toEqual([]);
+      expect((await api.call<Build>('GET', buildPath(stalled.name, id), { token: admin })).body).toEqual(
+        expect.objectContaining({ status: 'cancelled', imageUrl: null }),
+      );
+    },
+    BUILD_MS,
+  );
 });

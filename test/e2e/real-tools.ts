@@ -17,7 +17,8 @@ export const run = promisify(execFile);
 export function missingTool(): string | undefined {
   if (process.getuid?.() !== 0) return 'not root (debootstrap and podman image mount need root)';
   for (const tool of ['podman', 'docker-registry', 'debootstrap', 'python3']) {
-    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) return `${tool} is not installed (.ci/run installs it: apt-get install podman docker-registry debootstrap)`;
+    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0)
+      return `${tool} is not installed (.ci/run installs it: apt-get install podman docker-registry debootstrap)`;
   }
   return undefined;
 }
@@ -53,7 +54,19 @@ export async function startRegistry(dir: string): Promise<Registry> {
   const config = join(dir, 'registry.yml');
   writeFileSync(
     config,
-    ['version: 0.1', 'log:', '  level: warn', 'storage:', '  filesystem:', `    rootdirectory: ${join(dir, 'storage')}`, '  delete:', '    enabled: true', 'http:', `  addr: 127.0.0.1:${port}`, ''].join('\n'),
+    [
+      'version: 0.1',
+      'log:',
+      '  level: warn',
+      'storage:',
+      '  filesystem:',
+      `    rootdirectory: ${join(dir, 'storage')}`,
+      '  delete:',
+      '    enabled: true',
+      'http:',
+      `  addr: 127.0.0.1:${port}`,
+      '',
+    ].join('\n'),
   );
   const child = spawn('docker-registry', ['serve', config], { stdio: ['ignore', 'ignore', 'pipe'] });
   child.stderr!.resume();
@@ -89,14 +102,30 @@ export async function pushBaseImage(registry: Registry, path = 'base:bookworm'):
  * apt itself computes the candidate, with a private apt state in `dir`.
  */
 export async function debianCandidates(dir: string, packages: string[]): Promise<Record<string, string>> {
-  for (const sub of ['etc/apt/sources.list.d', 'etc/apt/preferences.d', 'var/lib/apt/lists/partial', 'var/cache/apt/archives/partial', 'var/lib/dpkg']) mkdirSync(join(dir, sub), { recursive: true });
+  for (const sub of ['etc/apt/sources.list.d', 'etc/apt/preferences.d', 'var/lib/apt/lists/partial', 'var/cache/apt/archives/partial', 'var/lib/dpkg'])
+    mkdirSync(join(dir, sub), { recursive: true });
   writeFileSync(join(dir, 'var/lib/dpkg/status'), '');
   const keyring = '[signed-by=/usr/share/keyrings/debian-archive-keyring.gpg]';
   writeFileSync(
     join(dir, 'etc/apt/sources.list'),
-    [`deb ${keyring} http://deb.debian.org/debian bookworm main`, `deb ${keyring} http://deb.debian.org/debian bookworm-updates main`, `deb ${keyring} http://deb.debian.org/debian-security bookworm-security main`, ''].join('\n'),
+    [
+      `deb ${keyring} http://deb.debian.org/debian bookworm main`,
+      `deb ${keyring} http://deb.debian.org/debian bookworm-updates main`,
+      `deb ${keyring} http://deb.debian.org/debian-security bookworm-security main`,
+      '',
+    ].join('\n'),
   );
-  const options = ['-o', `Dir=${dir}`, '-o', `Dir::State::status=${join(dir, 'var/lib/dpkg/status')}`, '-o', 'APT::Architecture=amd64', '-o', 'Acquire::Languages=none', '-q'];
+  const options = [
+    '-o',
+    `Dir=${dir}`,
+    '-o',
+    `Dir::State::status=${join(dir, 'var/lib/dpkg/status')}`,
+    '-o',
+    'APT::Architecture=amd64',
+    '-o',
+    'Acquire::Languages=none',
+    '-q',
+  ];
   await run('apt-get', [...options, 'update'], { maxBuffer: 1 << 24 });
   const found: Record<string, string> = {};
   for (const name of packages) {

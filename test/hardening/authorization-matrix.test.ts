@@ -45,7 +45,8 @@ let tokens: Record<Role, string | undefined>;
 let sys: string;
 
 /** Every request goes through here, so the figures count them. */
-function call<T = any>(method: string, path: string, options?: CallOptions): Promise<Reply<T>> { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function call<T = any>(method: string, path: string, options?: CallOptions): Promise<Reply<T>> {
   figures.count('requests');
   return api.call<T>(method, path, options);
 }
@@ -162,7 +163,8 @@ const RULES: Record<Operation, Rule> = {
         path: pathOf(route, { image: image.name }),
         body: { description: 'edited' },
         allowed: 200,
-        after: async (took) => expect((await call('GET', pathOf(route, { image: image.name }), { token: sys })).body.description).toBe(took ? 'edited' : 'original'),
+        after: async (took) =>
+          expect((await call('GET', pathOf(route, { image: image.name }), { token: sys })).body.description).toBe(took ? 'edited' : 'original'),
       };
     },
   },
@@ -360,7 +362,10 @@ const SHARED_GROUP_SECRET = 'matrix-group-shared';
 const shared = {} as Record<Scope, { image: Image; build: Build }>;
 
 async function createExisting(route: Route, label: string): Promise<Image> {
-  const reply = await call<Image>('POST', collectionOf(route), { token: sys, body: { displayName: label, description: 'original', type: 'cpu', url: 'registry.example.com/matrix/fixture:1' } });
+  const reply = await call<Image>('POST', collectionOf(route), {
+    token: sys,
+    body: { displayName: label, description: 'original', type: 'cpu', url: 'registry.example.com/matrix/fixture:1' },
+  });
   if (reply.status !== 201) throw new Error(`fixture ${label}: ${reply.status} ${JSON.stringify(reply.body)}`);
   return reply.body;
 }
@@ -384,7 +389,8 @@ async function storeSecret(name: string, group?: string) {
 }
 
 const secretNames = async () => (await call<{ items: { name: string }[] }>('GET', '/secrets', { token: sys })).body.items.map((s) => s.name);
-const groupSecretNames = async () => (await call<{ items: { name: string }[] }>('GET', `/groups/${GROUP}/secrets`, { token: sys })).body.items.map((s) => s.name);
+const groupSecretNames = async () =>
+  (await call<{ items: { name: string }[] }>('GET', `/groups/${GROUP}/secrets`, { token: sys })).body.items.map((s) => s.name);
 
 /** Runs the functions with at most `width` at a time. */
 async function inBatches<T>(jobs: (() => Promise<T>)[], width = 8): Promise<T[]> {
@@ -417,9 +423,17 @@ beforeAll(async () => {
   sys = tokens.systemAdmin!;
   await storeSecret(SHARED_SECRET);
   await storeSecret(SHARED_GROUP_SECRET, GROUP);
-  const [group, system] = await Promise.all([createBuilt(GROUP_IMAGES, 'mx-shared', ['matrix-shared']), createBuilt(SYSTEM_IMAGES, 'mx-shared', ['matrix-shared'])]);
-  for (const [scope, image] of [['group', group], ['system', system]] as const) {
-    const build = (await call<Build>('GET', `${scope === 'group' ? GROUP_IMAGES : SYSTEM_IMAGES}/${image.name}/builds/${image.latestBuild!.id}`, { token: sys })).body;
+  const [group, system] = await Promise.all([
+    createBuilt(GROUP_IMAGES, 'mx-shared', ['matrix-shared']),
+    createBuilt(SYSTEM_IMAGES, 'mx-shared', ['matrix-shared']),
+  ]);
+  for (const [scope, image] of [
+    ['group', group],
+    ['system', system],
+  ] as const) {
+    const build = (
+      await call<Build>('GET', `${scope === 'group' ? GROUP_IMAGES : SYSTEM_IMAGES}/${image.name}/builds/${image.latestBuild!.id}`, { token: sys })
+    ).body;
     expect(build.status).toBe('succeeded');
     shared[scope] = { image, build };
   }
@@ -485,25 +499,29 @@ describe('every route x every caller, without fixtures, over `npm start` (a sepa
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('answers every probe as the rule table says', async () => {
-    // Prepare
-    dataDir = await mkdtemp(join(tmpdir(), 'group-images-matrix-'));
-    server = await startNpmStart(dataDir, { CONTAINER_CLI: '' });
-    const processTokens = await allRoleTokens(server as unknown as LocalApi);
+  it(
+    'answers every probe as the rule table says',
+    async () => {
+      // Prepare
+      dataDir = await mkdtemp(join(tmpdir(), 'group-images-matrix-'));
+      server = await startNpmStart(dataDir, { CONTAINER_CLI: '' });
+      const processTokens = await allRoleTokens(server as unknown as LocalApi);
 
-    // Act
-    const mismatches: string[] = [];
-    for (const { route, role, probe, key, expected } of probeCases) {
-      const reply = await server.call(route.method, pathOf(route) + (probe.query ?? ''), { token: processTokens[role], body: probe.body });
-      figures.count('requestsOverNpmStart');
-      const want = expected === 'allowed' ? probe.allowed : expected;
-      const problemOk = reply.status < 400 || reply.headers.get('content-type') === 'application/problem+json';
-      if (reply.status !== want || !problemOk) mismatches.push(`${key} (${probe.label}) as ${role}: ${reply.status}, expected ${want}`);
-    }
+      // Act
+      const mismatches: string[] = [];
+      for (const { route, role, probe, key, expected } of probeCases) {
+        const reply = await server.call(route.method, pathOf(route) + (probe.query ?? ''), { token: processTokens[role], body: probe.body });
+        figures.count('requestsOverNpmStart');
+        const want = expected === 'allowed' ? probe.allowed : expected;
+        const problemOk = reply.status < 400 || reply.headers.get('content-type') === 'application/problem+json';
+        if (reply.status !== want || !problemOk) mismatches.push(`${key} (${probe.label}) as ${role}: ${reply.status}, expected ${want}`);
+      }
 
-    // Assess
-    expect(mismatches).toEqual([]);
-  }, SETUP_MS);
+      // Assess
+      expect(mismatches).toEqual([]);
+    },
+    SETUP_MS,
+  );
 });
 
 describe('every route x every caller, on fixtures of their own', () => {
@@ -605,29 +623,52 @@ describe('pull secrets and images across groups', () => {
       createBuilt(GROUP_IMAGES, 'cross-a', ['cross-a'], tokens.groupAdmin!),
       createBuilt(TEAM_B_IMAGES, 'cross-b', ['cross-b'], tokens.otherAdmin!),
     ]);
-    const existing = await call<Image>('POST', TEAM_B_IMAGES, { token: tokens.otherAdmin, body: { displayName: 'cross-b-existing', type: 'universal', url: 'registry.example.com/b/x:1' } });
+    const existing = await call<Image>('POST', TEAM_B_IMAGES, {
+      token: tokens.otherAdmin,
+      body: { displayName: 'cross-b-existing', type: 'universal', url: 'registry.example.com/b/x:1' },
+    });
     teamBExisting = existing.body;
     // The build's record says succeeded a moment before its image is told its url.
     teamA = await waitFor(async () => {
       const image = (await call<Image>('GET', `${GROUP_IMAGES}/${teamA.name}`, { token: sys })).body;
       return image.url ? image : undefined;
     }, "team-a's built image url");
-    systemUrl = await waitFor(async () => (await call<Image>('GET', `${SYSTEM_IMAGES}/${shared.system.image.name}`, { token: sys })).body.url ?? undefined, 'the system image url');
+    systemUrl = await waitFor(
+      async () => (await call<Image>('GET', `${SYSTEM_IMAGES}/${shared.system.image.name}`, { token: sys })).body.url ?? undefined,
+      'the system image url',
+    );
     expect(teamA.url).toMatch(/:sha-[0-9a-f]{32}$/);
   }, SETUP_MS);
 
   /** Every field of team-b's requests that names a pull secret, as [what, method, path, body]. */
   const secretFields = (ref: string): [string, string, string, unknown, string][] => [
-    ['create, existing image', 'POST', TEAM_B_IMAGES, { displayName: 'cross-secret', type: 'cpu', url: 'registry.example.com/b/x:1', pullSecret: ref }, '/pullSecret'],
-    ['create, build spec', 'POST', TEAM_B_IMAGES, { displayName: 'cross-secret', type: 'cpu', build: { baseImage: BASE, pullSecret: ref, packages: {} } }, '/build/pullSecret'],
+    [
+      'create, existing image',
+      'POST',
+      TEAM_B_IMAGES,
+      { displayName: 'cross-secret', type: 'cpu', url: 'registry.example.com/b/x:1', pullSecret: ref },
+      '/pullSecret',
+    ],
+    [
+      'create, build spec',
+      'POST',
+      TEAM_B_IMAGES,
+      { displayName: 'cross-secret', type: 'cpu', build: { baseImage: BASE, pullSecret: ref, packages: {} } },
+      '/build/pullSecret',
+    ],
     ['edit', 'PATCH', `${TEAM_B_IMAGES}/${teamBExisting.name}`, { pullSecret: ref }, '/pullSecret'],
     ['rebuild', 'POST', `${TEAM_B_IMAGES}/${teamBCustom.name}/builds`, { build: { baseImage: BASE, pullSecret: ref, packages: {} } }, '/build/pullSecret'],
   ];
 
   it("refuses team-a's pull secret in every field of team-b's requests, exactly as one that does not exist, and changes nothing", async () => {
-    for (const [[what, method, path, body, pointer], [, , , missingBody]] of secretFields(`${GROUP}/${SHARED_GROUP_SECRET}`).map((f, i) => [f, secretFields(`${GROUP}/${MISSING.secret}`)[i]!] as const)) {
+    for (const [[what, method, path, body, pointer], [, , , missingBody]] of secretFields(`${GROUP}/${SHARED_GROUP_SECRET}`).map(
+      (f, i) => [f, secretFields(`${GROUP}/${MISSING.secret}`)[i]!] as const,
+    )) {
       // Act
-      const [existing, missing] = [await call(method, path, { token: tokens.otherAdmin, body }), await call(method, path, { token: tokens.otherAdmin, body: missingBody })];
+      const [existing, missing] = [
+        await call(method, path, { token: tokens.otherAdmin, body }),
+        await call(method, path, { token: tokens.otherAdmin, body: missingBody }),
+      ];
 
       // Assess
       expectInvalid(existing, pointer);
@@ -642,18 +683,30 @@ describe('pull secrets and images across groups', () => {
 
   it("resolves no name to a group secret without its group: team-a's unqualified secret name is a system secret that does not exist", async () => {
     // Act
-    const reply = await call('POST', GROUP_IMAGES, { token: tokens.groupAdmin, body: { displayName: 'cross-unqualified', type: 'cpu', url: 'registry.example.com/a/x:1', pullSecret: SHARED_GROUP_SECRET } });
+    const reply = await call('POST', GROUP_IMAGES, {
+      token: tokens.groupAdmin,
+      body: { displayName: 'cross-unqualified', type: 'cpu', url: 'registry.example.com/a/x:1', pullSecret: SHARED_GROUP_SECRET },
+    });
 
     // Assess
     expectInvalid(reply, '/pullSecret');
     expect(reply.body.errors[0].message).toContain(`names no pull secret "${SHARED_GROUP_SECRET}"`);
   });
 
-  it("lets team-a name its own secret and a system one, and a system image only a system one", async () => {
+  it('lets team-a name its own secret and a system one, and a system image only a system one', async () => {
     // Act
-    const own = await call<Image>('POST', GROUP_IMAGES, { token: tokens.groupAdmin, body: { displayName: 'cross-own-secret', type: 'cpu', url: 'registry.example.com/a/x:1', pullSecret: `${GROUP}/${SHARED_GROUP_SECRET}` } });
-    const system = await call<Image>('POST', TEAM_B_IMAGES, { token: tokens.otherAdmin, body: { displayName: 'cross-system-secret', type: 'cpu', url: 'registry.example.com/b/x:1', pullSecret: SHARED_SECRET } });
-    const fromSystem = await call('POST', SYSTEM_IMAGES, { token: sys, body: { displayName: 'cross-system-group-secret', type: 'cpu', url: 'registry.example.com/s/x:1', pullSecret: `${GROUP}/${SHARED_GROUP_SECRET}` } });
+    const own = await call<Image>('POST', GROUP_IMAGES, {
+      token: tokens.groupAdmin,
+      body: { displayName: 'cross-own-secret', type: 'cpu', url: 'registry.example.com/a/x:1', pullSecret: `${GROUP}/${SHARED_GROUP_SECRET}` },
+    });
+    const system = await call<Image>('POST', TEAM_B_IMAGES, {
+      token: tokens.otherAdmin,
+      body: { displayName: 'cross-system-secret', type: 'cpu', url: 'registry.example.com/b/x:1', pullSecret: SHARED_SECRET },
+    });
+    const fromSystem = await call('POST', SYSTEM_IMAGES, {
+      token: sys,
+      body: { displayName: 'cross-system-group-secret', type: 'cpu', url: 'registry.example.com/s/x:1', pullSecret: `${GROUP}/${SHARED_GROUP_SECRET}` },
+    });
     const inUse = await call('DELETE', `/groups/${GROUP}/secrets/${SHARED_GROUP_SECRET}`, { token: tokens.groupAdmin });
 
     // Assess
@@ -674,11 +727,20 @@ describe('pull secrets and images across groups', () => {
       ['edited url', 'PATCH', `${TEAM_B_IMAGES}/${teamBExisting.name}`, { url: ref }, '/url'],
       ['rebuild base image', 'POST', `${TEAM_B_IMAGES}/${teamBCustom.name}/builds`, { build: { baseImage: ref, packages: {} } }, '/build/baseImage'],
     ];
-    const spellings = [teamA.url!, teamA.url!.replace('localhost', '127.0.0.1'), teamA.url!.replace('localhost', 'LOCALHOST'), `${repository}@sha256:${'a'.repeat(64)}`, `${teamA.url!}@sha256:${'a'.repeat(64)}`];
+    const spellings = [
+      teamA.url!,
+      teamA.url!.replace('localhost', '127.0.0.1'),
+      teamA.url!.replace('localhost', 'LOCALHOST'),
+      `${repository}@sha256:${'a'.repeat(64)}`,
+      `${teamA.url!}@sha256:${'a'.repeat(64)}`,
+    ];
     for (const spelling of spellings) {
       for (const [[what, method, path, body, pointer], [, , , unbuiltBody]] of fields(spelling).map((f, i) => [f, fields(unbuilt)[i]!] as const)) {
         // Act
-        const [taken, nobody] = [await call(method, path, { token: tokens.otherAdmin, body }), await call(method, path, { token: tokens.otherAdmin, body: unbuiltBody })];
+        const [taken, nobody] = [
+          await call(method, path, { token: tokens.otherAdmin, body }),
+          await call(method, path, { token: tokens.otherAdmin, body: unbuiltBody }),
+        ];
 
         // Assess
         expectInvalid(taken, pointer);
@@ -693,9 +755,18 @@ describe('pull secrets and images across groups', () => {
 
   it("lets a group name its own built images and the system's, in every field", async () => {
     // Act
-    const own = await call<Image>('POST', GROUP_IMAGES, { token: tokens.groupAdmin, body: { displayName: 'cross-own-url', type: 'universal', url: teamA.url, urlForGpu: teamA.url } });
-    const byUrl = await call<Image>('POST', TEAM_B_IMAGES, { token: tokens.otherAdmin, body: { displayName: 'cross-system-url', type: 'cpu', url: systemUrl } });
-    const systemBase = await call<Image>('POST', TEAM_B_IMAGES, { token: tokens.otherAdmin, body: { displayName: 'cross-system-base', type: 'cpu', build: { baseImage: systemUrl, packages: { pip: ['cross-system-base'] } } } });
+    const own = await call<Image>('POST', GROUP_IMAGES, {
+      token: tokens.groupAdmin,
+      body: { displayName: 'cross-own-url', type: 'universal', url: teamA.url, urlForGpu: teamA.url },
+    });
+    const byUrl = await call<Image>('POST', TEAM_B_IMAGES, {
+      token: tokens.otherAdmin,
+      body: { displayName: 'cross-system-url', type: 'cpu', url: systemUrl },
+    });
+    const systemBase = await call<Image>('POST', TEAM_B_IMAGES, {
+      token: tokens.otherAdmin,
+      body: { displayName: 'cross-system-base', type: 'cpu', build: { baseImage: systemUrl, packages: { pip: ['cross-system-base'] } } },
+    });
 
     // Assess
     expect(own.status).toBe(201);
@@ -747,7 +818,7 @@ describe('replayed cursors', () => {
     ["the group's image selection", () => `/groups/${GROUP}/image-selection`, 'builds'],
     ["a build's log", () => `${GROUP_IMAGES}/${twoBuilds.name}/builds/${twoBuilds.latestBuild!.id}/logs`, 'builds'],
     ["an image's build history", () => `${GROUP_IMAGES}/${twoBuilds.name}/builds`, 'images'],
-    ["the system image list", () => SYSTEM_IMAGES, 'images'],
+    ['the system image list', () => SYSTEM_IMAGES, 'images'],
     ["another build's log", () => `${GROUP_IMAGES}/${twoBuilds.name}/builds/${twoBuilds.latestBuild!.id}/logs`, 'logs'],
     ["the running build's image history", () => `${GROUP_IMAGES}/${running.name}/builds`, 'logs'],
     ['the image list', () => GROUP_IMAGES, 'logs'],
@@ -826,7 +897,10 @@ describe('mass assignment: bodies that try to set what only the service sets', (
 
   it('refuses a url on a custom image in a create body (422 naming it) and creates nothing', async () => {
     // Act
-    const reply = await call('POST', GROUP_IMAGES, { token: tokens.groupAdmin, body: { displayName: 'mass-create-url', type: 'cpu', url: 'python:3.12', build: SPEC } });
+    const reply = await call('POST', GROUP_IMAGES, {
+      token: tokens.groupAdmin,
+      body: { displayName: 'mass-create-url', type: 'cpu', url: 'python:3.12', build: SPEC },
+    });
 
     // Assess
     const problem = expectProblem(reply, 422);
@@ -835,18 +909,21 @@ describe('mass assignment: bodies that try to set what only the service sets', (
     figures.count('massAssignmentRefused');
   });
 
-  it.each([...FORBIDDEN, ['url', 'registry.example.com/forged:1'] as [string, unknown]])('refuses %s in an edit of a custom image (422 naming it) and changes nothing', async (field, value) => {
-    // Prepare
-    const before = await snapshot();
+  it.each([...FORBIDDEN, ['url', 'registry.example.com/forged:1'] as [string, unknown]])(
+    'refuses %s in an edit of a custom image (422 naming it) and changes nothing',
+    async (field, value) => {
+      // Prepare
+      const before = await snapshot();
 
-    // Act
-    const reply = await call('PATCH', customPath, { token: tokens.groupAdmin, body: { description: 'sneaky', [field]: value } });
+      // Act
+      const reply = await call('PATCH', customPath, { token: tokens.groupAdmin, body: { description: 'sneaky', [field]: value } });
 
-    // Assess
-    expectInvalid(reply, `/${field}`);
-    expect(await snapshot()).toEqual(before);
-    figures.count('massAssignmentRefused');
-  });
+      // Assess
+      expectInvalid(reply, `/${field}`);
+      expect(await snapshot()).toEqual(before);
+      figures.count('massAssignmentRefused');
+    },
+  );
 
   it.each([...FORBIDDEN, ['url', 'registry.example.com/forged:1'] as [string, unknown], ['spec', SPEC], ['reused', true], ['id', 'b000000000forged']])(
     'refuses %s in a rebuild body (422 naming it), starting nothing',
@@ -864,34 +941,41 @@ describe('mass assignment: bodies that try to set what only the service sets', (
     },
   );
 
-  it.each([['url'], ['status'], ['imageUrl'], ['group'], ['name']])('refuses %s inside the build spec of a rebuild (422 naming it), starting nothing', async (field) => {
-    // Prepare
-    const before = await snapshot();
-
-    // Act
-    const reply = await call('POST', `${customPath}/builds`, { token: tokens.groupAdmin, body: { build: { ...SPEC, [field]: 'forged' } } });
-
-    // Assess
-    expectInvalid(reply, `/build/${field}`);
-    expect(await snapshot()).toEqual(before);
-    figures.count('massAssignmentRefused');
-  });
-
-  it.each([['name', 'other-secret'], ['createdAt', '2000-01-01T00:00:00.000Z'], ['owner', 'eve'], ['createdBy', 'eve'], ['group', 'team-b'], ['scope', 'system']])(
-    'refuses %s in a pull secret body (422 naming it) and stores nothing',
-    async (field, value) => {
+  it.each([['url'], ['status'], ['imageUrl'], ['group'], ['name']])(
+    'refuses %s inside the build spec of a rebuild (422 naming it), starting nothing',
+    async (field) => {
       // Prepare
-      const name = `mass-secret-${field.toLowerCase()}`;
+      const before = await snapshot();
 
       // Act
-      const reply = await call('PUT', `/secrets/${name}`, { token: sys, body: { ...LOGIN, [field]: value } });
+      const reply = await call('POST', `${customPath}/builds`, { token: tokens.groupAdmin, body: { build: { ...SPEC, [field]: 'forged' } } });
 
       // Assess
-      expectInvalid(reply, `/${field}`);
-      const names = await secretNames();
-      expect(names).not.toContain(name);
-      expect(names).not.toContain(value);
+      expectInvalid(reply, `/build/${field}`);
+      expect(await snapshot()).toEqual(before);
       figures.count('massAssignmentRefused');
     },
   );
+
+  it.each([
+    ['name', 'other-secret'],
+    ['createdAt', '2000-01-01T00:00:00.000Z'],
+    ['owner', 'eve'],
+    ['createdBy', 'eve'],
+    ['group', 'team-b'],
+    ['scope', 'system'],
+  ])('refuses %s in a pull secret body (422 naming it) and stores nothing', async (field, value) => {
+    // Prepare
+    const name = `mass-secret-${field.toLowerCase()}`;
+
+    // Act
+    const reply = await call('PUT', `/secrets/${name}`, { token: sys, body: { ...LOGIN, [field]: value } });
+
+    // Assess
+    expectInvalid(reply, `/${field}`);
+    const names = await secretNames();
+    expect(names).not.toContain(name);
+    expect(names).not.toContain(value);
+    figures.count('massAssignmentRefused');
+  });
 });

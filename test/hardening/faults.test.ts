@@ -20,7 +20,16 @@ import { DomainError } from '../../lambdas/domain/errors.ts';
 import type { Image } from '../../lambdas/domain/image.ts';
 import { buildEventHandler } from '../../lambdas/events/build-events.ts';
 import { pollBuild, TERMINAL_STATUSES } from '../support/build-polling.ts';
-import { ADMIN, CACHE_REPOSITORY, customImage, harnessFactory, IMAGE_REPOSITORY, RecordingBuilder, TEAM_A, type Harness } from '../support/build-service-harness.ts';
+import {
+  ADMIN,
+  CACHE_REPOSITORY,
+  customImage,
+  harnessFactory,
+  IMAGE_REPOSITORY,
+  RecordingBuilder,
+  TEAM_A,
+  type Harness,
+} from '../support/build-service-harness.ts';
 import { eventFor, FIXTURE_ACCOUNT, FIXTURE_PROJECT, type CodeBuildEvent, type CodeBuildFixture } from '../support/codebuild-events.ts';
 import { Figures } from '../support/figures.ts';
 import { roleTokens, startLocalApi, type LocalApi, type Reply } from '../support/local-api.ts';
@@ -42,7 +51,12 @@ afterAll(() => factory.stop());
 
 describe('CodeBuild events: duplicated, reordered, lost, foreign, malformed', () => {
   const RUNS = 120;
-  const PROGRESS: CodeBuildFixture[] = ['build-state-in-progress', 'build-phase-pre-build-succeeded', 'build-phase-build-failed', 'build-phase-finalizing-succeeded'];
+  const PROGRESS: CodeBuildFixture[] = [
+    'build-state-in-progress',
+    'build-phase-pre-build-succeeded',
+    'build-phase-build-failed',
+    'build-phase-finalizing-succeeded',
+  ];
   const TERMINAL: Partial<Record<CodeBuildFixture, BuildStatus>> = {
     'build-state-succeeded': 'succeeded',
     'build-state-failed': 'failed',
@@ -63,7 +77,10 @@ describe('CodeBuild events: duplicated, reordered, lost, foreign, malformed', ()
     progress: fc.subarray(PROGRESS),
     terminal: fc.constantFrom(...(Object.keys(TERMINAL) as CodeBuildFixture[])),
     duplicates: fc.array(fc.nat({ max: 50 }), { maxLength: 5 }),
-    strangers: fc.array(fc.tuple(fc.constantFrom(...STRANGERS), fc.constantFrom(...(Object.keys(TERMINAL) as CodeBuildFixture[])), fc.nat({ max: SPOILERS.length - 1 })), { maxLength: 3 }),
+    strangers: fc.array(
+      fc.tuple(fc.constantFrom(...STRANGERS), fc.constantFrom(...(Object.keys(TERMINAL) as CodeBuildFixture[])), fc.nat({ max: SPOILERS.length - 1 })),
+      { maxLength: 3 },
+    ),
     lost: fc.boolean(),
     order: fc.array(fc.double({ noNaN: true }), { minLength: 16, maxLength: 16 }),
   });
@@ -74,7 +91,13 @@ describe('CodeBuild events: duplicated, reordered, lost, foreign, malformed', ()
     h = await factory.harness();
   });
 
-  function stranger(kind: Stranger, base: CodeBuildFixture, spoiler: number, ref: { scope: { group: string | null }; image: string; buildId: string }, builderId: string): CodeBuildEvent {
+  function stranger(
+    kind: Stranger,
+    base: CodeBuildFixture,
+    spoiler: number,
+    ref: { scope: { group: string | null }; image: string; buildId: string },
+    builderId: string,
+  ): CodeBuildEvent {
     switch (kind) {
       case 'foreign-project': {
         const e = eventFor(base, ref, builderId);
@@ -98,60 +121,76 @@ describe('CodeBuild events: duplicated, reordered, lost, foreign, malformed', ()
     }
   }
 
-  it(`settles every build as its real end says, whatever the delivery (${RUNS} generated deliveries)`, async () => {
-    const handler = buildEventHandler(h.service, { project: FIXTURE_PROJECT, account: FIXTURE_ACCOUNT });
-    await fc.assert(
-      fc.asyncProperty(scenario, async (s) => {
-        // Prepare
-        const { image } = await h.catalog.create(ADMIN, TEAM_A, customImage({ pip: [`events-${++run}`] }));
-        const ref = { scope: TEAM_A, image: image.name, buildId: image.latestBuild!.id };
-        const builderId = RecordingBuilder.idOf(ref.buildId);
-        const genuine = [...s.progress, ...(s.lost ? [] : [s.terminal])];
-        const delivered = [...genuine, ...(genuine.length ? s.duplicates.map((d) => genuine[d % genuine.length]!) : [])].map((name) => ({ name, event: eventFor(name, ref, builderId), stranger: undefined as Stranger | undefined }));
-        for (const [kind, base, spoiler] of s.strangers) delivered.push({ name: base, event: stranger(kind, base, spoiler, ref, builderId), stranger: kind });
-        const ordered = delivered.map((d, i) => ({ d, key: s.order[i % s.order.length]! + i * 1e-9 })).sort((a, b) => a.key - b.key).map((x) => x.d);
+  it(
+    `settles every build as its real end says, whatever the delivery (${RUNS} generated deliveries)`,
+    async () => {
+      const handler = buildEventHandler(h.service, { project: FIXTURE_PROJECT, account: FIXTURE_ACCOUNT });
+      await fc.assert(
+        fc.asyncProperty(scenario, async (s) => {
+          // Prepare
+          const { image } = await h.catalog.create(ADMIN, TEAM_A, customImage({ pip: [`events-${++run}`] }));
+          const ref = { scope: TEAM_A, image: image.name, buildId: image.latestBuild!.id };
+          const builderId = RecordingBuilder.idOf(ref.buildId);
+          const genuine = [...s.progress, ...(s.lost ? [] : [s.terminal])];
+          const delivered = [...genuine, ...(genuine.length ? s.duplicates.map((d) => genuine[d % genuine.length]!) : [])].map((name) => ({
+            name,
+            event: eventFor(name, ref, builderId),
+            stranger: undefined as Stranger | undefined,
+          }));
+          for (const [kind, base, spoiler] of s.strangers) delivered.push({ name: base, event: stranger(kind, base, spoiler, ref, builderId), stranger: kind });
+          const ordered = delivered
+            .map((d, i) => ({ d, key: s.order[i % s.order.length]! + i * 1e-9 }))
+            .sort((a, b) => a.key - b.key)
+            .map((x) => x.d);
 
-        // Act
-        let previous = (await h.builds.get(TEAM_A, ref.image, ref.buildId))!;
-        for (const { event, stranger: kind } of ordered) {
-          const { outcome } = await handler(event);
-          const now = (await h.builds.get(TEAM_A, ref.image, ref.buildId))!;
+          // Act
+          let previous = (await h.builds.get(TEAM_A, ref.image, ref.buildId))!;
+          for (const { event, stranger: kind } of ordered) {
+            const { outcome } = await handler(event);
+            const now = (await h.builds.get(TEAM_A, ref.image, ref.buildId))!;
 
-          // Assess, after every event: strangers change nothing, status never moves back, the end is written once.
-          if (kind) {
-            expect(outcome).toBe(kind);
-            expect(now).toEqual(previous);
+            // Assess, after every event: strangers change nothing, status never moves back, the end is written once.
+            if (kind) {
+              expect(outcome).toBe(kind);
+              expect(now).toEqual(previous);
+            }
+            expect(STATUS_RANK[now.status]).toBeGreaterThanOrEqual(STATUS_RANK[previous.status]);
+            if (TERMINAL_STATUSES.includes(previous.status)) expect(now).toEqual(previous);
+            previous = now;
           }
-          expect(STATUS_RANK[now.status]).toBeGreaterThanOrEqual(STATUS_RANK[previous.status]);
-          if (TERMINAL_STATUSES.includes(previous.status)) expect(now).toEqual(previous);
-          previous = now;
-        }
 
-        // Assess: the end
-        const expected = TERMINAL[s.terminal]!;
-        if (s.lost) {
-          expect(['queued', 'building']).toContain(previous.status);
-          const truth = eventFor(s.terminal, ref, builderId);
-          h.builder.known.set(builderId, { status: expected, phase: 'BUILD', at: truth.time, ...(expected === 'failed' ? { failureReason: 'The build failed; the build log says why.' } : {}) });
-          await h.service.reconcile(0);
-          figures.count('eventRunsLostEnd');
-        }
-        const build = (await h.builds.get(TEAM_A, ref.image, ref.buildId))!;
-        const stored = (await h.images.get(TEAM_A, ref.image))!;
-        expect(build.status).toBe(expected);
-        expect(build.finishedAt).not.toBeNull();
-        expect(build.failureReason === null).toBe(expected !== 'failed');
-        expect(stored.latestBuild).toEqual({ id: build.id, status: build.status, createdAt: build.createdAt, finishedAt: build.finishedAt });
-        expect(stored.url).toBe(expected === 'succeeded' ? build.imageUrl : null);
-        figures.count('eventsDelivered', ordered.length);
-        figures.count('eventsDuplicated', genuine.length ? s.duplicates.length : 0);
-        figures.count('strangerEventsDropped', s.strangers.length);
-        if (ordered.map((d) => d.name).join() !== delivered.map((d) => d.name).join()) figures.count('eventRunsReordered');
-      }),
-      { numRuns: RUNS },
-    );
-    figures.set('eventRuns', RUNS);
-  }, TEST_MS);
+          // Assess: the end
+          const expected = TERMINAL[s.terminal]!;
+          if (s.lost) {
+            expect(['queued', 'building']).toContain(previous.status);
+            const truth = eventFor(s.terminal, ref, builderId);
+            h.builder.known.set(builderId, {
+              status: expected,
+              phase: 'BUILD',
+              at: truth.time,
+              ...(expected === 'failed' ? { failureReason: 'The build failed; the build log says why.' } : {}),
+            });
+            await h.service.reconcile(0);
+            figures.count('eventRunsLostEnd');
+          }
+          const build = (await h.builds.get(TEAM_A, ref.image, ref.buildId))!;
+          const stored = (await h.images.get(TEAM_A, ref.image))!;
+          expect(build.status).toBe(expected);
+          expect(build.finishedAt).not.toBeNull();
+          expect(build.failureReason === null).toBe(expected !== 'failed');
+          expect(stored.latestBuild).toEqual({ id: build.id, status: build.status, createdAt: build.createdAt, finishedAt: build.finishedAt });
+          expect(stored.url).toBe(expected === 'succeeded' ? build.imageUrl : null);
+          figures.count('eventsDelivered', ordered.length);
+          figures.count('eventsDuplicated', genuine.length ? s.duplicates.length : 0);
+          figures.count('strangerEventsDropped', s.strangers.length);
+          if (ordered.map((d) => d.name).join() !== delivered.map((d) => d.name).join()) figures.count('eventRunsReordered');
+        }),
+        { numRuns: RUNS },
+      );
+      figures.set('eventRuns', RUNS);
+    },
+    TEST_MS,
+  );
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -177,7 +216,16 @@ describe('StartBuild and StopBuild throttled or failing, through the CodeBuild a
       return {};
     });
     const builder = new CodeBuildBuilder(codebuild, PROJECT, 'group-images/');
-    service = new BuildService({ images: h.images, builds: h.builds, cursors: cursorCodec('faults'), builder, registry: new RepositoryRegistry(IMAGE_REPOSITORY, CACHE_REPOSITORY), secrets: h.secrets, logs: h.logs, now: h.clock.now });
+    service = new BuildService({
+      images: h.images,
+      builds: h.builds,
+      cursors: cursorCodec('faults'),
+      builder,
+      registry: new RepositoryRegistry(IMAGE_REPOSITORY, CACHE_REPOSITORY),
+      secrets: h.secrets,
+      logs: h.logs,
+      now: h.clock.now,
+    });
     catalog = new ImageCatalog({ store: h.images, cursors: cursorCodec('faults'), secrets: h.secrets, builds: service, now: h.clock.now });
   });
   afterAll(() => codebuild.destroy());
@@ -194,108 +242,134 @@ describe('StartBuild and StopBuild throttled or failing, through the CodeBuild a
     fault = undefined;
   };
   const create = async () => (await catalog.create(ADMIN, TEAM_A, customImage({ pip: [`sdk-faults-${++n}`] }))).image;
-  const record = (image: { name: string; latestBuild: { id: string } | null }) => h.builds.get(TEAM_A, image.name, image.latestBuild!.id) as Promise<BuildRecord>;
+  const record = (image: { name: string; latestBuild: { id: string } | null }) =>
+    h.builds.get(TEAM_A, image.name, image.latestBuild!.id) as Promise<BuildRecord>;
 
-  it('starts the build when StartBuild is throttled twice: the SDK retried', async () => {
-    // Prepare
-    const injected = failing('StartBuildCommand', () => throttled(), 2);
-    const before = calls.StartBuildCommand ?? 0;
+  it(
+    'starts the build when StartBuild is throttled twice: the SDK retried',
+    async () => {
+      // Prepare
+      const injected = failing('StartBuildCommand', () => throttled(), 2);
+      const before = calls.StartBuildCommand ?? 0;
 
-    // Act
-    const image = await create();
+      // Act
+      const image = await create();
 
-    // Assess
-    healed();
-    expect(injected.injected.StartBuildCommand).toBe(2);
-    expect((calls.StartBuildCommand ?? 0) - before).toBe(1);
-    expect(await record(image)).toEqual(expect.objectContaining({ status: 'queued', builderId: expect.stringContaining(PROJECT) }));
-    figures.count('startBuildThrottlesRetried', 2);
-  }, TEST_MS);
+      // Assess
+      healed();
+      expect(injected.injected.StartBuildCommand).toBe(2);
+      expect((calls.StartBuildCommand ?? 0) - before).toBe(1);
+      expect(await record(image)).toEqual(expect.objectContaining({ status: 'queued', builderId: expect.stringContaining(PROJECT) }));
+      figures.count('startBuildThrottlesRetried', 2);
+    },
+    TEST_MS,
+  );
 
   it.each([
     ['throttled on every attempt', () => throttled(), 3, 'Rate exceeded'],
-    ['refused (AccessDeniedException, not retried)', () => awsError('AccessDeniedException', 'not authorized to perform codebuild:StartBuild'), 1, 'not authorized'],
-    ['failing on CodeBuild\'s side on every attempt', () => awsError('InternalFailure', 'We encountered an internal error', 500), 3, 'internal error'],
-  ])('fails the build with a reason when StartBuild is %s, and leaves the image free for a rebuild', async (_what, error, attempts, says) => {
-    // Prepare
-    const injected = failing('StartBuildCommand', error);
+    [
+      'refused (AccessDeniedException, not retried)',
+      () => awsError('AccessDeniedException', 'not authorized to perform codebuild:StartBuild'),
+      1,
+      'not authorized',
+    ],
+    ["failing on CodeBuild's side on every attempt", () => awsError('InternalFailure', 'We encountered an internal error', 500), 3, 'internal error'],
+  ])(
+    'fails the build with a reason when StartBuild is %s, and leaves the image free for a rebuild',
+    async (_what, error, attempts, says) => {
+      // Prepare
+      const injected = failing('StartBuildCommand', error);
 
-    // Act
-    const image = await create();
+      // Act
+      const image = await create();
 
-    // Assess
-    healed();
-    expect(injected.seen.StartBuildCommand).toBe(attempts);
-    const build = await record(image);
-    expect(build).toEqual(expect.objectContaining({ status: 'failed', builderId: null }));
-    expect(build.failureReason).toContain('The build could not be started');
-    expect(build.failureReason).toContain(says);
-    expect(build.failureReason).toContain('Rebuild to try again');
-    expect((await h.images.get(TEAM_A, image.name))!.latestBuild).toEqual(expect.objectContaining({ id: build.id, status: 'failed' }));
-    const again = await service.rebuild(ADMIN, TEAM_A, image.name, undefined);
-    expect((await h.builds.get(TEAM_A, image.name, again.id))!.builderId).toEqual(expect.stringContaining(PROJECT));
-    figures.count('startBuildFailuresSurvived');
-  }, TEST_MS);
+      // Assess
+      healed();
+      expect(injected.seen.StartBuildCommand).toBe(attempts);
+      const build = await record(image);
+      expect(build).toEqual(expect.objectContaining({ status: 'failed', builderId: null }));
+      expect(build.failureReason).toContain('The build could not be started');
+      expect(build.failureReason).toContain(says);
+      expect(build.failureReason).toContain('Rebuild to try again');
+      expect((await h.images.get(TEAM_A, image.name))!.latestBuild).toEqual(expect.objectContaining({ id: build.id, status: 'failed' }));
+      const again = await service.rebuild(ADMIN, TEAM_A, image.name, undefined);
+      expect((await h.builds.get(TEAM_A, image.name, again.id))!.builderId).toEqual(expect.stringContaining(PROJECT));
+      figures.count('startBuildFailuresSurvived');
+    },
+    TEST_MS,
+  );
 
-  it('cancels when StopBuild is throttled once: the SDK retried', async () => {
-    // Prepare
-    const image = await create();
-    const injected = failing('StopBuildCommand', () => throttled(), 1);
+  it(
+    'cancels when StopBuild is throttled once: the SDK retried',
+    async () => {
+      // Prepare
+      const image = await create();
+      const injected = failing('StopBuildCommand', () => throttled(), 1);
 
-    // Act
-    const cancelled = await service.cancel(ADMIN, TEAM_A, image.name, image.latestBuild!.id);
+      // Act
+      const cancelled = await service.cancel(ADMIN, TEAM_A, image.name, image.latestBuild!.id);
 
-    // Assess
-    healed();
-    expect(injected.seen.StopBuildCommand).toBe(2);
-    expect(cancelled.status).toBe('cancelled');
-    figures.count('stopBuildThrottlesRetried');
-  }, TEST_MS);
+      // Assess
+      healed();
+      expect(injected.seen.StopBuildCommand).toBe(2);
+      expect(cancelled.status).toBe('cancelled');
+      figures.count('stopBuildThrottlesRetried');
+    },
+    TEST_MS,
+  );
 
-  it('answers a cancel with a clear, retryable error when StopBuild keeps failing, and leaves the build and image as they were', async () => {
-    // Prepare
-    const image = await create();
-    const before = { build: await record(image), image: await h.images.get(TEAM_A, image.name) };
-    failing('StopBuildCommand', () => throttled());
+  it(
+    'answers a cancel with a clear, retryable error when StopBuild keeps failing, and leaves the build and image as they were',
+    async () => {
+      // Prepare
+      const image = await create();
+      const before = { build: await record(image), image: await h.images.get(TEAM_A, image.name) };
+      failing('StopBuildCommand', () => throttled());
 
-    // Act
-    const error = await service.cancel(ADMIN, TEAM_A, image.name, image.latestBuild!.id).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+      // Act
+      const error = await service.cancel(ADMIN, TEAM_A, image.name, image.latestBuild!.id).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
 
-    // Assess
-    healed();
-    expect(error).toBeInstanceOf(DomainError);
-    expect(error).toMatchObject({ kind: 'unavailable', message: expect.stringMatching(/could not stop .* try again/i) });
-    expect({ build: await record(image), image: await h.images.get(TEAM_A, image.name) }).toEqual(before);
-    const retried = await service.cancel(ADMIN, TEAM_A, image.name, image.latestBuild!.id);
-    expect(retried.status).toBe('cancelled');
-    figures.count('stopBuildFailuresSurvived');
-  }, TEST_MS);
+      // Assess
+      healed();
+      expect(error).toBeInstanceOf(DomainError);
+      expect(error).toMatchObject({ kind: 'unavailable', message: expect.stringMatching(/could not stop .* try again/i) });
+      expect({ build: await record(image), image: await h.images.get(TEAM_A, image.name) }).toEqual(before);
+      const retried = await service.cancel(ADMIN, TEAM_A, image.name, image.latestBuild!.id);
+      expect(retried.status).toBe('cancelled');
+      figures.count('stopBuildFailuresSurvived');
+    },
+    TEST_MS,
+  );
 
-  it('deletes an image whose build StopBuild cannot stop; the build still settles from its own events', async () => {
-    // Prepare
-    const image = await create();
-    const builderId = (await record(image)).builderId!;
-    failing('StopBuildCommand', () => awsError('InternalFailure', 'We encountered an internal error', 500));
+  it(
+    'deletes an image whose build StopBuild cannot stop; the build still settles from its own events',
+    async () => {
+      // Prepare
+      const image = await create();
+      const builderId = (await record(image)).builderId!;
+      failing('StopBuildCommand', () => awsError('InternalFailure', 'We encountered an internal error', 500));
 
-    // Act
-    const deleted = await catalog.delete(ADMIN, TEAM_A, image.name).then(
-      () => 'deleted',
-      (e: unknown) => e,
-    );
-    healed();
-    const handler = buildEventHandler(service, { project: FIXTURE_PROJECT, account: FIXTURE_ACCOUNT });
-    const { outcome } = await handler(eventFor('build-state-stopped', { scope: TEAM_A, image: image.name, buildId: image.latestBuild!.id }, builderId));
+      // Act
+      const deleted = await catalog.delete(ADMIN, TEAM_A, image.name).then(
+        () => 'deleted',
+        (e: unknown) => e,
+      );
+      healed();
+      const handler = buildEventHandler(service, { project: FIXTURE_PROJECT, account: FIXTURE_ACCOUNT });
+      const { outcome } = await handler(eventFor('build-state-stopped', { scope: TEAM_A, image: image.name, buildId: image.latestBuild!.id }, builderId));
 
-    // Assess
-    expect(deleted).toBe('deleted');
-    expect(await h.images.get(TEAM_A, image.name)).toBeUndefined();
-    expect(outcome).toBe('applied');
-    expect((await record(image)).status).toBe('cancelled');
-    figures.count('stopBuildFailuresSurvived');
-  }, TEST_MS);
+      // Assess
+      expect(deleted).toBe('deleted');
+      expect(await h.images.get(TEAM_A, image.name)).toBeUndefined();
+      expect(outcome).toBe('applied');
+      expect((await record(image)).status).toBe('cancelled');
+      figures.count('stopBuildFailuresSurvived');
+    },
+    TEST_MS,
+  );
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -316,59 +390,75 @@ describe('the builder failing under the local server, over HTTP', () => {
     await cli.remove();
   });
 
-  it('answers a create whose build cannot start with the image and a failed build saying why; a rebuild then works', async () => {
-    // Prepare
-    const builder = api.server.builder;
-    const start = builder.start.bind(builder);
-    builder.start = async () => {
-      throw throttled('Rate exceeded (StartBuild)');
-    };
+  it(
+    'answers a create whose build cannot start with the image and a failed build saying why; a rebuild then works',
+    async () => {
+      // Prepare
+      const builder = api.server.builder;
+      const start = builder.start.bind(builder);
+      builder.start = async () => {
+        throw throttled('Rate exceeded (StartBuild)');
+      };
 
-    // Act
-    let created: Reply<Image>;
-    try {
-      created = await api.call<Image>('POST', GROUP, { token: t.groupAdmin, body: { displayName: 'start-fails', type: 'cpu', build: { baseImage: 'python:3.12', packages: { pip: ['start-fails'] } } } });
-    } finally {
-      builder.start = start;
-    }
+      // Act
+      let created: Reply<Image>;
+      try {
+        created = await api.call<Image>('POST', GROUP, {
+          token: t.groupAdmin,
+          body: { displayName: 'start-fails', type: 'cpu', build: { baseImage: 'python:3.12', packages: { pip: ['start-fails'] } } },
+        });
+      } finally {
+        builder.start = start;
+      }
 
-    // Assess
-    expect(created.status).toBe(201);
-    expect(created.body.latestBuild).toEqual(expect.objectContaining({ status: 'failed' }));
-    const build = (await api.call<Build>('GET', `${GROUP}/${created.body.name}/builds/${created.body.latestBuild!.id}`, { token: t.member })).body;
-    expect(build.failureReason).toMatch(/^The build could not be started: Rate exceeded \(StartBuild\)\. Rebuild to try again\.$/);
-    const again = await api.call<Build>('POST', `${GROUP}/${created.body.name}/builds`, { token: t.groupAdmin });
-    expect(again.status).toBe(202);
-    expect((await pollBuild(api, t.member, `${GROUP}/${created.body.name}/builds/${again.body.id}`)).status).toBe('succeeded');
-    figures.count('startBuildFailuresSurvived');
-  }, TEST_MS);
+      // Assess
+      expect(created.status).toBe(201);
+      expect(created.body.latestBuild).toEqual(expect.objectContaining({ status: 'failed' }));
+      const build = (await api.call<Build>('GET', `${GROUP}/${created.body.name}/builds/${created.body.latestBuild!.id}`, { token: t.member })).body;
+      expect(build.failureReason).toMatch(/^The build could not be started: Rate exceeded \(StartBuild\)\. Rebuild to try again\.$/);
+      const again = await api.call<Build>('POST', `${GROUP}/${created.body.name}/builds`, { token: t.groupAdmin });
+      expect(again.status).toBe(202);
+      expect((await pollBuild(api, t.member, `${GROUP}/${created.body.name}/builds/${again.body.id}`)).status).toBe('succeeded');
+      figures.count('startBuildFailuresSurvived');
+    },
+    TEST_MS,
+  );
 
-  it('answers a cancel the builder cannot carry out with a 503 problem saying to retry, keeps the build running, and cancels on the retry', async () => {
-    // Prepare
-    const created = (await api.call<Image>('POST', GROUP, { token: t.groupAdmin, body: { displayName: 'stop-fails', type: 'cpu', build: { baseImage: 'python:3.12', packages: { pip: ['standin-hangs', 'stop-fails'] } } } })).body;
-    const path = `${GROUP}/${created.name}/builds/${created.latestBuild!.id}`;
-    await pollBuild(api, t.member, path, (b) => b.status === 'building');
-    const builder = api.server.builder;
-    const stop = builder.stop.bind(builder);
-    builder.stop = async () => {
-      throw throttled('Rate exceeded (StopBuild)');
-    };
+  it(
+    'answers a cancel the builder cannot carry out with a 503 problem saying to retry, keeps the build running, and cancels on the retry',
+    async () => {
+      // Prepare
+      const created = (
+        await api.call<Image>('POST', GROUP, {
+          token: t.groupAdmin,
+          body: { displayName: 'stop-fails', type: 'cpu', build: { baseImage: 'python:3.12', packages: { pip: ['standin-hangs', 'stop-fails'] } } },
+        })
+      ).body;
+      const path = `${GROUP}/${created.name}/builds/${created.latestBuild!.id}`;
+      await pollBuild(api, t.member, path, (b) => b.status === 'building');
+      const builder = api.server.builder;
+      const stop = builder.stop.bind(builder);
+      builder.stop = async () => {
+        throw throttled('Rate exceeded (StopBuild)');
+      };
 
-    // Act
-    let refused: Reply;
-    try {
-      refused = await api.call('POST', `${path}/cancel`, { token: t.groupAdmin });
-    } finally {
-      builder.stop = stop;
-    }
+      // Act
+      let refused: Reply;
+      try {
+        refused = await api.call('POST', `${path}/cancel`, { token: t.groupAdmin });
+      } finally {
+        builder.stop = stop;
+      }
 
-    // Assess
-    expect(expectProblem(refused, 503).detail).toMatch(/could not stop .* try again/i);
-    expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
-    expect((await api.call<Build>('GET', path, { token: t.member })).body.status).toBe('building');
-    expect((await api.call<Image>('GET', `${GROUP}/${created.name}`, { token: t.member })).body.latestBuild!.status).toBe('building');
-    const retried = await api.call<Build>('POST', `${path}/cancel`, { token: t.groupAdmin });
-    expect([retried.status, retried.body.status]).toEqual([202, 'cancelled']);
-    figures.count('stopBuildFailuresSurvived');
-  }, TEST_MS);
+      // Assess
+      expect(expectProblem(refused, 503).detail).toMatch(/could not stop .* try again/i);
+      expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect((await api.call<Build>('GET', path, { token: t.member })).body.status).toBe('building');
+      expect((await api.call<Image>('GET', `${GROUP}/${created.name}`, { token: t.member })).body.latestBuild!.status).toBe('building');
+      const retried = await api.call<Build>('POST', `${path}/cancel`, { token: t.groupAdmin });
+      expect([retried.status, retried.body.status]).toEqual([202, 'cancelled']);
+      figures.count('stopBuildFailuresSurvived');
+    },
+    TEST_MS,
+  );
 });

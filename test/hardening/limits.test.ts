@@ -48,7 +48,8 @@ afterAll(async () => {
 
 const existing = (displayName: string) => ({ displayName, type: 'cpu', url: 'python:3.12' });
 const custom = (displayName: string, pip: string[]) => ({ displayName, type: 'cpu', build: { baseImage: BASE, packages: { pip } } });
-const names = async (collection: string) => (await api.call<{ items: Image[] }>('GET', `${collection}?limit=100`, { token: t.systemAdmin })).body.items.map((i) => i.name);
+const names = async (collection: string) =>
+  (await api.call<{ items: Image[] }>('GET', `${collection}?limit=100`, { token: t.systemAdmin })).body.items.map((i) => i.name);
 
 describe('the per-group image quota', () => {
   it(`answers 429 to a create once a group holds ${IMAGES} images, saying the limit and what to do; storing nothing`, async () => {
@@ -64,7 +65,9 @@ describe('the per-group image quota', () => {
     // Assess
     for (const reply of [refused, refusedCustom]) {
       const problem = expectProblem(reply, 429);
-      expect(problem.detail).toBe(`group "team-a" already has ${IMAGES} images, its limit: delete images it no longer needs, or ask the platform team to raise maxImagesPerGroup`);
+      expect(problem.detail).toBe(
+        `group "team-a" already has ${IMAGES} images, its limit: delete images it no longer needs, or ask the platform team to raise maxImagesPerGroup`,
+      );
     }
     expect(await names('/groups/team-a/images')).toHaveLength(IMAGES);
     figures.count('quota429s', 2);
@@ -84,7 +87,9 @@ describe('the per-group image quota', () => {
 
   it('limits neither the system images nor another group', async () => {
     // Act
-    const system = await Promise.all(Array.from({ length: IMAGES + 2 }, (_, i) => api.call('POST', '/images', { token: t.systemAdmin, body: existing(`system-${i}`) })));
+    const system = await Promise.all(
+      Array.from({ length: IMAGES + 2 }, (_, i) => api.call('POST', '/images', { token: t.systemAdmin, body: existing(`system-${i}`) })),
+    );
     const other = await api.call('POST', '/groups/team-c/images', { token: t.systemAdmin, body: existing('other-group') });
 
     // Assess
@@ -101,40 +106,64 @@ describe('the per-group concurrent-build quota', () => {
     done = (await api.call<Image>('POST', '/groups/team-b/images', { token: bAdmin, body: custom('builds-done', ['builds-done']) })).body;
     await pollBuild(api, bAdmin, `/groups/team-b/images/${done.name}/builds/${done.latestBuild!.id}`);
     hanging = [];
-    for (let i = 0; i < BUILDS; i++) hanging.push((await api.call<Image>('POST', '/groups/team-b/images', { token: bAdmin, body: custom(`builds-hang-${i}`, ['standin-hangs', `builds-hang-${i}`]) })).body);
+    for (let i = 0; i < BUILDS; i++)
+      hanging.push(
+        (await api.call<Image>('POST', '/groups/team-b/images', { token: bAdmin, body: custom(`builds-hang-${i}`, ['standin-hangs', `builds-hang-${i}`]) }))
+          .body,
+      );
   }, TEST_MS);
 
   it(`answers 429 to a rebuild while ${BUILDS} builds run in the group, saying so, and starts nothing`, async () => {
     // Act
-    const reply = await api.call('POST', `/groups/team-b/images/${done.name}/builds`, { token: bAdmin, body: { build: { baseImage: BASE, packages: { pip: ['builds-more'] } } } });
+    const reply = await api.call('POST', `/groups/team-b/images/${done.name}/builds`, {
+      token: bAdmin,
+      body: { build: { baseImage: BASE, packages: { pip: ['builds-more'] } } },
+    });
 
     // Assess
-    expect(expectProblem(reply, 429).detail).toBe(`group "team-b" already has ${BUILDS} builds queued or running, its limit: wait for one to finish or cancel one`);
+    expect(expectProblem(reply, 429).detail).toBe(
+      `group "team-b" already has ${BUILDS} builds queued or running, its limit: wait for one to finish or cancel one`,
+    );
     expect((await api.call<{ items: Build[] }>('GET', `/groups/team-b/images/${done.name}/builds`, { token: bAdmin })).body.items).toHaveLength(1);
     figures.count('quota429s');
   });
 
-  it('limits no system build', async () => {
-    // Act
-    const replies = await Promise.all(Array.from({ length: BUILDS + 1 }, (_, i) => api.call<Image>('POST', '/images', { token: t.systemAdmin, body: custom(`system-build-${i}`, [`system-build-${i}`]) })));
+  it(
+    'limits no system build',
+    async () => {
+      // Act
+      const replies = await Promise.all(
+        Array.from({ length: BUILDS + 1 }, (_, i) =>
+          api.call<Image>('POST', '/images', { token: t.systemAdmin, body: custom(`system-build-${i}`, [`system-build-${i}`]) }),
+        ),
+      );
 
-    // Assess
-    expect(replies.map((r) => r.status)).toEqual(Array(BUILDS + 1).fill(201));
-    await Promise.all(replies.map((r) => pollBuild(api, t.systemAdmin, `/images/${r.body.name}/builds/${r.body.latestBuild!.id}`)));
-  }, TEST_MS);
+      // Assess
+      expect(replies.map((r) => r.status)).toEqual(Array(BUILDS + 1).fill(201));
+      await Promise.all(replies.map((r) => pollBuild(api, t.systemAdmin, `/images/${r.body.name}/builds/${r.body.latestBuild!.id}`)));
+    },
+    TEST_MS,
+  );
 
-  it('frees a place when a running build is cancelled', async () => {
-    // Prepare
-    const [first] = hanging;
-    expect((await api.call('POST', `/groups/team-b/images/${first!.name}/builds/${first!.latestBuild!.id}/cancel`, { token: bAdmin })).status).toBe(202);
+  it(
+    'frees a place when a running build is cancelled',
+    async () => {
+      // Prepare
+      const [first] = hanging;
+      expect((await api.call('POST', `/groups/team-b/images/${first!.name}/builds/${first!.latestBuild!.id}/cancel`, { token: bAdmin })).status).toBe(202);
 
-    // Act
-    const reply = await api.call<Build>('POST', `/groups/team-b/images/${done.name}/builds`, { token: bAdmin, body: { build: { baseImage: BASE, packages: { pip: ['builds-after'] } } } });
+      // Act
+      const reply = await api.call<Build>('POST', `/groups/team-b/images/${done.name}/builds`, {
+        token: bAdmin,
+        body: { build: { baseImage: BASE, packages: { pip: ['builds-after'] } } },
+      });
 
-    // Assess
-    expect(reply.status).toBe(202);
-    await pollBuild(api, bAdmin, `/groups/team-b/images/${done.name}/builds/${reply.body.id}`);
-  }, TEST_MS);
+      // Assess
+      expect(reply.status).toBe(202);
+      await pollBuild(api, bAdmin, `/groups/team-b/images/${done.name}/builds/${reply.body.id}`);
+    },
+    TEST_MS,
+  );
 });
 
 describe('body size', () => {
@@ -169,8 +198,14 @@ describe('package list and entry lengths', () => {
     const list = Array.from({ length: 101 }, (_, i) => MANAGERS[manager as keyof typeof MANAGERS](i));
 
     // Act
-    const create = await api.call('POST', '/images', { token: t.systemAdmin, body: { displayName: 'long-list', type: 'cpu', build: { baseImage: BASE, packages: { [manager]: list } } } });
-    const rebuild = await api.call('POST', '/images/no-such-image/builds', { token: t.systemAdmin, body: { build: { baseImage: BASE, packages: { [manager]: list } } } });
+    const create = await api.call('POST', '/images', {
+      token: t.systemAdmin,
+      body: { displayName: 'long-list', type: 'cpu', build: { baseImage: BASE, packages: { [manager]: list } } },
+    });
+    const rebuild = await api.call('POST', '/images/no-such-image/builds', {
+      token: t.systemAdmin,
+      body: { build: { baseImage: BASE, packages: { [manager]: list } } },
+    });
 
     // Assess
     for (const reply of [create, rebuild]) {
@@ -185,7 +220,10 @@ describe('package list and entry lengths', () => {
     const long = `a${'b'.repeat(199)}c`;
 
     // Act
-    const reply = await api.call('POST', '/images', { token: t.systemAdmin, body: { displayName: 'long-entry', type: 'cpu', build: { baseImage: BASE, packages: { [manager]: ['curl', long] } } } });
+    const reply = await api.call('POST', '/images', {
+      token: t.systemAdmin,
+      body: { displayName: 'long-entry', type: 'cpu', build: { baseImage: BASE, packages: { [manager]: ['curl', long] } } },
+    });
 
     // Assess
     const problem = expectInvalid(reply, `/build/packages/${manager}/1`);
@@ -193,20 +231,27 @@ describe('package list and entry lengths', () => {
     figures.count('lengthLimit422s');
   });
 
-  it('accepts 100 entries of 200 characters each (the limits themselves)', async () => {
-    // Prepare
-    const pip = Array.from({ length: 100 }, (_, i) => `p${String(i).padStart(3, '0')}${'x'.repeat(196)}`);
+  it(
+    'accepts 100 entries of 200 characters each (the limits themselves)',
+    async () => {
+      // Prepare
+      const pip = Array.from({ length: 100 }, (_, i) => `p${String(i).padStart(3, '0')}${'x'.repeat(196)}`);
 
-    // Act
-    const reply = await api.call<Image>('POST', '/images', { token: t.systemAdmin, body: { displayName: 'at-the-limits', type: 'cpu', build: { baseImage: BASE, packages: { pip } } } });
+      // Act
+      const reply = await api.call<Image>('POST', '/images', {
+        token: t.systemAdmin,
+        body: { displayName: 'at-the-limits', type: 'cpu', build: { baseImage: BASE, packages: { pip } } },
+      });
 
-    // Assess
-    expect(reply.status).toBe(201);
-    expect(reply.body.buildSpec!.packages.pip).toHaveLength(100);
-    const build = await pollBuild(api, t.systemAdmin, `/images/${reply.body.name}/builds/${reply.body.latestBuild!.id}`);
-    expect(build.status).toBe('succeeded');
-    expect((await cli.contextOf(build.id))['pip.txt']!.split('\n').filter(Boolean)).toEqual([...pip].sort());
-  }, TEST_MS);
+      // Assess
+      expect(reply.status).toBe(201);
+      expect(reply.body.buildSpec!.packages.pip).toHaveLength(100);
+      const build = await pollBuild(api, t.systemAdmin, `/images/${reply.body.name}/builds/${reply.body.latestBuild!.id}`);
+      expect(build.status).toBe('succeeded');
+      expect((await cli.contextOf(build.id))['pip.txt']!.split('\n').filter(Boolean)).toEqual([...pip].sort());
+    },
+    TEST_MS,
+  );
 });
 
 describe('page size', () => {
@@ -261,24 +306,33 @@ describe('build timeout', () => {
     await hangs.remove();
   });
 
-  it('ends a build that runs past its limit failed, saying so; kills its processes; leaves the image free for a rebuild', async () => {
-    // Prepare
-    const admin = (await roleTokens(slow)).groupAdmin;
-    const image = (await slow.call<Image>('POST', '/groups/team-a/images', { token: admin, body: custom('too-slow', ['too-slow']) })).body;
+  it(
+    'ends a build that runs past its limit failed, saying so; kills its processes; leaves the image free for a rebuild',
+    async () => {
+      // Prepare
+      const admin = (await roleTokens(slow)).groupAdmin;
+      const image = (await slow.call<Image>('POST', '/groups/team-a/images', { token: admin, body: custom('too-slow', ['too-slow']) })).body;
 
-    // Act
-    const build = await pollBuild(slow, admin, `/groups/team-a/images/${image.name}/builds/${image.latestBuild!.id}`);
+      // Act
+      const build = await pollBuild(slow, admin, `/groups/team-a/images/${image.name}/builds/${image.latestBuild!.id}`);
 
-    // Assess
-    expect(build.status).toBe('failed');
-    expect(build.failureReason).toMatch(new RegExp(`^The build ran longer than its ${LIMIT_MINUTES}-minute limit \\(in (PRE_BUILD|BUILD)\\) and was stopped\\.`));
-    // Every process the build left (none when the limit struck before BUILD, on a busy machine) ends.
-    await slow.server.builder.idle();
-    await waitFor(() => hangs.hangingPids().every((pid) => !isRunning(pid)), "the timed-out build's processes to end");
-    const again = await slow.call<Build>('POST', `/groups/team-a/images/${image.name}/builds`, { token: admin });
-    expect(again.status).toBe(202);
-    figures.set('buildTimeout', `${LIMIT_MINUTES} minutes: failed in ${build.phase} with a reason naming the limit; every process it left ended (${hangs.hangingPids().length} reached the hanging step); image free`);
-  }, TEST_MS);
+      // Assess
+      expect(build.status).toBe('failed');
+      expect(build.failureReason).toMatch(
+        new RegExp(`^The build ran longer than its ${LIMIT_MINUTES}-minute limit \\(in (PRE_BUILD|BUILD)\\) and was stopped\\.`),
+      );
+      // Every process the build left (none when the limit struck before BUILD, on a busy machine) ends.
+      await slow.server.builder.idle();
+      await waitFor(() => hangs.hangingPids().every((pid) => !isRunning(pid)), "the timed-out build's processes to end");
+      const again = await slow.call<Build>('POST', `/groups/team-a/images/${image.name}/builds`, { token: admin });
+      expect(again.status).toBe(202);
+      figures.set(
+        'buildTimeout',
+        `${LIMIT_MINUTES} minutes: failed in ${build.phase} with a reason naming the limit; every process it left ended (${hangs.hangingPids().length} reached the hanging step); image free`,
+      );
+    },
+    TEST_MS,
+  );
 });
 
 describe('queued timeout', () => {
@@ -304,7 +358,11 @@ describe('queued timeout', () => {
     // Assess
     expect(outcome).toBe('applied');
     const build = (await h.builds.get(TEAM_A, ref.image, ref.buildId))!;
-    expect(build).toMatchObject({ status: 'failed', phase: 'QUEUED', failureReason: 'The build waited in the build queue longer than its queued timeout and never started: the platform is busy, rebuild later.' });
+    expect(build).toMatchObject({
+      status: 'failed',
+      phase: 'QUEUED',
+      failureReason: 'The build waited in the build queue longer than its queued timeout and never started: the platform is busy, rebuild later.',
+    });
     expect((await h.images.get(TEAM_A, ref.image))!.latestBuild).toMatchObject({ id: ref.buildId, status: 'failed' });
     expect((await h.service.rebuild(ADMIN, TEAM_A, ref.image, undefined)).status).toBe('queued');
     figures.set('queuedTimeout', 'a TIMED_OUT event in QUEUED: failed, saying it never left the queue; image free');
@@ -338,7 +396,9 @@ describe('the write cost of a create and an edit', () => {
   /** Text as long as each field allows, every word distinct: the most index entries a body could ask for. */
   const longest = (tag: string) => ({
     displayName: `${tag}.${Array.from({ length: 40 }, (_, i) => `d${i}`).join('.')}`.slice(0, 63).replace(/\.$/, ''),
-    description: Array.from({ length: 700 }, (_, i) => `${tag}${i}`).join(' ').slice(0, DESCRIPTION_MAX),
+    description: Array.from({ length: 700 }, (_, i) => `${tag}${i}`)
+      .join(' ')
+      .slice(0, DESCRIPTION_MAX),
     type: 'universal',
     url: `registry.example.com/${Array.from({ length: 120 }, (_, i) => `${tag}${i}`).join('/')}`.slice(0, IMAGE_REFERENCE_MAX - 4) + ':1.0',
     urlForGpu: `registry.example.com/${Array.from({ length: 120 }, (_, i) => `g${tag}${i}`).join('/')}`.slice(0, IMAGE_REFERENCE_MAX - 4) + ':1.0',

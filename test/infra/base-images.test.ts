@@ -27,7 +27,12 @@ const ownRepositories = (prefix: string) => ({
 
 /** Resolves a template value as CloudFormation would in account 123456789012, eu-west-1. */
 function resolve(value: unknown): string {
-  const pseudo: Record<string, string> = { 'AWS::AccountId': '123456789012', 'AWS::Region': 'eu-west-1', 'AWS::URLSuffix': 'amazonaws.com', 'AWS::Partition': 'aws' };
+  const pseudo: Record<string, string> = {
+    'AWS::AccountId': '123456789012',
+    'AWS::Region': 'eu-west-1',
+    'AWS::URLSuffix': 'amazonaws.com',
+    'AWS::Partition': 'aws',
+  };
   if (typeof value === 'string') return value;
   const v = value as { Ref?: string; 'Fn::Join'?: [string, unknown[]] };
   if (v.Ref && pseudo[v.Ref]) return pseudo[v.Ref]!;
@@ -93,7 +98,11 @@ describe('with every pull-through cache enabled', () => {
   it('pulls no Docker Hub base image from Docker Hub: every one goes through the cache', () => {
     const mirrors = baseImageMirrorsFrom({ [ENV.baseImageMirrors]: resolve(s.mirrorsEnv) });
     const component = fc.stringMatching(/^[a-z0-9]{1,10}(?:[._-][a-z0-9]{1,10})?$/).filter((c) => !c.includes('.'));
-    const hubReference = fc.tuple(fc.constantFrom('', 'docker.io/', 'index.docker.io/'), fc.array(component, { minLength: 1, maxLength: 3 }), fc.option(fc.stringMatching(/^[\w][\w.-]{0,15}$/), { nil: undefined }));
+    const hubReference = fc.tuple(
+      fc.constantFrom('', 'docker.io/', 'index.docker.io/'),
+      fc.array(component, { minLength: 1, maxLength: 3 }),
+      fc.option(fc.stringMatching(/^[\w][\w.-]{0,15}$/), { nil: undefined }),
+    );
     fc.assert(
       fc.property(hubReference, ([host, path, tag]) => {
         const reference = `${host}${path.join('/')}${tag ? `:${tag}` : ''}`;
@@ -140,7 +149,10 @@ describe('with mirrors configured by the platform', () => {
       baseImageMirrors: JSON.stringify({ 'docker.io': '123456789012.dkr.ecr.eu-west-1.amazonaws.com/existing-hub', 'quay.io': 'mirror.example.com/quay' }),
     });
 
-    expect(JSON.parse(resolve(s.mirrorsEnv))).toEqual({ 'docker.io': '123456789012.dkr.ecr.eu-west-1.amazonaws.com/existing-hub', 'quay.io': 'mirror.example.com/quay' });
+    expect(JSON.parse(resolve(s.mirrorsEnv))).toEqual({
+      'docker.io': '123456789012.dkr.ecr.eu-west-1.amazonaws.com/existing-hub',
+      'quay.io': 'mirror.example.com/quay',
+    });
     const existing = 'arn:aws:ecr:eu-west-1:123456789012:repository/existing-hub/*';
     expect(s.buildRole.get('ecr:BatchImportUpstreamImage')).toEqual([existing]);
     expect(s.buildRole.get('ecr:CreateRepository')).toEqual([existing]);
@@ -190,14 +202,42 @@ describe('base image settings', () => {
   it.each<[string, RawSettings, RegExp]>([
     ['bad mirror JSON', { baseImageMirrors: '{"docker.io":' }, /- baseImageMirrors: is not JSON/],
     ['a bad mirror host', { baseImageMirrors: '{"hub":"mirror.example.com/hub"}' }, /- baseImageMirrors: entry "hub": the key is not a registry host/],
-    ['a bad mirror prefix', { baseImageMirrors: '{"docker.io":"https://mirror.example.com"}' }, /- baseImageMirrors: entry "docker\.io": the mirror prefix "https:\/\/mirror\.example\.com" has a scheme/],
-    ['an unknown upstream', { pullThroughCaches: 'docker-hub,gcr' }, /- pullThroughCaches: expected one of docker-hub, ecr-public, quay, ghcr, k8s \(entry 1\), got "docker-hub,gcr"/],
-    ['Docker Hub without a credential', { pullThroughCaches: 'docker-hub' }, /- pullThroughCacheCredentials: ECR needs a credential for the docker-hub cache: the ARN of a Secrets Manager secret named ecr-pullthroughcache\//],
+    [
+      'a bad mirror prefix',
+      { baseImageMirrors: '{"docker.io":"https://mirror.example.com"}' },
+      /- baseImageMirrors: entry "docker\.io": the mirror prefix "https:\/\/mirror\.example\.com" has a scheme/,
+    ],
+    [
+      'an unknown upstream',
+      { pullThroughCaches: 'docker-hub,gcr' },
+      /- pullThroughCaches: expected one of docker-hub, ecr-public, quay, ghcr, k8s \(entry 1\), got "docker-hub,gcr"/,
+    ],
+    [
+      'Docker Hub without a credential',
+      { pullThroughCaches: 'docker-hub' },
+      /- pullThroughCacheCredentials: ECR needs a credential for the docker-hub cache: the ARN of a Secrets Manager secret named ecr-pullthroughcache\//,
+    ],
     ['GHCR without a credential', { pullThroughCaches: 'quay,ghcr' }, /- pullThroughCacheCredentials: ECR needs a credential for the ghcr cache/],
-    ['a credential outside ecr-pullthroughcache/', { pullThroughCaches: 'ghcr', pullThroughCacheCredentials: '{"ghcr":"arn:aws:secretsmanager:eu-west-1:123456789012:secret:ghcr-token"}' }, /- pullThroughCacheCredentials: expected the ARN of a Secrets Manager secret whose name starts with ecr-pullthroughcache\/ .*\(entry ghcr\)/],
-    ['a credential for a cache that is not enabled', { pullThroughCacheCredentials: JSON.stringify({ 'docker-hub': DOCKER_HUB_SECRET }) }, /- pullThroughCacheCredentials: docker-hub has a credential but is not in pullThroughCaches/],
-    ['a credential for a cache that takes none', { pullThroughCaches: 'k8s', pullThroughCacheCredentials: JSON.stringify({ k8s: DOCKER_HUB_SECRET }) }, /- pullThroughCacheCredentials: the k8s cache takes no credential/],
-    ['a registry mirrored twice', { ...ALL_CACHES, baseImageMirrors: '{"quay.io":"mirror.example.com/quay"}' }, /- baseImageMirrors: quay\.io is already mirrored by the quay pull-through cache: keep one of them/],
+    [
+      'a credential outside ecr-pullthroughcache/',
+      { pullThroughCaches: 'ghcr', pullThroughCacheCredentials: '{"ghcr":"arn:aws:secretsmanager:eu-west-1:123456789012:secret:ghcr-token"}' },
+      /- pullThroughCacheCredentials: expected the ARN of a Secrets Manager secret whose name starts with ecr-pullthroughcache\/ .*\(entry ghcr\)/,
+    ],
+    [
+      'a credential for a cache that is not enabled',
+      { pullThroughCacheCredentials: JSON.stringify({ 'docker-hub': DOCKER_HUB_SECRET }) },
+      /- pullThroughCacheCredentials: docker-hub has a credential but is not in pullThroughCaches/,
+    ],
+    [
+      'a credential for a cache that takes none',
+      { pullThroughCaches: 'k8s', pullThroughCacheCredentials: JSON.stringify({ k8s: DOCKER_HUB_SECRET }) },
+      /- pullThroughCacheCredentials: the k8s cache takes no credential/,
+    ],
+    [
+      'a registry mirrored twice',
+      { ...ALL_CACHES, baseImageMirrors: '{"quay.io":"mirror.example.com/quay"}' },
+      /- baseImageMirrors: quay\.io is already mirrored by the quay pull-through cache: keep one of them/,
+    ],
     ['an upstream twice', { pullThroughCaches: 'k8s,k8s' }, /- pullThroughCaches: expected each upstream at most once/],
   ])('refuses %s, naming the setting and why', (_, raw, message) => {
     expect(errorOf(raw)).toMatch(message);

@@ -52,7 +52,11 @@ describe('image build project', () => {
   });
 
   it("gives every build the platform's package mirrors as the project's own variables, never StartBuild's", () => {
-    const mirrors = { pipIndexUrl: 'https://nexus.example.com/repository/pypi/simple/', condaChannelAlias: 'https://conda.example.com', aptMirror: 'http://apt-proxy.example.com:8081' };
+    const mirrors = {
+      pipIndexUrl: 'https://nexus.example.com/repository/pypi/simple/',
+      condaChannelAlias: 'https://conda.example.com',
+      aptMirror: 'http://apt-proxy.example.com:8081',
+    };
     const mirrored = only(synth(mirrors).apiTemplate, 'AWS::CodeBuild::Project').Properties as Props;
 
     expect((mirrored.Environment as Props).EnvironmentVariables).toEqual([

@@ -51,7 +51,10 @@ describe('data stack', () => {
             { AttributeName: index.partition, KeyType: 'HASH' },
             { AttributeName: TABLE_KEYS.sort, KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['name', 'displayName', 'description', 'group', 'type', 'url', 'urlForGpu', 'pullSecret', 'latestBuild'] },
+          Projection: {
+            ProjectionType: 'INCLUDE',
+            NonKeyAttributes: ['name', 'displayName', 'description', 'group', 'type', 'url', 'urlForGpu', 'pullSecret', 'latestBuild'],
+          },
         })),
       ],
     });

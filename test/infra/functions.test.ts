@@ -50,11 +50,44 @@ describe('functions', () => {
   it.each<[ServiceFunctionName, string[]]>([
     ['public', ['CLAIM_ADMIN_GROUPS', 'CLAIM_GROUPS', 'CLAIM_ROLES', 'CLAIM_SUB', 'SYSTEM_ADMIN_ROLE']],
     ['catalogReader', ['CLAIM_ADMIN_GROUPS', 'CLAIM_GROUPS', 'CLAIM_ROLES', 'CLAIM_SUB', 'CURSOR_KEY', 'SYSTEM_ADMIN_ROLE', 'TABLE_NAME']],
-    ['catalogWriter', ['BUILD_PROJECT_NAME', 'CACHE_REPOSITORY_URI', 'CLAIM_ADMIN_GROUPS', 'CLAIM_GROUPS', 'CLAIM_ROLES', 'CLAIM_SUB', 'CURSOR_KEY', 'EVENT_BUS_NAME', 'IMAGE_REPOSITORY_URI', 'MAX_CONCURRENT_BUILDS_PER_GROUP', 'MAX_IMAGES_PER_GROUP', 'SECRET_PREFIX', 'STACK_NAME', 'SYSTEM_ADMIN_ROLE', 'TABLE_NAME']],
+    [
+      'catalogWriter',
+      [
+        'BUILD_PROJECT_NAME',
+        'CACHE_REPOSITORY_URI',
+        'CLAIM_ADMIN_GROUPS',
+        'CLAIM_GROUPS',
+        'CLAIM_ROLES',
+        'CLAIM_SUB',
+        'CURSOR_KEY',
+        'EVENT_BUS_NAME',
+        'IMAGE_REPOSITORY_URI',
+        'MAX_CONCURRENT_BUILDS_PER_GROUP',
+        'MAX_IMAGES_PER_GROUP',
+        'SECRET_PREFIX',
+        'STACK_NAME',
+        'SYSTEM_ADMIN_ROLE',
+        'TABLE_NAME',
+      ],
+    ],
     ['buildLogs', ['BUILD_LOG_GROUP', 'CLAIM_ADMIN_GROUPS', 'CLAIM_GROUPS', 'CLAIM_ROLES', 'CLAIM_SUB', 'CURSOR_KEY', 'SYSTEM_ADMIN_ROLE', 'TABLE_NAME']],
     ['secrets', ['CLAIM_ADMIN_GROUPS', 'CLAIM_GROUPS', 'CLAIM_ROLES', 'CLAIM_SUB', 'SECRET_PREFIX', 'SYSTEM_ADMIN_ROLE', 'TABLE_NAME']],
     ['buildEvents', ['BUILD_LOG_GROUP', 'BUILD_PROJECT_NAME', 'CURSOR_KEY', 'EVENT_BUS_NAME', 'IMAGE_REPOSITORY_URI', 'STACK_NAME', 'TABLE_NAME']],
-    ['buildReconciler', ['BUILD_LOG_GROUP', 'BUILD_PROJECT_NAME', 'CACHE_REPOSITORY_URI', 'CURSOR_KEY', 'EVENT_BUS_NAME', 'IMAGE_REPOSITORY_URI', 'SECRET_PREFIX', 'STACK_NAME', 'STUCK_BUILD_MINUTES', 'TABLE_NAME']],
+    [
+      'buildReconciler',
+      [
+        'BUILD_LOG_GROUP',
+        'BUILD_PROJECT_NAME',
+        'CACHE_REPOSITORY_URI',
+        'CURSOR_KEY',
+        'EVENT_BUS_NAME',
+        'IMAGE_REPOSITORY_URI',
+        'SECRET_PREFIX',
+        'STACK_NAME',
+        'STUCK_BUILD_MINUTES',
+        'TABLE_NAME',
+      ],
+    ],
   ])('%s gets the variables it reads', (name, expected) => {
     const variables = Object.keys((fnProps(name).Environment as { Variables: Record<string, unknown> }).Variables).filter((v) => v !== 'NODE_OPTIONS');
 
@@ -96,11 +129,39 @@ describe('least privilege, per function', () => {
   it.each<[ServiceFunctionName, string[]]>([
     ['catalogReader', [...LOG_WRITE, ...TABLE_READ]],
     ['buildLogs', [...LOG_WRITE, ...TABLE_READ, ...LOG_READ]],
-    ['secrets', [...LOG_WRITE, ...TABLE_READ, 'dynamodb:UpdateItem', 'secretsmanager:CreateSecret', 'secretsmanager:DeleteSecret', 'secretsmanager:DescribeSecret', 'secretsmanager:ListSecrets', 'secretsmanager:PutSecretValue', 'secretsmanager:TagResource']],
-    ['catalogWriter', [...LOG_WRITE, ...TABLE_READ, ...TABLE_WRITE, 'codebuild:StartBuild', 'codebuild:StopBuild', 'events:PutEvents', 'secretsmanager:DescribeSecret']],
+    [
+      'secrets',
+      [
+        ...LOG_WRITE,
+        ...TABLE_READ,
+        'dynamodb:UpdateItem',
+        'secretsmanager:CreateSecret',
+        'secretsmanager:DeleteSecret',
+        'secretsmanager:DescribeSecret',
+        'secretsmanager:ListSecrets',
+        'secretsmanager:PutSecretValue',
+        'secretsmanager:TagResource',
+      ],
+    ],
+    [
+      'catalogWriter',
+      [...LOG_WRITE, ...TABLE_READ, ...TABLE_WRITE, 'codebuild:StartBuild', 'codebuild:StopBuild', 'events:PutEvents', 'secretsmanager:DescribeSecret'],
+    ],
     ['buildEvents', [...LOG_WRITE, ...TABLE_READ, ...TABLE_WRITE, ...LOG_READ, 'events:PutEvents', 'sqs:SendMessage']],
     ['buildReconciler', [...LOG_WRITE, ...TABLE_READ, ...TABLE_WRITE, ...LOG_READ, 'codebuild:BatchGetBuilds', 'events:PutEvents', 'sqs:SendMessage']],
-    ['imageRetirement', [...LOG_WRITE, 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Scan', 'ecr:BatchDeleteImage', 'ecr:DescribeImages', 'sqs:SendMessage']],
+    [
+      'imageRetirement',
+      [
+        ...LOG_WRITE,
+        'dynamodb:DeleteItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:Scan',
+        'ecr:BatchDeleteImage',
+        'ecr:DescribeImages',
+        'sqs:SendMessage',
+      ],
+    ],
   ])('%s may do exactly what its routes need', (name, expected) => {
     expect(allActions(name)).toEqual(expected.sort());
   });
@@ -115,7 +176,11 @@ describe('least privilege, per function', () => {
     const repository = data.getLogicalId(data.data.imageRepository.node.defaultChild as CfnElement);
     for (const [action, resources] of actionsOf('imageRetirement')) {
       const rendered = JSON.stringify(resources);
-      if (action.startsWith('dynamodb:')) expect([action, rendered]).toEqual([action, expect.stringMatching(new RegExp(`^\\[\\{"Fn::ImportValue":"[^"]*${table}Arn[^"]*"\\}\\]$|FnGetAtt${table}Arn[^/]*"\\}\\]$`))]);
+      if (action.startsWith('dynamodb:'))
+        expect([action, rendered]).toEqual([
+          action,
+          expect.stringMatching(new RegExp(`^\\[\\{"Fn::ImportValue":"[^"]*${table}Arn[^"]*"\\}\\]$|FnGetAtt${table}Arn[^/]*"\\}\\]$`)),
+        ]);
       if (action.startsWith('ecr:')) expect([action, rendered]).toEqual([action, expect.stringContaining(repository)]);
     }
   });
@@ -149,7 +214,9 @@ describe('least privilege, per function', () => {
   it('lets the secrets function update only the secret-reference items, on the table alone', () => {
     const role = idOf(api.functions.secrets.role);
     const policies = Object.values(resourcesOf(apiTemplate, 'AWS::IAM::Policy')).filter((p) => JSON.stringify(p.Properties!.Roles).includes(role));
-    const statements = policies.flatMap((p) => (p.Properties!.PolicyDocument as { Statement: { Action: string | string[]; Condition?: unknown; Resource: unknown }[] }).Statement);
+    const statements = policies.flatMap(
+      (p) => (p.Properties!.PolicyDocument as { Statement: { Action: string | string[]; Condition?: unknown; Resource: unknown }[] }).Statement,
+    );
     const updates = statements.filter((s) => [s.Action].flat().includes('dynamodb:UpdateItem'));
     expect(updates).toHaveLength(1);
     expect(updates[0]!.Condition).toEqual({ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [SECRETS_PARTITION] } });
@@ -172,7 +239,9 @@ describe('least privilege, per function', () => {
     for (const action of LOG_READ) {
       expect(whoCan(action)).toEqual(['buildEvents', 'buildLogs', 'buildReconciler']);
       for (const name of whoCan(action)) {
-        const resources = actionsOf(name).get(action)!.map((r) => JSON.stringify(r));
+        const resources = actionsOf(name)
+          .get(action)!
+          .map((r) => JSON.stringify(r));
         expect(resources.length).toBeGreaterThan(0);
         for (const r of resources) expect(r).toContain(buildLogGroup);
       }
@@ -213,8 +282,11 @@ describe('a customer-managed key for pull secrets', () => {
   const kmsActions = (role: { node: { defaultChild?: unknown } }) => [...roleActions(role).keys()].filter((a) => a.startsWith('kms:')).sort();
 
   it('is named to the secrets function, which may use it only through Secrets Manager to store secrets', () => {
-    const variables = (resourcesOf(withKey.apiTemplate, 'AWS::Lambda::Function')[withKey.api.getLogicalId(withKey.api.functions.secrets.function.node.defaultChild as CfnElement)]!
-      .Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+    const variables = (
+      resourcesOf(withKey.apiTemplate, 'AWS::Lambda::Function')[
+        withKey.api.getLogicalId(withKey.api.functions.secrets.function.node.defaultChild as CfnElement)
+      ]!.Properties!.Environment as { Variables: Record<string, unknown> }
+    ).Variables;
 
     expect(variables[ENV.secretsKmsKeyId]).toBe(KEY);
     expect(kmsActions(withKey.api.functions.secrets.role)).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);

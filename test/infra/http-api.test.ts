@@ -4,7 +4,13 @@ import { ACCESS_LOG_FIELDS } from '../../lib/route-table-api.ts';
 import { only, resourcesOf, synth } from './synth.ts';
 
 const ISSUER = 'https://login.example.org/realms/portal';
-const { api, apiTemplate } = synth({ jwtIssuer: ISSUER, jwtAudience: 'portal,cli', throttleRateLimit: 25, throttleBurstLimit: 60, accessLogRetentionDays: 180 });
+const { api, apiTemplate } = synth({
+  jwtIssuer: ISSUER,
+  jwtAudience: 'portal,cli',
+  throttleRateLimit: 25,
+  throttleBurstLimit: 60,
+  accessLogRetentionDays: 180,
+});
 
 type Props = Record<string, unknown>;
 const routes = () => Object.values(resourcesOf(apiTemplate, 'AWS::ApiGatewayV2::Route')).map((r) => r.Properties as Props);
@@ -47,7 +53,7 @@ describe('HTTP API', () => {
     for (const key of ROUTES.filter((r) => !r.auth).map(routeKey)) expect(['GET /health', 'GET /openapi.json']).toContain(key);
   });
 
-  it("sends each route to the function the route table names", () => {
+  it('sends each route to the function the route table names', () => {
     const integrations = resourcesOf(apiTemplate, 'AWS::ApiGatewayV2::Integration');
     const functionOfIntegration = (target: string) => {
       const integration = integrations[target.replace('integrations/', '')]!.Properties as { IntegrationUri: { 'Fn::GetAtt': [string, string] } };

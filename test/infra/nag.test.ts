@@ -19,11 +19,15 @@ interface Acknowledgement {
 }
 
 function acknowledgementsIn(root: IConstruct): Acknowledgement[] {
-  return root.node.findAll().flatMap((c) =>
-    c.node.metadata
-      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-      .flatMap((m) => Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({ path: c.node.path, id: id.replace(/^annotation::/i, ''), reason }))),
-  );
+  return root.node
+    .findAll()
+    .flatMap((c) =>
+      c.node.metadata
+        .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((m) =>
+          Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({ path: c.node.path, id: id.replace(/^annotation::/i, ''), reason })),
+        ),
+    );
 }
 
 /** Each of these tests synthesizes the whole app and runs both packs over it. */
@@ -50,35 +54,47 @@ describe('cdk-nag (AwsSolutions and Serverless packs)', () => {
   it.each<[string, RawSettings]>([
     ['the default settings', {}],
     ['every optional setting set', EVERYTHING_SET],
-  ])('finds nothing unacknowledged with %s', (_, raw) => {
-    expect(findings(synth(raw).app)).toEqual([]);
-  }, SLOW);
+  ])(
+    'finds nothing unacknowledged with %s',
+    (_, raw) => {
+      expect(findings(synth(raw).app)).toEqual([]);
+    },
+    SLOW,
+  );
 
-  it('has a reason, in words, for every acknowledgement', () => {
-    const acknowledgements = acknowledgementsIn(synth(EVERYTHING_SET).app);
+  it(
+    'has a reason, in words, for every acknowledgement',
+    () => {
+      const acknowledgements = acknowledgementsIn(synth(EVERYTHING_SET).app);
 
-    expect(acknowledgements.length).toBeGreaterThan(0);
-    for (const a of acknowledgements) expect([a.id, a.reason.length >= 60]).toEqual([a.id, true]);
-  }, SLOW);
+      expect(acknowledgements.length).toBeGreaterThan(0);
+      for (const a of acknowledgements) expect([a.id, a.reason.length >= 60]).toEqual([a.id, true]);
+    },
+    SLOW,
+  );
 
-  it('acknowledges only findings that would otherwise be reported, where they are reported', () => {
-    // Synthesize with acknowledgements recorded but not applied: each one must then match a finding.
-    const recorded: Acknowledgement[] = [];
-    const spy = jest.spyOn(Validations.prototype, 'acknowledge').mockImplementation(function (this: Validations, ...rules) {
-      const scope = (this as unknown as { scope: IConstruct }).scope;
-      for (const rule of rules) recorded.push({ path: scope.node.path, id: rule.id, reason: rule.reason });
-    });
-    let unacknowledged: string[];
-    try {
-      unacknowledged = findings(synthFresh(EVERYTHING_SET).app); // fresh: the spy must see this synthesis
-    } finally {
-      spy.mockRestore();
-    }
+  it(
+    'acknowledges only findings that would otherwise be reported, where they are reported',
+    () => {
+      // Synthesize with acknowledgements recorded but not applied: each one must then match a finding.
+      const recorded: Acknowledgement[] = [];
+      const spy = jest.spyOn(Validations.prototype, 'acknowledge').mockImplementation(function (this: Validations, ...rules) {
+        const scope = (this as unknown as { scope: IConstruct }).scope;
+        for (const rule of rules) recorded.push({ path: scope.node.path, id: rule.id, reason: rule.reason });
+      });
+      let unacknowledged: string[];
+      try {
+        unacknowledged = findings(synthFresh(EVERYTHING_SET).app); // fresh: the spy must see this synthesis
+      } finally {
+        spy.mockRestore();
+      }
 
-    expect(recorded.length).toBeGreaterThan(0);
-    for (const a of recorded) {
-      const matched = unacknowledged.some((f) => f.startsWith(`${a.id} at ${a.path}/`) || f === `${a.id} at ${a.path}`);
-      expect([a.id, a.path, matched]).toEqual([a.id, a.path, true]);
-    }
-  }, SLOW);
+      expect(recorded.length).toBeGreaterThan(0);
+      for (const a of recorded) {
+        const matched = unacknowledged.some((f) => f.startsWith(`${a.id} at ${a.path}/`) || f === `${a.id} at ${a.path}`);
+        expect([a.id, a.path, matched]).toEqual([a.id, a.path, true]);
+      }
+    },
+    SLOW,
+  );
 });

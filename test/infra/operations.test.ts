@@ -9,7 +9,9 @@ const { apiTemplate } = synth({ alarmTopicArn: TOPIC });
 
 const alarms = () => Object.values(resourcesOf(apiTemplate, 'AWS::CloudWatch::Alarm'));
 const alarmMetricNames = (alarm: { Properties?: Record<string, unknown> }) =>
-  JSON.stringify(alarm.Properties).match(/"MetricName":"([A-Za-z0-9]+)"/g)?.map((m) => m.split('"')[3]) ?? [];
+  JSON.stringify(alarm.Properties)
+    .match(/"MetricName":"([A-Za-z0-9]+)"/g)
+    ?.map((m) => m.split('"')[3]) ?? [];
 
 describe('operations dashboard', () => {
   it('shows requests, errors, latency, builds by outcome, build duration and the dead-letter queues', () => {
@@ -82,7 +84,14 @@ describe('build outcome events', () => {
 
     // Assess
     named.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'events:PutEvents', Resource: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([':event-bus/portal-events']) ]) }) })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 'events:PutEvents',
+            Resource: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([':event-bus/portal-events'])]) }),
+          }),
+        ]),
+      },
     });
   });
 });

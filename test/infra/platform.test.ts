@@ -28,7 +28,8 @@ describe('pull access (imagePullPrincipals)', () => {
     const withPolicy = Object.values(repos).filter((r) => r.Properties?.RepositoryPolicyText);
 
     expect(withPolicy).toHaveLength(1); // the image repository; never the build cache
-    const statements = (withPolicy[0]!.Properties!.RepositoryPolicyText as { Statement: { Action: string[]; Effect: string; Principal: { AWS: unknown[] } }[] }).Statement;
+    const statements = (withPolicy[0]!.Properties!.RepositoryPolicyText as { Statement: { Action: string[]; Effect: string; Principal: { AWS: unknown[] } }[] })
+      .Statement;
     expect(statements).toHaveLength(1);
     expect(statements[0]!.Effect).toBe('Allow');
     expect([statements[0]!.Action].flat().sort()).toEqual([...IMAGE_PULL_ACTIONS].sort());
@@ -55,7 +56,10 @@ describe('tags', () => {
   it('are on every taggable resource of both stacks', () => {
     const { data, api, dataTemplate, apiTemplate } = synth({ tags: 'team=ml-platform,cost-center=4711' });
     let checked = 0;
-    for (const [stack, template] of [[data, dataTemplate], [api, apiTemplate]] as const) {
+    for (const [stack, template] of [
+      [data, dataTemplate],
+      [api, apiTemplate],
+    ] as const) {
       const rendered = template.toJSON().Resources as Record<string, { Properties?: { Tags?: unknown } }>;
       for (const c of stack.node.findAll()) {
         if (!(c instanceof CfnResource) || !TagManager.isTaggable(c)) continue;
@@ -137,14 +141,21 @@ describe('image retirement (imageRetentionDays)', () => {
     const rule = Object.values(resourcesOf(apiTemplate, 'AWS::Events::Rule')).find((r) => JSON.stringify(r.Properties?.Targets).includes(fnId))!;
 
     expect((fn.Properties!.Environment as { Variables: Record<string, unknown> }).Variables[ENV.imageRetentionDays]).toBe('30');
-    expect(rule.Properties).toMatchObject({ ScheduleExpression: 'rate(1 day)', Targets: [expect.objectContaining({ RetryPolicy: expect.anything(), DeadLetterConfig: expect.anything() })] });
+    expect(rule.Properties).toMatchObject({
+      ScheduleExpression: 'rate(1 day)',
+      Targets: [expect.objectContaining({ RetryPolicy: expect.anything(), DeadLetterConfig: expect.anything() })],
+    });
   });
 
   it('defaults to 14 days', () => {
     const { api, apiTemplate } = synth();
     const fnId = Stack.of(api).getLogicalId(api.functions.imageRetirement.function.node.defaultChild as CfnResource);
 
-    expect((resourcesOf(apiTemplate, 'AWS::Lambda::Function')[fnId]!.Properties!.Environment as { Variables: Record<string, unknown> }).Variables[ENV.imageRetentionDays]).toBe('14');
+    expect(
+      (resourcesOf(apiTemplate, 'AWS::Lambda::Function')[fnId]!.Properties!.Environment as { Variables: Record<string, unknown> }).Variables[
+        ENV.imageRetentionDays
+      ],
+    ).toBe('14');
   });
 });
 
@@ -153,7 +164,7 @@ describe('function and table alarms', () => {
   const { api, apiTemplate } = synth({ alarmTopicArn: TOPIC });
   const alarms = Object.values(resourcesOf(apiTemplate, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties!);
 
-  it.each(['Errors', 'Throttles'])('alarm on every function\'s %s, to the topic', (metric) => {
+  it.each(['Errors', 'Throttles'])("alarm on every function's %s, to the topic", (metric) => {
     for (const fn of Object.values(api.functions)) {
       const logicalId = Stack.of(api).getLogicalId(fn.function.node.defaultChild as CfnResource);
       const found = alarms.filter((a) => a.MetricName === metric && a.Namespace === 'AWS/Lambda' && JSON.stringify(a.Dimensions).includes(logicalId));
@@ -194,13 +205,18 @@ describe('the placeholder issuer', () => {
     const guarded = synth({}, { refuseDeployment: { value: PLACEHOLDER_ISSUER, reason: 'set jwtIssuer' } });
 
     for (const template of [guarded.dataTemplate, guarded.apiTemplate]) {
-      const json = template.toJSON() as { Rules: Record<string, { Assertions: { Assert: unknown; AssertDescription: string }[] }>; Parameters: Record<string, { Default: string }> };
+      const json = template.toJSON() as {
+        Rules: Record<string, { Assertions: { Assert: unknown; AssertDescription: string }[] }>;
+        Parameters: Record<string, { Default: string }>;
+      };
       const [name, rule] = Object.entries(json.Rules).find(([id]) => id.startsWith('DeploymentGuard'))!;
       const [paramId, param] = Object.entries(json.Parameters).find(([id]) => id.startsWith('DeploymentGuard'))!;
       expect(name).toBeDefined();
       expect(param.Default).toBe(PLACEHOLDER_ISSUER);
       // The assertion is false for the parameter's value, so CloudFormation refuses the template.
-      expect(rule.Assertions).toEqual([{ Assert: { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: paramId }, PLACEHOLDER_ISSUER] }] }, AssertDescription: 'set jwtIssuer' }]);
+      expect(rule.Assertions).toEqual([
+        { Assert: { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: paramId }, PLACEHOLDER_ISSUER] }] }, AssertDescription: 'set jwtIssuer' },
+      ]);
     }
   });
 
@@ -227,8 +243,12 @@ describe('`cdk synth` (bin/app.ts) as the CLI runs it', () => {
     return { ...result, files, read, cleanup: () => rmSync(outdir, { recursive: true, force: true }) };
   }
 
-  it('refuses a mistyped setting, naming the closest one, and leaves CDK\'s own context keys alone', async () => {
-    const out = await synthApp({ jwtIsuer: 'https://login.example.com/', corsOrigin: 'https://portal.example.com', '@aws-cdk/core:newStyleStackSynthesis': true });
+  it("refuses a mistyped setting, naming the closest one, and leaves CDK's own context keys alone", async () => {
+    const out = await synthApp({
+      jwtIsuer: 'https://login.example.com/',
+      corsOrigin: 'https://portal.example.com',
+      '@aws-cdk/core:newStyleStackSynthesis': true,
+    });
     try {
       expect(out.code).toBe(1);
       expect(out.stderr).toContain('jwtIsuer: is not a setting: did you mean jwtIssuer?');

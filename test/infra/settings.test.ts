@@ -26,16 +26,39 @@ describe('deployment settings', () => {
     expect(s).toEqual({
       stackName: 'GroupImages',
       jwt: { issuer: PLACEHOLDER_ISSUER, audience: ['group-images'] },
-      claims: { sub: 'sub', groups: 'groups', adminGroups: 'admin_groups', roles: 'roles', systemAdminRole: 'system-admin', groupPrefix: '', adminGroupSuffix: '' },
+      claims: {
+        sub: 'sub',
+        groups: 'groups',
+        adminGroups: 'admin_groups',
+        roles: 'roles',
+        systemAdminRole: 'system-admin',
+        groupPrefix: '',
+        adminGroupSuffix: '',
+      },
       api: { corsOrigins: [], throttleRateLimit: 50, throttleBurstLimit: 100, accessLogRetentionDays: 90 },
-      builds: { computeType: 'BUILD_GENERAL1_MEDIUM', timeoutMinutes: 60, queuedTimeoutMinutes: 30, logRetentionDays: 90, stuckBuildMinutes: 15, buildkitImage: undefined },
+      builds: {
+        computeType: 'BUILD_GENERAL1_MEDIUM',
+        timeoutMinutes: 60,
+        queuedTimeoutMinutes: 30,
+        logRetentionDays: 90,
+        stuckBuildMinutes: 15,
+        buildkitImage: undefined,
+      },
       limits: { maxImagesPerGroup: 200, maxConcurrentBuildsPerGroup: 3 },
       baseImages: { mirrors: {}, pullThroughCaches: [] },
       functionLogRetentionDays: 30,
       alarmTopicArn: undefined,
       eventBusName: undefined,
       pullSecretKmsKeyArn: undefined,
-      platform: { env: {}, tags: {}, imagePullPrincipals: [], imageRetentionDays: 14, customDomain: undefined, buildNetwork: undefined, maxConcurrentBuilds: undefined },
+      platform: {
+        env: {},
+        tags: {},
+        imagePullPrincipals: [],
+        imageRetentionDays: 14,
+        customDomain: undefined,
+        buildNetwork: undefined,
+        maxConcurrentBuilds: undefined,
+      },
     });
   });
 
@@ -115,7 +138,14 @@ describe('deployment settings', () => {
     ['certificateArn', { domainName: 'api.example.com', certificateArn: 'cert-1' }],
     ['certificateArn', { domainName: 'api.example.com' }],
     ['domainName', { certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b' }],
-    ['certificateArn', { region: 'us-west-2', domainName: 'api.example.com', certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b' }],
+    [
+      'certificateArn',
+      {
+        region: 'us-west-2',
+        domainName: 'api.example.com',
+        certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b',
+      },
+    ],
     ['webAclArn', { webAclArn: 'arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/portal/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b' }],
     ['buildVpcId', { buildVpcId: 'my-vpc', buildSubnetIds: ['subnet-0aaaaaaaaaaaaaaaa'] }],
     ['buildVpcId', { buildSubnetIds: ['subnet-0aaaaaaaaaaaaaaaa'] }],
@@ -153,7 +183,10 @@ describe('deployment settings', () => {
       tags: { team: 'ml-platform', 'cost-center': '4711' },
       imagePullPrincipals: ['arn:aws:iam::111122223333:role/eks-nodes', '444455556666'],
       imageRetentionDays: 30,
-      customDomain: { domainName: 'images-api.example.com', certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b' },
+      customDomain: {
+        domainName: 'images-api.example.com',
+        certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b',
+      },
       buildNetwork: { vpcId: 'vpc-0123456789abcdef0', subnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'], securityGroupIds: [] },
       maxConcurrentBuilds: 6,
     });
@@ -212,7 +245,9 @@ describe('deployment settings', () => {
     expect(parseSettings({ pipIndexUrl: 'https://nexus.example.com/repository/pypi/simple/' }).builds.mirrors).toEqual(
       expect.objectContaining({ pipIndexUrl: 'https://nexus.example.com/repository/pypi/simple/' }),
     );
-    expect(errorOf({ pipIndexUrl: 'https://aws:token@example.codeartifact.eu-west-1.amazonaws.com/pypi/r/simple/' })).toContain('pipIndexUrl: expected a URL without credentials');
+    expect(errorOf({ pipIndexUrl: 'https://aws:token@example.codeartifact.eu-west-1.amazonaws.com/pypi/r/simple/' })).toContain(
+      'pipIndexUrl: expected a URL without credentials',
+    );
     expect(errorOf({ aptMirror: 'http://apt.example.com/#$(reboot)' })).toContain('aptMirror: expected an http(s) URL');
     expect(errorOf({ condaChannelAlias: 'ftp://conda.example.com' })).toContain('condaChannelAlias: expected an http(s) URL');
   });

@@ -59,7 +59,13 @@ async function runBuild(spec: StoredBuildSpec) {
     createdBy: 'ada',
   });
   const runner = builder();
-  const { builderId } = await runner.start({ scope: { group: 'team-a' }, build, files: renderBuildContext(spec).files, cacheRef: '', pullSecret: spec.pullSecret ?? null });
+  const { builderId } = await runner.start({
+    scope: { group: 'team-a' },
+    build,
+    files: renderBuildContext(spec).files,
+    cacheRef: '',
+    pullSecret: spec.pullSecret ?? null,
+  });
   await runner.idle();
   const { lines } = await logs.read({ ...build, builderId }, undefined, 1000);
   const calls = await cli.callsOf(id);
@@ -87,7 +93,9 @@ describe('LocalBuilder with BASE_IMAGE_MIRRORS', () => {
     const { log, calls } = await runBuild({ baseImage: 'python:3.12', pullSecret: 'hub-team', packages: {} });
 
     // Assess
-    expect(log).toContain("base image python:3.12: pulling python:3.12 from its own registry docker.io with the image's pull secret (a mirror would not use the secret)");
+    expect(log).toContain(
+      "base image python:3.12: pulling python:3.12 from its own registry docker.io with the image's pull secret (a mirror would not use the secret)",
+    );
     expect(calls.find((a) => a[0] === 'login')?.at(-1)).toBe('localhost:5000');
     expect(calls.find((a) => a[0] === 'buildx' && a[1] === 'build')).toContain('BASE_IMAGE=python:3.12');
     expect(calls.flat().some((a) => a.includes(MIRROR))).toBe(false);

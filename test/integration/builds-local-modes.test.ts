@@ -96,7 +96,9 @@ describe('a dry run, without a container CLI', () => {
     // Assess
     expect(log[0]).toBe(api.server.containerCli.why);
     expect(log[0]).toMatch(/^container CLI: none, a DRY RUN/);
-    expect(log).toEqual(expect.arrayContaining(['DRY RUN: pip.txt has 1 entries', 'DRY RUN: nothing was built or pushed', '[Container] Build FAILED (dry run)']));
+    expect(log).toEqual(
+      expect.arrayContaining(['DRY RUN: pip.txt has 1 entries', 'DRY RUN: nothing was built or pushed', '[Container] Build FAILED (dry run)']),
+    );
     expect(log.filter((l) => l.startsWith('DRY RUN: would build'))).toEqual([expect.stringMatching(/ with: Dockerfile pip\.txt template-failures\.tsv$/)]);
     expect(log.some((l) => l.startsWith('image ready'))).toBe(false);
   });

@@ -86,7 +86,12 @@ describe('LocalBuilder', () => {
     await builder.idle();
 
     // Assess
-    expect(events.map((e) => `${e['detail-type'].replace('CodeBuild Build ', '')} ${e.detail['build-status'] ?? `${e.detail['completed-phase']} ${e.detail['completed-phase-status']}`}`)).toEqual([
+    expect(
+      events.map(
+        (e) =>
+          `${e['detail-type'].replace('CodeBuild Build ', '')} ${e.detail['build-status'] ?? `${e.detail['completed-phase']} ${e.detail['completed-phase-status']}`}`,
+      ),
+    ).toEqual([
       'State Change IN_PROGRESS',
       'Phase Change INSTALL SUCCEEDED',
       'Phase Change PRE_BUILD SUCCEEDED',
@@ -140,7 +145,9 @@ describe('LocalBuilder', () => {
 
   it('refuses to start a build whose pull secret does not exist', async () => {
     // Act
-    const error = await runner().start(job(['numpy'], 'no-such-secret')).catch((e: Error) => e);
+    const error = await runner()
+      .start(job(['numpy'], 'no-such-secret'))
+      .catch((e: Error) => e);
 
     // Assess
     expect(error).toEqual(expect.objectContaining({ message: 'the pull secret "no-such-secret" does not exist' }));

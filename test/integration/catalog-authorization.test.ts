@@ -55,7 +55,9 @@ const cases = catalogRoutes.flatMap((route) => ROLES.map((role) => ({ route, rol
 /** An image of its own for every case, so that allowed edits and deletes cannot disturb other cases. */
 async function target(route: Route, label: string): Promise<{ path: string; image?: Image; collection: string }> {
   const collection = scopeOfRoute(route) === 'group' ? groupImages(GROUP) : SYSTEM_IMAGES;
-  const image = route.path.includes('{name}') ? await createImage(api, tokens.systemAdmin!, collection, { displayName: label, description: 'original' }) : undefined;
+  const image = route.path.includes('{name}')
+    ? await createImage(api, tokens.systemAdmin!, collection, { displayName: label, description: 'original' })
+    : undefined;
   const path = route.path.replace('{group}', GROUP).replace('{name}', image?.name ?? '');
   return { path, image, collection };
 }
@@ -221,7 +223,10 @@ describe('tenant isolation', () => {
 
   it('takes the owner from the path, never from the body', async () => {
     // Act
-    const reply = await api.call('POST', groupImages('team-a'), { token: tokens.groupAdmin, body: { displayName: 'sneaky', type: 'cpu', url: 'python:3.12', group: 'team-b' } });
+    const reply = await api.call('POST', groupImages('team-a'), {
+      token: tokens.groupAdmin,
+      body: { displayName: 'sneaky', type: 'cpu', url: 'python:3.12', group: 'team-b' },
+    });
 
     // Assess
     expect(expectProblem(reply, 422).errors).toEqual([{ path: '/group', message: expect.any(String) }]);
@@ -238,7 +243,10 @@ describe('missing images in a scope the caller may read', () => {
     ['DELETE', SYSTEM_IMAGES, 'systemAdmin'],
   ] as const)('answers 404 to %s %s/<missing> as %s', async (method, collection, role) => {
     // Act
-    const reply = await api.call(method, `${collection}/no-such-image-zzzzz`, { token: tokens[role], body: method === 'PATCH' ? { description: 'x' } : undefined });
+    const reply = await api.call(method, `${collection}/no-such-image-zzzzz`, {
+      token: tokens[role],
+      body: method === 'PATCH' ? { description: 'x' } : undefined,
+    });
 
     // Assess
     expectProblem(reply, 404);

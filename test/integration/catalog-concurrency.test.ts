@@ -18,7 +18,9 @@ describe('concurrent requests', () => {
   it('gives 20 concurrent creates with one displayName 20 distinct names, all stored', async () => {
     // Act
     const replies = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => api.call('POST', TEAM_A, { token: tokens.groupAdmin, body: { displayName: 'same.name', type: 'cpu', url: 'python:3.12', description: `copy ${i}` } })),
+      Array.from({ length: 20 }, (_, i) =>
+        api.call('POST', TEAM_A, { token: tokens.groupAdmin, body: { displayName: 'same.name', type: 'cpu', url: 'python:3.12', description: `copy ${i}` } }),
+      ),
     );
 
     // Assess

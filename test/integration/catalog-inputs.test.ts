@@ -13,7 +13,11 @@ const TEAM_A = groupImages('team-a');
 beforeAll(async () => {
   api = await startLocalApi();
   tokens = await roleTokens(api);
-  image = await createImage(api, tokens.groupAdmin, TEAM_A, { displayName: 'target', type: 'universal', urlForGpu: 'registry.example.com/fixtures/base:1.0-gpu' });
+  image = await createImage(api, tokens.groupAdmin, TEAM_A, {
+    displayName: 'target',
+    type: 'universal',
+    urlForGpu: 'registry.example.com/fixtures/base:1.0-gpu',
+  });
   // Enough images in both scopes for every list below to have a next page at limit=1.
   for (const n of ['one', 'two', 'three']) {
     await createImage(api, tokens.groupAdmin, TEAM_A, { displayName: n });
@@ -23,7 +27,8 @@ beforeAll(async () => {
 afterAll(() => api.stop());
 
 const create = (body: unknown) => api.call('POST', TEAM_A, { token: tokens.groupAdmin, body });
-const patch = (body: unknown, headers: Record<string, string> = {}) => api.call('PATCH', `${TEAM_A}/${image.name}`, { token: tokens.groupAdmin, body, headers });
+const patch = (body: unknown, headers: Record<string, string> = {}) =>
+  api.call('PATCH', `${TEAM_A}/${image.name}`, { token: tokens.groupAdmin, body, headers });
 const raw = (method: string, path: string, rawBody: string, contentType?: string) =>
   api.call(method, path, { token: tokens.groupAdmin, rawBody, headers: contentType === undefined ? {} : { 'content-type': contentType } });
 
@@ -206,7 +211,12 @@ describe('patch body', () => {
     expectInvalid(reply, '/zzz');
   });
 
-  it.each([['uppercase', 'Python'], ['spaces', 'my image'], ['64 characters', 'a'.repeat(64)], ['empty', '']])('refuses a displayName with %s', async (_label, displayName) => {
+  it.each([
+    ['uppercase', 'Python'],
+    ['spaces', 'my image'],
+    ['64 characters', 'a'.repeat(64)],
+    ['empty', ''],
+  ])('refuses a displayName with %s', async (_label, displayName) => {
     // Act
     const reply = await patch({ displayName });
 
@@ -296,13 +306,16 @@ describe('body encoding and size', () => {
     expectProblem(reply, 400);
   });
 
-  it.each([['text/plain'], ['application/x-www-form-urlencoded'], ['multipart/form-data; boundary=x'], ['application/xml']])('answers 415 to a body sent as %s', async (type) => {
-    // Act
-    const reply = await raw('POST', TEAM_A, JSON.stringify(existingImageBody()), type);
+  it.each([['text/plain'], ['application/x-www-form-urlencoded'], ['multipart/form-data; boundary=x'], ['application/xml']])(
+    'answers 415 to a body sent as %s',
+    async (type) => {
+      // Act
+      const reply = await raw('POST', TEAM_A, JSON.stringify(existingImageBody()), type);
 
-    // Assess
-    expectProblem(reply, 415);
-  });
+      // Assess
+      expectProblem(reply, 415);
+    },
+  );
 
   it('answers 415 to a PATCH body sent as text/plain', async () => {
     // Act
@@ -571,7 +584,11 @@ describe('preconditions', () => {
     await api.call('PATCH', `${TEAM_A}/${fresh.name}`, { token: tokens.groupAdmin, body: { description: 'first' } });
 
     // Act
-    const reply = await api.call('PATCH', `${TEAM_A}/${fresh.name}`, { token: tokens.groupAdmin, body: { description: 'second' }, headers: { 'if-match': read.headers.get('etag')! } });
+    const reply = await api.call('PATCH', `${TEAM_A}/${fresh.name}`, {
+      token: tokens.groupAdmin,
+      body: { description: 'second' },
+      headers: { 'if-match': read.headers.get('etag')! },
+    });
 
     // Assess
     expectProblem(reply, 412);

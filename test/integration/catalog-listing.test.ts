@@ -11,10 +11,7 @@ let reader: string;
 
 beforeAll(async () => {
   api = await startLocalApi();
-  [admin, reader] = await Promise.all([
-    api.token({ sub: 'sys', systemAdmin: true }),
-    api.token({ sub: 'rita', groups: ['paging', 'search', 'search-other'] }),
-  ]);
+  [admin, reader] = await Promise.all([api.token({ sub: 'sys', systemAdmin: true }), api.token({ sub: 'rita', groups: ['paging', 'search', 'search-other'] })]);
 });
 afterAll(() => api.stop());
 
@@ -112,9 +109,24 @@ describe('keyword search', () => {
   let plain: Image;
 
   beforeAll(async () => {
-    torch = await createImage(api, admin, SEARCH, { displayName: 'pytorch', type: 'gpu', url: 'pytorch/pytorch:2.3.0-cuda12.1-cudnn8-runtime', description: 'Deep Learning with CUDA' });
-    tf = await createImage(api, admin, SEARCH, { displayName: 'tensorflow', type: 'universal', url: 'tensorflow/tensorflow:2.15.0', urlForGpu: 'tensorflow/tensorflow:2.15.0-gpu' });
-    rbase = await createImage(api, admin, SEARCH, { displayName: 'r-base', type: 'cpu', url: 'registry.example.com/stats/r-base:4.3', description: 'R for Statistics' });
+    torch = await createImage(api, admin, SEARCH, {
+      displayName: 'pytorch',
+      type: 'gpu',
+      url: 'pytorch/pytorch:2.3.0-cuda12.1-cudnn8-runtime',
+      description: 'Deep Learning with CUDA',
+    });
+    tf = await createImage(api, admin, SEARCH, {
+      displayName: 'tensorflow',
+      type: 'universal',
+      url: 'tensorflow/tensorflow:2.15.0',
+      urlForGpu: 'tensorflow/tensorflow:2.15.0-gpu',
+    });
+    rbase = await createImage(api, admin, SEARCH, {
+      displayName: 'r-base',
+      type: 'cpu',
+      url: 'registry.example.com/stats/r-base:4.3',
+      description: 'R for Statistics',
+    });
     plain = await createImage(api, admin, SEARCH, { displayName: 'plain.python', type: 'cpu', url: 'python:3.12-slim' });
     await createImage(api, admin, groupImages('search-other'), { displayName: 'tensorflow', type: 'universal', url: 'tensorflow/tensorflow:2.15.0' });
     await createImage(api, admin, SYSTEM_IMAGES, { displayName: 'tensorflow', type: 'universal', url: 'tensorflow/tensorflow:2.15.0' });

@@ -146,7 +146,17 @@ describe('image selection', () => {
 
     // Assess
     expect(items).toEqual([
-      expect.objectContaining({ name: img.gUniPlain!.name, displayName: 'g.uni.plain', description: null, scope: 'group', group: 'pick', type: 'universal', url: U.gUniPlain, pullSecret: null, ready: true }),
+      expect.objectContaining({
+        name: img.gUniPlain!.name,
+        displayName: 'g.uni.plain',
+        description: null,
+        scope: 'group',
+        group: 'pick',
+        type: 'universal',
+        url: U.gUniPlain,
+        pullSecret: null,
+        ready: true,
+      }),
     ]);
   });
 
@@ -195,7 +205,7 @@ describe('image selection', () => {
     expect(pages.every((p) => p.length <= limit)).toBe(true);
   });
 
-  it("forbids a caller outside the group, even an admin of another group", async () => {
+  it('forbids a caller outside the group, even an admin of another group', async () => {
     // Act
     const reply = await api.call('GET', SELECTION, { token: outsider });
 
@@ -240,10 +250,17 @@ describe('custom images in the selection', () => {
     const reply = await api.call('GET', `${PICK}/${pending.name}`, { token: member });
 
     // Assess
-    expect(reply.body).toMatchObject({ name: pending.name, ready: false, url: null, source: 'build', buildSpec: pending.buildSpec, latestBuild: pending.latestBuild });
+    expect(reply.body).toMatchObject({
+      name: pending.name,
+      ready: false,
+      url: null,
+      source: 'build',
+      buildSpec: pending.buildSpec,
+      latestBuild: pending.latestBuild,
+    });
   });
 
-  it("refuses a url for a custom image: its builds set it", async () => {
+  it('refuses a url for a custom image: its builds set it', async () => {
     // Act
     const reply = await api.call('PATCH', `${PICK}/${pending.name}`, { token: groupAdmin, body: { url: 'python:3.12' } });
 

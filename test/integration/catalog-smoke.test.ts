@@ -15,7 +15,13 @@ describe('catalog walk', () => {
     // Prepare
     const created = await api.call('POST', '/groups/team-a/images', {
       token: tokens.groupAdmin,
-      body: { displayName: 'tf.gpu', type: 'universal', url: 'tensorflow/tensorflow:2.15.0', urlForGpu: 'tensorflow/tensorflow:2.15.0-gpu', description: 'TensorFlow' },
+      body: {
+        displayName: 'tf.gpu',
+        type: 'universal',
+        url: 'tensorflow/tensorflow:2.15.0',
+        urlForGpu: 'tensorflow/tensorflow:2.15.0-gpu',
+        description: 'TensorFlow',
+      },
     });
     expect(created.status).toBe(201);
     const name = created.body.name as string;
@@ -24,14 +30,31 @@ describe('catalog walk', () => {
 
     // Act
     const got = await api.call('GET', `/groups/team-a/images/${name}`, { token: tokens.member });
-    const edited = await api.call('PATCH', `/groups/team-a/images/${name}`, { token: tokens.groupAdmin, body: { description: 'TF 2.15' }, headers: { 'if-match': got.headers.get('etag')! } });
-    const stale = await api.call('PATCH', `/groups/team-a/images/${name}`, { token: tokens.groupAdmin, body: { description: 'lost?' }, headers: { 'if-match': got.headers.get('etag')! } });
+    const edited = await api.call('PATCH', `/groups/team-a/images/${name}`, {
+      token: tokens.groupAdmin,
+      body: { description: 'TF 2.15' },
+      headers: { 'if-match': got.headers.get('etag')! },
+    });
+    const stale = await api.call('PATCH', `/groups/team-a/images/${name}`, {
+      token: tokens.groupAdmin,
+      body: { description: 'lost?' },
+      headers: { 'if-match': got.headers.get('etag')! },
+    });
     const deleted = await api.call('DELETE', `/groups/team-a/images/${name}`, { token: tokens.groupAdmin });
     const gone = await api.call('GET', `/groups/team-a/images/${name}`, { token: tokens.member });
 
     // Assess
     expect(got.status).toBe(200);
-    expect(got.body).toMatchObject({ name, scope: 'group', group: 'team-a', ready: true, source: 'existing', buildSpec: null, latestBuild: null, createdBy: 'ada' });
+    expect(got.body).toMatchObject({
+      name,
+      scope: 'group',
+      group: 'team-a',
+      ready: true,
+      source: 'existing',
+      buildSpec: null,
+      latestBuild: null,
+      createdBy: 'ada',
+    });
     expect(edited.status).toBe(200);
     expect(edited.body.description).toBe('TF 2.15');
     expect(edited.headers.get('etag')).not.toBe(got.headers.get('etag'));

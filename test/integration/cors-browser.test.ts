@@ -37,7 +37,15 @@ if (!haveChromium) console.warn(`cors-browser: skipped, ${CHROMIUM} is missing (
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-background-networking',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${(pageServer.address() as AddressInfo).port}/`);
@@ -83,12 +91,20 @@ if (!haveChromium) console.warn(`cors-browser: skipped, ${CHROMIUM} is missing (
   it('edits with If-Match from the ETag it read', async () => {
     const created = await fetchInPage(
       `${api.server.url}/groups/team-a/images`,
-      { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ displayName: 'cors-edit', type: 'cpu', url: 'python:3.12' }) },
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ displayName: 'cors-edit', type: 'cpu', url: 'python:3.12' }),
+      },
       ['etag', 'location'],
     );
     const reply = await fetchInPage(
       `${api.server.url}${created.headers!.location}`,
-      { method: 'PATCH', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'if-match': created.headers!.etag! }, body: JSON.stringify({ description: 'edited' }) },
+      {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'if-match': created.headers!.etag! },
+        body: JSON.stringify({ description: 'edited' }),
+      },
       ['etag'],
     );
     expect(reply).toMatchObject({ status: 200, headers: { etag: '"v2"' } });

@@ -132,7 +132,10 @@ describe('DynamoDB round trips per request', () => {
 
   it('creates an image in 1: the image, its quota place and its search index entries in one transaction', async () => {
     // Act
-    const { reply, trips } = await measured('POST', TEAM_A, { token: tokens.groupAdmin, body: { displayName: 'create.me', type: 'cpu', url: 'python:3.12', description: 'Notebook for the data team' } });
+    const { reply, trips } = await measured('POST', TEAM_A, {
+      token: tokens.groupAdmin,
+      body: { displayName: 'create.me', type: 'cpu', url: 'python:3.12', description: 'Notebook for the data team' },
+    });
 
     // Assess
     expect(reply.status).toBe(201);
@@ -157,7 +160,11 @@ describe('DynamoDB round trips per request', () => {
     const read = await api.call('GET', `${TEAM_A}/${image.name}`, { token: tokens.member });
 
     // Act
-    const { reply, trips } = await measured('PATCH', `${TEAM_A}/${image.name}`, { token: tokens.groupAdmin, body: { description: 'edited' }, headers: { 'if-match': read.headers.get('etag')! } });
+    const { reply, trips } = await measured('PATCH', `${TEAM_A}/${image.name}`, {
+      token: tokens.groupAdmin,
+      body: { description: 'edited' },
+      headers: { 'if-match': read.headers.get('etag')! },
+    });
 
     // Assess
     expect(reply.status).toBe(200);
@@ -170,7 +177,11 @@ describe('DynamoDB round trips per request', () => {
     await api.call('PATCH', `${TEAM_A}/${image.name}`, { token: tokens.groupAdmin, body: { description: 'edited' } });
 
     // Act
-    const { reply, trips } = await measured('PATCH', `${TEAM_A}/${image.name}`, { token: tokens.groupAdmin, body: { description: 'stale' }, headers: { 'if-match': '"v1"' } });
+    const { reply, trips } = await measured('PATCH', `${TEAM_A}/${image.name}`, {
+      token: tokens.groupAdmin,
+      body: { description: 'stale' },
+      headers: { 'if-match': '"v1"' },
+    });
 
     // Assess
     expect(reply.status).toBe(412);

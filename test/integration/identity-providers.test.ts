@@ -87,7 +87,12 @@ const DEPLOYMENTS: Deployment[] = [
       member: { 'cognito:groups': ['team-a'], token_use: 'id' },
       otherMember: { 'cognito:groups': 'team-b', token_use: 'id' },
       systemAdmin: { 'cognito:groups': ['system-admin'], token_use: 'id' },
-      smuggler: { 'cognito:groups': ['team-a leads', 'ml,team-b-admins', '[team-a]', 'system-admin (read only)'], groups: ['team-a'], admin_groups: ['team-b'], roles: ['system-admin'] },
+      smuggler: {
+        'cognito:groups': ['team-a leads', 'ml,team-b-admins', '[team-a]', 'system-admin (read only)'],
+        groups: ['team-a'],
+        admin_groups: ['team-b'],
+        roles: ['system-admin'],
+      },
     },
     seen: {
       admin: { groups: ['team-a'], adminGroups: ['team-a'], systemAdmin: false },
@@ -139,7 +144,15 @@ describe.each(DEPLOYMENTS)('over `npm start` with $provider', ({ env, callers, s
     ['smuggler', 'PUT', '/secrets/smuggled', 403],
   ])('%s: %s %s is %i', async (who, method, path, status) => {
     // Act
-    const reply = await server!.call(method, path, { token: tokens[who], body: method === 'GET' ? undefined : path.startsWith('/secrets') ? { registry: 'ghcr.io', username: 'u', password: 'p' } : IMAGE(`id-${who.toLowerCase()}-${path.replaceAll('/', '.').slice(1)}`) });
+    const reply = await server!.call(method, path, {
+      token: tokens[who],
+      body:
+        method === 'GET'
+          ? undefined
+          : path.startsWith('/secrets')
+            ? { registry: 'ghcr.io', username: 'u', password: 'p' }
+            : IMAGE(`id-${who.toLowerCase()}-${path.replaceAll('/', '.').slice(1)}`),
+    });
 
     // Assess
     expect(reply.status).toBe(status);
@@ -148,10 +161,14 @@ describe.each(DEPLOYMENTS)('over `npm start` with $provider', ({ env, callers, s
   it('accepts a token minted by `npm run token -- --claims` (the CLI)', async () => {
     // Prepare
     const { NODE_OPTIONS: _vmModules, ...inherited } = process.env;
-    const { stdout } = await run(process.execPath, [join(PROJECT_ROOT, 'node_modules/tsx/dist/cli.mjs'), 'lambdas/local/token.ts', '--sub', 'cli', '--claims', JSON.stringify(callers.admin)], {
-      cwd: PROJECT_ROOT,
-      env: { ...inherited, DATA_DIR: dataDir },
-    });
+    const { stdout } = await run(
+      process.execPath,
+      [join(PROJECT_ROOT, 'node_modules/tsx/dist/cli.mjs'), 'lambdas/local/token.ts', '--sub', 'cli', '--claims', JSON.stringify(callers.admin)],
+      {
+        cwd: PROJECT_ROOT,
+        env: { ...inherited, DATA_DIR: dataDir },
+      },
+    );
 
     // Act
     const reply = await server!.call('GET', '/me', { token: stdout.trim() });

@@ -48,9 +48,14 @@ describe('npm start', () => {
     const first = await start();
     const admin = await first.token({ sub: 'ada', groups: ['team-a'], adminGroups: ['team-a'] });
     const sys = await first.token({ sub: 'sys', systemAdmin: true });
-    const created = await Promise.all(Array.from({ length: 12 }, (_, i) => first.call<Image>('POST', '/groups/team-a/images', { token: admin, body: body(i) })));
+    const created = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => first.call<Image>('POST', '/groups/team-a/images', { token: admin, body: body(i) })),
+    );
     const system = await first.call<Image>('POST', '/images', { token: sys, body: body(99) });
-    const edited = await first.call<Image>('PATCH', `/groups/team-a/images/${created[0]!.body.name}`, { token: admin, body: { description: 'edited before the crash' } });
+    const edited = await first.call<Image>('PATCH', `/groups/team-a/images/${created[0]!.body.name}`, {
+      token: admin,
+      body: { description: 'edited before the crash' },
+    });
     const deleted = await first.call('DELETE', `/groups/team-a/images/${created[1]!.body.name}`, { token: admin });
     expect([...created.map((r) => r.status), system.status, edited.status, deleted.status]).toEqual([...Array(12).fill(201), 201, 200, 204]);
 
@@ -112,7 +117,10 @@ describe('npm start', () => {
     dataDirs.push(dir);
 
     // Act
-    const refused = await startNpmStart(dir, { PATH: '/nonexistent' }).then(() => undefined, (e: Error) => e.message);
+    const refused = await startNpmStart(dir, { PATH: '/nonexistent' }).then(
+      () => undefined,
+      (e: Error) => e.message,
+    );
 
     // Assess
     expect(refused).toMatch(/exited \(1\) before it was ready/);
@@ -129,7 +137,10 @@ describe('npm start', () => {
     await mkdir(join(dir, 'dynamodb'));
 
     // Act
-    const refused = await startNpmStart(dir).then(() => undefined, (e: Error) => e.message);
+    const refused = await startNpmStart(dir).then(
+      () => undefined,
+      (e: Error) => e.message,
+    );
 
     // Assess
     expect(refused).toMatch(/exited \(1\) before it was ready/);

@@ -40,23 +40,61 @@ const absolute = (value: unknown): unknown =>
   Array.isArray(value)
     ? value.map(absolute)
     : value !== null && typeof value === 'object'
-      ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === '$ref' && typeof v === 'string' ? v.replace('#/components/schemas/', SCHEMA_BASE) : absolute(v)]))
+      ? Object.fromEntries(
+          Object.entries(value).map(([k, v]) => [k, k === '$ref' && typeof v === 'string' ? v.replace('#/components/schemas/', SCHEMA_BASE) : absolute(v)]),
+        )
       : value;
 
 // Formats JSON Schema does not define: the document names the grammar, these draw from it.
 const word = (first: string, rest: string, max: number) => fc.stringMatching(new RegExp(`^[${first}][${rest}]{0,${max}}$`));
 const version = fc.stringMatching(/^[0-9]{1,3}(\.[0-9]{1,3}){0,2}$/);
 // conda names: letters and digits with single ".", "-" or "_" between them (CEP-26).
-const condaName = fc.array(word('a-z', 'a-z0-9', 5), { minLength: 1, maxLength: 3 }).chain((parts) => fc.constantFrom('.', '-', '_').map((sep) => parts.join(sep)));
+const condaName = fc
+  .array(word('a-z', 'a-z0-9', 5), { minLength: 1, maxLength: 3 })
+  .chain((parts) => fc.constantFrom('.', '-', '_').map((sep) => parts.join(sep)));
 const FORMATS: Record<string, fc.Arbitrary<string>> = {
   'debian-package': fc
-    .tuple(word('a-z0-9', 'a-z0-9+.', 12).map((n) => `${n}x`), fc.option(fc.oneof(version.map((v) => `=${v}`), version.map((v) => `=1:${v}-1~deb12u2`), fc.constant(':amd64'), fc.constant('/bookworm-backports')), { nil: '' }))
+    .tuple(
+      word('a-z0-9', 'a-z0-9+.', 12).map((n) => `${n}x`),
+      fc.option(
+        fc.oneof(
+          version.map((v) => `=${v}`),
+          version.map((v) => `=1:${v}-1~deb12u2`),
+          fc.constant(':amd64'),
+          fc.constant('/bookworm-backports'),
+        ),
+        { nil: '' },
+      ),
+    )
     .map(([n, v]) => n + v),
   'conda-matchspec': fc
-    .tuple(fc.constantFrom('', 'conda-forge::', '-c conda-forge::'), condaName, fc.option(fc.oneof(version.map((v) => `==${v}`), version.map((v) => `>=${v},<9`), version.map((v) => `==${v}*`)), { nil: '' }))
+    .tuple(
+      fc.constantFrom('', 'conda-forge::', '-c conda-forge::'),
+      condaName,
+      fc.option(
+        fc.oneof(
+          version.map((v) => `==${v}`),
+          version.map((v) => `>=${v},<9`),
+          version.map((v) => `==${v}*`),
+        ),
+        { nil: '' },
+      ),
+    )
     .map(([c, n, v]) => c + n + v),
   'pep508-requirement': fc
-    .tuple(word('A-Za-z', 'A-Za-z0-9_.-', 12).map((n) => `${n}0`), fc.option(fc.constantFrom('[standard]', '[a,b]'), { nil: '' }), fc.option(fc.oneof(version.map((v) => `==${v}`), version.map((v) => `>=${v}`), version.map((v) => `~=${v}.0`)), { nil: '' }), fc.constantFrom('', '; python_version < "3.9"', '; sys_platform == "linux"'))
+    .tuple(
+      word('A-Za-z', 'A-Za-z0-9_.-', 12).map((n) => `${n}0`),
+      fc.option(fc.constantFrom('[standard]', '[a,b]'), { nil: '' }),
+      fc.option(
+        fc.oneof(
+          version.map((v) => `==${v}`),
+          version.map((v) => `>=${v}`),
+          version.map((v) => `~=${v}.0`),
+        ),
+        { nil: '' },
+      ),
+      fc.constantFrom('', '; python_version < "3.9"', '; sys_platform == "linux"'),
+    )
     .map((parts) => parts.join('')),
 };
 
@@ -105,7 +143,10 @@ function requestArbitrary(template: string, operation: OperationObject): fc.Arbi
   const query: Record<string, fc.Arbitrary<unknown>> = {};
   for (const p of parameters) {
     if (p.in === 'path') {
-      const state = p.name === 'name' && ['updateImage', 'systemUpdateImage', 'deleteImage', 'systemDeleteImage'].includes(operation.operationId) ? [FRESH] : pools[template.startsWith('/secrets') ? 'secret' : p.name];
+      const state =
+        p.name === 'name' && ['updateImage', 'systemUpdateImage', 'deleteImage', 'systemDeleteImage'].includes(operation.operationId)
+          ? [FRESH]
+          : pools[template.startsWith('/secrets') ? 'secret' : p.name];
       path[p.name] = state ? fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...state) }, { weight: 1, arbitrary: gen.of(p.schema) }) : gen.of(p.schema);
     } else if (p.in === 'query' && p.name !== 'cursor') {
       query[p.name] = fc.option(gen.of(p.schema), { nil: undefined });
@@ -115,7 +156,11 @@ function requestArbitrary(template: string, operation: OperationObject): fc.Arbi
   const body = bodySchema ? (operation.requestBody!.required ? gen.of(bodySchema) : fc.option(gen.of(bodySchema), { nil: undefined })) : fc.constant(undefined);
   return fc.record({ path: fc.record(path), query: fc.record(query), body }).map(({ path: ids, query: q, body: b }) => ({
     path: template.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(String(ids[name]))),
-    query: Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)])),
+    query: Object.fromEntries(
+      Object.entries(q)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, String(v)]),
+    ),
     body: b,
   }));
 }
@@ -134,7 +179,9 @@ async function send(method: string, drawn: Drawn) {
 const validator = (schema: Schema): ValidateFunction => ajv.compile(absolute(schema) as Schema);
 
 const operations = () =>
-  Object.entries(document.paths).flatMap(([template, methods]) => Object.entries(methods).map(([method, operation]) => ({ template, method: method.toUpperCase(), operation })));
+  Object.entries(document.paths).flatMap(([template, methods]) =>
+    Object.entries(methods).map(([method, operation]) => ({ template, method: method.toUpperCase(), operation })),
+  );
 
 describe('requests the document calls valid', () => {
   it('are accepted, by every operation the document lists', async () => {
@@ -145,17 +192,23 @@ describe('requests the document calls valid', () => {
       const validBody = bodySchema && validator(bodySchema);
       await fc.assert(
         fc.asyncProperty(requestArbitrary(template, operation), async (drawn) => {
-          if (validBody && drawn.body !== undefined && !validBody(drawn.body)) throw new Error(`the generator drew a body the document refuses: ${JSON.stringify(drawn.body)} ${ajv.errorsText(validBody.errors)}`);
+          if (validBody && drawn.body !== undefined && !validBody(drawn.body))
+            throw new Error(`the generator drew a body the document refuses: ${JSON.stringify(drawn.body)} ${ajv.errorsText(validBody.errors)}`);
           const reply = await send(method, drawn);
           tally[reply.status] = (tally[reply.status] ?? 0) + 1;
           const accepted = (reply.status >= 200 && reply.status < 300) || (ACCEPTED_FROM_STATE.includes(reply.status) && documented.includes(reply.status));
-          if (!accepted) throw new Error(`${operation.operationId}: ${method} ${drawn.path} ${JSON.stringify(drawn.query)} ${JSON.stringify(drawn.body)} -> ${reply.status} ${JSON.stringify(reply.body)}`);
+          if (!accepted)
+            throw new Error(
+              `${operation.operationId}: ${method} ${drawn.path} ${JSON.stringify(drawn.query)} ${JSON.stringify(drawn.body)} -> ${reply.status} ${JSON.stringify(reply.body)}`,
+            );
         }),
         { numRuns: VALID_RUNS },
       );
     }
     // Most were served, not refused by state.
-    const served = Object.entries(tally).filter(([s]) => Number(s) < 300).reduce((n, [, c]) => n + c, 0);
+    const served = Object.entries(tally)
+      .filter(([s]) => Number(s) < 300)
+      .reduce((n, [, c]) => n + c, 0);
     const total = Object.values(tally).reduce((a, b) => a + b, 0);
     expect(served / total).toBeGreaterThan(0.5);
   }, 300_000);
@@ -174,7 +227,8 @@ describe('requests the document calls invalid', () => {
       const broken = requestArbitrary(template, operation).chain((drawn) => {
         const variants: Drawn[] = [];
         if (bodySchema) {
-          for (const bad of gen.invalidVariants(bodySchema, drawn.body ?? {})) if (bad !== undefined && !validBody!(bad)) variants.push({ ...drawn, body: bad });
+          for (const bad of gen.invalidVariants(bodySchema, drawn.body ?? {}))
+            if (bad !== undefined && !validBody!(bad)) variants.push({ ...drawn, body: bad });
         }
         if (acceptsQuery) variants.push({ ...drawn, query: { ...drawn.query, unknownParameter: '1' } });
         for (const p of queryParameters) {
@@ -191,10 +245,15 @@ describe('requests the document calls invalid', () => {
       await fc.assert(
         fc.asyncProperty(broken, async (drawn) => {
           // The path must name something that exists for a refusal to be about the request alone.
-          const path = drawn.path.replace(/\/images\/[^/]+/, (m) => (m === `/images/${encodeURIComponent(FRESH)}` ? m : `/images/${pools.name![operation.operationId.startsWith('system') ? 2 : 0]}`));
+          const path = drawn.path.replace(/\/images\/[^/]+/, (m) =>
+            m === `/images/${encodeURIComponent(FRESH)}` ? m : `/images/${pools.name![operation.operationId.startsWith('system') ? 2 : 0]}`,
+          );
           const reply = await send(method, { ...drawn, path });
           refused++;
-          if (reply.status !== 422) throw new Error(`${operation.operationId}: ${method} ${path} ${JSON.stringify(drawn.query)} ${JSON.stringify(drawn.body)} -> ${reply.status} ${JSON.stringify(reply.body)}`);
+          if (reply.status !== 422)
+            throw new Error(
+              `${operation.operationId}: ${method} ${path} ${JSON.stringify(drawn.query)} ${JSON.stringify(drawn.body)} -> ${reply.status} ${JSON.stringify(reply.body)}`,
+            );
           expect(reply.body.errors.length).toBeGreaterThan(0);
         }),
         { numRuns: INVALID_RUNS },

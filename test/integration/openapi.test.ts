@@ -31,7 +31,7 @@ describe('GET /openapi.json', () => {
 });
 
 describe('the typed client example', () => {
-  it('adds an image as a group admin and finds it in a member\'s selection', async () => {
+  it("adds an image as a group admin and finds it in a member's selection", async () => {
     // Prepare
     const [admin, member] = await Promise.all([
       api.token({ sub: 'ada', groups: ['team-a'], adminGroups: ['team-a'] }),
@@ -49,14 +49,32 @@ describe('the typed client example', () => {
 describe('the contract check', () => {
   const json = (contentType: string) => new Headers({ 'content-type': contentType });
   const image = {
-    name: 'torch-ab12c', displayName: 'torch', description: null, scope: 'system', group: null, type: 'cpu', url: 'python:3.12', urlForGpu: null,
-    pullSecret: null, ready: true, source: 'existing', buildSpec: null, latestBuild: null,
-    createdAt: '2026-01-02T03:04:05.000Z', updatedAt: '2026-01-02T03:04:05.000Z', createdBy: 'ada', updatedBy: 'ada',
+    name: 'torch-ab12c',
+    displayName: 'torch',
+    description: null,
+    scope: 'system',
+    group: null,
+    type: 'cpu',
+    url: 'python:3.12',
+    urlForGpu: null,
+    pullSecret: null,
+    ready: true,
+    source: 'existing',
+    buildSpec: null,
+    latestBuild: null,
+    createdAt: '2026-01-02T03:04:05.000Z',
+    updatedAt: '2026-01-02T03:04:05.000Z',
+    createdBy: 'ada',
+    updatedBy: 'ada',
   };
 
   it('accepts a response the document describes', () => {
     // Act
-    const violations = theContract().violations('GET', '/images/torch-ab12c', { status: 200, headers: new Headers({ 'content-type': 'application/json', etag: '"v1"' }), body: image });
+    const violations = theContract().violations('GET', '/images/torch-ab12c', {
+      status: 200,
+      headers: new Headers({ 'content-type': 'application/json', etag: '"v1"' }),
+      body: image,
+    });
 
     // Assess
     expect(violations).toEqual([]);
@@ -72,7 +90,11 @@ describe('the contract check', () => {
 
   it('refuses a body that breaks the schema, and a missing required header', () => {
     // Act
-    const violations = theContract().violations('GET', '/images/torch-ab12c?x=1', { status: 200, headers: json('application/json'), body: { ...image, ready: 'yes', version: 3 } });
+    const violations = theContract().violations('GET', '/images/torch-ab12c?x=1', {
+      status: 200,
+      headers: json('application/json'),
+      body: { ...image, ready: 'yes', version: 3 },
+    });
 
     // Assess
     expect(violations).toEqual(
@@ -86,8 +108,16 @@ describe('the contract check', () => {
 
   it('refuses a problem whose status is not the HTTP status, or that is not problem+json', () => {
     // Act
-    const wrongStatus = theContract().violations('DELETE', '/secrets/gone', { status: 404, headers: json('application/problem+json'), body: { type: 't', title: 'Not found', status: 400, detail: 'd' } });
-    const plainJson = theContract().violations('DELETE', '/secrets/gone', { status: 404, headers: json('application/json'), body: { type: 't', title: 'Not found', status: 404, detail: 'd' } });
+    const wrongStatus = theContract().violations('DELETE', '/secrets/gone', {
+      status: 404,
+      headers: json('application/problem+json'),
+      body: { type: 't', title: 'Not found', status: 400, detail: 'd' },
+    });
+    const plainJson = theContract().violations('DELETE', '/secrets/gone', {
+      status: 404,
+      headers: json('application/json'),
+      body: { type: 't', title: 'Not found', status: 404, detail: 'd' },
+    });
 
     // Assess
     expect(wrongStatus).toEqual([expect.stringContaining('status 400 is not the HTTP status 404')]);
@@ -97,7 +127,11 @@ describe('the contract check', () => {
   it('expects a 404 problem where no route is, and a 405 where the route has no such method', () => {
     // Act
     const noRoute = theContract().violations('GET', '/nowhere', { status: 200, headers: json('application/json'), body: {} });
-    const noMethod = theContract().violations('PUT', '/health', { status: 405, headers: json('application/problem+json'), body: { type: 't', title: 'Method not allowed', status: 405, detail: 'd' } });
+    const noMethod = theContract().violations('PUT', '/health', {
+      status: 405,
+      headers: json('application/problem+json'),
+      body: { type: 't', title: 'Method not allowed', status: 405, detail: 'd' },
+    });
 
     // Assess
     expect(noRoute).toEqual([expect.stringContaining('expected a 404 problem, got 200')]);

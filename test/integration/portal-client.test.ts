@@ -19,7 +19,8 @@ const sleep = (ms: number) => {
   waits.push(ms);
   return new Promise<void>((resolve) => setTimeout(resolve, Math.min(ms, 5)));
 };
-const client = (options: Partial<ConstructorParameters<typeof PortalClient>[0]> = {}) => new PortalClient({ baseUrl: api.server.url, token: admin, sleep, ...options });
+const client = (options: Partial<ConstructorParameters<typeof PortalClient>[0]> = {}) =>
+  new PortalClient({ baseUrl: api.server.url, token: admin, sleep, ...options });
 
 beforeAll(async () => {
   api = await startLocalApi({ containerCli: null });
@@ -32,7 +33,9 @@ const team = { group: 'team-a' };
 describe('the operation table', () => {
   it('has every operation the served document has, at its method and path', async () => {
     const document = (await api.call('GET', '/openapi.json')).body as { paths: Record<string, Record<string, { operationId: string }>> };
-    const served = Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => [op.operationId, { method: method.toUpperCase(), path }]));
+    const served = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, op]) => [op.operationId, { method: method.toUpperCase(), path }]),
+    );
     expect(Object.fromEntries(served)).toEqual(OPERATIONS);
   });
 });
@@ -41,7 +44,11 @@ describe('a build, from create to log', () => {
   it('watches the phases until the build ends and follows its log', async () => {
     waits = [];
     const portal = client();
-    const image = await portal.createImage(team, { displayName: 'sdk-walk', type: 'cpu', build: { baseImage: 'python:3.12-slim', packages: { pip: ['requests==2.32.3'] } } });
+    const image = await portal.createImage(team, {
+      displayName: 'sdk-walk',
+      type: 'cpu',
+      build: { baseImage: 'python:3.12-slim', packages: { pip: ['requests==2.32.3'] } },
+    });
     const buildId = image.latestBuild!.id;
 
     const seen: Build[] = [];
@@ -67,14 +74,18 @@ describe('a build, from create to log', () => {
 
 describe('errors', () => {
   it('are ApiErrors with the problem fields', async () => {
-    const error = await client().createImage(team, { displayName: 'Not Valid', type: 'cpu', url: 'python:3.12' }).catch((e: unknown) => e);
+    const error = await client()
+      .createImage(team, { displayName: 'Not Valid', type: 'cpu', url: 'python:3.12' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ status: 422, type: expect.stringMatching(/validation$/), title: 'Validation failed', errors: [{ path: '/displayName' }] });
     expect((error as ApiError).requestId).toBeTruthy();
   });
 
   it('say why a token was refused', async () => {
-    const error = await client({ token: undefined }).getImage(team, 'anything').catch((e: unknown) => e);
+    const error = await client({ token: undefined })
+      .getImage(team, 'anything')
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 401, title: 'Authentication required' });
   });
 });
@@ -96,7 +107,8 @@ describe('paged lists', () => {
   it('iterate over every page', async () => {
     const portal = client();
     const names = [];
-    for (let i = 0; i < 5; i++) names.push((await portal.createImage({ group: 'team-p' }, { displayName: `paged-${i}`, type: 'cpu', url: 'python:3.12' })).name);
+    for (let i = 0; i < 5; i++)
+      names.push((await portal.createImage({ group: 'team-p' }, { displayName: `paged-${i}`, type: 'cpu', url: 'python:3.12' })).name);
     const pages = [];
     for await (const page of portal.pages('listImages', { path: { group: 'team-p' }, query: { limit: 2 } })) pages.push(page.map((i) => i.name));
     const all = [];
@@ -146,8 +158,10 @@ describe('API Gateway and Retry-After (a stand-in server)', () => {
     server.close();
   });
 
-  const gatewaySays = (status: number, message: string, headers: Record<string, string> = {}) => (_: IncomingMessage, res: ServerResponse) =>
-    res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify({ message }));
+  const gatewaySays =
+    (status: number, message: string, headers: Record<string, string> = {}) =>
+    (_: IncomingMessage, res: ServerResponse) =>
+      res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify({ message }));
 
   it('reads API Gateway\'s own {"message"} bodies', async () => {
     answers = [gatewaySays(401, 'Unauthorized')];
@@ -181,7 +195,10 @@ describe('API Gateway and Retry-After (a stand-in server)', () => {
     answers = [gatewaySays(503, 'busy', { 'retry-after': '1' })];
     const portal = new PortalClient({ baseUrl: base, sleep });
     await expect(portal.startBuild(team, 'x')).rejects.toMatchObject({ status: 503 });
-    answers = [gatewaySays(429, 'slow down', { 'retry-after': '1' }), (_, res) => res.writeHead(202, { 'content-type': 'application/json' }).end('{"id":"b1"}')];
+    answers = [
+      gatewaySays(429, 'slow down', { 'retry-after': '1' }),
+      (_, res) => res.writeHead(202, { 'content-type': 'application/json' }).end('{"id":"b1"}'),
+    ];
     await expect(portal.startBuild(team, 'x')).resolves.toEqual({ id: 'b1' });
   });
 

@@ -21,7 +21,24 @@ const images: Image[] = [];
 let etag = '';
 
 /** The Image fields the contract names (the API may add more). */
-const IMAGE_FIELDS = ['name', 'displayName', 'description', 'scope', 'group', 'type', 'url', 'urlForGpu', 'pullSecret', 'ready', 'source', 'buildSpec', 'latestBuild', 'createdAt', 'updatedAt', 'createdBy'];
+const IMAGE_FIELDS = [
+  'name',
+  'displayName',
+  'description',
+  'scope',
+  'group',
+  'type',
+  'url',
+  'urlForGpu',
+  'pullSecret',
+  'ready',
+  'source',
+  'buildSpec',
+  'latestBuild',
+  'createdAt',
+  'updatedAt',
+  'createdBy',
+];
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'group-images-walk-'));
@@ -45,9 +62,24 @@ describe('a portal walking the catalog', () => {
     // Act
     const replies = [];
     for (let i = 0; i < 23; i++) {
-      replies.push(await server.call<Image>('POST', GROUP, { token: t.admin, body: { displayName: `ds.${String(i).padStart(2, '0')}`, type: 'cpu', url: `registry.example.com/ds/img:${i}`, description: i === 7 ? 'Jupyter with PyTorch' : null } }));
+      replies.push(
+        await server.call<Image>('POST', GROUP, {
+          token: t.admin,
+          body: {
+            displayName: `ds.${String(i).padStart(2, '0')}`,
+            type: 'cpu',
+            url: `registry.example.com/ds/img:${i}`,
+            description: i === 7 ? 'Jupyter with PyTorch' : null,
+          },
+        }),
+      );
     }
-    replies.push(await server.call<Image>('POST', GROUP, { token: t.admin, body: { displayName: 'ds.gpu', type: 'universal', url: 'registry.example.com/ds/gpu:1', urlForGpu: 'registry.example.com/ds/gpu:1-cuda' } }));
+    replies.push(
+      await server.call<Image>('POST', GROUP, {
+        token: t.admin,
+        body: { displayName: 'ds.gpu', type: 'universal', url: 'registry.example.com/ds/gpu:1', urlForGpu: 'registry.example.com/ds/gpu:1-cuda' },
+      }),
+    );
     replies.push(await server.call<Image>('POST', '/images', { token: t.sys, body: { displayName: 'python', type: 'cpu', url: 'python:3.12' } }));
 
     // Assess
@@ -76,7 +108,12 @@ describe('a portal walking the catalog', () => {
 
     // Assess
     const names = [first, second, third].flatMap((r) => r.body.items.map((i: Image) => i.name));
-    expect(names).toEqual(images.filter((i) => i.group === 'data-science').map((i) => i.name).sort());
+    expect(names).toEqual(
+      images
+        .filter((i) => i.group === 'data-science')
+        .map((i) => i.name)
+        .sort(),
+    );
     expect(third.body.nextCursor).toBeNull();
   });
 
@@ -93,7 +130,11 @@ describe('a portal walking the catalog', () => {
 
   it('edits with the current ETag', async () => {
     // Act
-    const reply = await server.call('PATCH', `${GROUP}/${images[7]!.name}`, { token: t.admin, body: { description: 'Jupyter with PyTorch 2.3' }, headers: { 'if-match': etag } });
+    const reply = await server.call('PATCH', `${GROUP}/${images[7]!.name}`, {
+      token: t.admin,
+      body: { description: 'Jupyter with PyTorch 2.3' },
+      headers: { 'if-match': etag },
+    });
 
     // Assess
     expect(reply.status).toBe(200);
@@ -104,7 +145,11 @@ describe('a portal walking the catalog', () => {
 
   it('is refused with 412 when editing with the stale ETag', async () => {
     // Act
-    const reply = await server.call('PATCH', `${GROUP}/${images[7]!.name}`, { token: t.admin, body: { description: 'lost update' }, headers: { 'if-match': etag } });
+    const reply = await server.call('PATCH', `${GROUP}/${images[7]!.name}`, {
+      token: t.admin,
+      body: { description: 'lost update' },
+      headers: { 'if-match': etag },
+    });
 
     // Assess
     expectProblem(reply, 412);
@@ -137,7 +182,10 @@ describe('a portal walking the catalog', () => {
     ['DELETE', `${GROUP}/NAME`],
   ])('refuses an outsider %s %s with 403', async (method, path) => {
     // Act
-    const reply = await server.call(method, path.replace('NAME', images[0]!.name), { token: t.outsider, body: method === 'PATCH' ? { description: 'x' } : undefined });
+    const reply = await server.call(method, path.replace('NAME', images[0]!.name), {
+      token: t.outsider,
+      body: method === 'PATCH' ? { description: 'x' } : undefined,
+    });
 
     // Assess
     expectProblem(reply, 403);
@@ -173,6 +221,8 @@ describe('a portal walking the catalog', () => {
     const system = await server.call('GET', '/images', { token: t.member });
 
     // Assess
-    expect([...group.body.items, ...system.body.items]).toEqual(images.sort((a, b) => (a.group === b.group ? a.name.localeCompare(b.name) : a.group === null ? 1 : -1)));
+    expect([...group.body.items, ...system.body.items]).toEqual(
+      images.sort((a, b) => (a.group === b.group ? a.name.localeCompare(b.name) : a.group === null ? 1 : -1)),
+    );
   });
 });

@@ -145,7 +145,12 @@ describe('a model of interleaved requests (fast-check)', () => {
   const op: fc.Arbitrary<Op> = fc.oneof(
     { weight: 3, arbitrary: fc.record({ kind: fc.constant('create' as const), n: fc.nat(1_000_000) }) },
     { weight: 3, arbitrary: fc.record({ kind: fc.constant('rebuild' as const), image: fc.nat(9), n: fc.nat(1_000_000) }) },
-    fc.record({ kind: fc.constant('end' as const), image: fc.nat(9), status: fc.constantFrom('succeeded' as const, 'failed' as const), copies: fc.integer({ min: 1, max: 3 }) }),
+    fc.record({
+      kind: fc.constant('end' as const),
+      image: fc.nat(9),
+      status: fc.constantFrom('succeeded' as const, 'failed' as const),
+      copies: fc.integer({ min: 1, max: 3 }),
+    }),
     fc.record({ kind: fc.constant('lose' as const), image: fc.nat(9) }),
     fc.record({ kind: fc.constant('cancel' as const), image: fc.nat(9) }),
     fc.record({ kind: fc.constant('delete' as const), image: fc.nat(9) }),
@@ -191,7 +196,8 @@ describe('a model of interleaved requests (fast-check)', () => {
           expect(counters.builds).toBeLessThanOrEqual(LIMIT);
         }
         // Once every build has ended (the reconciler asks the builder about each), every place is back.
-        for (const job of h.builder.started) h.builder.known.set(RecordingBuilder.idOf(job.build.id), { status: 'failed', phase: 'BUILD', at: new Date().toISOString() });
+        for (const job of h.builder.started)
+          h.builder.known.set(RecordingBuilder.idOf(job.build.id), { status: 'failed', phase: 'BUILD', at: new Date().toISOString() });
         await h.service.reconcile(0);
         expect((await quotaCounters(h, TEAM_A)).builds).toBe(0);
       }),

@@ -81,7 +81,9 @@ afterAll(async () => {
 describe('README.md', () => {
   it('marks every block it does not run, with a reason', () => {
     const unmarked = readmeBlocks(markdown).filter((b) => !b.notRunnable && !SHELL.has(b.language) && b.language !== 'ts');
-    expect(unmarked.map((b) => `line ${b.line}: a \`${b.language || 'plain'}\` block; run it (sh, bash, ts) or put <!-- not runnable: reason --> before it`)).toEqual([]);
+    expect(
+      unmarked.map((b) => `line ${b.line}: a \`${b.language || 'plain'}\` block; run it (sh, bash, ts) or put <!-- not runnable: reason --> before it`),
+    ).toEqual([]);
   });
 
   it('runs every other block as written, in order', async () => {

@@ -128,12 +128,26 @@ describe('what writes leave in the search index', () => {
     // Prepare
     const { scope, image } = fresh({ source: 'build', url: null });
     await store.insert(scope, image);
-    const build = queuedBuild({ id: 'b1', image: image.name, group: scope.group, spec: image.buildSpec!, specHash: 'h', targetUrl: 't', createdAt: image.createdAt, createdBy: 'ada' });
+    const build = queuedBuild({
+      id: 'b1',
+      image: image.name,
+      group: scope.group,
+      spec: image.buildSpec!,
+      specHash: 'h',
+      targetUrl: 't',
+      createdAt: image.createdAt,
+      createdBy: 'ada',
+    });
     await store.beginBuild(scope, image, build, null);
     const latest = { id: 'b1', status: 'building' as const, createdAt: image.createdAt, finishedAt: null };
 
     // Act
-    await store.finishBuild(scope, image.name, { ...latest, status: 'succeeded', finishedAt: image.createdAt }, '123456789012.dkr.ecr.eu-west-1.amazonaws.com/group-images:abc123');
+    await store.finishBuild(
+      scope,
+      image.name,
+      { ...latest, status: 'succeeded', finishedAt: image.createdAt },
+      '123456789012.dkr.ecr.eu-west-1.amazonaws.com/group-images:abc123',
+    );
 
     // Assess
     const now = (await store.get(scope, image.name))!;
@@ -155,7 +169,9 @@ describe('what writes leave in the search index', () => {
 
   it('caps the entries of an image whose every field is as long as allowed, and finds it by the words that fit', async () => {
     // Prepare
-    const description = Array.from({ length: 400 }, (_, i) => `w${i}`).join(' ').slice(0, 2000);
+    const description = Array.from({ length: 400 }, (_, i) => `w${i}`)
+      .join(' ')
+      .slice(0, 2000);
     const url = `${'registry-a'.repeat(6)}.example.com/${Array.from({ length: 40 }, (_, i) => `p${i}`).join('/')}/tensorflow:2.15.0-gpu`.slice(-512);
     const { scope, image } = fresh({ displayName: 'a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z.0.1.2.3.4.5', description, url, urlForGpu: url });
 
@@ -245,7 +261,9 @@ describe('faults', () => {
     });
 
     // Act
-    const result = await store.update(scope, image.name, { description: 'Gradient boosting', updatedAt: 'later', updatedBy: 'bob' }, {}).finally(() => faults.remove());
+    const result = await store
+      .update(scope, image.name, { description: 'Gradient boosting', updatedAt: 'later', updatedBy: 'bob' }, {})
+      .finally(() => faults.remove());
 
     // Assess
     expect(result.ok).toBe(true);

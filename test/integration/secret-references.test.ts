@@ -68,7 +68,13 @@ describe('a secret deleted while an image starts using it', () => {
       const name = await secret(`racing-${round}`);
 
       // Act: the retire (a delete's first step) and a create naming the secret, at once
-      const [retired, created] = await Promise.all([references.retire(name), h.catalog.create(ADMIN, TEAM_A, existing(100 + round, name)).then(() => true, (e: { kind?: string }) => e.kind)]);
+      const [retired, created] = await Promise.all([
+        references.retire(name),
+        h.catalog.create(ADMIN, TEAM_A, existing(100 + round, name)).then(
+          () => true,
+          (e: { kind?: string }) => e.kind,
+        ),
+      ]);
 
       // Assess
       if (retired) {

@@ -29,7 +29,11 @@ const REFUSED = { registry: 'ghcr.io', username: 'team-a-bot', password: 'standi
 /** team-a's own secret, for the same registry under another account. */
 const GROUP_LOGIN = { registry: 'ghcr.io', username: 'team-a-own', password: 'gr0up-0wn-p4ss-Hq83' };
 /** The password in every form it is stored in (plain, and inside the .dockerconfigjson's auth). */
-const forms = (login: typeof LOGIN) => [login.password, Buffer.from(`${login.username}:${login.password}`).toString('base64'), Buffer.from(login.password).toString('base64')];
+const forms = (login: typeof LOGIN) => [
+  login.password,
+  Buffer.from(`${login.username}:${login.password}`).toString('base64'),
+  Buffer.from(login.password).toString('base64'),
+];
 const SECRETS = [...forms(LOGIN), ...forms(REFUSED), ...forms(GROUP_LOGIN)];
 const leaks = (text: string) => SECRETS.filter((s) => text.includes(s));
 
@@ -52,7 +56,8 @@ async function call(what: string, method: string, path: string, options: CallOpt
   return reply;
 }
 
-const replyText = ({ reply }: { reply: Reply }) => `${reply.status} ${JSON.stringify([...reply.headers.entries()])} ${typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body)}`;
+const replyText = ({ reply }: { reply: Reply }) =>
+  `${reply.status} ${JSON.stringify([...reply.headers.entries()])} ${typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body)}`;
 
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
@@ -87,13 +92,30 @@ beforeAll(async () => {
   // A group admin sees it listed and uses it for an existing image and for a build.
   await call('list', 'GET', '/secrets', { token: admin });
   await call('existing image', 'POST', GROUP, { token: admin, body: { displayName: 'private', type: 'cpu', url: `${BASE}`, pullSecret: 'ghcr-team-a' } });
-  const custom = (await call('custom image', 'POST', GROUP, { token: admin, body: { displayName: 'private-build', type: 'cpu', build: { baseImage: BASE, pullSecret: 'ghcr-team-a', packages: { pip: ['requests'] } } } })).body as Image;
+  const custom = (
+    await call('custom image', 'POST', GROUP, {
+      token: admin,
+      body: { displayName: 'private-build', type: 'cpu', build: { baseImage: BASE, pullSecret: 'ghcr-team-a', packages: { pip: ['requests'] } } },
+    })
+  ).body as Image;
   builtPath = `${GROUP}/${custom.name}/builds/${custom.latestBuild!.id}`;
   built = await pollBuild(api, admin, builtPath);
-  const other = (await call('refused build', 'POST', GROUP, { token: admin, body: { displayName: 'refused-build', type: 'cpu', build: { baseImage: BASE, pullSecret: 'ghcr-refused', packages: { pip: ['numpy'] } } } })).body as Image;
+  const other = (
+    await call('refused build', 'POST', GROUP, {
+      token: admin,
+      body: { displayName: 'refused-build', type: 'cpu', build: { baseImage: BASE, pullSecret: 'ghcr-refused', packages: { pip: ['numpy'] } } },
+    })
+  ).body as Image;
   refusedPath = `${GROUP}/${other.name}/builds/${other.latestBuild!.id}`;
   refused = await pollBuild(api, admin, refusedPath);
-  for (const [what, path] of [['image', `${GROUP}/${custom.name}`], ['build', builtPath], ['history', `${GROUP}/${custom.name}/builds`], ['logs', `${builtPath}/logs`], ['refused logs', `${refusedPath}/logs`], ['selection', '/groups/team-a/image-selection']] as const) {
+  for (const [what, path] of [
+    ['image', `${GROUP}/${custom.name}`],
+    ['build', builtPath],
+    ['history', `${GROUP}/${custom.name}/builds`],
+    ['logs', `${builtPath}/logs`],
+    ['refused logs', `${refusedPath}/logs`],
+    ['selection', '/groups/team-a/image-selection'],
+  ] as const) {
     await call(what, 'GET', path, { token: admin });
   }
   await call('in use', 'DELETE', '/secrets/ghcr-team-a', { token: tokens.systemAdmin });
@@ -108,8 +130,16 @@ beforeAll(async () => {
   await call('group list by member', 'GET', '/groups/team-a/secrets', { token: tokens.member });
   await call('group list by other admin', 'GET', '/groups/team-a/secrets', { token: tokens.otherAdmin });
   await call('group store by other admin', 'PUT', OWN, { token: tokens.otherAdmin, body: GROUP_LOGIN });
-  await call('group secret named by other group', 'POST', '/groups/team-b/images', { token: tokens.otherAdmin, body: { displayName: 'stolen', type: 'cpu', url: BASE, pullSecret: 'team-a/ghcr-own' } });
-  const own = (await call('group custom image', 'POST', GROUP, { token: admin, body: { displayName: 'own-build', type: 'cpu', build: { baseImage: BASE, pullSecret: 'team-a/ghcr-own', packages: { pip: ['own-secret'] } } } })).body as Image;
+  await call('group secret named by other group', 'POST', '/groups/team-b/images', {
+    token: tokens.otherAdmin,
+    body: { displayName: 'stolen', type: 'cpu', url: BASE, pullSecret: 'team-a/ghcr-own' },
+  });
+  const own = (
+    await call('group custom image', 'POST', GROUP, {
+      token: admin,
+      body: { displayName: 'own-build', type: 'cpu', build: { baseImage: BASE, pullSecret: 'team-a/ghcr-own', packages: { pip: ['own-secret'] } } },
+    })
+  ).body as Image;
   groupBuiltPath = `${GROUP}/${own.name}/builds/${own.latestBuild!.id}`;
   groupBuilt = await pollBuild(api, admin, groupBuiltPath);
   await call('group logs', 'GET', `${groupBuiltPath}/logs`, { token: admin });
@@ -163,7 +193,11 @@ describe('a build from a private base image', () => {
     // Assess
     const body = (what: string) => replies.find((r) => r.what === what)!.reply.body as { items: { name: string }[] };
     expect(body('group list').items.map((s) => s.name)).toEqual(['ghcr-own']);
-    expect(body('system list after the group store').items.map((s) => s.name).sort()).toEqual(['ghcr-refused', 'ghcr-team-a']);
+    expect(
+      body('system list after the group store')
+        .items.map((s) => s.name)
+        .sort(),
+    ).toEqual(['ghcr-refused', 'ghcr-team-a']);
   });
 
   it('fails in PRE_BUILD with an actionable reason when the registry refuses the login', () => {
@@ -178,11 +212,34 @@ describe('the password appears nowhere else', () => {
   it('in no response body or header, error answers included', () => {
     // Assess: the walk made every call it meant to (so there is something to look at)
     expect(replies.map((r) => `${r.what} ${r.reply.status}`)).toEqual(
-      expect.arrayContaining(['store 201', 'replace 200', 'bad registry 422', 'unknown field 422', 'bad username 422', 'bad name 422', 'not allowed 403', 'list 200', 'existing image 201', 'custom image 201', 'logs 200', 'in use 409']),
+      expect.arrayContaining([
+        'store 201',
+        'replace 200',
+        'bad registry 422',
+        'unknown field 422',
+        'bad username 422',
+        'bad name 422',
+        'not allowed 403',
+        'list 200',
+        'existing image 201',
+        'custom image 201',
+        'logs 200',
+        'in use 409',
+      ]),
     );
-    expect(replies.filter((r) => r.what.startsWith('group')).map((r) => `${r.what} ${r.reply.status}`)).toEqual(
-      ['group store 201', 'group replace 200', 'group bad body 422', 'group list 200', 'group list by member 403', 'group list by other admin 403', 'group store by other admin 403', 'group secret named by other group 422', 'group custom image 201', 'group logs 200', 'group in use 409'],
-    );
+    expect(replies.filter((r) => r.what.startsWith('group')).map((r) => `${r.what} ${r.reply.status}`)).toEqual([
+      'group store 201',
+      'group replace 200',
+      'group bad body 422',
+      'group list 200',
+      'group list by member 403',
+      'group list by other admin 403',
+      'group store by other admin 403',
+      'group secret named by other group 422',
+      'group custom image 201',
+      'group logs 200',
+      'group in use 409',
+    ]);
     expect(replies.map((r) => ({ what: r.what, leaks: leaks(replyText(r)) })).filter((r) => r.leaks.length)).toEqual([]);
   });
 
@@ -204,7 +261,7 @@ describe('the password appears nowhere else', () => {
     expect(leaks(logs.join('\n'))).toEqual([]);
   });
 
-  it('in no file under DATA_DIR but the secrets\' own', async () => {
+  it("in no file under DATA_DIR but the secrets' own", async () => {
     // Act
     const files = await filesUnder(api.dataDir);
     const holding = [];
@@ -212,10 +269,12 @@ describe('the password appears nowhere else', () => {
 
     // Assess
     expect(files.some((f) => f.includes(`${join('', 'build-logs')}`))).toBe(true);
-    expect(holding.sort()).toEqual([join('secrets', 'ghcr-refused.json'), join('secrets', 'ghcr-team-a.json'), join('secrets', 'groups', 'team-a', 'ghcr-own.json')].sort());
+    expect(holding.sort()).toEqual(
+      [join('secrets', 'ghcr-refused.json'), join('secrets', 'ghcr-team-a.json'), join('secrets', 'groups', 'team-a', 'ghcr-own.json')].sort(),
+    );
   });
 
-  it('in none of the server\'s own log lines', () => {
+  it("in none of the server's own log lines", () => {
     // Assess
     expect(serverLog.length).toBeGreaterThan(10);
     expect(serverLog.filter((line) => leaks(line).length)).toEqual([]);
@@ -253,7 +312,7 @@ describe('the CodeBuild-shaped events of a local build with a pull secret', () =
   }, 60_000);
   afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
-  it('come from a build that used the secret (its password went to the CLI\'s stdin)', async () => {
+  it("come from a build that used the secret (its password went to the CLI's stdin)", async () => {
     // Act
     const stdin = (await cli.stdinText()).split('\n');
 
@@ -261,7 +320,7 @@ describe('the CodeBuild-shaped events of a local build with a pull secret', () =
     expect(stdin).toContain(OTHER.password);
   });
 
-  it('are recognised as this service\'s, ending with the build\'s success', () => {
+  it("are recognised as this service's, ending with the build's success", () => {
     // Act
     const recognised = events.map((e) => recogniseEvent(e, { project: LOCAL_PROJECT, account: LOCAL_ACCOUNT }));
 
@@ -271,10 +330,16 @@ describe('the CodeBuild-shaped events of a local build with a pull secret', () =
     expect(recognised.at(-1)).toEqual(expect.objectContaining({ ok: true, progress: expect.objectContaining({ status: 'succeeded' }) }));
   });
 
-  it('carry only the build\'s reference variables, and never the password', () => {
+  it("carry only the build's reference variables, and never the password", () => {
     // Act
     const text = JSON.stringify(events);
-    const variables = new Set(events.flatMap((e) => ((e as { detail: { 'additional-information': { environment: { 'environment-variables': { name: string }[] } } } }).detail['additional-information'].environment['environment-variables'].map((v) => v.name))));
+    const variables = new Set(
+      events.flatMap((e) =>
+        (e as { detail: { 'additional-information': { environment: { 'environment-variables': { name: string }[] } } } }).detail[
+          'additional-information'
+        ].environment['environment-variables'].map((v) => v.name),
+      ),
+    );
 
     // Assess
     expect([...variables].sort()).toEqual(['GI_BUILD_ID', 'GI_IMAGE', 'GI_SCOPE']);

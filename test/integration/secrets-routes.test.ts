@@ -80,7 +80,11 @@ describe('who may list pull secrets', () => {
     for (const item of reply.body.items) expect(Object.keys(item).sort()).toEqual(['createdAt', 'name', 'registry']);
     const names = reply.body.items.map((i) => i.name as string);
     expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
-    expect(reply.body.items.find((i) => (i.name as string).startsWith('aa-shown'))).toEqual({ name: expect.any(String), registry: 'ghcr.io', createdAt: expect.any(String) });
+    expect(reply.body.items.find((i) => (i.name as string).startsWith('aa-shown'))).toEqual({
+      name: expect.any(String),
+      registry: 'ghcr.io',
+      createdAt: expect.any(String),
+    });
   });
 });
 
@@ -134,7 +138,10 @@ describe('storing a pull secret', () => {
   it('creates it with 201 and a Location, then replaces it with 200 keeping its creation time', async () => {
     // Act
     const created = await api.call('PUT', '/secrets/quay-shared', { token: sys, body: LOGIN });
-    const replaced = await api.call('PUT', '/secrets/quay-shared', { token: sys, body: { registry: 'quay.io', username: 'robot+shared', password: 'an0ther-s3cret' } });
+    const replaced = await api.call('PUT', '/secrets/quay-shared', {
+      token: sys,
+      body: { registry: 'quay.io', username: 'robot+shared', password: 'an0ther-s3cret' },
+    });
 
     // Assess
     expect(created.status).toBe(201);
@@ -156,13 +163,16 @@ describe('storing a pull secret', () => {
     expect((dir.mode & 0o777).toString(8)).toBe('700');
   });
 
-  it.each(['Ghcr', 'ghcr_team', '-ghcr', 'ghcr-', 'ghcr.io', 'a'.repeat(64), 'with%20space', '%C3%A9t%C3%A9'])('refuses the name %s (422 at /path/name)', async (name) => {
-    // Act
-    const reply = await api.call('PUT', `/secrets/${name}`, { token: sys, body: LOGIN });
+  it.each(['Ghcr', 'ghcr_team', '-ghcr', 'ghcr-', 'ghcr.io', 'a'.repeat(64), 'with%20space', '%C3%A9t%C3%A9'])(
+    'refuses the name %s (422 at /path/name)',
+    async (name) => {
+      // Act
+      const reply = await api.call('PUT', `/secrets/${name}`, { token: sys, body: LOGIN });
 
-    // Assess
-    expectInvalid(reply, '/path/name');
-  });
+      // Assess
+      expectInvalid(reply, '/path/name');
+    },
+  );
 
   it('accepts the longest name, 63 characters', async () => {
     // Act
@@ -197,7 +207,10 @@ describe('storing a pull secret', () => {
 describe('referencing a pull secret that does not exist', () => {
   it('refuses it on create, for an existing image (422 at /pullSecret)', async () => {
     // Act
-    const reply = await api.call('POST', GROUP, { token: admin, body: { displayName: 'private', type: 'cpu', url: 'ghcr.io/team-a/private:1.0', pullSecret: 'no-such-secret' } });
+    const reply = await api.call('POST', GROUP, {
+      token: admin,
+      body: { displayName: 'private', type: 'cpu', url: 'ghcr.io/team-a/private:1.0', pullSecret: 'no-such-secret' },
+    });
 
     // Assess
     expectInvalid(reply, '/pullSecret');
@@ -280,7 +293,7 @@ describe('deleting a pull secret in use', () => {
     expect(allowed.status).toBe(204);
   });
 
-  it('allows it once a rebuild\'s new spec no longer names it', async () => {
+  it("allows it once a rebuild's new spec no longer names it", async () => {
     // Prepare
     const name = await storedSecret('respec');
     const image = (await api.call<Image>('POST', GROUP, { token: admin, body: customBody(name, ['respec']) })).body;
@@ -311,7 +324,10 @@ describe('a deleted pull secret', () => {
 
   it('cannot be named by a new image (422)', async () => {
     // Act
-    const reply = await api.call('POST', GROUP, { token: admin, body: { displayName: 'private', type: 'cpu', url: 'ghcr.io/team-a/private:1.0', pullSecret: name } });
+    const reply = await api.call('POST', GROUP, {
+      token: admin,
+      body: { displayName: 'private', type: 'cpu', url: 'ghcr.io/team-a/private:1.0', pullSecret: name },
+    });
 
     // Assess
     expectInvalid(reply, '/pullSecret');

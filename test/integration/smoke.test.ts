@@ -29,7 +29,7 @@ describe('npm run smoke', () => {
       'GET /health answers 200 without a token',
       'GET /openapi.json serves the OpenAPI document',
       'GET /me: who the token is (sub, groups, adminGroups, systemAdmin)',
-      'GET /groups/team-a/images lists the group\'s images',
+      "GET /groups/team-a/images lists the group's images",
       'POST /groups/team-a/images adds an existing image',
       'DELETE /groups/team-a/images/{name} deletes it again',
       'a build spec with a refused entry is refused by name (dry: nothing is built)',
@@ -56,7 +56,11 @@ describe('npm run smoke', () => {
   }, 60_000);
 
   it('prints PASS/FAIL per step from the command line and exits non-zero when one fails', async () => {
-    const outcome = await run(join(PROJECT_ROOT, 'node_modules/.bin/tsx'), ['scripts/smoke.ts', '--url', api.server.url, '--token', 'not-a-jwt', '--group', 'team-a'], { cwd: PROJECT_ROOT }).then(
+    const outcome = await run(
+      join(PROJECT_ROOT, 'node_modules/.bin/tsx'),
+      ['scripts/smoke.ts', '--url', api.server.url, '--token', 'not-a-jwt', '--group', 'team-a'],
+      { cwd: PROJECT_ROOT },
+    ).then(
       (r) => ({ code: 0, stdout: r.stdout }),
       (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
     );

@@ -18,7 +18,8 @@ const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toStrin
  * A compact JWS with this payload. The signature is a stand-in: API Gateway verified the token before
  * the function runs, and the function reads the payload without verifying it again.
  */
-export const unsignedJwt = (payload: Record<string, unknown>) => `${base64url({ alg: 'RS256', typ: 'JWT', kid: 'test-key' })}.${base64url(payload)}.c2lnbmF0dXJl`;
+export const unsignedJwt = (payload: Record<string, unknown>) =>
+  `${base64url({ alg: 'RS256', typ: 'JWT', kid: 'test-key' })}.${base64url(payload)}.c2lnbmF0dXJl`;
 
 export interface AuthorizedRequest {
   method?: string;

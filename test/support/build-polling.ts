@@ -21,7 +21,12 @@ export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T
 }
 
 /** GETs the build until the condition holds (by default: until it has finished). */
-export async function pollBuild(api: LocalApi, token: string, buildPath: string, until: (b: Build) => boolean = (b) => TERMINAL_STATUSES.includes(b.status)): Promise<Build> {
+export async function pollBuild(
+  api: LocalApi,
+  token: string,
+  buildPath: string,
+  until: (b: Build) => boolean = (b) => TERMINAL_STATUSES.includes(b.status),
+): Promise<Build> {
   let last: unknown;
   try {
     return await waitFor(async () => {

@@ -125,7 +125,9 @@ export interface Harness {
 
 /** The group's quota counters as stored (lambdas/store/quota.ts). */
 export async function quotaCounters(h: Harness, scope: Scope): Promise<{ images: number; builds: number }> {
-  const { Item } = await h.dynamo.client.send(new GetItemCommand({ TableName: h.dynamo.table, Key: toItem({ pk: partitionOf(scope), sk: QUOTA_SORT_KEY }), ConsistentRead: true }));
+  const { Item } = await h.dynamo.client.send(
+    new GetItemCommand({ TableName: h.dynamo.table, Key: toItem({ pk: partitionOf(scope), sk: QUOTA_SORT_KEY }), ConsistentRead: true }),
+  );
   return { images: Number(Item?.images?.N ?? 0), builds: Number(Item?.builds?.N ?? 0) };
 }
 

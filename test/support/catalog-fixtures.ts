@@ -25,7 +25,9 @@ export async function allPages<T = Image>(api: LocalApi, token: string, path: st
   let cursor: string | null = null;
   do {
     const params: URLSearchParams = new URLSearchParams({ ...query, ...(cursor ? { cursor } : {}) });
-    const reply: Reply<{ items: T[]; nextCursor: string | null }> = await api.call<{ items: T[]; nextCursor: string | null }>('GET', `${path}?${params}`, { token });
+    const reply: Reply<{ items: T[]; nextCursor: string | null }> = await api.call<{ items: T[]; nextCursor: string | null }>('GET', `${path}?${params}`, {
+      token,
+    });
     if (reply.status !== 200) throw new Error(`paging ${path} answered ${reply.status}: ${JSON.stringify(reply.body)}`);
     pages.push(reply.body.items);
     cursor = reply.body.nextCursor;

@@ -82,7 +82,9 @@ class Contract {
     const response = this.response(route, reply.status);
     const operation = this.document.paths[route.path]![route.method.toLowerCase()]!;
     if (!response) {
-      return [`${operation.operationId} (${route.method} ${route.path}) does not document status ${reply.status}; it documents ${Object.keys(operation.responses).join(', ')}`];
+      return [
+        `${operation.operationId} (${route.method} ${route.path}) does not document status ${reply.status}; it documents ${Object.keys(operation.responses).join(', ')}`,
+      ];
     }
     const problems: string[] = [];
     for (const [name, header] of Object.entries(response.headers ?? {})) {
@@ -108,7 +110,8 @@ class Contract {
   }
 }
 
-const describeError = (e: ErrorObject) => `body${e.instancePath || ''} ${e.message}${e.keyword === 'additionalProperties' ? `: ${JSON.stringify(e.params.additionalProperty)}` : ''} (schema ${e.schemaPath})`;
+const describeError = (e: ErrorObject) =>
+  `body${e.instancePath || ''} ${e.message}${e.keyword === 'additionalProperties' ? `: ${JSON.stringify(e.params.additionalProperty)}` : ''} (schema ${e.schemaPath})`;
 
 let contract: Contract | undefined;
 /** The document as the server generates it, compiled once per test file. */

@@ -58,12 +58,20 @@ export class MemoryImageStore implements ImageStore {
 
   private pageWhere(scope: Scope, after: string | undefined, limit: number, keep: (r: ImageRecord) => boolean): ImagePage {
     const names = [...this.scope(scope).keys()].sort();
-    const rest = names.filter((n) => after === undefined || n > after).map((n) => this.scope(scope).get(n)!).filter(keep);
+    const rest = names
+      .filter((n) => after === undefined || n > after)
+      .map((n) => this.scope(scope).get(n)!)
+      .filter(keep);
     const items = rest.slice(0, limit).map(copy);
     return { items, next: rest.length > limit ? items[items.length - 1]!.name : null };
   }
 
-  async update(scope: Scope, name: string, changes: ImageChanges & { updatedAt: string; updatedBy: string }, guard: ImageGuard): Promise<GuardedResult<ImageRecord>> {
+  async update(
+    scope: Scope,
+    name: string,
+    changes: ImageChanges & { updatedAt: string; updatedBy: string },
+    guard: ImageGuard,
+  ): Promise<GuardedResult<ImageRecord>> {
     await this.beforeWrite?.(scope, name);
     const checked = this.check(scope, name, guard);
     if (!checked.ok) return checked;

@@ -75,7 +75,11 @@ export async function startNpmStart(dataDir: string, env: Record<string, string>
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const text = await res.text();
-      const reply = { status: res.status, headers: res.headers, body: text && (res.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : text };
+      const reply = {
+        status: res.status,
+        headers: res.headers,
+        body: text && (res.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : text,
+      };
       assertKeepsContract(method, path, reply);
       return reply;
     },

@@ -5,9 +5,7 @@ import type { Reply } from './local-api.ts';
 /** Asserts the reply is a problem+json with the given status, and returns its body. */
 export function expectProblem(reply: Reply, status: number) {
   expect({ status: reply.status, contentType: reply.headers.get('content-type') }).toEqual({ status, contentType: 'application/problem+json' });
-  expect(reply.body).toEqual(
-    expect.objectContaining({ type: expect.any(String), title: expect.any(String), status, detail: expect.any(String) }),
-  );
+  expect(reply.body).toEqual(expect.objectContaining({ type: expect.any(String), title: expect.any(String), status, detail: expect.any(String) }));
   if (status === 422) {
     expect(reply.body.errors).toEqual(expect.arrayContaining([{ path: expect.any(String), message: expect.any(String) }]));
     expect(reply.body.errors.length).toBeGreaterThan(0);

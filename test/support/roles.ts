@@ -29,9 +29,21 @@ export interface TokenShape {
 }
 
 /** Signs a token with full control over what is wrong with it. */
-export function signToken({ key, issuer = LOCAL_ISSUER, audience = LOCAL_AUDIENCE, expiresAt, sub = 'eve', claims = allPowerful }: TokenShape): Promise<string> {
+export function signToken({
+  key,
+  issuer = LOCAL_ISSUER,
+  audience = LOCAL_AUDIENCE,
+  expiresAt,
+  sub = 'eve',
+  claims = allPowerful,
+}: TokenShape): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  let jwt = new SignJWT(claims).setProtectedHeader({ alg: SIGNING_ALG }).setIssuer(issuer).setAudience(audience).setIssuedAt(now - 7200).setExpirationTime(expiresAt ?? now + 3600);
+  let jwt = new SignJWT(claims)
+    .setProtectedHeader({ alg: SIGNING_ALG })
+    .setIssuer(issuer)
+    .setAudience(audience)
+    .setIssuedAt(now - 7200)
+    .setExpirationTime(expiresAt ?? now + 3600);
   if (sub !== null) jwt = jwt.setSubject(sub);
   return jwt.sign(key);
 }

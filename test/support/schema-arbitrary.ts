@@ -119,7 +119,12 @@ export class SchemaArbitraries {
     const branches = oneOf ?? [[]];
     return fc.constantFrom(...branches.keys()).chain((branch) => {
       const required = new Set([...((schema.required ?? []) as string[]), ...branches[branch]!]);
-      const forbidden = new Set(branches.filter((_, i) => i !== branch).flat().filter((k) => !required.has(k)));
+      const forbidden = new Set(
+        branches
+          .filter((_, i) => i !== branch)
+          .flat()
+          .filter((k) => !required.has(k)),
+      );
       const optional = Object.keys(properties).filter((k) => !required.has(k) && !forbidden.has(k));
       return fc.subarray(optional).chain((chosen) => this.keysWithDependencies(schema, [...required, ...chosen], forbidden));
     });
@@ -149,7 +154,9 @@ export class SchemaArbitraries {
     const choose = variants.length ? fc.tuple(...variants.map((v) => fc.constantFrom(...v))) : fc.constant([] as Schema[]);
     return choose.chain((rules) => {
       const merged = { ...properties };
-      for (const rule of rules) for (const [k, s] of Object.entries((rule.properties ?? {}) as Record<string, Schema>)) if (present.has(k)) merged[k] = { ...this.deref(merged[k] ?? {}), ...s };
+      for (const rule of rules)
+        for (const [k, s] of Object.entries((rule.properties ?? {}) as Record<string, Schema>))
+          if (present.has(k)) merged[k] = { ...this.deref(merged[k] ?? {}), ...s };
       const record: Record<string, fc.Arbitrary<unknown>> = {};
       for (const key of present) record[key] = this.options.properties?.[key] ?? this.of(merged[key] ?? {});
       return fc.record(record);
@@ -175,7 +182,7 @@ export class SchemaArbitraries {
       if (typeof schema.maxLength === 'number') out.push('a'.repeat(schema.maxLength + 1), value + 'x'.repeat(schema.maxLength));
       if (schema.pattern) out.push('', ' ', 'A B', '$(id)', 'x\ny', '\u0000', '---', `${value}\u0007`);
     }
-    if (schema.type === 'integer') out.push((schema.maximum as number ?? 0) + 1, (schema.minimum as number ?? 0) - 1, 'abc');
+    if (schema.type === 'integer') out.push(((schema.maximum as number) ?? 0) + 1, ((schema.minimum as number) ?? 0) - 1, 'abc');
     if (schema.type === 'array' && Array.isArray(value)) {
       if (typeof schema.maxItems === 'number') out.push(Array.from({ length: schema.maxItems + 1 }, (_, i) => value[i % Math.max(value.length, 1)] ?? 'curl'));
       value.forEach((item, i) => {

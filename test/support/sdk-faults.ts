@@ -21,7 +21,8 @@ export function awsError(name: string, message: string, status = 400): Error {
 }
 
 export const throttled = (message = 'Rate exceeded') => awsError('ThrottlingException', message);
-export const throughputExceeded = () => awsError('ProvisionedThroughputExceededException', 'The level of configured provisioned throughput for the table was exceeded.');
+export const throughputExceeded = () =>
+  awsError('ProvisionedThroughputExceededException', 'The level of configured provisioned throughput for the table was exceeded.');
 export const conditionFailed = () => awsError('ConditionalCheckFailedException', 'The conditional request failed');
 export const internalError = () => awsError('InternalServerError', 'Internal server error (injected after the write)', 500);
 
@@ -42,17 +43,15 @@ export function injectFaults(client: AnyStack, where: Where, decide: (call: SdkC
   const seen: Record<string, number> = {};
   const injected: Record<string, number> = {};
   const name = `injectFaults${++injectors}`;
-  const middleware =
-    (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) =>
-    async (args: { input: Record<string, unknown> }) => {
-      const call = { command: context.commandName ?? 'unknown', input: args.input };
-      seen[call.command] = (seen[call.command] ?? 0) + 1;
-      const error = decide(call);
-      if (!error) return next(args);
-      injected[call.command] = (injected[call.command] ?? 0) + 1;
-      if (where === 'afterCommit') await next(args);
-      throw error;
-    };
+  const middleware = (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: { input: Record<string, unknown> }) => {
+    const call = { command: context.commandName ?? 'unknown', input: args.input };
+    seen[call.command] = (seen[call.command] ?? 0) + 1;
+    const error = decide(call);
+    if (!error) return next(args);
+    injected[call.command] = (injected[call.command] ?? 0) + 1;
+    if (where === 'afterCommit') await next(args);
+    throw error;
+  };
   if (where === 'insideRetries') client.middlewareStack.add(middleware, { step: 'finalizeRequest', priority: 'normal', name });
   else client.middlewareStack.add(middleware, { step: 'initialize', priority: 'high', name });
   return { seen, injected, remove: () => void client.middlewareStack.remove(name) };

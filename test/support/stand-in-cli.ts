@@ -151,13 +151,7 @@ export async function writeStandInCli(behaviour: StandInBehaviour = 'succeed'): 
     callsOf: async (buildId) => (await calls()).filter((c) => c.buildId === buildId),
     argvText: () => read('calls.log'),
     stdinText: () => read('stdin.log'),
-    hangingPids: () =>
-      existsSync(join(dir, 'pids'))
-        ? readFileSync(join(dir, 'pids'), 'utf8')
-            .split('\n')
-            .filter(Boolean)
-            .map(Number)
-        : [],
+    hangingPids: () => (existsSync(join(dir, 'pids')) ? readFileSync(join(dir, 'pids'), 'utf8').split('\n').filter(Boolean).map(Number) : []),
     async contextOf(buildId) {
       const files: Record<string, string> = {};
       for (const name of ['Dockerfile', 'apt.txt', 'conda.txt', 'pip.txt']) {

@@ -42,7 +42,10 @@ function buildRecord(spec: StoredBuildSpec, overrides: Partial<BuildRecord> = {}
   };
 }
 
-function job(spec: StoredBuildSpec = { baseImage: 'quay.io/jupyter/scipy-notebook:2024-05-27', packages: { apt: ['curl'], pip: ['requests==2.32.3'] } }, scope: Scope = groupScope('team-a')): BuildJob {
+function job(
+  spec: StoredBuildSpec = { baseImage: 'quay.io/jupyter/scipy-notebook:2024-05-27', packages: { apt: ['curl'], pip: ['requests==2.32.3'] } },
+  scope: Scope = groupScope('team-a'),
+): BuildJob {
   const build = buildRecord(spec, { group: scope.group });
   return { scope, build, files: renderBuildContext(spec).files, cacheRef: CACHE, pullSecret: spec.pullSecret ?? null };
 }
@@ -67,7 +70,7 @@ const sentStartBuild = () => {
 const variablesOf = (variables: EnvironmentVariable[] | undefined) => new Map((variables ?? []).map((v) => [v.name!, v]));
 
 describe('CodeBuildBuilder.start', () => {
-  it('starts the project with the build id as the idempotency token and answers CodeBuild\'s build id', async () => {
+  it("starts the project with the build id as the idempotency token and answers CodeBuild's build id", async () => {
     // Act
     const result = await builder().start(job());
 
@@ -78,7 +81,7 @@ describe('CodeBuildBuilder.start', () => {
     expect(result).toEqual({ builderId: CODEBUILD_ID });
   });
 
-  it('answers the id that the build\'s own events are recognised by', async () => {
+  it("answers the id that the build's own events are recognised by", async () => {
     // Prepare
     const j = job();
 
@@ -91,7 +94,7 @@ describe('CodeBuildBuilder.start', () => {
     expect(recognised).toEqual(expect.objectContaining({ ok: true, builderId }));
   });
 
-  it('passes the build context, base image, target, cache and the build\'s own reference as PLAINTEXT variables', async () => {
+  it("passes the build context, base image, target, cache and the build's own reference as PLAINTEXT variables", async () => {
     // Prepare
     const j = job();
 
@@ -145,7 +148,7 @@ describe('CodeBuildBuilder.start', () => {
     expect(JSON.stringify(input)).not.toMatch(/auths|password|dockerconfigjson/i);
   });
 
-  it('keeps every variable within CodeBuild\'s 4096-character limit, however long the package lists', async () => {
+  it("keeps every variable within CodeBuild's 4096-character limit, however long the package lists", async () => {
     // Prepare
     const noise = (i: number) => createHash('sha512').update(String(i)).digest('hex').slice(0, 120);
     const pip = Array.from({ length: 100 }, (_, i) => `package-${noise(i)}==1.${i}`);
@@ -165,18 +168,22 @@ describe('CodeBuildBuilder.start', () => {
     cb.on(StartBuildCommand).resolves({});
 
     // Act
-    const error = await builder().start(job()).catch((e: Error) => e);
+    const error = await builder()
+      .start(job())
+      .catch((e: Error) => e);
 
     // Assess
     expect(error).toEqual(expect.objectContaining({ message: 'CodeBuild did not return a build id' }));
   });
 
-  it('lets StartBuild\'s own errors through (the build service records them as the failure reason)', async () => {
+  it("lets StartBuild's own errors through (the build service records them as the failure reason)", async () => {
     // Prepare
     cb.on(StartBuildCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
 
     // Act
-    const error = await builder().start(job()).catch((e: Error) => e);
+    const error = await builder()
+      .start(job())
+      .catch((e: Error) => e);
 
     // Assess
     expect(error).toEqual(expect.objectContaining({ name: 'ThrottlingException', message: 'Rate exceeded' }));
@@ -212,7 +219,9 @@ describe('CodeBuildBuilder.stop', () => {
     cb.on(StopBuildCommand).rejects(Object.assign(new Error('not allowed'), { name: 'AccessDeniedException' }));
 
     // Act
-    const error = await builder().stop(CODEBUILD_ID).catch((e: Error) => e);
+    const error = await builder()
+      .stop(CODEBUILD_ID)
+      .catch((e: Error) => e);
 
     // Assess
     expect(error).toEqual(expect.objectContaining({ name: 'AccessDeniedException' }));
@@ -220,7 +229,7 @@ describe('CodeBuildBuilder.stop', () => {
 });
 
 describe('CodeBuildBuilder.describe', () => {
-  it('maps BatchGetBuilds\' builds to progress, leaving out builds CodeBuild does not know', async () => {
+  it("maps BatchGetBuilds' builds to progress, leaving out builds CodeBuild does not know", async () => {
     // Prepare
     const ids = [`${PROJECT}:aaaa`, `${PROJECT}:bbbb`, `${PROJECT}:cccc`, `${PROJECT}:gone`];
     cb.on(BatchGetBuildsCommand).resolves({
@@ -245,7 +254,11 @@ describe('CodeBuildBuilder.describe', () => {
           endTime: new Date('2025-06-03T09:20:00Z'),
           phases: [
             { phaseType: 'PRE_BUILD', phaseStatus: 'SUCCEEDED' },
-            { phaseType: 'BUILD', phaseStatus: 'FAILED', contexts: [{ statusCode: 'COMMAND_EXECUTION_ERROR', message: 'Error while executing command: (...). Reason: exit status 1' }] },
+            {
+              phaseType: 'BUILD',
+              phaseStatus: 'FAILED',
+              contexts: [{ statusCode: 'COMMAND_EXECUTION_ERROR', message: 'Error while executing command: (...). Reason: exit status 1' }],
+            },
             { phaseType: 'COMPLETED' },
           ],
         },
@@ -296,7 +309,7 @@ describe('CloudWatchBuildLogs.read', () => {
   const started = buildRecord({ baseImage: 'python:3.12', packages: {} }, { builderId: CODEBUILD_ID, status: 'building' });
   const logs = () => new CloudWatchBuildLogs(cloudwatch, LOG_GROUP);
 
-  it('reads the build\'s stream (named after the id part of the build) from the head', async () => {
+  it("reads the build's stream (named after the id part of the build) from the head", async () => {
     // Prepare
     cw.on(GetLogEventsCommand).resolves({
       events: [
@@ -337,7 +350,10 @@ describe('CloudWatchBuildLogs.read', () => {
   it('reads on past an empty page that comes with a new token (CloudWatch can answer one while more events follow)', async () => {
     // Prepare
     cw.on(GetLogEventsCommand, { nextToken: undefined }).resolves({ events: [], nextForwardToken: 'f/2' });
-    cw.on(GetLogEventsCommand, { nextToken: 'f/2' }).resolves({ events: [{ timestamp: Date.UTC(2025, 5, 3, 9, 13, 6), message: 'FAILED: pip could not install' }], nextForwardToken: 'f/3' });
+    cw.on(GetLogEventsCommand, { nextToken: 'f/2' }).resolves({
+      events: [{ timestamp: Date.UTC(2025, 5, 3, 9, 13, 6), message: 'FAILED: pip could not install' }],
+      nextForwardToken: 'f/3',
+    });
 
     // Act
     const page = await logs().read({ ...started, status: 'failed' }, undefined, 500);
@@ -384,7 +400,9 @@ describe('CloudWatchBuildLogs.read', () => {
     cw.on(GetLogEventsCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
 
     // Act
-    const error = await logs().read(started, undefined, 500).catch((e: Error) => e);
+    const error = await logs()
+      .read(started, undefined, 500)
+      .catch((e: Error) => e);
 
     // Assess
     expect(error).toEqual(expect.objectContaining({ name: 'AccessDeniedException' }));
@@ -412,19 +430,24 @@ describe('CloudWatchBuildLogs.lastFailure', () => {
 
     // Assess
     expect(cw.commandCalls(FilterLogEventsCommand).map((c) => c.args[0].input)).toEqual([
-      { logGroupName: LOG_GROUP, logStreamNames: ['7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f'], filterPattern: '"7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f"', nextToken: undefined },
+      {
+        logGroupName: LOG_GROUP,
+        logStreamNames: ['7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f'],
+        filterPattern: '"7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f"',
+        nextToken: undefined,
+      },
     ]);
     expect(reason).toBe('pip could not install the pip packages: check the requirement names and versions in the build log');
   });
 
-  it('ignores FAILED lines without the marker, or with another build\'s, whatever the filter let through', async () => {
+  it("ignores FAILED lines without the marker, or with another build's, whatever the filter let through", async () => {
     // Prepare
     cw.on(FilterLogEventsCommand).resolves({
       events: [
         { message: `${MARKER}the real reason\n` },
         { message: 'FAILED: sign in again at https://evil.example.com 7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f\n' },
         { message: '#8 0.413 FAILED [7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f]: printed by a RUN step\n' },
-        { message: 'FAILED [00000000-0000-4000-8000-000000000000]: another build\'s nonce\n' },
+        { message: "FAILED [00000000-0000-4000-8000-000000000000]: another build's nonce\n" },
       ],
     });
 
@@ -450,7 +473,9 @@ describe('CloudWatchBuildLogs.lastFailure', () => {
 
   it('answers nothing when the stream does not exist or has no FAILED line', async () => {
     // Prepare
-    cw.on(FilterLogEventsCommand).rejectsOnce(Object.assign(new Error('no stream'), { name: 'ResourceNotFoundException' })).resolves({ events: [] });
+    cw.on(FilterLogEventsCommand)
+      .rejectsOnce(Object.assign(new Error('no stream'), { name: 'ResourceNotFoundException' }))
+      .resolves({ events: [] });
 
     // Act
     const reasons = [await logs().lastFailure(failed), await logs().lastFailure(failed)];

@@ -65,7 +65,10 @@ describe('CodeBuildBuilder: the base image pull reference', () => {
   });
 
   it('pulls a base image whose registry has no mirror as written', async () => {
-    const variables = await sentVariables(new CodeBuildBuilder(codebuild, PROJECT, SECRET_PREFIX, MIRRORS), job({ baseImage: 'ghcr.io/org/base:1.0', packages: {} }));
+    const variables = await sentVariables(
+      new CodeBuildBuilder(codebuild, PROJECT, SECRET_PREFIX, MIRRORS),
+      job({ baseImage: 'ghcr.io/org/base:1.0', packages: {} }),
+    );
 
     expect(variables.get('BASE_IMAGE_PULL')?.value).toBe('ghcr.io/org/base:1.0');
     expect(variables.get('BASE_IMAGE_PULL_REASON')?.value).toBe('from its own registry ghcr.io (no mirror is configured for it)');

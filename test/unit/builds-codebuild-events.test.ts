@@ -4,7 +4,17 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { recogniseEvent, codeBuildIdOf } from '../../lambdas/aws/codebuild-events.ts';
-import { codeBuildEvent, eventFor, FIXTURE_ACCOUNT, FIXTURE_BUILD_ARN, FIXTURE_BUILD_ID, FIXTURE_PROJECT, FIXTURE_REF, withoutVariable, type CodeBuildFixture } from '../support/codebuild-events.ts';
+import {
+  codeBuildEvent,
+  eventFor,
+  FIXTURE_ACCOUNT,
+  FIXTURE_BUILD_ARN,
+  FIXTURE_BUILD_ID,
+  FIXTURE_PROJECT,
+  FIXTURE_REF,
+  withoutVariable,
+  type CodeBuildFixture,
+} from '../support/codebuild-events.ts';
 
 const OURS = { project: FIXTURE_PROJECT, account: FIXTURE_ACCOUNT };
 
@@ -93,7 +103,11 @@ describe('recogniseEvent: build state changes', () => {
     // Prepare
     const event = codeBuildEvent('build-state-failed');
     for (const p of event.detail['additional-information'].phases) {
-      if (p['phase-type'] === 'PRE_BUILD') Object.assign(p, { 'phase-status': 'FAILED', 'phase-context': ['COMMAND_EXECUTION_ERROR: Error while executing command: (...). Reason: exit status 1'] });
+      if (p['phase-type'] === 'PRE_BUILD')
+        Object.assign(p, {
+          'phase-status': 'FAILED',
+          'phase-context': ['COMMAND_EXECUTION_ERROR: Error while executing command: (...). Reason: exit status 1'],
+        });
       if (p['phase-type'] === 'BUILD') Object.assign(p, { 'phase-status': 'SUCCEEDED', 'phase-context': [': '] });
     }
 
@@ -178,7 +192,12 @@ describe('recogniseEvent: build phase changes', () => {
     const result = recognised(codeBuildEvent('build-phase-pre-build-succeeded'));
 
     // Assess
-    expect(result).toEqual({ ok: true, builderId: FIXTURE_BUILD_ID, ref: FIXTURE_REF, progress: { status: 'building', phase: 'BUILD', at: '2025-06-03T09:13:21Z' } });
+    expect(result).toEqual({
+      ok: true,
+      builderId: FIXTURE_BUILD_ID,
+      ref: FIXTURE_REF,
+      progress: { status: 'building', phase: 'BUILD', at: '2025-06-03T09:13:21Z' },
+    });
   });
 
   it('reads a failed BUILD phase as still building in BUILD: the state change says how the build ended', () => {
@@ -296,18 +315,27 @@ describe('recogniseEvent: malformed events', () => {
     ['no build id', (e) => ({ ...e, detail: { ...e.detail, 'build-id': undefined } })],
     ['a numeric project name', (e) => ({ ...e, detail: { ...e.detail, 'project-name': 42 } })],
     ['no additional information', (e) => ({ ...e, detail: { ...e.detail, 'additional-information': undefined } })],
-    ['environment variables that are not a list', (e) => {
-      e.detail['additional-information'].environment['environment-variables'] = { GI_SCOPE: 'group:team-a' };
-      return e;
-    }],
-    ['a phase without its type', (e) => {
-      delete e.detail['additional-information'].phases[0]['phase-type'];
-      return e;
-    }],
-    ['a timeout that is not a number', (e) => {
-      e.detail['additional-information']['timeout-in-minutes'] = 'sixty';
-      return e;
-    }],
+    [
+      'environment variables that are not a list',
+      (e) => {
+        e.detail['additional-information'].environment['environment-variables'] = { GI_SCOPE: 'group:team-a' };
+        return e;
+      },
+    ],
+    [
+      'a phase without its type',
+      (e) => {
+        delete e.detail['additional-information'].phases[0]['phase-type'];
+        return e;
+      },
+    ],
+    [
+      'a timeout that is not a number',
+      (e) => {
+        e.detail['additional-information']['timeout-in-minutes'] = 'sixty';
+        return e;
+      },
+    ],
     ['no time', (e) => ({ ...e, time: undefined })],
   ];
 

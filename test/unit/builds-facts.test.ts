@@ -75,15 +75,21 @@ describe('factsIn: the report in a build log', () => {
 
     // Assess
     expect(omitted).toEqual(expect.objectContaining({ packages: null, lockOmitted: 'the lock is larger than the 256 KiB a build may report' }));
-    expect(tooLarge).toEqual(expect.objectContaining({ packages: null, lockOmitted: `the lock is larger than the ${FACTS_LIMITS.keptLockBytes / 1024} KiB a build record keeps` }));
+    expect(tooLarge).toEqual(
+      expect.objectContaining({ packages: null, lockOmitted: `the lock is larger than the ${FACTS_LIMITS.keptLockBytes / 1024} KiB a build record keeps` }),
+    );
     expect(JSON.stringify(tooLarge).length).toBeLessThan(1000);
   });
 });
 
 describe('lock parsers: only well-formed entries, bounded', () => {
   it('reads dpkg-query lines and drops malformed ones', () => {
-    expect(parseAptLock('libc6\t2.36-9+deb12u9\tamd64\nBad Name\t1\tamd64\nx\t1 2\tamd64\nshort\n')).toEqual([{ name: 'libc6', version: '2.36-9+deb12u9', architecture: 'amd64' }]);
-    expect(parseAptLock(Array.from({ length: FACTS_LIMITS.packagesPerManager + 5 }, (_, i) => `p${i}\t1\tall`).join('\n'))).toHaveLength(FACTS_LIMITS.packagesPerManager);
+    expect(parseAptLock('libc6\t2.36-9+deb12u9\tamd64\nBad Name\t1\tamd64\nx\t1 2\tamd64\nshort\n')).toEqual([
+      { name: 'libc6', version: '2.36-9+deb12u9', architecture: 'amd64' },
+    ]);
+    expect(parseAptLock(Array.from({ length: FACTS_LIMITS.packagesPerManager + 5 }, (_, i) => `p${i}\t1\tall`).join('\n'))).toHaveLength(
+      FACTS_LIMITS.packagesPerManager,
+    );
   });
 
   it('reads pip freeze pins only', () => {
@@ -92,7 +98,16 @@ describe('lock parsers: only well-formed entries, bounded', () => {
 
   it("reads conda list --json's channel, name, version and build", () => {
     const list = JSON.stringify([
-      { base_url: 'https://conda.anaconda.org/conda-forge', build_number: 0, build_string: 'pyhd8ed1ab_0', channel: 'conda-forge', dist_name: 'six-1.16.0-pyhd8ed1ab_0', name: 'six', platform: 'noarch', version: '1.16.0' },
+      {
+        base_url: 'https://conda.anaconda.org/conda-forge',
+        build_number: 0,
+        build_string: 'pyhd8ed1ab_0',
+        channel: 'conda-forge',
+        dist_name: 'six-1.16.0-pyhd8ed1ab_0',
+        name: 'six',
+        platform: 'noarch',
+        version: '1.16.0',
+      },
       { channel: 'conda-forge', name: 'bad name', version: '1', build_string: 'x' },
     ]);
     expect(parseCondaList(list)).toEqual([{ channel: 'conda-forge', name: 'six', version: '1.16.0', build: 'pyhd8ed1ab_0' }]);
@@ -163,7 +178,10 @@ describe('BuildService.rebuild with lockedFrom (issue 18)', () => {
     return { name: image.name, buildId };
   }
   const refusal = async (promise: Promise<unknown>) => {
-    const e = (await promise.then(() => undefined, (err: unknown) => err)) as { kind?: string; errors?: { path: string; message: string }[] };
+    const e = (await promise.then(
+      () => undefined,
+      (err: unknown) => err,
+    )) as { kind?: string; errors?: { path: string; message: string }[] };
     return { kind: e?.kind, errors: e?.errors };
   };
 
@@ -193,9 +211,11 @@ describe('BuildService.rebuild with lockedFrom (issue 18)', () => {
       errors: [{ path: '/lockedFrom', message: `build ${bare.buildId} cannot be rebuilt from its lock: it reported no lock` }],
     });
     expect((await refusal(h.service.rebuild(ADMIN, TEAM_A, bare.name, { lockedFrom: 'b000000000nosuch' }))).kind).toBe('not-found');
-    expect((await refusal(h.service.rebuild(ADMIN, TEAM_A, source.name, { lockedFrom: source.buildId, build: { baseImage: 'debian:12', packages: {} } }))).errors).toEqual([
-      { path: '/lockedFrom', message: 'give either build or lockedFrom, not both' },
+    expect(
+      (await refusal(h.service.rebuild(ADMIN, TEAM_A, source.name, { lockedFrom: source.buildId, build: { baseImage: 'debian:12', packages: {} } }))).errors,
+    ).toEqual([{ path: '/lockedFrom', message: 'give either build or lockedFrom, not both' }]);
+    expect((await refusal(h.service.rebuild(ADMIN, TEAM_A, source.name, { lockedFrom: '$(id)' }))).errors).toEqual([
+      expect.objectContaining({ path: '/lockedFrom' }),
     ]);
-    expect((await refusal(h.service.rebuild(ADMIN, TEAM_A, source.name, { lockedFrom: '$(id)' }))).errors).toEqual([expect.objectContaining({ path: '/lockedFrom' })]);
   });
 });

@@ -215,10 +215,26 @@ describe('checkBaseImageMirrors', () => {
     ['a list', '["docker.io"]', /^expected a JSON object from registry host to mirror prefix/],
     ['a host without a dot or port', { dockerhub: 'mirror.example.com/hub' }, /^entry "dockerhub": the key is not a registry host such as docker\.io/],
     ['a host with a path', { 'docker.io/library': 'mirror.example.com/hub' }, /^entry "docker\.io\/library": the key is not a registry host/],
-    ["Docker Hub's API host", { 'registry-1.docker.io': 'mirror.example.com/hub' }, /^entry "registry-1\.docker\.io": the key is Docker Hub's API host; .*use the key "docker\.io"$/],
-    ['a prefix with a scheme', { 'docker.io': 'https://mirror.example.com/hub' }, /^entry "docker\.io": the mirror prefix "https:\/\/mirror\.example\.com\/hub" has a scheme/],
-    ['a prefix whose host is not a registry', { 'docker.io': 'mirror/hub' }, /^entry "docker\.io": the mirror prefix "mirror\/hub" is not a mirror prefix such as/],
-    ['a prefix with a trailing slash', { 'docker.io': 'mirror.example.com/hub/' }, /^entry "docker\.io": the mirror prefix "mirror\.example\.com\/hub\/" is not a mirror prefix/],
+    [
+      "Docker Hub's API host",
+      { 'registry-1.docker.io': 'mirror.example.com/hub' },
+      /^entry "registry-1\.docker\.io": the key is Docker Hub's API host; .*use the key "docker\.io"$/,
+    ],
+    [
+      'a prefix with a scheme',
+      { 'docker.io': 'https://mirror.example.com/hub' },
+      /^entry "docker\.io": the mirror prefix "https:\/\/mirror\.example\.com\/hub" has a scheme/,
+    ],
+    [
+      'a prefix whose host is not a registry',
+      { 'docker.io': 'mirror/hub' },
+      /^entry "docker\.io": the mirror prefix "mirror\/hub" is not a mirror prefix such as/,
+    ],
+    [
+      'a prefix with a trailing slash',
+      { 'docker.io': 'mirror.example.com/hub/' },
+      /^entry "docker\.io": the mirror prefix "mirror\.example\.com\/hub\/" is not a mirror prefix/,
+    ],
     ['a prefix with a tag', { 'docker.io': 'mirror.example.com/hub:1' }, /^entry "docker\.io": the mirror prefix .* is not a mirror prefix/],
     ['a prefix with upper case', { 'docker.io': 'mirror.example.com/Hub' }, /^entry "docker\.io": the mirror prefix .* is not a mirror prefix/],
     ['a prefix that is not a string', { 'docker.io': 42 }, /^entry "docker\.io": the mirror prefix must be a string, got 42$/],
@@ -233,6 +249,8 @@ describe('checkBaseImageMirrors', () => {
   it('reads BASE_IMAGE_MIRRORS, failing with the variable named', () => {
     expect(baseImageMirrorsFrom({ BASE_IMAGE_MIRRORS: '{"docker.io":"localhost:5001/hub"}' })).toEqual({ 'docker.io': 'localhost:5001/hub' });
     expect(baseImageMirrorsFrom({})).toEqual({});
-    expect(() => baseImageMirrorsFrom({ BASE_IMAGE_MIRRORS: '{"docker.io":"hub"}' })).toThrow(/^environment variable BASE_IMAGE_MIRRORS: entry "docker\.io": the mirror prefix "hub"/);
+    expect(() => baseImageMirrorsFrom({ BASE_IMAGE_MIRRORS: '{"docker.io":"hub"}' })).toThrow(
+      /^environment variable BASE_IMAGE_MIRRORS: entry "docker\.io": the mirror prefix "hub"/,
+    );
   });
 });

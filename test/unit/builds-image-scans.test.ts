@@ -17,14 +17,28 @@ import { factsReport, reportLines } from '../support/facts-report.ts';
 
 process.env.LOG_LEVEL ??= 'silent';
 
-const DOCUMENTED = JSON.parse(readFileSync(fileURLToPath(new URL('../fixtures/ecr-image-scan/scan-complete.json', import.meta.url)), 'utf8')) as { time: string; account: string; detail: Record<string, unknown> & { 'finding-severity-counts': Record<string, number>; 'image-digest': string } };
+const DOCUMENTED = JSON.parse(readFileSync(fileURLToPath(new URL('../fixtures/ecr-image-scan/scan-complete.json', import.meta.url)), 'utf8')) as {
+  time: string;
+  account: string;
+  detail: Record<string, unknown> & { 'finding-severity-counts': Record<string, number>; 'image-digest': string };
+};
 const OURS = { repository: 'group-images', account: '123456789012' };
 
 /** The documented event, about one of our images. */
-const scanEvent = (target: { tags?: string[]; digest?: string }, counts: Record<string, number> = DOCUMENTED.detail['finding-severity-counts'], time = '2026-12-07T10:00:00Z') => ({
+const scanEvent = (
+  target: { tags?: string[]; digest?: string },
+  counts: Record<string, number> = DOCUMENTED.detail['finding-severity-counts'],
+  time = '2026-12-07T10:00:00Z',
+) => ({
   ...DOCUMENTED,
   time,
-  detail: { ...DOCUMENTED.detail, 'repository-name': OURS.repository, 'image-tags': target.tags ?? [], ...(target.digest ? { 'image-digest': target.digest } : { 'image-digest': undefined }), 'finding-severity-counts': counts },
+  detail: {
+    ...DOCUMENTED.detail,
+    'repository-name': OURS.repository,
+    'image-tags': target.tags ?? [],
+    ...(target.digest ? { 'image-digest': target.digest } : { 'image-digest': undefined }),
+    'finding-severity-counts': counts,
+  },
 });
 
 describe('recogniseScanEvent: the documented event', () => {
@@ -42,9 +56,17 @@ describe('recogniseScanEvent: the documented event', () => {
   it('takes only completed scans of our repository in our account', () => {
     expect(recogniseScanEvent(DOCUMENTED, OURS)).toEqual({ ok: false, reason: 'not-ours' });
     expect(recogniseScanEvent({ ...DOCUMENTED, account: '999999999999' }, { ...OURS, repository: 'my-repo' })).toEqual({ ok: false, reason: 'not-ours' });
-    expect(recogniseScanEvent({ ...DOCUMENTED, detail: { ...DOCUMENTED.detail, 'scan-status': 'FAILED' } }, { repository: 'my-repo' })).toEqual({ ok: false, reason: 'not-complete', detail: 'FAILED' });
-    expect(recogniseScanEvent({ ...DOCUMENTED, detail: { ...DOCUMENTED.detail, 'finding-severity-counts': { CRITICAL: -1 } } }, { repository: 'my-repo' })).toEqual(expect.objectContaining({ ok: false, reason: 'malformed' }));
-    expect(recogniseScanEvent({ ...DOCUMENTED, detail: { ...DOCUMENTED.detail, 'image-tags': ['$(x)'] } }, { repository: 'my-repo' })).toEqual(expect.objectContaining({ ok: false, reason: 'malformed' }));
+    expect(recogniseScanEvent({ ...DOCUMENTED, detail: { ...DOCUMENTED.detail, 'scan-status': 'FAILED' } }, { repository: 'my-repo' })).toEqual({
+      ok: false,
+      reason: 'not-complete',
+      detail: 'FAILED',
+    });
+    expect(
+      recogniseScanEvent({ ...DOCUMENTED, detail: { ...DOCUMENTED.detail, 'finding-severity-counts': { CRITICAL: -1 } } }, { repository: 'my-repo' }),
+    ).toEqual(expect.objectContaining({ ok: false, reason: 'malformed' }));
+    expect(recogniseScanEvent({ ...DOCUMENTED, detail: { ...DOCUMENTED.detail, 'image-tags': ['$(x)'] } }, { repository: 'my-repo' })).toEqual(
+      expect.objectContaining({ ok: false, reason: 'malformed' }),
+    );
   });
 });
 
@@ -151,7 +173,14 @@ describe('scan results on the builds', () => {
     expect((await buildOf(a)).vulnerabilities).toEqual(expect.objectContaining({ critical: 2, medium: 1 }));
     expect((await imageOf(a))!.latestBuild!.vulnerabilities).toEqual(expect.objectContaining({ critical: 2 }));
     // Issue 18 part 5: the outcome event carries the digest and the counts known by then.
-    expect(h.published.at(-1)).toEqual(expect.objectContaining({ buildId: a.ref.buildId, status: 'succeeded', digest: a.digest, vulnerabilities: expect.objectContaining({ critical: 2, medium: 1 }) }));
+    expect(h.published.at(-1)).toEqual(
+      expect.objectContaining({
+        buildId: a.ref.buildId,
+        status: 'succeeded',
+        digest: a.digest,
+        vulnerabilities: expect.objectContaining({ critical: 2, medium: 1 }),
+      }),
+    );
   });
 
   it('reaches a build that reused the scanned image too', async () => {

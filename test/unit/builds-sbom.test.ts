@@ -72,7 +72,9 @@ describe('sbomOf: a CycloneDX 1.5 document of the build', () => {
 
     // Assess
     expect(bom.metadata.component).toEqual(expect.objectContaining({ type: 'container', version: DIGEST, purl: ociPurl(build().imageUrl!, DIGEST) }));
-    expect(bom.metadata.component.purl).toBe(`pkg:oci/group-images@sha256%3A${'ab'.repeat(32)}?repository_url=123456789012.dkr.ecr.eu-west-1.amazonaws.com/group-images&tag=sha-0123456789abcdef0123456789abcdef`);
+    expect(bom.metadata.component.purl).toBe(
+      `pkg:oci/group-images@sha256%3A${'ab'.repeat(32)}?repository_url=123456789012.dkr.ecr.eu-west-1.amazonaws.com/group-images&tag=sha-0123456789abcdef0123456789abcdef`,
+    );
     expect(bom.components[0]).toEqual(expect.objectContaining({ type: 'container', name: 'quay.io/jupyter/scipy-notebook:2024-05-27', version: BASE_DIGEST }));
     expect(purls).toEqual(
       expect.arrayContaining([

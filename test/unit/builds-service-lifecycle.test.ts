@@ -57,7 +57,7 @@ const imageNow = async (name: string, scope: Scope = TEAM_A) => (await h.images.
 const buildNow = async (name: string, id: string, scope: Scope = TEAM_A) => (await h.builds.get(scope, name, id))!;
 
 describe('starting a build', () => {
-  it('records the build, then starts it with its own id, the rendered context, its target and the scope\'s cache', async () => {
+  it("records the build, then starts it with its own id, the rendered context, its target and the scope's cache", async () => {
     // Act
     const image = await create({ pip: ['requests==2.32.3'], apt: ['curl'] });
 
@@ -71,7 +71,9 @@ describe('starting a build', () => {
     expect(Object.keys(job.files).sort()).toEqual(['Dockerfile', 'apt.txt', 'pip.txt', 'template-failures.tsv']);
     expect(job.files['pip.txt']).toBe('requests==2.32.3\n');
     expect(job.pullSecret).toBeNull();
-    expect(await buildNow(image.name, job.build.id)).toEqual(expect.objectContaining({ status: 'queued', builderId: RecordingBuilder.idOf(job.build.id), createdBy: 'ada' }));
+    expect(await buildNow(image.name, job.build.id)).toEqual(
+      expect.objectContaining({ status: 'queued', builderId: RecordingBuilder.idOf(job.build.id), createdBy: 'ada' }),
+    );
   });
 
   it('returns a custom image that is not ready until its first build succeeds', async () => {
@@ -79,7 +81,9 @@ describe('starting a build', () => {
     const image = await create();
 
     // Assess
-    expect(image).toEqual(expect.objectContaining({ source: 'build', url: null, ready: false, latestBuild: expect.objectContaining({ status: 'queued', finishedAt: null }) }));
+    expect(image).toEqual(
+      expect.objectContaining({ source: 'build', url: null, ready: false, latestBuild: expect.objectContaining({ status: 'queued', finishedAt: null }) }),
+    );
   });
 
   it('hands the builder the pull secret by name, never more', async () => {
@@ -191,7 +195,7 @@ describe('rebuilding', () => {
     expect(h.builder.started).toHaveLength(1);
   });
 
-  it('keeps the image\'s url while a rebuild runs, and moves it to the new build\'s imageUrl when it succeeds', async () => {
+  it("keeps the image's url while a rebuild runs, and moves it to the new build's imageUrl when it succeeds", async () => {
     // Prepare
     const image = await create({ pip: ['numpy'] });
     await finish(TEAM_A, image.name, image.latestBuild!.id, 'succeeded');
@@ -223,7 +227,9 @@ describe('rebuilding', () => {
     await finish(TEAM_A, image.name, rebuild.id, 'failed', 9);
 
     // Assess
-    expect(await imageNow(image.name)).toEqual(expect.objectContaining({ url: firstUrl, latestBuild: expect.objectContaining({ id: rebuild.id, status: 'failed' }) }));
+    expect(await imageNow(image.name)).toEqual(
+      expect.objectContaining({ url: firstUrl, latestBuild: expect.objectContaining({ id: rebuild.id, status: 'failed' }) }),
+    );
   });
 
   it('builds the stored spec again when the rebuild names none', async () => {
@@ -436,7 +442,9 @@ describe('cancelling', () => {
 
     // Assess
     expect(h.builder.stopped).toEqual([RecordingBuilder.idOf(buildId)]);
-    expect(cancelled).toEqual(expect.objectContaining({ id: buildId, status: 'cancelled', phase: 'BUILD', failureReason: null, finishedAt: expect.any(String) }));
+    expect(cancelled).toEqual(
+      expect.objectContaining({ id: buildId, status: 'cancelled', phase: 'BUILD', failureReason: null, finishedAt: expect.any(String) }),
+    );
     expect((await imageNow(image.name)).latestBuild).toEqual(expect.objectContaining({ id: buildId, status: 'cancelled' }));
   });
 
@@ -549,7 +557,10 @@ describe('build history', () => {
     const image = await create({ pip: ['numpy'] });
     const ids = [image.latestBuild!.id];
     await finish(TEAM_A, image.name, ids[0]!, 'failed');
-    for (const pip of [['numpy', 'scipy'], ['numpy', 'pandas']]) {
+    for (const pip of [
+      ['numpy', 'scipy'],
+      ['numpy', 'pandas'],
+    ]) {
       const b = await h.service.rebuild(ADMIN, TEAM_A, image.name, { build: customImage({ pip }).build });
       ids.push(b.id);
       await finish(TEAM_A, image.name, b.id, 'failed');
@@ -568,7 +579,7 @@ describe('build history', () => {
     expect(pages.map((p) => p.map((b) => b.id))).toEqual([...ids].reverse().map((id) => [id]));
   });
 
-  it('shows builds without the service\'s internals', async () => {
+  it("shows builds without the service's internals", async () => {
     // Prepare
     const image = await create();
 
@@ -577,7 +588,24 @@ describe('build history', () => {
 
     // Assess
     expect(Object.keys(build).sort()).toEqual(
-      ['id', 'image', 'status', 'phase', 'spec', 'imageUrl', 'reused', 'failureReason', 'dryRun', 'createdAt', 'startedAt', 'finishedAt', 'createdBy', 'facts', 'vulnerabilities', 'vulnerabilitiesNote'].sort(),
+      [
+        'id',
+        'image',
+        'status',
+        'phase',
+        'spec',
+        'imageUrl',
+        'reused',
+        'failureReason',
+        'dryRun',
+        'createdAt',
+        'startedAt',
+        'finishedAt',
+        'createdBy',
+        'facts',
+        'vulnerabilities',
+        'vulnerabilitiesNote',
+      ].sort(),
     );
   });
 });

@@ -8,7 +8,18 @@ import { queuedBuild, type BuildProgress, type BuildRecord } from '../../lambdas
 import type { Image, ImageRecord } from '../../lambdas/domain/image.ts';
 import type { Scope } from '../../lambdas/domain/scope.ts';
 import { buildEventHandler } from '../../lambdas/events/build-events.ts';
-import { ADMIN, customImage, harnessFactory, IMAGE_REPOSITORY, latestBuildOf, RecordingBuilder, storeBuildRecord, TEAM_A, TEAM_B, type Harness } from '../support/build-service-harness.ts';
+import {
+  ADMIN,
+  customImage,
+  harnessFactory,
+  IMAGE_REPOSITORY,
+  latestBuildOf,
+  RecordingBuilder,
+  storeBuildRecord,
+  TEAM_A,
+  TEAM_B,
+  type Harness,
+} from '../support/build-service-harness.ts';
 import { codeBuildEvent, eventFor, FIXTURE_ACCOUNT, FIXTURE_PROJECT } from '../support/codebuild-events.ts';
 
 process.env.LOG_LEVEL ??= 'silent';
@@ -232,11 +243,17 @@ describe('BuildService.report: reports that are not about our builds', () => {
     expect(await stored(b)).toEqual(expect.objectContaining({ status: 'queued', builderId: b.builderId, imageUrl: null }));
   });
 
-  it('applies a report that overtakes StartBuild\'s answer (no builder id recorded yet)', async () => {
+  it("applies a report that overtakes StartBuild's answer (no builder id recorded yet)", async () => {
     // Prepare
     const outcomes: string[] = [];
     h.builder.beforeAnswer = async (job, builderId) => {
-      outcomes.push(await h.service.report({ scope: TEAM_A, image: job.build.image, buildId: job.build.id }, builderId, { status: 'building', phase: 'SUBMITTED', at: at(1) }));
+      outcomes.push(
+        await h.service.report({ scope: TEAM_A, image: job.build.image, buildId: job.build.id }, builderId, {
+          status: 'building',
+          phase: 'SUBMITTED',
+          at: at(1),
+        }),
+      );
     };
 
     // Act
@@ -263,7 +280,9 @@ describe('the build-events handler with real-shaped CodeBuild events', () => {
     // Assess
     expect(outcomes).toEqual(['applied', 'applied', 'applied', 'no-op']);
     const build = await stored(b);
-    expect(build).toEqual(expect.objectContaining({ status: 'succeeded', phase: 'FINALIZING', startedAt: '2025-06-03T09:12:29Z', finishedAt: '2025-06-03T09:16:43Z' }));
+    expect(build).toEqual(
+      expect.objectContaining({ status: 'succeeded', phase: 'FINALIZING', startedAt: '2025-06-03T09:12:29Z', finishedAt: '2025-06-03T09:16:43Z' }),
+    );
     expect((await imageOf(b)).url).toBe(build.imageUrl);
   });
 
@@ -294,7 +313,9 @@ describe('the build-events handler with real-shaped CodeBuild events', () => {
     expect(outcome).toBe('applied');
     const build = await stored(b);
     expect(build.status).toBe('failed');
-    expect(build.failureReason).toMatch(/^pip could not install the pip packages: check the requirement names and versions in the build log \(Installing the packages failed/);
+    expect(build.failureReason).toMatch(
+      /^pip could not install the pip packages: check the requirement names and versions in the build log \(Installing the packages failed/,
+    );
     expect(build.failureReason).toContain('COMMAND_EXECUTION_ERROR');
     expect((await imageOf(b)).url).toBeNull();
   });
@@ -356,7 +377,7 @@ describe('the build-events handler with real-shaped CodeBuild events', () => {
     expect(result).toEqual({ outcome: 'unknown-build', buildId: 'b0lz4k2m1q3r8s9t' });
   });
 
-  it('answers other-builder for an event from another CodeBuild build carrying our build\'s variables', async () => {
+  it("answers other-builder for an event from another CodeBuild build carrying our build's variables", async () => {
     // Prepare
     const b = await startedBuild();
 
@@ -479,7 +500,7 @@ describe('BuildService.logs', () => {
     expect(page).toEqual({ lines: [{ timestamp: expect.any(String), message: '[Container] Build SUCCEEDED' }], nextCursor: null });
   });
 
-  it('refuses a cursor from another build\'s log', async () => {
+  it("refuses a cursor from another build's log", async () => {
     // Prepare
     const one = await startedBuild({ pip: ['numpy'] });
     const other = await startedBuild({ pip: ['pandas'] });

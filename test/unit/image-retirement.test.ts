@@ -10,7 +10,17 @@ import { EcrRetirementRegistry } from '../../lambdas/aws/ecr-retirement-registry
 import { retireImages, type RetirementResult } from '../../lambdas/domain/image-retirement.ts';
 import { SYSTEM, type Scope } from '../../lambdas/domain/scope.ts';
 import { DynamoImageReferences } from '../../lambdas/store/dynamo-image-references.ts';
-import { ADMIN, ADMIN_B, customImage, harnessFactory, IMAGE_REPOSITORY, latestBuildOf, TEAM_A, TEAM_B, type Harness } from '../support/build-service-harness.ts';
+import {
+  ADMIN,
+  ADMIN_B,
+  customImage,
+  harnessFactory,
+  IMAGE_REPOSITORY,
+  latestBuildOf,
+  TEAM_A,
+  TEAM_B,
+  type Harness,
+} from '../support/build-service-harness.ts';
 import type { Principal } from '../../lambdas/domain/principal.ts';
 
 const DAY = 86_400_000;
@@ -59,7 +69,9 @@ beforeEach(async () => {
     const found = tags.filter((t) => repo.images.delete(t));
     return {
       imageIds: found.map((imageTag) => ({ imageTag, imageDigest: `sha256:${imageTag}` })),
-      failures: tags.filter((t) => !found.includes(t)).map((imageTag) => ({ imageId: { imageTag }, failureCode: 'ImageNotFound', failureReason: 'Requested image not found' })),
+      failures: tags
+        .filter((t) => !found.includes(t))
+        .map((imageTag) => ({ imageId: { imageTag }, failureCode: 'ImageNotFound', failureReason: 'Requested image not found' })),
     };
   });
 });
@@ -92,7 +104,7 @@ async function builtImage(scope: Scope, packages: Record<string, string[]>) {
 const remove = (scope: Scope, name: string) => h.catalog.delete(scope === TEAM_A ? ADMIN : scope === TEAM_B ? ADMIN_B : SYS_ADMIN, scope, name);
 
 describe('image retirement', () => {
-  it('deletes a deleted image\'s build once it has been unreferenced for the retention period, and only then', async () => {
+  it("deletes a deleted image's build once it has been unreferenced for the retention period, and only then", async () => {
     const kept = await builtImage(TEAM_A, { pip: ['numpy'] });
     const gone = await builtImage(TEAM_A, { pip: ['pandas'] });
     await remove(TEAM_A, gone.name);
@@ -152,7 +164,9 @@ describe('image retirement', () => {
   it("keeps a live image's older builds (its history) and a group build a system image points at", async () => {
     const image = await builtImage(TEAM_A, { pip: ['torch'] });
     // Rebuilt with a new spec: the image now points at the new tag; the old build is kept.
-    const rebuilt = await h.service.rebuild(ADMIN, TEAM_A, image.name, { build: { baseImage: 'python:3.12-slim', packages: { pip: ['torch', 'torchvision'] } } });
+    const rebuilt = await h.service.rebuild(ADMIN, TEAM_A, image.name, {
+      build: { baseImage: 'python:3.12-slim', packages: { pip: ['torch', 'torchvision'] } },
+    });
     await h.service.progress(TEAM_A, image.name, rebuilt.id, { status: 'succeeded', at: h.clock.now().toISOString() });
     repo.push((await latestBuildOf(h, TEAM_A, image.name)).imageUrl!);
     // A group build that a system admin added to the system catalog as an existing image.
@@ -169,7 +183,11 @@ describe('image retirement', () => {
 
   it('keeps an image a catalog image names by digest (<repository>@sha256:...)', async () => {
     const built = await builtImage(TEAM_A, { pip: ['jax'] });
-    await h.catalog.create(SYS_ADMIN, SYSTEM, { displayName: 'jax-pinned', type: 'cpu', url: `${IMAGE_REPOSITORY}@${repo.images.get(built.tag)!.imageDigest}` });
+    await h.catalog.create(SYS_ADMIN, SYSTEM, {
+      displayName: 'jax-pinned',
+      type: 'cpu',
+      url: `${IMAGE_REPOSITORY}@${repo.images.get(built.tag)!.imageDigest}`,
+    });
     await remove(TEAM_A, built.name);
 
     await retire(day(0));

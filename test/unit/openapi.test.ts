@@ -16,8 +16,16 @@ import { ARTIFACTS, generateArtifacts, readArtifacts } from '../../scripts/opena
  */
 const ACCEPTED = [
   { ruleId: 'no-server-example.com', pointer: '#/servers/0/url', reason: 'local mode (npm start on localhost:3000) is a documented way to run this API' },
-  { ruleId: 'operation-4xx-response', pointer: '#/paths/~1health/get/responses', reason: 'liveness needs no token and takes no input: no client error is possible' },
-  { ruleId: 'operation-4xx-response', pointer: '#/paths/~1openapi.json/get/responses', reason: 'the document needs no token and takes no input: no client error is possible' },
+  {
+    ruleId: 'operation-4xx-response',
+    pointer: '#/paths/~1health/get/responses',
+    reason: 'liveness needs no token and takes no input: no client error is possible',
+  },
+  {
+    ruleId: 'operation-4xx-response',
+    pointer: '#/paths/~1openapi.json/get/responses',
+    reason: 'the document needs no token and takes no input: no client error is possible',
+  },
 ];
 
 describe('the checked-in OpenAPI document and client types', () => {
@@ -103,7 +111,7 @@ describe('the OpenAPI document', () => {
     expect(declared).toEqual(names);
   });
 
-  it('documents the contract\'s statuses where the contract names them', () => {
+  it("documents the contract's statuses where the contract names them", () => {
     // Act
     const statuses = Object.fromEntries(ROUTES.map((r) => [routeKey(r), statusesOf(r)]));
 
@@ -122,13 +130,16 @@ describe('the OpenAPI document', () => {
     // Assess
     expect(responses.length).toBeGreaterThan(0);
     for (const response of responses) expect(Object.keys(response.content ?? {})).toEqual(['application/problem+json']);
-    expect(document.components.responses.ValidationFailed!.content!['application/problem+json']!.schema).toEqual({ $ref: '#/components/schemas/ValidationProblem' });
+    expect(document.components.responses.ValidationFailed!.content!['application/problem+json']!.schema).toEqual({
+      $ref: '#/components/schemas/ValidationProblem',
+    });
     expect(document.components.schemas.ValidationProblem!.required).toContain('errors');
   });
 
   it('carries ETag and Location where the contract says so', () => {
     // Act
-    const headersOf = (path: string, method: string, status: string) => Object.keys((document.paths[path]![method]!.responses[status] as { headers?: object }).headers ?? {}).sort();
+    const headersOf = (path: string, method: string, status: string) =>
+      Object.keys((document.paths[path]![method]!.responses[status] as { headers?: object }).headers ?? {}).sort();
 
     // Assess
     expect(headersOf('/groups/{group}/images', 'post', '201')).toEqual(['ETag', 'Location']);
@@ -151,7 +162,15 @@ describe('GET /openapi.json', () => {
   it('serves the generated document, generated once', async () => {
     // Prepare
     const operation = publicOperations().openapi!;
-    const request = { route: ROUTES.find((r) => r.operation === 'openapi')!, principal: null, params: {}, query: {}, headers: {}, body: undefined, requestId: 'r' } satisfies ApiRequest;
+    const request = {
+      route: ROUTES.find((r) => r.operation === 'openapi')!,
+      principal: null,
+      params: {},
+      query: {},
+      headers: {},
+      body: undefined,
+      requestId: 'r',
+    } satisfies ApiRequest;
 
     // Act
     const first = await operation(request);

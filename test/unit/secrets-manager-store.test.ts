@@ -43,7 +43,13 @@ describe('SecretsManagerStore.put', () => {
 
     // Assess
     const input = sm.commandCalls(CreateSecretCommand)[0]!.args[0].input;
-    expect(input).toEqual(expect.objectContaining({ Name: 'group-images/pull-secrets/ghcr-team-a', Tags: [{ Key: 'group-images:registry', Value: 'ghcr.io' }], KmsKeyId: undefined }));
+    expect(input).toEqual(
+      expect.objectContaining({
+        Name: 'group-images/pull-secrets/ghcr-team-a',
+        Tags: [{ Key: 'group-images:registry', Value: 'ghcr.io' }],
+        KmsKeyId: undefined,
+      }),
+    );
     expect(JSON.parse(input.SecretString!)).toEqual({
       auths: { 'ghcr.io': { username: 'team-a-bot', password: LOGIN.password, auth: Buffer.from(`team-a-bot:${LOGIN.password}`).toString('base64') } },
     });
@@ -52,7 +58,7 @@ describe('SecretsManagerStore.put', () => {
     expect(JSON.stringify(result)).not.toContain(LOGIN.password);
   });
 
-  it('encrypts with the deployment\'s KMS key when it names one', async () => {
+  it("encrypts with the deployment's KMS key when it names one", async () => {
     // Prepare
     sm.on(CreateSecretCommand).resolves({});
 
@@ -68,7 +74,9 @@ describe('SecretsManagerStore.put', () => {
     sm.on(CreateSecretCommand).rejects(named('ResourceExistsException'));
     sm.on(PutSecretValueCommand).resolves({});
     sm.on(TagResourceCommand).resolves({});
-    sm.on(ListSecretsCommand).resolves({ SecretList: [{ Name: `${PREFIX}ghcr-team-a`, CreatedDate: new Date('2025-01-02T03:04:05Z'), Tags: [{ Key: 'group-images:registry', Value: 'ghcr.io' }] }] });
+    sm.on(ListSecretsCommand).resolves({
+      SecretList: [{ Name: `${PREFIX}ghcr-team-a`, CreatedDate: new Date('2025-01-02T03:04:05Z'), Tags: [{ Key: 'group-images:registry', Value: 'ghcr.io' }] }],
+    });
     const replacement = { registry: 'registry.example.com:5000', username: 'robot', password: 'n3w-pa55w0rd' };
 
     // Act
@@ -77,7 +85,9 @@ describe('SecretsManagerStore.put', () => {
     // Assess
     const put = sm.commandCalls(PutSecretValueCommand)[0]!.args[0].input;
     expect(put.SecretId).toBe('group-images/pull-secrets/ghcr-team-a');
-    expect(JSON.parse(put.SecretString!).auths).toEqual({ 'registry.example.com:5000': expect.objectContaining({ username: 'robot', password: 'n3w-pa55w0rd' }) });
+    expect(JSON.parse(put.SecretString!).auths).toEqual({
+      'registry.example.com:5000': expect.objectContaining({ username: 'robot', password: 'n3w-pa55w0rd' }),
+    });
     expect(sm.commandCalls(TagResourceCommand).map((c) => c.args[0].input)).toEqual([
       { SecretId: 'group-images/pull-secrets/ghcr-team-a', Tags: [{ Key: 'group-images:registry', Value: 'registry.example.com:5000' }] },
     ]);
@@ -89,7 +99,9 @@ describe('SecretsManagerStore.put', () => {
     sm.on(CreateSecretCommand).rejects(named('AccessDeniedException'));
 
     // Act
-    const error = await store().put(SYS('ghcr-team-a'), LOGIN, AT).catch((e: Error) => e);
+    const error = await store()
+      .put(SYS('ghcr-team-a'), LOGIN, AT)
+      .catch((e: Error) => e);
 
     // Assess
     expect(error).toEqual(expect.objectContaining({ name: 'AccessDeniedException' }));
@@ -102,7 +114,14 @@ describe('SecretsManagerStore.list', () => {
     // Prepare
     sm.on(ListSecretsCommand).resolves({
       SecretList: [
-        { Name: `${PREFIX}ghcr-team-a`, CreatedDate: new Date('2025-01-02T03:04:05Z'), Tags: [{ Key: 'group-images:registry', Value: 'ghcr.io' }, { Key: 'team', Value: 'a' }] },
+        {
+          Name: `${PREFIX}ghcr-team-a`,
+          CreatedDate: new Date('2025-01-02T03:04:05Z'),
+          Tags: [
+            { Key: 'group-images:registry', Value: 'ghcr.io' },
+            { Key: 'team', Value: 'a' },
+          ],
+        },
         { Name: `${PREFIX}quay-shared`, CreatedDate: new Date('2025-02-03T04:05:06Z'), Tags: [{ Key: 'group-images:registry', Value: 'quay.io' }] },
         { Name: `${PREFIX}being-deleted`, CreatedDate: new Date('2025-02-03T04:05:06Z'), DeletedDate: new Date('2025-06-01T00:00:00Z') },
         { Name: 'someone-else/ghcr-team-a', CreatedDate: new Date('2025-02-03T04:05:06Z') },
@@ -147,7 +166,9 @@ describe('SecretsManagerStore.remove', () => {
 
     // Assess
     expect(removed).toBe(true);
-    expect(sm.commandCalls(DeleteSecretCommand).map((c) => c.args[0].input)).toEqual([{ SecretId: 'group-images/pull-secrets/ghcr-team-a', ForceDeleteWithoutRecovery: true }]);
+    expect(sm.commandCalls(DeleteSecretCommand).map((c) => c.args[0].input)).toEqual([
+      { SecretId: 'group-images/pull-secrets/ghcr-team-a', ForceDeleteWithoutRecovery: true },
+    ]);
   });
 
   it('answers false for a secret that does not exist', async () => {

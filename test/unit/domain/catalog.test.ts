@@ -76,7 +76,17 @@ describe('ImageCatalog.create', () => {
     const { image, etag } = await catalog.create(admin, TEAM_A, { ...cpuImage, description: 'CPython' });
 
     // Assess
-    expect(image).toMatchObject({ name: 'python-x7k2p', scope: 'group', group: 'team-a', ready: true, source: 'existing', buildSpec: null, latestBuild: null, createdBy: 'ada', updatedBy: 'ada' });
+    expect(image).toMatchObject({
+      name: 'python-x7k2p',
+      scope: 'group',
+      group: 'team-a',
+      ready: true,
+      source: 'existing',
+      buildSpec: null,
+      latestBuild: null,
+      createdBy: 'ada',
+      updatedBy: 'ada',
+    });
     expect(etag).toBe('"v1"');
     expect(await store.get(TEAM_A, 'python-x7k2p')).toMatchObject({ displayName: 'python', description: 'CPython', url: 'python:3.12', version: 1 });
   });
@@ -548,11 +558,7 @@ describe('ImageCatalog reads', () => {
     const third = await catalog.list(member, TEAM_A, { limit: 3, cursor: second.nextCursor! });
 
     // Assess
-    expect([first, second, third].map((p) => p.items.map((i) => i.displayName))).toEqual([
-      ['img0', 'img1', 'img2'],
-      ['img3', 'img4', 'img5'],
-      ['img6'],
-    ]);
+    expect([first, second, third].map((p) => p.items.map((i) => i.displayName))).toEqual([['img0', 'img1', 'img2'], ['img3', 'img4', 'img5'], ['img6']]);
     expect(third.nextCursor).toBeNull();
   });
 
@@ -665,7 +671,8 @@ describe('ImageCatalog keyword pages over stale index entries', () => {
     // Prepare
     const stale = new StaleIndexStore();
     const staleCatalog = new ImageCatalog({ store: stale, cursors: cursorCodec('unit-test-key'), nameSuffix: () => 'xxxxx' });
-    for (const name of ['a1', 'b1', 'c1', 'd1']) await staleCatalog.create(admin, TEAM_A, { ...cpuImage, displayName: name, description: name === 'b1' ? 'changed' : 'notebook' });
+    for (const name of ['a1', 'b1', 'c1', 'd1'])
+      await staleCatalog.create(admin, TEAM_A, { ...cpuImage, displayName: name, description: name === 'b1' ? 'changed' : 'notebook' });
     stale.stale = ['b1-xxxxx', 'bb-deleted'];
     const pages: string[][] = [];
     let cursor: string | undefined;

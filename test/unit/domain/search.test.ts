@@ -1,6 +1,19 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { hasWords, INDEXED_PREFIX_MAX, indexedKeysOf, indexKeysOf, keywordQuery, matchesKeyword, SEARCHED_FIELDS, searchWords, WORD_INDEX_MAX, WORD_INDEX_SHARES, wordsOf, type SearchedText } from '../../../lambdas/domain/search.ts';
+import {
+  hasWords,
+  INDEXED_PREFIX_MAX,
+  indexedKeysOf,
+  indexKeysOf,
+  keywordQuery,
+  matchesKeyword,
+  SEARCHED_FIELDS,
+  searchWords,
+  WORD_INDEX_MAX,
+  WORD_INDEX_SHARES,
+  wordsOf,
+  type SearchedText,
+} from '../../../lambdas/domain/search.ts';
 import { DESCRIPTION_MAX, IMAGE_REFERENCE_MAX } from '../../../lambdas/domain/fields.ts';
 
 const image = (fields: Partial<SearchedText>): SearchedText => ({
@@ -107,18 +120,25 @@ describe('the capped word index', () => {
     expect(Object.values(WORD_INDEX_SHARES).reduce((a, b) => a + b, 0)).toBe(WORD_INDEX_MAX);
   });
 
-  it('never has more than WORD_INDEX_MAX entries, whatever the text, and every entry is a beginning of the image\'s words', () => {
+  it("never has more than WORD_INDEX_MAX entries, whatever the text, and every entry is a beginning of the image's words", () => {
     fc.assert(
-      fc.property(text(63), text(63), text(DESCRIPTION_MAX), text(IMAGE_REFERENCE_MAX), text(IMAGE_REFERENCE_MAX), (name, displayName, description, url, urlForGpu) => {
-        // Act
-        const fields = { name, displayName, description, url, urlForGpu, type: 'universal' as const };
-        const keys = indexedKeysOf(fields);
+      fc.property(
+        text(63),
+        text(63),
+        text(DESCRIPTION_MAX),
+        text(IMAGE_REFERENCE_MAX),
+        text(IMAGE_REFERENCE_MAX),
+        (name, displayName, description, url, urlForGpu) => {
+          // Act
+          const fields = { name, displayName, description, url, urlForGpu, type: 'universal' as const };
+          const keys = indexedKeysOf(fields);
 
-        // Assess
-        expect(keys.size).toBeLessThanOrEqual(WORD_INDEX_MAX);
-        const all = indexKeysOf(searchWords(fields));
-        for (const key of keys) expect(all.has(key)).toBe(true);
-      }),
+          // Assess
+          expect(keys.size).toBeLessThanOrEqual(WORD_INDEX_MAX);
+          const all = indexKeysOf(searchWords(fields));
+          for (const key of keys) expect(all.has(key)).toBe(true);
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -148,6 +168,7 @@ describe('the capped word index', () => {
     });
 
     // Assess
-    for (const typed of ['universal', 'x7k2p', 'pytorch', 'cuda12', 'deep', 'learning', 'cudnn']) expect([typed, keys.has(keywordQuery(typed)!.indexKey)]).toEqual([typed, true]);
+    for (const typed of ['universal', 'x7k2p', 'pytorch', 'cuda12', 'deep', 'learning', 'cudnn'])
+      expect([typed, keys.has(keywordQuery(typed)!.indexKey)]).toEqual([typed, true]);
   });
 });

@@ -20,7 +20,11 @@ const TEAM_A = groupScope('team-a');
 function references() {
   const asked: string[] = [];
   const secrets = new Set(['shared', 'team-a/ghcr', 'team-b/ghcr']);
-  const built = new Map([['team-a', TAG_A], ['team-b', TAG_B], ['', TAG_SYS]]);
+  const built = new Map([
+    ['team-a', TAG_A],
+    ['team-b', TAG_B],
+    ['', TAG_SYS],
+  ]);
   const guard = new TenantReferences({
     secrets: { exists: async (ref: SecretRef) => (asked.push(`secret ${secretReferenceText(ref)}`), secrets.has(secretReferenceText(ref))) },
     ownImages: {
@@ -53,7 +57,12 @@ describe('pull secret references', () => {
 
   it("accepts a group's own secret and a system secret", async () => {
     const { guard } = references();
-    await guard.require(TEAM_A, { secrets: [{ value: 'team-a/ghcr', pointer: '/pullSecret' }, { value: 'shared', pointer: '/build/pullSecret' }] });
+    await guard.require(TEAM_A, {
+      secrets: [
+        { value: 'team-a/ghcr', pointer: '/pullSecret' },
+        { value: 'shared', pointer: '/build/pullSecret' },
+      ],
+    });
   });
 
   it("refuses another group's secret without looking it up, in the same words whether it exists or not", async () => {
@@ -70,8 +79,12 @@ describe('pull secret references', () => {
 
   it("refuses a group's secret in a system image, and an unqualified name that is only a group's", async () => {
     const { guard } = references();
-    expect((await problemOf(guard.require(SYSTEM, { secrets: [{ value: 'team-a/ghcr', pointer: '/pullSecret' }] })))[0]!.message).toContain('only a system pull secret');
-    expect((await problemOf(guard.require(TEAM_A, { secrets: [{ value: 'ghcr', pointer: '/pullSecret' }] })))[0]!.message).toContain('names no pull secret "ghcr"');
+    expect((await problemOf(guard.require(SYSTEM, { secrets: [{ value: 'team-a/ghcr', pointer: '/pullSecret' }] })))[0]!.message).toContain(
+      'only a system pull secret',
+    );
+    expect((await problemOf(guard.require(TEAM_A, { secrets: [{ value: 'ghcr', pointer: '/pullSecret' }] })))[0]!.message).toContain(
+      'names no pull secret "ghcr"',
+    );
   });
 });
 
@@ -102,7 +115,12 @@ describe("images of the service's repository", () => {
     const errors = await problemOf(guard.require(TEAM_A, { images: [{ value: reference, pointer: '/build/baseImage' }] }));
 
     // Assess
-    expect(errors).toEqual([{ path: '/build/baseImage', message: `names an image of this service's repository that is not a build of group "team-a" or a system build's: name one by the tag such a build produced (its imageUrl)` }]);
+    expect(errors).toEqual([
+      {
+        path: '/build/baseImage',
+        message: `names an image of this service's repository that is not a build of group "team-a" or a system build's: name one by the tag such a build produced (its imageUrl)`,
+      },
+    ]);
   });
 
   it('refuses the build cache repository, and looks a tag up only in its own scope and the system one', async () => {
@@ -123,7 +141,10 @@ describe("images of the service's repository", () => {
   });
 
   it('treats 127.0.0.1 and localhost as one local registry', async () => {
-    const local = new TenantReferences({ secrets: { exists: async () => false }, ownImages: { repositories: { image: 'localhost:5000/group-images', cache: '' }, builtTags: { builtIn: async () => false } } });
+    const local = new TenantReferences({
+      secrets: { exists: async () => false },
+      ownImages: { repositories: { image: 'localhost:5000/group-images', cache: '' }, builtTags: { builtIn: async () => false } },
+    });
     await rejection(local.require(TEAM_A, { images: [{ value: `127.0.0.1:5000/group-images:${TAG_B}`, pointer: '/url' }] }));
     await local.require(TEAM_A, { images: [{ value: `127.0.0.1:5001/group-images:${TAG_B}`, pointer: '/url' }] });
   });

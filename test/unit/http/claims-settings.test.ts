@@ -29,7 +29,14 @@ describe('claim mapping in CDK context', () => {
   it.each<[string, RawSettings]>([
     ['Keycloak', { claimGroups: 'groups', claimAdminGroups: '', claimRoles: '/realm_access/roles', groupPrefix: '/', adminGroupSuffix: '/admins' }],
     ['Cognito', { claimGroups: 'cognito:groups', claimAdminGroups: '', claimRoles: 'cognito:groups', adminGroupSuffix: '-admins' }],
-    ['Auth0', { claimGroups: 'https://portal.example.com/groups', claimAdminGroups: 'https://portal.example.com/admin_groups', claimRoles: 'https://portal.example.com/roles' }],
+    [
+      'Auth0',
+      {
+        claimGroups: 'https://portal.example.com/groups',
+        claimAdminGroups: 'https://portal.example.com/admin_groups',
+        claimRoles: 'https://portal.example.com/roles',
+      },
+    ],
     ['a claim name with spaces and non-ASCII', { claimGroups: 'Gruppen der Benutzerin', claimRoles: 'rôles' }],
   ])('accepts the %s settings as given', (_label, raw) => {
     // Act
@@ -63,19 +70,42 @@ describe('claim mapping in CDK context', () => {
 
   it('gives every HTTP function the mapping, prefix and suffix only when set', () => {
     // Act
-    const { apiTemplate } = synth({ claimGroups: 'cognito:groups', claimAdminGroups: '', claimRoles: '/realm_access/roles', groupPrefix: '/', adminGroupSuffix: '/admins' });
+    const { apiTemplate } = synth({
+      claimGroups: 'cognito:groups',
+      claimAdminGroups: '',
+      claimRoles: '/realm_access/roles',
+      groupPrefix: '/',
+      adminGroupSuffix: '/admins',
+    });
     const environments = Object.values(resourcesOf(apiTemplate, 'AWS::Lambda::Function'))
       .map((f) => (f.Properties!.Environment as { Variables: Record<string, unknown> }).Variables)
       .filter((v) => ENV.claimSub in v);
     const { apiTemplate: plain } = synth({});
-    const plainEnvironments = Object.values(resourcesOf(plain, 'AWS::Lambda::Function')).map((f) => (f.Properties!.Environment as { Variables: Record<string, unknown> }).Variables);
+    const plainEnvironments = Object.values(resourcesOf(plain, 'AWS::Lambda::Function')).map(
+      (f) => (f.Properties!.Environment as { Variables: Record<string, unknown> }).Variables,
+    );
 
     // Assess
     expect(environments).toHaveLength(5);
     for (const v of environments) {
-      expect(v).toMatchObject({ CLAIM_SUB: 'sub', CLAIM_GROUPS: 'cognito:groups', CLAIM_ADMIN_GROUPS: '', CLAIM_ROLES: '/realm_access/roles', GROUP_PREFIX: '/', ADMIN_GROUP_SUFFIX: '/admins' });
+      expect(v).toMatchObject({
+        CLAIM_SUB: 'sub',
+        CLAIM_GROUPS: 'cognito:groups',
+        CLAIM_ADMIN_GROUPS: '',
+        CLAIM_ROLES: '/realm_access/roles',
+        GROUP_PREFIX: '/',
+        ADMIN_GROUP_SUFFIX: '/admins',
+      });
       // What the function reads back at cold start is what was set.
-      expect(claimNamesFrom(v as Record<string, string>)).toEqual({ sub: 'sub', groups: 'cognito:groups', adminGroups: '', roles: '/realm_access/roles', systemAdminRole: 'system-admin', groupPrefix: '/', adminGroupSuffix: '/admins' });
+      expect(claimNamesFrom(v as Record<string, string>)).toEqual({
+        sub: 'sub',
+        groups: 'cognito:groups',
+        adminGroups: '',
+        roles: '/realm_access/roles',
+        systemAdminRole: 'system-admin',
+        groupPrefix: '/',
+        adminGroupSuffix: '/admins',
+      });
     }
     for (const v of plainEnvironments) expect([ENV.groupPrefix in v, ENV.adminGroupSuffix in v]).toEqual([false, false]);
   }, 60_000);
@@ -87,15 +117,39 @@ describe('claim mapping in the environment (functions and npm start)', () => {
     const names = claimNamesFrom({});
 
     // Assess
-    expect(names).toEqual({ sub: 'sub', groups: 'groups', adminGroups: 'admin_groups', roles: 'roles', systemAdminRole: 'system-admin', groupPrefix: '', adminGroupSuffix: '' });
+    expect(names).toEqual({
+      sub: 'sub',
+      groups: 'groups',
+      adminGroups: 'admin_groups',
+      roles: 'roles',
+      systemAdminRole: 'system-admin',
+      groupPrefix: '',
+      adminGroupSuffix: '',
+    });
   });
 
   it('reads the SCREAMING_SNAKE_CASE variables; an empty CLAIM_ADMIN_GROUPS means no such claim', () => {
     // Act
-    const names = claimNamesFrom({ CLAIM_SUB: 'oid', CLAIM_GROUPS: 'cognito:groups', CLAIM_ADMIN_GROUPS: '', CLAIM_ROLES: '/realm_access/roles', SYSTEM_ADMIN_ROLE: 'Portal Admin', GROUP_PREFIX: '/', ADMIN_GROUP_SUFFIX: '/admins' });
+    const names = claimNamesFrom({
+      CLAIM_SUB: 'oid',
+      CLAIM_GROUPS: 'cognito:groups',
+      CLAIM_ADMIN_GROUPS: '',
+      CLAIM_ROLES: '/realm_access/roles',
+      SYSTEM_ADMIN_ROLE: 'Portal Admin',
+      GROUP_PREFIX: '/',
+      ADMIN_GROUP_SUFFIX: '/admins',
+    });
 
     // Assess
-    expect(names).toEqual({ sub: 'oid', groups: 'cognito:groups', adminGroups: '', roles: '/realm_access/roles', systemAdminRole: 'Portal Admin', groupPrefix: '/', adminGroupSuffix: '/admins' });
+    expect(names).toEqual({
+      sub: 'oid',
+      groups: 'cognito:groups',
+      adminGroups: '',
+      roles: '/realm_access/roles',
+      systemAdminRole: 'Portal Admin',
+      groupPrefix: '/',
+      adminGroupSuffix: '/admins',
+    });
   });
 
   it.each([

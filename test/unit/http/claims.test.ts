@@ -64,7 +64,9 @@ describe('claim paths', () => {
     const payload = JSON.parse('{"realm_access":{"roles":["r"]},"__proto__":{"polluted":["x"]}}') as Record<string, unknown>;
 
     // Act
-    const found = [['constructor'], ['toString'], ['realm_access', 'hasOwnProperty'], ['__proto__', 'polluted'], ['realm_access', 'roles', '0']].map((p) => claimAt(payload, p));
+    const found = [['constructor'], ['toString'], ['realm_access', 'hasOwnProperty'], ['__proto__', 'polluted'], ['realm_access', 'roles', '0']].map((p) =>
+      claimAt(payload, p),
+    );
 
     // Assess
     expect(found).toEqual([undefined, undefined, undefined, ['x'], undefined]);
@@ -161,9 +163,15 @@ describe('the caller from an API Gateway event', () => {
     ['a header that is not a JWT', { route: '/me', claims: verified, authorization: 'Bearer not-a-token' }],
     ['a token whose payload is not JSON', { route: '/me', claims: verified, authorization: `Bearer a.${Buffer.from('{oops').toString('base64url')}.c` }],
     ['a token whose payload is an array', { route: '/me', claims: verified, authorization: `Bearer a.${Buffer.from('["sub"]').toString('base64url')}.c` }],
-    ['two tokens in one header (API Gateway joins repeated headers with commas)', { route: '/me', claims: verified, authorization: `Bearer ${unsignedJwt(verified)},Bearer ${unsignedJwt(forged)}` }],
-    ["a token other than the verified one: another sub", { route: '/me', claims: forged, authorizerClaims: flattenClaims(verified) }],
-    ['a token other than the verified one: another iss', { route: '/me', claims: { ...verified, iss: 'https://evil.example.com/' }, authorizerClaims: flattenClaims(verified) }],
+    [
+      'two tokens in one header (API Gateway joins repeated headers with commas)',
+      { route: '/me', claims: verified, authorization: `Bearer ${unsignedJwt(verified)},Bearer ${unsignedJwt(forged)}` },
+    ],
+    ['a token other than the verified one: another sub', { route: '/me', claims: forged, authorizerClaims: flattenClaims(verified) }],
+    [
+      'a token other than the verified one: another iss',
+      { route: '/me', claims: { ...verified, iss: 'https://evil.example.com/' }, authorizerClaims: flattenClaims(verified) },
+    ],
     ['a token with no iss', { route: '/me', claims: { sub: 'eve' } }],
     ['a token with a sub the authorizer did not see', { route: '/me', claims: verified, authorizerClaims: { iss: ISS } }],
     ['no sub at all', { route: '/me', claims: { iss: ISS, groups: ['team-a'] } }],
@@ -193,7 +201,15 @@ describe('the caller from an API Gateway event', () => {
 describe('the claim mapping', () => {
   it('reads the claim names, pointers, prefix and suffix the deployment configured', () => {
     // Prepare
-    const mapping: ClaimNames = { sub: 'email', groups: 'cognito:groups', adminGroups: '/custom/admins', roles: '/realm_access/roles', systemAdminRole: 'platform-admin', groupPrefix: 'gi-', adminGroupSuffix: '-admins' };
+    const mapping: ClaimNames = {
+      sub: 'email',
+      groups: 'cognito:groups',
+      adminGroups: '/custom/admins',
+      roles: '/realm_access/roles',
+      systemAdminRole: 'platform-admin',
+      groupPrefix: 'gi-',
+      adminGroupSuffix: '-admins',
+    };
     const claims = {
       sub: 'ignored',
       email: 'ada@example.com',
@@ -223,14 +239,39 @@ describe('the claim mapping', () => {
 
 /** Names with the characters that broke the old parser, and any string at all. */
 const awkward = fc.oneof(
-  fc.constantFrom('-admins', '/admins', 'gi--admins', '//admins', 'team-a', 'team-b', 'team-a leads', 'ml,team-b', '[team-b]', '"team-a"', "o'neil", 'système', 'チーム', 'team-a-admins', '/team-a', '/team-a/admins', 'system-admin', 'system-admin (read only)', '[system-admin]', ''),
+  fc.constantFrom(
+    '-admins',
+    '/admins',
+    'gi--admins',
+    '//admins',
+    'team-a',
+    'team-b',
+    'team-a leads',
+    'ml,team-b',
+    '[team-b]',
+    '"team-a"',
+    "o'neil",
+    'système',
+    'チーム',
+    'team-a-admins',
+    '/team-a',
+    '/team-a/admins',
+    'system-admin',
+    'system-admin (read only)',
+    '[system-admin]',
+    '',
+  ),
   fc.string({ unit: 'grapheme', maxLength: 20 }),
   fc.string({ unit: fc.constantFrom('a', '-', '/', ' ', ',', '[', ']', '"', 'é', 's'), maxLength: 12 }),
 );
 /** The test's own oracle of what a claim literally holds: a string, or an array's strings. */
 const literally = (claim: unknown): unknown[] => (typeof claim === 'string' ? [claim] : Array.isArray(claim) ? claim.filter((v) => typeof v === 'string') : []);
 
-const claimValue = fc.oneof({ weight: 4, arbitrary: fc.array(awkward, { maxLength: 6 }) }, { weight: 2, arbitrary: awkward }, { weight: 1, arbitrary: fc.anything() });
+const claimValue = fc.oneof(
+  { weight: 4, arbitrary: fc.array(awkward, { maxLength: 6 }) },
+  { weight: 2, arbitrary: awkward },
+  { weight: 1, arbitrary: fc.anything() },
+);
 
 describe('no claim value yields a membership it does not literally name (property)', () => {
   it('holds for any group, admin group and role values, prefix and suffix, through the API Gateway event', () => {
@@ -256,7 +297,8 @@ describe('no claim value yields a membership it does not literally name (propert
             expect(adminGroupSuffix !== '' && group.endsWith(adminGroupSuffix)).toBe(false);
           }
           for (const group of caller.adminGroups) {
-            const named = adminValues.includes(groupPrefix + group) || (adminGroupSuffix !== '' && groupValues.includes(groupPrefix + group + adminGroupSuffix));
+            const named =
+              adminValues.includes(groupPrefix + group) || (adminGroupSuffix !== '' && groupValues.includes(groupPrefix + group + adminGroupSuffix));
             expect([group, named]).toEqual([group, true]);
           }
           expect(caller.systemAdmin).toBe(literally(rolesClaim).includes(DEFAULT_SYSTEM_ADMIN_ROLE));

@@ -12,7 +12,8 @@ process.env.LOG_LEVEL ??= 'silent';
 
 const handler = apiHandler('public', publicOperations(), { claims: claimNamesFrom({}) });
 const caller = { iss: 'https://login.example.org/', sub: 'ada', groups: ['team-a'] };
-const call = async (method: string, route: string) => (await handler(jwtAuthorizerEvent({ method, route, claims: caller }), lambdaContext('public'))) as ApiResult;
+const call = async (method: string, route: string) =>
+  (await handler(jwtAuthorizerEvent({ method, route, claims: caller }), lambdaContext('public'))) as ApiResult;
 
 describe('HEAD', () => {
   it('answers as GET does, without the body', async () => {

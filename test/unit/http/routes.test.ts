@@ -47,7 +47,9 @@ describe('matchPath', () => {
     const concrete = (path: string) => path.replace(/\{[^}]+\}/g, 'x1');
 
     // Act
-    const ambiguous = ROUTES.filter((route) => ROUTES.filter((other) => other.method === route.method && matchPath(other.path, concrete(route.path))).length !== 1);
+    const ambiguous = ROUTES.filter(
+      (route) => ROUTES.filter((other) => other.method === route.method && matchPath(other.path, concrete(route.path))).length !== 1,
+    );
 
     // Assess
     expect(ambiguous.map(routeKey)).toEqual([]);
@@ -60,7 +62,9 @@ describe('the route table', () => {
     const catalogOperations = ['listImages', 'createImage', 'getImage', 'updateImage', 'deleteImage'];
 
     // Act
-    const keys = ROUTES.filter((r) => catalogOperations.includes(r.operation)).map(routeKey).sort();
+    const keys = ROUTES.filter((r) => catalogOperations.includes(r.operation))
+      .map(routeKey)
+      .sort();
 
     // Assess
     expect(keys).toEqual(

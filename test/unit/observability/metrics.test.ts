@@ -41,13 +41,19 @@ describe('emitMetrics', () => {
 
   it('carries several measurements with their units in one line', () => {
     // Act
-    emitMetrics([{ name: METRIC.buildsSucceeded, value: 1 }, { name: METRIC.buildDuration, value: 93.5, unit: 'Seconds' }]);
+    emitMetrics([
+      { name: METRIC.buildsSucceeded, value: 1 },
+      { name: METRIC.buildDuration, value: 93.5, unit: 'Seconds' },
+    ]);
 
     // Assess
     expect(emfLines()).toHaveLength(1);
     const emf = JSON.parse(emfLines()[0]!);
     expect(emf._aws.CloudWatchMetrics[0].Dimensions).toEqual([['Service']]);
-    expect(emf._aws.CloudWatchMetrics[0].Metrics).toEqual([{ Name: 'BuildsSucceeded', Unit: 'Count' }, { Name: 'BuildDuration', Unit: 'Seconds' }]);
+    expect(emf._aws.CloudWatchMetrics[0].Metrics).toEqual([
+      { Name: 'BuildsSucceeded', Unit: 'Count' },
+      { Name: 'BuildDuration', Unit: 'Seconds' },
+    ]);
     expect(emf.BuildDuration).toBe(93.5);
   });
 

@@ -89,7 +89,10 @@ describe('the request log', () => {
     await Promise.all([handler(event('/health', 'first'), context), handler(event('/health', 'second'), context)]);
 
     // Assess
-    const byId = (id: string) => lines().filter((l) => l.correlationId === id).map((l) => l.message);
+    const byId = (id: string) =>
+      lines()
+        .filter((l) => l.correlationId === id)
+        .map((l) => l.message);
     expect(byId('first')).toEqual(['checking', 'still checking', 'request']);
     expect(byId('second')).toEqual(['checking', 'still checking', 'request']);
   });
