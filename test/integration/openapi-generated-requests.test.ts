@@ -205,12 +205,14 @@ describe('requests the document calls valid', () => {
         { numRuns: VALID_RUNS },
       );
     }
-    // Most were served, not refused by state.
+    // Many were served, not refused by state. About half are: some operations answer from state by
+    // design here (a dry run has no lock, so its SBOM is 409; a finished build cannot be cancelled),
+    // so the bound sits far (about 7 standard deviations at this many requests) below what is seen.
     const served = Object.entries(tally)
       .filter(([s]) => Number(s) < 300)
       .reduce((n, [, c]) => n + c, 0);
     const total = Object.values(tally).reduce((a, b) => a + b, 0);
-    expect(served / total).toBeGreaterThan(0.5);
+    expect(served / total).toBeGreaterThan(0.3);
   }, 300_000);
 });
 
