@@ -43,29 +43,15 @@ export class CloudWatchBuildLogs implements BuildLogReader {
 
   async lastFailure(build: BuildRecord): Promise<string | undefined> {
     if (!build.builderId) return undefined;
-    try {
-      const messages: string[] = [];
-      let nextToken: string | undefined;
-      // Only lines with this build's marker nonce (which its own output never knows): a build prints a
-      // handful at most, however many "FAILED" lines its packages print, so two pages are plenty.
-      for (let page = 0; page < 2; page++) {
-        const out = await this.logs.send(
-          new FilterLogEventsCommand({
-            logGroupName: this.logGroup,
-            logStreamNames: [logStreamOf(build.builderId)],
-            filterPattern: `"${failureNonceOf(build.builderId)}"`,
-            nextToken,
-          }),
-        );
-        messages.push(...(out.events ?? []).map((e) => (e.message ?? '').trim()));
-        nextToken = out.nextToken;
-        if (!nextToken) break;
-      }
-      return lastFailureIn(messages, build.builderId);
-    } catch (e) {
-      if ((e as Error).name === 'ResourceNotFoundException') return undefined;
-      throw e;
-    }
+    // A build prints a handful of marked lines at most, however many "FAILED" lines its packages print.
+    const lines = await this.markedLines(build.builderId, 2);
+    return (
+      lines &&
+      lastFailureIn(
+        lines.map((line) => line.trim()),
+        build.builderId,
+      )
+    );
   }
 
   /**
@@ -75,15 +61,24 @@ export class CloudWatchBuildLogs implements BuildLogReader {
    */
   async factsOf(build: BuildRecord): Promise<BuildFacts | undefined> {
     if (!build.builderId) return undefined;
+    const lines = await this.markedLines(build.builderId, FACTS_PAGES);
+    return lines && factsIn(lines, build.builderId);
+  }
+
+  /**
+   * The lines of a build's log that carry its marker nonce (which the build's own output never knows),
+   * up to `pages` pages of them; undefined when the build has no log (yet).
+   */
+  private async markedLines(builderId: string, pages: number): Promise<string[] | undefined> {
     const messages: string[] = [];
     let nextToken: string | undefined;
     try {
-      for (let page = 0; page < FACTS_PAGES; page++) {
+      for (let page = 0; page < pages; page++) {
         const out = await this.logs.send(
           new FilterLogEventsCommand({
             logGroupName: this.logGroup,
-            logStreamNames: [logStreamOf(build.builderId)],
-            filterPattern: `"${failureNonceOf(build.builderId)}"`,
+            logStreamNames: [logStreamOf(builderId)],
+            filterPattern: `"${failureNonceOf(builderId)}"`,
             nextToken,
           }),
         );
@@ -95,7 +90,7 @@ export class CloudWatchBuildLogs implements BuildLogReader {
       if ((e as Error).name === 'ResourceNotFoundException') return undefined;
       throw e;
     }
-    return factsIn(messages, build.builderId);
+    return messages;
   }
 }
 

@@ -383,18 +383,7 @@ export class DynamoImageStore implements ImageStore, ImageBuildLink {
 
   /** UpdateItem: sets `changes` (null removes) and bumps the version, under `condition`; returns the image before or after. */
   private async updateItem(scope: Scope, name: string, changes: object, condition: Condition, returning: 'ALL_OLD' | 'ALL_NEW'): Promise<ImageRecord> {
-    const { expression, names, values } = updateExpression({ ...changes }, ['#version = #version + :one']);
-    const out = await this.db.send(
-      new UpdateItemCommand({
-        TableName: this.table,
-        Key: keyFor(scope, name),
-        UpdateExpression: expression,
-        ConditionExpression: condition.expression,
-        ExpressionAttributeNames: { ...names, ...condition.names, '#version': 'version' },
-        ExpressionAttributeValues: toItem({ ...values, ...condition.values, ':one': 1 }),
-        ReturnValues: returning,
-      }),
-    );
+    const out = await this.db.send(new UpdateItemCommand({ ...this.imageUpdate(scope, name, changes, condition), ReturnValues: returning }));
     return imageFromItem(out.Attributes!);
   }
 

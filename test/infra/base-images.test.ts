@@ -7,7 +7,8 @@ import { describe, expect, it } from '@jest/globals';
 import type { CfnElement } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import fc from 'fast-check';
-import { parseSettings, SettingsError, type RawSettings } from '../../bin/settings.ts';
+import { parseSettings, type RawSettings } from '../../bin/settings.ts';
+import { settingsError } from '../support/settings-error.ts';
 import { baseImageMirrorsFrom, baseImagePull } from '../../lambdas/builds/base-image-mirrors.ts';
 import { parseImageReference } from '../../lambdas/builds/image-reference.ts';
 import { ENV } from '../../lambdas/config.ts';
@@ -170,16 +171,6 @@ describe('with mirrors configured by the platform', () => {
 });
 
 describe('base image settings', () => {
-  const errorOf = (raw: RawSettings) => {
-    try {
-      parseSettings(raw);
-    } catch (e) {
-      expect(e).toBeInstanceOf(SettingsError);
-      return (e as Error).message;
-    }
-    throw new Error('expected the settings to be refused');
-  };
-
   it('reads -c strings and cdk.json values alike', () => {
     const fromStrings = parseSettings({ ...ALL_CACHES, baseImageMirrors: '{"localhost:5000":"localhost:5001/m"}' }).baseImages;
     const fromJson = parseSettings({
@@ -240,6 +231,6 @@ describe('base image settings', () => {
     ],
     ['an upstream twice', { pullThroughCaches: 'k8s,k8s' }, /- pullThroughCaches: expected each upstream at most once/],
   ])('refuses %s, naming the setting and why', (_, raw, message) => {
-    expect(errorOf(raw)).toMatch(message);
+    expect(settingsError(raw)).toMatch(message);
   });
 });

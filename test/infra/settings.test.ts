@@ -3,21 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { PLACEHOLDER_ISSUER, parseSettings, readSettings, SETTING_KEYS, SettingsError, type RawSettings } from '../../bin/settings.ts';
+import { PLACEHOLDER_ISSUER, parseSettings, readSettings, SETTING_KEYS, type RawSettings } from '../../bin/settings.ts';
+import { settingsError } from '../support/settings-error.ts';
 import { CDK_JSON_CONTEXT } from './synth.ts';
 import { PROJECT_ROOT } from '../../lib/service-function.ts';
 
 const run = promisify(execFile);
-
-function errorOf(raw: RawSettings): string {
-  try {
-    parseSettings(raw);
-  } catch (e) {
-    expect(e).toBeInstanceOf(SettingsError);
-    return (e as Error).message;
-  }
-  throw new Error('expected the settings to be refused');
-}
 
 describe('deployment settings', () => {
   it('has a default for every setting, so synth works with no context at all', () => {
@@ -155,7 +146,7 @@ describe('deployment settings', () => {
     ['maxConcurrentBuilds', { maxConcurrentBuilds: 0 }],
     ['maxConcurrentBuilds', { maxConcurrentBuilds: 'many' }],
   ])('refuses a bad %s and names it', (key, raw) => {
-    const message = errorOf(raw);
+    const message = settingsError(raw);
 
     expect(message).toMatch(new RegExp(`^  - ${key}: `, 'm'));
     expect(message).toContain('cdk.json');
@@ -194,7 +185,7 @@ describe('deployment settings', () => {
   });
 
   it('refuses webAclArn saying why (HTTP APIs take no WAF) and what to do instead', () => {
-    const message = errorOf({ webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/portal/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b' });
+    const message = settingsError({ webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/portal/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b' });
 
     expect(message).toContain('webAclArn: API Gateway HTTP APIs cannot be associated with AWS WAF');
     expect(message).toContain('CloudFront');
@@ -209,13 +200,13 @@ describe('deployment settings', () => {
     ['imagePullPrincipal', 'imagePullPrincipals'],
     ['maxConcurentBuilds', 'maxConcurrentBuilds'],
   ])('refuses the unknown context key %s, suggesting %s', (key, suggestion) => {
-    const message = errorOf({ [key]: 'x' } as RawSettings);
+    const message = settingsError({ [key]: 'x' } as RawSettings);
 
     expect(message).toContain(`  - ${key}: is not a setting: did you mean ${suggestion}?`);
   });
 
   it("refuses an unknown key unlike any setting without a wrong suggestion, and ignores CDK's own context keys", () => {
-    expect(errorOf({ frobnicate: 'x' } as RawSettings)).toContain('  - frobnicate: is not a setting (the settings are listed in README.md');
+    expect(settingsError({ frobnicate: 'x' } as RawSettings)).toContain('  - frobnicate: is not a setting (the settings are listed in README.md');
     // Every key the CDK itself puts in the context (cdk.json's feature flags, the CLI's, lookups).
     const cdkKeys = [
       ...Object.keys(CDK_JSON_CONTEXT),
@@ -234,7 +225,7 @@ describe('deployment settings', () => {
   });
 
   it('names every bad setting at once, with what it got', () => {
-    const message = errorOf({ throttleRateLimit: 'fast', buildComputeType: 'HUGE' });
+    const message = settingsError({ throttleRateLimit: 'fast', buildComputeType: 'HUGE' });
 
     expect(message).toContain('throttleRateLimit: expected a whole number, got "fast"');
     expect(message).toContain('buildComputeType: expected one of BUILD_GENERAL1_SMALL');
@@ -245,11 +236,11 @@ describe('deployment settings', () => {
     expect(parseSettings({ pipIndexUrl: 'https://nexus.example.com/repository/pypi/simple/' }).builds.mirrors).toEqual(
       expect.objectContaining({ pipIndexUrl: 'https://nexus.example.com/repository/pypi/simple/' }),
     );
-    expect(errorOf({ pipIndexUrl: 'https://aws:token@example.codeartifact.eu-west-1.amazonaws.com/pypi/r/simple/' })).toContain(
+    expect(settingsError({ pipIndexUrl: 'https://aws:token@example.codeartifact.eu-west-1.amazonaws.com/pypi/r/simple/' })).toContain(
       'pipIndexUrl: expected a URL without credentials',
     );
-    expect(errorOf({ aptMirror: 'http://apt.example.com/#$(reboot)' })).toContain('aptMirror: expected an http(s) URL');
-    expect(errorOf({ condaChannelAlias: 'ftp://conda.example.com' })).toContain('condaChannelAlias: expected an http(s) URL');
+    expect(settingsError({ aptMirror: 'http://apt.example.com/#$(reboot)' })).toContain('aptMirror: expected an http(s) URL');
+    expect(settingsError({ condaChannelAlias: 'ftp://conda.example.com' })).toContain('condaChannelAlias: expected an http(s) URL');
   });
 
   it('fails `cdk synth` (bin/app.ts) with the message, before building anything', async () => {

@@ -8,22 +8,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { parseSettings, SettingsError, type RawSettings } from '../../../bin/settings.ts';
+import { parseSettings, type RawSettings } from '../../../bin/settings.ts';
+import { settingsError } from '../../support/settings-error.ts';
 import { claimNamesFrom, ENV } from '../../../lambdas/config.ts';
 import { PROJECT_ROOT } from '../../../lib/service-function.ts';
 import { resourcesOf, synth } from '../../infra/synth.ts';
 
 const run = promisify(execFile);
-
-function settingsError(raw: RawSettings): string {
-  try {
-    parseSettings(raw);
-  } catch (e) {
-    expect(e).toBeInstanceOf(SettingsError);
-    return (e as Error).message;
-  }
-  throw new Error('expected the settings to be refused');
-}
 
 describe('claim mapping in CDK context', () => {
   it.each<[string, RawSettings]>([
