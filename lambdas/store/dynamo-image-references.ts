@@ -10,7 +10,7 @@ import { DeleteItemCommand, PutItemCommand, QueryCommand, ScanCommand, type Dyna
 import { TERMINAL } from '../domain/build.ts';
 import type { BuildStatus } from '../domain/image.ts';
 import type { CatalogReferences, ReferenceView, RetirementMarks, SpecClaimRef } from '../domain/image-retirement.ts';
-import { fromItem, isConditionFailure, toItem, type Item } from './dynamo.ts';
+import { eachItem, fromItem, isConditionFailure, toItem, type Item } from './dynamo.ts';
 import { IMAGE_PREFIX, RETIRING_PARTITION, retiringKey, specKey } from './table.ts';
 
 interface ScannedItem {
@@ -54,23 +54,20 @@ export class DynamoImageReferences implements CatalogReferences, RetirementMarks
     const images = new Set<string>();
     const builds: ScannedItem[] = [];
     const view: ReferenceView = { referenced: new Set(), producers: new Map(), claims: new Map() };
-    let start: Item | undefined;
-    do {
-      const out = await this.db.send(new ScanCommand({ TableName: this.table, ConsistentRead: true, ExclusiveStartKey: start, ...PROJECTION }));
-      for (const raw of out.Items ?? []) {
-        const item = fromItem<ScannedItem>(raw);
-        if (item.sk.startsWith(IMAGE_PREFIX)) {
-          images.add(`${item.pk}|${item.sk.slice(IMAGE_PREFIX.length)}`);
-          for (const url of [item.url, item.urlForGpu]) if (url) view.referenced.add(url);
-        } else if (item.sk.startsWith(BUILD_PREFIX)) {
-          builds.push(item);
-        } else if (item.sk.startsWith(SPEC_PREFIX) && item.imageUrl) {
-          const claim = { partition: item.pk, hash: item.sk.slice(SPEC_PREFIX.length), imageUrl: item.imageUrl };
-          view.claims.set(item.imageUrl, [...(view.claims.get(item.imageUrl) ?? []), claim]);
-        }
+    const scan = (start: Item | undefined) =>
+      this.db.send(new ScanCommand({ TableName: this.table, ConsistentRead: true, ExclusiveStartKey: start, ...PROJECTION }));
+    for await (const raw of eachItem(scan)) {
+      const item = fromItem<ScannedItem>(raw);
+      if (item.sk.startsWith(IMAGE_PREFIX)) {
+        images.add(`${item.pk}|${item.sk.slice(IMAGE_PREFIX.length)}`);
+        for (const url of [item.url, item.urlForGpu]) if (url) view.referenced.add(url);
+      } else if (item.sk.startsWith(BUILD_PREFIX)) {
+        builds.push(item);
+      } else if (item.sk.startsWith(SPEC_PREFIX) && item.imageUrl) {
+        const claim = { partition: item.pk, hash: item.sk.slice(SPEC_PREFIX.length), imageUrl: item.imageUrl };
+        view.claims.set(item.imageUrl, [...(view.claims.get(item.imageUrl) ?? []), claim]);
       }
-      start = out.LastEvaluatedKey;
-    } while (start);
+    }
 
     for (const build of builds) {
       for (const url of [build.imageUrl, build.targetUrl]) {
@@ -127,9 +124,8 @@ export class DynamoImageReferences implements CatalogReferences, RetirementMarks
 
   async all(): Promise<Map<string, Date>> {
     const marks = new Map<string, Date>();
-    let start: Item | undefined;
-    do {
-      const out = await this.db.send(
+    const query = (start: Item | undefined) =>
+      this.db.send(
         new QueryCommand({
           TableName: this.table,
           KeyConditionExpression: 'pk = :pk',
@@ -138,12 +134,10 @@ export class DynamoImageReferences implements CatalogReferences, RetirementMarks
           ExclusiveStartKey: start,
         }),
       );
-      for (const raw of out.Items ?? []) {
-        const item = fromItem<{ tag: string; since: string }>(raw);
-        marks.set(item.tag, new Date(item.since));
-      }
-      start = out.LastEvaluatedKey;
-    } while (start);
+    for await (const raw of eachItem(query)) {
+      const item = fromItem<{ tag: string; since: string }>(raw);
+      marks.set(item.tag, new Date(item.since));
+    }
     return marks;
   }
 
@@ -168,9 +162,8 @@ export class DynamoImageReferences implements CatalogReferences, RetirementMarks
 
   private async queryAll(partition: string, prefix: string): Promise<ScannedItem[]> {
     const items: ScannedItem[] = [];
-    let start: Item | undefined;
-    do {
-      const out = await this.db.send(
+    const query = (start: Item | undefined) =>
+      this.db.send(
         new QueryCommand({
           TableName: this.table,
           KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
@@ -180,9 +173,7 @@ export class DynamoImageReferences implements CatalogReferences, RetirementMarks
           ...PROJECTION,
         }),
       );
-      for (const raw of out.Items ?? []) items.push(fromItem<ScannedItem>(raw));
-      start = out.LastEvaluatedKey;
-    } while (start);
+    for await (const raw of eachItem(query)) items.push(fromItem<ScannedItem>(raw));
     return items;
   }
 }

@@ -9,7 +9,7 @@
 import { GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { BuildRef, ImageScan, ImageScanStore, Vulnerabilities } from '../domain/image-scans.ts';
 import type { Scope } from '../domain/scope.ts';
-import { fromItem, isConditionFailure, toItem } from './dynamo.ts';
+import { eachItem, fromItem, isConditionFailure, toItem, type Item } from './dynamo.ts';
 import { buildKey, imageKey, partitionOf } from './table.ts';
 
 const imagePk = (kind: 'tag' | 'digest', value: string) => `ECRIMAGE#${kind}:${value}`;
@@ -59,23 +59,20 @@ export class DynamoImageScans implements ImageScanStore {
     }
     const found = new Map<string, BuildRef>();
     for (const pk of keys) {
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await this.db.send(
+      const query = (start: Item | undefined) =>
+        this.db.send(
           new QueryCommand({
             TableName: this.table,
             KeyConditionExpression: 'pk = :pk AND begins_with(sk, :link)',
             ExpressionAttributeValues: toItem({ ':pk': pk, ':link': 'BUILD#' }),
             ConsistentRead: true,
-            ExclusiveStartKey: start as never,
+            ExclusiveStartKey: start,
           }),
         );
-        for (const item of out.Items ?? []) {
-          const { group, image, buildId } = fromItem<BuildRef>(item);
-          found.set(`${group ?? ''}#${image}#${buildId}`, { group: group ?? null, image, buildId });
-        }
-        start = out.LastEvaluatedKey;
-      } while (start);
+      for await (const item of eachItem(query)) {
+        const { group, image, buildId } = fromItem<BuildRef>(item);
+        found.set(`${group ?? ''}#${image}#${buildId}`, { group: group ?? null, image, buildId });
+      }
     }
     return [...found.values()];
   }

@@ -15,6 +15,19 @@ export type Item = Record<string, AttributeValue>;
 export const toItem = (value: object): Item => marshall(value, { removeUndefinedValues: true, convertClassInstanceToMap: false });
 export const fromItem = <T>(item: Item): T => unmarshall(item) as T;
 
+/**
+ * Every item of a Query or Scan, page after page, for the few readers that need all of them (image
+ * retirement, scan results); `page` sends one request from the given start key.
+ */
+export async function* eachItem(page: (start: Item | undefined) => Promise<{ Items?: Item[]; LastEvaluatedKey?: Item }>): AsyncGenerator<Item> {
+  let start: Item | undefined;
+  do {
+    const out = await page(start);
+    yield* out.Items ?? [];
+    start = out.LastEvaluatedKey;
+  } while (start);
+}
+
 export const isConditionFailure = (e: unknown) =>
   e instanceof ConditionalCheckFailedException || (e as { name?: string })?.name === 'ConditionalCheckFailedException';
 
