@@ -8,20 +8,14 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { RepositoryRegistry } from '../lambdas/aws/repository-registry.ts';
+import { withBuildServices } from './build-services.ts';
 import { renderBuildContext } from '../lambdas/builds/build-context.ts';
 import type { BuildSpec } from '../lambdas/domain/build-spec.ts';
 import { BUILDSPEC_PATH } from '../lambdas/builds/buildspec-env.ts';
-import { BuildService } from '../lambdas/domain/builds.ts';
-import { ImageCatalog } from '../lambdas/domain/catalog.ts';
-import { cursorCodec } from '../lambdas/domain/cursor.ts';
 import type { Principal } from '../lambdas/domain/principal.ts';
 import { groupScope } from '../lambdas/domain/scope.ts';
-import { ensureTable, startEmbeddedDynamo } from '../lambdas/local/dynamodb.ts';
-import { DynamoBuildStore } from '../lambdas/store/dynamo-build-store.ts';
-import { DynamoImageStore } from '../lambdas/store/dynamo-image-store.ts';
 import { PROJECT_ROOT } from '../lib/bundling.ts';
 import { FUNCTION_SETTINGS } from './lambda-env.ts';
-import { RecordingBuilder } from './recording-builder.ts';
 
 const SCOPE = groupScope('team-a');
 const ADMIN: Principal = { sub: 'ada', groups: new Set(['team-a']), adminGroups: new Set(['team-a']), systemAdmin: false };
@@ -45,21 +39,7 @@ export interface ReuseResult {
 
 /** N identical create-with-build requests at once, the leader succeeds, then `later` more identical requests one by one. */
 export async function measureBuildReuse(options: { concurrent: number; later: number }): Promise<ReuseResult> {
-  const dynamo = await startEmbeddedDynamo();
-  try {
-    const table = 'build-reuse';
-    await ensureTable(dynamo.client, table);
-    const images = new DynamoImageStore(dynamo.client, table);
-    const builder = new RecordingBuilder();
-    const cursors = cursorCodec(FUNCTION_SETTINGS.CURSOR_KEY!);
-    const service = new BuildService({
-      images,
-      builds: new DynamoBuildStore(dynamo.client, table),
-      cursors,
-      builder,
-      registry: new RepositoryRegistry(FUNCTION_SETTINGS.IMAGE_REPOSITORY_URI!, FUNCTION_SETTINGS.CACHE_REPOSITORY_URI!),
-    });
-    const catalog = new ImageCatalog({ store: images, cursors, builds: service });
+  return withBuildServices('build-reuse', {}, async ({ images, builder, service, catalog }) => {
     const create = (i: number) => catalog.create(ADMIN, SCOPE, { displayName: `same.spec.${i}`, type: 'cpu', build: BASE_SPEC });
 
     const first = await Promise.all(Array.from({ length: options.concurrent }, (_, i) => create(i)));
@@ -87,9 +67,7 @@ export async function measureBuildReuse(options: { concurrent: number; later: nu
       distinctImageUrls: new Set(builds.map((b) => b.imageUrl)).size,
       statuses,
     };
-  } finally {
-    await dynamo.close();
-  }
+  });
 }
 
 export interface DockerfileStep {

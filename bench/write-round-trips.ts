@@ -4,18 +4,10 @@
  * DynamoDB stores on an in-memory DynamoDB Local whose client carries a recorder, a recording builder
  * in CodeBuild's place. Median of the round trips over the iterations (they do not vary by timing).
  */
-import { RepositoryRegistry } from '../lambdas/aws/repository-registry.ts';
-import { BuildService } from '../lambdas/domain/builds.ts';
-import { ImageCatalog } from '../lambdas/domain/catalog.ts';
-import { cursorCodec } from '../lambdas/domain/cursor.ts';
+import { withBuildServices } from './build-services.ts';
 import type { Principal } from '../lambdas/domain/principal.ts';
 import { groupScope } from '../lambdas/domain/scope.ts';
-import { ensureTable, startEmbeddedDynamo } from '../lambdas/local/dynamodb.ts';
-import { DynamoBuildStore } from '../lambdas/store/dynamo-build-store.ts';
-import { DynamoImageStore } from '../lambdas/store/dynamo-image-store.ts';
 import { DynamoRecorder, roundTrips } from './dynamo-recorder.ts';
-import { FUNCTION_SETTINGS } from './lambda-env.ts';
-import { RecordingBuilder } from './recording-builder.ts';
 
 const SCOPE = groupScope('team-a');
 const ADMIN: Principal = { sub: 'ada', groups: new Set(['team-a']), adminGroups: new Set(['team-a']), systemAdmin: false };
@@ -32,22 +24,8 @@ export interface WriteRoundTripsResult {
 }
 
 export async function measureWriteRoundTrips(iterations = 10): Promise<WriteRoundTripsResult> {
-  const dynamo = await startEmbeddedDynamo();
-  try {
-    const table = 'write-round-trips';
-    await ensureTable(dynamo.client, table);
-    const images = new DynamoImageStore(dynamo.client, table);
-    const builder = new RecordingBuilder();
-    const cursors = cursorCodec(FUNCTION_SETTINGS.CURSOR_KEY!);
-    const service = new BuildService({
-      images,
-      builds: new DynamoBuildStore(dynamo.client, table),
-      cursors,
-      builder,
-      registry: new RepositoryRegistry(FUNCTION_SETTINGS.IMAGE_REPOSITORY_URI!, FUNCTION_SETTINGS.CACHE_REPOSITORY_URI!),
-      maxConcurrentBuildsPerGroup: iterations + 1,
-    });
-    const catalog = new ImageCatalog({ store: images, cursors, builds: service, maxImagesPerGroup: 4 * iterations });
+  const limits = { maxConcurrentBuildsPerGroup: iterations + 1, maxImagesPerGroup: 4 * iterations };
+  return withBuildServices('write-round-trips', limits, async ({ dynamo, service, catalog }) => {
     const recorder = new DynamoRecorder(dynamo.client);
     const seen = new Map<WriteRequest, { roundTrips: number; commands: string }>();
     const measure = async <T>(request: WriteRequest, action: () => Promise<T>): Promise<T> => {
@@ -81,7 +59,5 @@ export async function measureWriteRoundTrips(iterations = 10): Promise<WriteRoun
       iterations,
       requests: [...seen].map(([request, s]) => ({ request, ...s })),
     };
-  } finally {
-    await dynamo.close();
-  }
+  });
 }
