@@ -16,6 +16,7 @@
  * group secret never changes what an existing image that names a system secret pulls with, and the
  * other way round. Unqualified names keep their meaning from before group secrets existed (system).
  */
+import { parseImageReference } from '../builds/image-reference.ts';
 import { hashPrefixOfTag } from './build-spec.ts';
 import { invalid, unavailable, type FieldError } from './errors.ts';
 import { SECRET_REFERENCE } from './fields.ts';
@@ -53,23 +54,12 @@ export interface ServiceRepositories {
 
 /** A reference's registry and path, normalised as a registry client would resolve them, and its tag and digest. */
 function locate(reference: string): { repository: string; tag?: string; digest?: string } {
-  const [named, digest] = reference.split('@', 2) as [string, string | undefined];
-  const slash = named.indexOf('/');
-  const first = slash < 0 ? '' : named.slice(0, slash);
-  // As docker reads it: the first component is a registry only if it has a "." or ":" or is localhost.
-  const hasRegistry = slash >= 0 && (first.includes('.') || first.includes(':') || first.toLowerCase() === 'localhost');
-  const rest = hasRegistry ? named.slice(slash + 1) : named;
-  const colon = rest.lastIndexOf(':');
-  const path = colon < 0 ? rest : rest.slice(0, colon);
-  const tag = colon < 0 ? undefined : rest.slice(colon + 1);
-  return { repository: `${hasRegistry ? normaliseRegistry(first) : 'docker.io'}/${path}`, tag, digest };
+  const { registry, path, tag, digest } = parseImageReference(reference);
+  return { repository: `${normaliseRegistry(registry)}/${path}`, tag, digest };
 }
 
-/** Case-folded, without the default https port, and one name for the loopback registry. */
-function normaliseRegistry(host: string): string {
-  const lower = host.toLowerCase().replace(/:443$/, '');
-  return lower.replace(/^127\.0\.0\.1(?=:|$)/, 'localhost');
-}
+/** Without the default https port, and one name for the loopback registry (parseImageReference case-folds it). */
+const normaliseRegistry = (host: string) => host.replace(/:443$/, '').replace(/^127\.0\.0\.1(?=:|$)/, 'localhost');
 
 const sameRepository = (reference: string, repository: string) => repository !== '' && locate(reference).repository === locate(repository).repository;
 
