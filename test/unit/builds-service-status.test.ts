@@ -439,8 +439,9 @@ describe('BuildService.reconcile', () => {
   });
 
   it('does not fail a build that waits for an identical build instead of running itself', async () => {
-    // Prepare
-    const [leader, follower] = await Promise.all([startedBuild(), h.catalog.create(ADMIN, TEAM_A, customImage())]);
+    // Prepare: the leader first, so that it claims the spec (created together, either could: a race)
+    const leader = await startedBuild();
+    const follower = await h.catalog.create(ADMIN, TEAM_A, customImage());
     const waiting = await latestBuildOf(h, TEAM_A, follower.image.name);
 
     // Act
