@@ -136,9 +136,9 @@ describe('BuildService: a succeeded build keeps the facts it reported', () => {
     for (const line of reportLines(report(), ok.builderId)) h.logs.append(ok.builderId, line);
 
     // Act
-    const before = await h.service.get(ADMIN, TEAM_A, ok.ref.image, ok.ref.buildId);
+    const before = await h.service.get(TEAM_A, ok.ref.image, ok.ref.buildId);
     await h.service.report(ok.ref, ok.builderId, { status: 'succeeded', at: new Date().toISOString() });
-    const after = await h.service.get(ADMIN, TEAM_A, ok.ref.image, ok.ref.buildId);
+    const after = await h.service.get(TEAM_A, ok.ref.image, ok.ref.buildId);
     const stored = await h.builds.get(TEAM_A, ok.ref.image, ok.ref.buildId);
 
     // Assess
@@ -156,7 +156,7 @@ describe('BuildService: a succeeded build keeps the facts it reported', () => {
     await h.service.report(failed.ref, failed.builderId, { status: 'failed', failureReason: 'x', at: new Date().toISOString() });
 
     // Assess
-    expect((await h.service.get(ADMIN, TEAM_A, failed.ref.image, failed.ref.buildId)).facts).toBeNull();
+    expect((await h.service.get(TEAM_A, failed.ref.image, failed.ref.buildId)).facts).toBeNull();
   });
 });
 

@@ -1,17 +1,22 @@
+/** The HTTP edge's parsing of request parts into commands, and the pointers its 422s name fields by. */
 import { describe, expect, it } from '@jest/globals';
 import * as z from 'zod/mini';
-import { DomainError } from '../../../lambdas/domain/errors.ts';
-import { createImageBody, updateImageBody } from '../../../lambdas/domain/image.ts';
-import { fieldErrors, parseOrThrow, pointer } from '../../../lambdas/domain/validation.ts';
+import { invalid, invalidField } from '../../../lambdas/domain/errors.ts';
+import { fieldErrors } from '../../../lambdas/domain/validation.ts';
+import { createImageBody, updateImageBody } from '../../../lambdas/http/request-schemas.ts';
+import { answeringAt, inBody, inPath, inQuery, InvalidRequest, parsePart, pointer } from '../../../lambdas/http/request-validation.ts';
 
-function refusal(run: () => unknown): DomainError {
+function refusal(run: () => unknown): InvalidRequest {
   try {
     run();
   } catch (e) {
-    return e as DomainError;
+    if (e instanceof InvalidRequest) return e;
+    throw e;
   }
   throw new Error('the input was accepted');
 }
+
+const parseOrThrow = <S extends z.ZodMiniType>(schema: S, input: unknown, origin = inBody) => parsePart(schema, input, origin);
 
 const validCreate = { displayName: 'python', type: 'cpu', url: 'python:3.12' };
 
@@ -56,7 +61,6 @@ describe('parseOrThrow', () => {
     const error = refusal(() => parseOrThrow(createImageBody, { ...validCreate, zzz: 1, owner: 'team-b' }));
 
     // Assess
-    expect(error.kind).toBe('validation');
     expect(error.errors).toEqual(
       expect.arrayContaining([
         { path: '/zzz', message: expect.any(String) },
@@ -85,12 +89,12 @@ describe('parseOrThrow', () => {
     expect(error.errors.map((e) => e.path).sort()).toEqual(['/build/packages/npm', '/build/packages/pip/1']);
   });
 
-  it('puts query parameters under the base it is given', () => {
+  it('puts query parameters under /query', () => {
     // Prepare
     const schema = z.strictObject({ limit: z.optional(z.string().check(z.regex(/^\d+$/))) });
 
     // Act
-    const error = refusal(() => parseOrThrow(schema, { limit: 'abc', sort: 'name' }, '/query'));
+    const error = refusal(() => parseOrThrow(schema, { limit: 'abc', sort: 'name' }, inQuery));
 
     // Assess
     expect(error.errors.map((e) => e.path).sort()).toEqual(['/query/limit', '/query/sort']);
@@ -112,12 +116,28 @@ describe('parseOrThrow', () => {
     expect(error.errors).toEqual([{ path: '/type', message: 'must be one of "cpu", "gpu", "universal"' }]);
   });
 
-  it('names the whole document with the empty pointer when the body is not an object', () => {
+  it('names the whole document with the empty pointer when the body is not an object, or missing', () => {
     // Act
-    const error = refusal(() => parseOrThrow(createImageBody, ['python']));
+    const array = refusal(() => parseOrThrow(createImageBody, ['python']));
+    const missing = refusal(() => parseOrThrow(createImageBody, undefined));
 
     // Assess
-    expect(error.errors).toEqual([{ path: '', message: expect.any(String) }]);
+    expect(array.errors).toEqual([{ path: '', message: 'must be a JSON object, not an array' }]);
+    expect(missing.errors).toEqual([{ path: '', message: 'is missing: send a JSON object (Content-Type: application/json)' }]);
+    expect(missing.message).toBe('the body is missing: send a JSON object (Content-Type: application/json)');
+  });
+
+  it.each([
+    ['name', true, ['/name']],
+    ['scope', 'group', ['/scope']],
+    ['createdBy', 'x', ['/createdBy']],
+    ['version', 7, ['/version']],
+  ])('refuses the read-only field %s in an edit', (field, value, paths) => {
+    // Act
+    const error = refusal(() => parseOrThrow(updateImageBody, { description: 'x', [field]: value }));
+
+    // Assess
+    expect(error.errors.map((e) => e.path)).toEqual(paths);
   });
 
   it('reports one error per issue, in a detail that names them', () => {
@@ -131,15 +151,60 @@ describe('parseOrThrow', () => {
   });
 });
 
-describe('fieldErrors', () => {
+describe('fieldErrors (the domain names fields by their path, never by a pointer)', () => {
   it('turns an unrecognized_keys issue into one error per key', () => {
     // Act
     const errors = fieldErrors([{ code: 'unrecognized_keys', keys: ['x', 'y/z'], path: ['build'], message: 'Unrecognized keys', input: {} }] as never);
 
     // Assess
     expect(errors).toEqual([
-      { path: '/build/x', message: 'is not a known field' },
-      { path: '/build/y~1z', message: 'is not a known field' },
+      { field: ['build', 'x'], message: 'is not a known field' },
+      { field: ['build', 'y/z'], message: 'is not a known field' },
     ]);
+  });
+});
+
+describe('answeringAt', () => {
+  const refusedWith = async (origin: typeof inBody, run: () => Promise<unknown>) => {
+    const error = await answeringAt(origin, run).catch((e: unknown) => e);
+    if (!(error instanceof InvalidRequest)) throw new Error(`expected an InvalidRequest, got ${String(error)}`);
+    return error;
+  };
+
+  it.each([
+    ['the body', inBody, ['build', 'packages', 'pip', 3], '/build/packages/pip/3'],
+    ['the query', inQuery, ['q'], '/query/q'],
+    ['the path', inPath, ['name'], '/path/name'],
+    ['the body as a whole', inBody, [], ''],
+  ])("points a domain refusal at the field's place in %s", async (_label, origin, field, path) => {
+    // Act
+    const error = await refusedWith(origin, async () => invalidField(field, 'is wrong'));
+
+    // Assess
+    expect(error.errors).toEqual([{ path, message: 'is wrong' }]);
+  });
+
+  it('says every refused field in its detail, as the 422 states it', async () => {
+    // Act
+    const error = await refusedWith(inBody, async () => {
+      throw invalid([
+        { field: [], message: 'must name at least one field to change' },
+        { field: ['urlForGpu'], message: 'is only accepted for universal images' },
+      ]);
+    });
+
+    // Assess
+    expect(error.message).toBe('the body must name at least one field to change; /urlForGpu: is only accepted for universal images');
+  });
+
+  it('lets every other failure through unchanged', async () => {
+    // Prepare
+    const failure = new Error('storage is down');
+
+    // Act
+    const error = await answeringAt(inQuery, () => Promise.reject(failure)).catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBe(failure);
   });
 });
