@@ -208,14 +208,12 @@ describe('BuildService.rebuild with lockedFrom (issue 18)', () => {
     // Act / Assess
     expect(await refusal(h.service.rebuild(ADMIN, TEAM_A, bare.name, { lockedFrom: bare.buildId }))).toEqual({
       kind: 'validation',
-      errors: [{ path: '/lockedFrom', message: `build ${bare.buildId} cannot be rebuilt from its lock: it reported no lock` }],
+      errors: [{ field: ['lockedFrom'], message: `build ${bare.buildId} cannot be rebuilt from its lock: it reported no lock` }],
     });
     expect((await refusal(h.service.rebuild(ADMIN, TEAM_A, bare.name, { lockedFrom: 'b000000000nosuch' }))).kind).toBe('not-found');
     expect(
       (await refusal(h.service.rebuild(ADMIN, TEAM_A, source.name, { lockedFrom: source.buildId, build: { baseImage: 'debian:12', packages: {} } }))).errors,
-    ).toEqual([{ path: '/lockedFrom', message: 'give either build or lockedFrom, not both' }]);
-    expect((await refusal(h.service.rebuild(ADMIN, TEAM_A, source.name, { lockedFrom: '$(id)' }))).errors).toEqual([
-      expect.objectContaining({ path: '/lockedFrom' }),
-    ]);
+    ).toEqual([{ field: ['lockedFrom'], message: 'give either build or lockedFrom, not both' }]);
+    // A lockedFrom that is no build id at all never reaches the service: the request schema refuses it (test/unit/http/request-validation.test.ts).
   });
 });

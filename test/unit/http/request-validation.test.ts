@@ -3,7 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import * as z from 'zod/mini';
 import { invalid, invalidField } from '../../../lambdas/domain/errors.ts';
 import { fieldErrors } from '../../../lambdas/domain/validation.ts';
-import { createImageBody, updateImageBody } from '../../../lambdas/http/request-schemas.ts';
+import { createImageBody, rebuildBody, secretNameToStore, updateImageBody } from '../../../lambdas/http/request-schemas.ts';
 import { answeringAt, inBody, inPath, inQuery, InvalidRequest, parsePart, pointer } from '../../../lambdas/http/request-validation.ts';
 
 function refusal(run: () => unknown): InvalidRequest {
@@ -148,6 +148,26 @@ describe('parseOrThrow', () => {
     expect(error.errors.map((e) => e.path).sort()).toEqual(['/displayName', '/type']);
     expect(error.message).toContain('/displayName');
     expect(error.message).toContain('/type');
+  });
+});
+
+describe('the request schemas', () => {
+  it('refuses a lockedFrom that is no build id, before any lookup', () => {
+    // Act
+    const error = refusal(() => parseOrThrow(rebuildBody, { lockedFrom: '$(id)' }));
+
+    // Assess
+    expect(error.errors).toEqual([{ path: '/lockedFrom', message: 'must be a build id' }]);
+  });
+
+  it('refuses a secret name to store under /path/name, with the rule it breaks', () => {
+    // Act
+    const error = refusal(() => parsePart(secretNameToStore, 'Bad_Name', (field) => inPath(['name', ...field])));
+
+    // Assess
+    expect(error.errors).toEqual([
+      { path: '/path/name', message: 'the secret name in the path must be 1 to 63 lowercase letters, digits and "-", starting and ending with a letter or digit' },
+    ]);
   });
 });
 
