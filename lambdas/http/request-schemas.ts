@@ -107,12 +107,12 @@ export const registryLoginBody = z.strictObject({
 // Each schema parses to exactly the command the domain takes (a compile error otherwise).
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-type Out<S extends z.ZodMiniType> = z.output<S>;
-export const COMMANDS_MATCH = {
-  newImage: true satisfies Same<Out<typeof createImageBody>, NewImage>,
-  imageEdit: true satisfies Same<Out<typeof updateImageBody>, ImageEdit>,
-  rebuild: true satisfies Same<Out<typeof rebuildBody>, RebuildCommand>,
-  login: true satisfies Same<Out<typeof registryLoginBody>, RegistryLogin>,
-  page: true satisfies Same<Out<typeof pageQuery>, PageRequest>,
-  selection: true satisfies Same<Out<typeof selectionQuery>, SelectionRequest>,
-} as const;
+type Holds<T extends true> = T;
+export type CommandsMatch = [
+  Holds<Same<z.output<typeof createImageBody>, NewImage>>,
+  Holds<Same<z.output<typeof updateImageBody>, ImageEdit>>,
+  Holds<Same<z.output<typeof rebuildBody>, RebuildCommand>>,
+  Holds<Same<z.output<typeof registryLoginBody>, RegistryLogin>>,
+  Holds<Same<z.output<typeof pageQuery>, PageRequest>>,
+  Holds<Same<z.output<typeof selectionQuery>, SelectionRequest>>,
+];
