@@ -78,10 +78,10 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
     return this.launchStored(scope, build);
   }
 
-  /** POST .../builds: build the image again, with a new spec when one is given. */
   // Every method a request reaches takes a caller the HTTP edge has authorized for the scope
   // (lambdas/http/access.ts): the rules are domain/principal.ts's, checked once per request.
 
+  /** POST .../builds: build the image again, with a new spec when one is given. */
   async rebuild(principal: Principal, scope: Scope, name: string, input: RebuildCommand): Promise<Build> {
     if (input.build !== undefined && input.lockedFrom !== undefined) invalidField(['lockedFrom'], 'give either build or lockedFrom, not both');
     if (input.build !== undefined) requireBuildSpec(input.build);
