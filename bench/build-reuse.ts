@@ -51,7 +51,7 @@ export async function measureBuildReuse(options: { concurrent: number; later: nu
     const builds = await Promise.all(
       [...first, ...later].map(async ({ image }) => {
         const stored = await images.get(SCOPE, image.name);
-        return service.get(ADMIN, SCOPE, image.name, stored!.latestBuild!.id);
+        return service.get(SCOPE, image.name, stored!.latestBuild!.id);
       }),
     );
     const statuses: Record<string, number> = {};

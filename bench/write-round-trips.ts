@@ -5,6 +5,7 @@
  * in CodeBuild's place. Median of the round trips over the iterations (they do not vary by timing).
  */
 import { withBuildServices } from './build-services.ts';
+import type { NewImage } from '../lambdas/domain/image.ts';
 import type { Principal } from '../lambdas/domain/principal.ts';
 import { groupScope } from '../lambdas/domain/scope.ts';
 import { DynamoRecorder, roundTrips } from './dynamo-recorder.ts';
@@ -36,7 +37,7 @@ export async function measureWriteRoundTrips(iterations = 10): Promise<WriteRoun
       return result;
     };
     for (let i = 0; i < iterations; i++) {
-      const body = {
+      const body: NewImage = {
         displayName: `measured.${i}`,
         type: 'cpu',
         description: 'Python 3.12 for the team',
@@ -50,7 +51,7 @@ export async function measureWriteRoundTrips(iterations = 10): Promise<WriteRoun
       await measure('phase event', () => service.report(ref, builderId, { status: 'building', phase: 'BUILD', at: new Date().toISOString() }));
       await measure('edit', () => catalog.update(ADMIN, SCOPE, image.name, { description: i % 2 ? 'Python 3.12 with pandas' : 'Python 3.12 with polars' }));
       await service.report(ref, builderId, { status: 'succeeded', phase: 'COMPLETED', at: new Date().toISOString() });
-      await measure('delete', () => catalog.delete(ADMIN, SCOPE, image.name));
+      await measure('delete', () => catalog.delete(SCOPE, image.name));
     }
     return {
       method:

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
-import type { FieldError } from './errors.ts';
+import { invalid, type FieldError } from './errors.ts';
 import { imageReference, secretReference } from './fields.ts';
 import { fieldErrors } from './validation.ts';
 import { normalisePackageLists, PACKAGE_CHECKS, type PackageManager } from '../builds/package-grammars.ts';
@@ -48,10 +48,21 @@ export type PackageLists = BuildSpec['packages'];
 
 export type BuildSpecValidation = { ok: true; spec: BuildSpec } | { ok: false; errors: FieldError[] };
 
-/** Checks structure and every entry; on failure names each bad field and entry by JSON Pointer under `basePath`. */
-export function validateBuildSpec(input: unknown, basePath = '/build'): BuildSpecValidation {
+/** Checks structure and every entry; on failure names each bad field and entry by its path, under `within` (a new image's `build`). */
+export function validateBuildSpec(input: unknown, within: readonly string[] = ['build']): BuildSpecValidation {
   const result = buildSpecSchema.safeParse(input);
-  return result.success ? { ok: true, spec: result.data } : { ok: false, errors: fieldErrors(result.error.issues, basePath) };
+  return result.success ? { ok: true, spec: result.data } : { ok: false, errors: fieldErrors(result.error.issues, within) };
+}
+
+/**
+ * A spec about to be stored and built, checked against the grammars again: the HTTP edge parsed it
+ * with the same schema, but whatever else hands the services a spec (a test, a script) cannot get an
+ * entry past them to the builder. A refusal names the entry under `within`.
+ */
+export function requireBuildSpec(spec: BuildSpec, within: readonly string[] = ['build']): BuildSpec {
+  const checked = validateBuildSpec(spec, within);
+  if (!checked.ok) throw invalid(checked.errors);
+  return checked.spec;
 }
 
 /** The canonical spec, the one to store and build: canonical package lists, a null pull secret dropped. */

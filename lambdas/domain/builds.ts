@@ -3,8 +3,7 @@
  * the builder, cancel, history and logs. Knows nothing of CodeBuild or HTTP: the builder, the log
  * reader and the registry are ports.
  */
-import * as z from 'zod/mini';
-import { buildSpecHash, buildSpecSchema, imageTagFor, normaliseBuildSpec } from './build-spec.ts';
+import { buildSpecHash, imageTagFor, normaliseBuildSpec, requireBuildSpec, type BuildSpec } from './build-spec.ts';
 import { renderBuildContext, TEMPLATE_VERSION } from '../builds/build-context.ts';
 import { isTerminal, newBuildId, queuedBuild, toBuild, type Build, type BuildProgress, type BuildRecord } from './build.ts';
 import type { BuildStore, ImageBuildLink, SpecClaim } from './build-store.ts';
@@ -19,9 +18,8 @@ import { conflict, DomainError, invalidField, notFound, quotaReached, unavailabl
 import { lockedSpecFrom } from './locked-rebuild.ts';
 import type { ImageStore } from './image-store.ts';
 import { randomNameSuffix, type ImageRecord, type LatestBuild, type StoredBuildSpec } from './image.ts';
-import { assertCanRead, assertCanWrite, type Principal } from './principal.ts';
+import type { Principal } from './principal.ts';
 import { describeScope, type Scope } from './scope.ts';
-import { parseOrThrow } from './validation.ts';
 import { dryRunHonest } from './dry-run.ts';
 import { withFacts } from './build-facts.ts';
 import type { ImageScans } from './image-scans.ts';
@@ -48,11 +46,11 @@ export interface BuildServiceDependencies {
   scans?: ImageScans;
 }
 
-/** A rebuild's body: a new spec, or nothing to build the current spec again (or, issue 18, the spec of a build pinned to its lock). */
-export const rebuildBody = z.strictObject({
-  build: z.optional(buildSpecSchema),
-  lockedFrom: z.optional(z.string().check(z.regex(/^b[0-9a-z]{9,20}$/, 'must be a build id'))),
-});
+/** A rebuild: a new spec, or neither to build the current spec again (or, issue 18, the spec of one of its builds pinned to its lock). */
+export interface RebuildCommand {
+  build?: BuildSpec;
+  lockedFrom?: string;
+}
 
 export const LOG_PAGE = 500;
 
@@ -80,20 +78,21 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
     return this.launchStored(scope, build);
   }
 
+  // Every method a request reaches takes a caller the HTTP edge has authorized for the scope
+  // (lambdas/http/access.ts): the rules are domain/principal.ts's, checked once per request.
+
   /** POST .../builds: build the image again, with a new spec when one is given. */
-  async rebuild(principal: Principal, scope: Scope, name: string, body: unknown): Promise<Build> {
-    assertCanWrite(principal, scope);
-    // No body rebuilds the current spec; a body must be the object, so `null` is refused.
-    const input = parseOrThrow(rebuildBody, body === undefined ? {} : body);
-    if (input.build !== undefined && input.lockedFrom !== undefined) invalidField('/lockedFrom', 'give either build or lockedFrom, not both');
+  async rebuild(principal: Principal, scope: Scope, name: string, input: RebuildCommand): Promise<Build> {
+    if (input.build !== undefined && input.lockedFrom !== undefined) invalidField(['lockedFrom'], 'give either build or lockedFrom, not both');
+    if (input.build !== undefined) requireBuildSpec(input.build);
     let spec = input.build === undefined ? null : normaliseBuildSpec(input.build);
     const image = await this.requireImage(scope, name);
     if (image.source !== 'build') throw conflict(`"${name}" uses an existing image; only custom images are built`);
     if (input.lockedFrom !== undefined) spec = await lockedSpecFrom(this.deps.builds, scope, name, input.lockedFrom);
     const effective = (spec ?? image.buildSpec)!;
     await this.references.require(scope, {
-      secrets: [{ value: effective.pullSecret, pointer: '/build/pullSecret' }],
-      images: [{ value: effective.baseImage, pointer: '/build/baseImage' }],
+      secrets: [{ value: effective.pullSecret, field: ['build', 'pullSecret'] }],
+      images: [{ value: effective.baseImage, field: ['build', 'baseImage'] }],
     });
     const build = this.newBuild(principal, scope, name, effective);
     await this.begin(scope, image, build, spec);
@@ -150,7 +149,7 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
       case 'build-quota':
         throw this.buildQuotaReached(scope);
       case 'secret':
-        return invalidField('/build/pullSecret', `names no pull secret "${begun.secret}"`);
+        return invalidField(['build', 'pullSecret'], `names no pull secret "${begun.secret}"`);
     }
   }
 
@@ -309,8 +308,7 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
     await this.deps.builds.retire(scope, build.image, build.id);
   }
 
-  async cancel(principal: Principal, scope: Scope, name: string, buildId: string): Promise<Build> {
-    assertCanWrite(principal, scope);
+  async cancel(scope: Scope, name: string, buildId: string): Promise<Build> {
     const build = await this.requireBuild(scope, name, buildId);
     if (isTerminal(build.status)) throw conflict(`build ${buildId} already ${build.status}; only queued or running builds can be cancelled`);
     if (build.builderId && !build.reused) {
@@ -343,16 +341,14 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
     await this.progress(scope, image.name, build.id, { status: 'cancelled', failureReason: undefined, at: this.now().toISOString() });
   }
 
-  async list(principal: Principal, scope: Scope, name: string, request: { limit?: number; cursor?: string }): Promise<Page<Build>> {
-    assertCanRead(principal, scope);
+  async list(scope: Scope, name: string, request: { limit?: number; cursor?: string }): Promise<Page<Build>> {
     const binding = `builds|${scope.group ?? ''}|${name}`;
     const after = request.cursor ? this.deps.cursors.decode<string>(binding, request.cursor) : undefined;
     const [, page] = await Promise.all([this.requireImage(scope, name), this.deps.builds.page(scope, name, { after, limit: request.limit ?? PAGE_DEFAULT })]);
     return { items: page.items.map(toBuild), nextCursor: page.next === null ? null : this.deps.cursors.encode(binding, page.next) };
   }
 
-  async get(principal: Principal, scope: Scope, name: string, buildId: string): Promise<Build> {
-    assertCanRead(principal, scope);
+  async get(scope: Scope, name: string, buildId: string): Promise<Build> {
     return toBuild(await this.requireBuild(scope, name, buildId));
   }
 
@@ -360,14 +356,7 @@ export class BuildService implements FirstBuildStarter, BuildStopper {
    * A page of the build's log. While the build runs, there is always a next cursor (more lines may
    * come); once it has finished and every line was read, nextCursor is null.
    */
-  async logs(
-    principal: Principal,
-    scope: Scope,
-    name: string,
-    buildId: string,
-    cursor: string | undefined,
-  ): Promise<{ lines: LogLine[]; nextCursor: string | null }> {
-    assertCanRead(principal, scope);
+  async logs(scope: Scope, name: string, buildId: string, cursor: string | undefined): Promise<{ lines: LogLine[]; nextCursor: string | null }> {
     if (!this.deps.logs) throw unavailable('build logs are not readable by this function');
     const build = await this.requireBuild(scope, name, buildId);
     const binding = `logs|${scope.group ?? ''}|${name}|${buildId}`;

@@ -8,23 +8,22 @@ import type { ImageStore, InsertOptions, SelectionRecord } from './image-store.t
 import { isTerminal, type BuildRecord } from './build.ts';
 import { keywordQuery, matchesKeyword, type KeywordQuery } from './search.ts';
 import {
-  createImageBody,
   etagOf,
   imageNameFor,
   toImage,
   typesFor,
-  updateImageBody,
   urlFor,
   type Image,
   type ImageChanges,
+  type ImageEdit,
+  type NewImage,
   type ImageRecord,
   type StoredBuildSpec,
 } from './image.ts';
-import { assertCanRead, assertCanWrite, type Principal } from './principal.ts';
+import type { Principal } from './principal.ts';
 import { describeScope, groupScope, SYSTEM, type Scope } from './scope.ts';
 import { TenantReferences, type OwnImages, type PullSecretDirectory, type ReferencesToCheck } from './tenant-references.ts';
-import { parseOrThrow } from './validation.ts';
-import { normaliseBuildSpec } from './build-spec.ts';
+import { normaliseBuildSpec, requireBuildSpec } from './build-spec.ts';
 
 export const PAGE_DEFAULT = 20;
 export const PAGE_MAX = 100;
@@ -100,8 +99,10 @@ export class ImageCatalog {
     this.references = new TenantReferences({ secrets: deps.secrets, ownImages: deps.ownImages });
   }
 
-  async list(principal: Principal, scope: Scope, request: PageRequest): Promise<Page<Image>> {
-    assertCanRead(principal, scope);
+  // Every method takes a caller the HTTP edge has authorized for the scope (lambdas/http/access.ts):
+  // the rules are domain/principal.ts's, checked once per request, before its parts are parsed.
+
+  async list(scope: Scope, request: PageRequest): Promise<Page<Image>> {
     const query = searchFor(request.q);
     const binding = `images|${scope.group ?? ''}|${query?.words.join(' ') ?? ''}`;
     const after = request.cursor ? this.deps.cursors.decode<string>(binding, request.cursor) : undefined;
@@ -114,38 +115,36 @@ export class ImageCatalog {
     return { items: found.items.map(toImage), nextCursor: found.next === null ? null : this.deps.cursors.encode(binding, found.next.after) };
   }
 
-  async get(principal: Principal, scope: Scope, name: string): Promise<{ image: Image; etag: string }> {
-    assertCanRead(principal, scope);
+  async get(scope: Scope, name: string): Promise<{ image: Image; etag: string }> {
     const record = await this.require(scope, name);
     return { image: toImage(record), etag: etagOf(record) };
   }
 
-  async create(principal: Principal, scope: Scope, body: unknown): Promise<{ image: Image; etag: string }> {
-    assertCanWrite(principal, scope);
-    const input = parseOrThrow(createImageBody, body);
+  async create(principal: Principal, scope: Scope, input: NewImage): Promise<{ image: Image; etag: string }> {
+    if (input.build !== undefined) requireBuildSpec(input.build);
     const errors: FieldError[] = [];
     if ((input.url === undefined) === (input.build === undefined)) {
       errors.push({
-        path: input.url === undefined ? '' : '/build',
+        field: input.url === undefined ? [] : ['build'],
         message: 'must give exactly one of "url" (use an existing image) or "build" (build a custom image)',
       });
     }
     if (input.urlForGpu !== undefined && input.type !== 'universal') {
-      errors.push({ path: '/urlForGpu', message: 'is only accepted for universal images' });
+      errors.push({ field: ['urlForGpu'], message: 'is only accepted for universal images' });
     }
     if (input.urlForGpu !== undefined && input.build !== undefined) {
-      errors.push({ path: '/urlForGpu', message: 'is set by the build for a custom image' });
+      errors.push({ field: ['urlForGpu'], message: 'is set by the build for a custom image' });
     }
     if (errors.length) throw invalid(errors);
     await this.requireReferences(scope, {
       secrets: [
-        { value: input.pullSecret, pointer: '/pullSecret' },
-        { value: input.build?.pullSecret, pointer: '/build/pullSecret' },
+        { value: input.pullSecret, field: ['pullSecret'] },
+        { value: input.build?.pullSecret, field: ['build', 'pullSecret'] },
       ],
       images: [
-        { value: input.url, pointer: '/url' },
-        { value: input.urlForGpu, pointer: '/urlForGpu' },
-        { value: input.build?.baseImage, pointer: '/build/baseImage' },
+        { value: input.url, field: ['url'] },
+        { value: input.urlForGpu, field: ['urlForGpu'] },
+        { value: input.build?.baseImage, field: ['build', 'baseImage'] },
       ],
     });
 
@@ -211,33 +210,31 @@ export class ImageCatalog {
       if (result.reason === 'build-quota') throw this.deps.builds!.buildQuotaReached(scope);
       if (result.reason === 'secret')
         invalidField(
-          record.buildSpec?.pullSecret === result.secret && record.pullSecret !== result.secret ? '/build/pullSecret' : '/pullSecret',
+          record.buildSpec?.pullSecret === result.secret && record.pullSecret !== result.secret ? ['build', 'pullSecret'] : ['pullSecret'],
           `names no pull secret "${result.secret}"`,
         );
     }
     throw conflict(`could not find a free name for "${draft.displayName}" in ${describeScope(scope)}; try again`);
   }
 
-  async update(principal: Principal, scope: Scope, name: string, body: unknown, ifMatch?: string): Promise<{ image: Image; etag: string }> {
-    assertCanWrite(principal, scope);
-    const patch = parseOrThrow(updateImageBody, body);
-    if (Object.keys(patch).length === 0) invalidField('', 'must name at least one field to change');
+  async update(principal: Principal, scope: Scope, name: string, patch: ImageEdit, ifMatch?: string): Promise<{ image: Image; etag: string }> {
+    if (Object.keys(patch).length === 0) invalidField([], 'must name at least one field to change');
     const current = await this.require(scope, name);
     const expected = this.matchVersion(current, ifMatch);
 
     const changes: ImageChanges = { ...patch };
-    if (current.source === 'build' && patch.url !== undefined) invalidField('/url', "is set by a custom image's builds: rebuild it instead");
-    if (current.source === 'build' && patch.urlForGpu) invalidField('/urlForGpu', "is set by a custom image's builds");
+    if (current.source === 'build' && patch.url !== undefined) invalidField(['url'], "is set by a custom image's builds: rebuild it instead");
+    if (current.source === 'build' && patch.urlForGpu) invalidField(['urlForGpu'], "is set by a custom image's builds");
     const type = patch.type ?? current.type;
     if (type !== 'universal') {
-      if (patch.urlForGpu) invalidField('/urlForGpu', 'is only accepted for universal images');
+      if (patch.urlForGpu) invalidField(['urlForGpu'], 'is only accepted for universal images');
       if (current.urlForGpu !== null) changes.urlForGpu = null; // a cpu or gpu image has one url
     }
     await this.requireReferences(scope, {
-      secrets: [{ value: patch.pullSecret, pointer: '/pullSecret' }],
+      secrets: [{ value: patch.pullSecret, field: ['pullSecret'] }],
       images: [
-        { value: patch.url, pointer: '/url' },
-        { value: patch.urlForGpu, pointer: '/urlForGpu' },
+        { value: patch.url, field: ['url'] },
+        { value: patch.urlForGpu, field: ['urlForGpu'] },
       ],
     });
 
@@ -251,7 +248,7 @@ export class ImageCatalog {
       current,
     );
     if (!result.ok) {
-      if (result.reason === 'secret') invalidField('/pullSecret', `names no pull secret "${result.secret}"`);
+      if (result.reason === 'secret') invalidField(['pullSecret'], `names no pull secret "${result.secret}"`);
       if (result.reason === 'missing') throw notFound(`no image "${name}" in ${describeScope(scope)}`);
       if (expected !== undefined) throw preconditionFailed('the image changed since you read it: get it again and retry with its new ETag');
       throw conflict("the image's type changed while you edited it: get it again and retry");
@@ -259,8 +256,7 @@ export class ImageCatalog {
     return { image: toImage(result.value), etag: etagOf(result.value) };
   }
 
-  async delete(principal: Principal, scope: Scope, name: string, ifMatch?: string): Promise<void> {
-    assertCanWrite(principal, scope);
+  async delete(scope: Scope, name: string, ifMatch?: string): Promise<void> {
     const current = await this.require(scope, name);
     const expected = this.matchVersion(current, ifMatch);
     const result = await this.deps.store.remove(scope, name, expected !== undefined ? { version: expected } : {}, current);
@@ -275,9 +271,8 @@ export class ImageCatalog {
    * What members pick from: the group's images, then the system images, with urls resolved for
    * the instance type. Paged across both scopes with one cursor.
    */
-  async selection(principal: Principal, group: string, request: SelectionRequest): Promise<Page<SelectableImage>> {
+  async selection(group: string, request: SelectionRequest): Promise<Page<SelectableImage>> {
     const scope = groupScope(group);
-    assertCanRead(principal, scope);
     const query = searchFor(request.q);
     const instance = request.type;
     const binding = `selection|${group}|${instance ?? ''}|${query?.words.join(' ') ?? ''}`;
@@ -384,7 +379,7 @@ export class ImageCatalog {
 function searchFor(q: string | undefined): KeywordQuery | undefined {
   if (q === undefined) return undefined;
   const query = keywordQuery(q);
-  if (!query) invalidField('/query/q', 'has no letters or digits to search for');
+  if (!query) invalidField(['q'], 'has no letters or digits to search for');
   return query;
 }
 

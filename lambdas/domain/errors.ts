@@ -2,7 +2,14 @@
  * What can go wrong in the domain, in the domain's words. The HTTP layer maps each kind to a
  * status code and a problem+json body; the domain never speaks HTTP.
  */
-export type FieldError = { path: string; message: string };
+/**
+ * Where in a command a rule was broken: the field's keys and list positions, in the domain's own
+ * terms (`['build', 'packages', 'pip', 3]`; empty for the command as a whole). Never a request
+ * pointer: which part of a request (body, query, path) a command field came from is the HTTP edge's
+ * knowledge (lambdas/http/request-validation.ts), which turns these into the contract's JSON Pointers.
+ */
+export type FieldPath = readonly (string | number)[];
+export type FieldError = { field: FieldPath; message: string };
 
 export type ErrorKind =
   | 'bad-request' // malformed request (unparsable body, tampered cursor)
@@ -39,13 +46,15 @@ export const unsupportedMediaType = (detail: string) => new DomainError('unsuppo
 export const quotaReached = (detail: string) => new DomainError('quota', detail);
 export const unavailable = (detail: string) => new DomainError('unavailable', detail);
 
-export function invalid(errors: FieldError[], detail?: string): DomainError {
-  // An empty path is the body as a whole: "the body is missing: ..." rather than "/: is required".
-  const summary = detail ?? errors.map((e) => (e.path ? `${e.path}: ${e.message}` : `the body ${e.message}`)).join('; ');
-  return new DomainError('validation', summary, errors);
+/** A field path as text for messages and logs: `build.packages.pip[3]`, or "the command" for the whole. */
+export const fieldName = (field: FieldPath) =>
+  field.length === 0 ? 'the command' : field.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? k : `.${k}`)).join('');
+
+export function invalid(errors: FieldError[]): DomainError {
+  return new DomainError('validation', errors.map((e) => `${fieldName(e.field)}: ${e.message}`).join('; '), errors);
 }
 
-/** Throws a validation error naming one field. */
-export function invalidField(path: string, message: string): never {
-  throw invalid([{ path, message }]);
+/** Throws a validation error naming one field of the command. */
+export function invalidField(field: FieldPath, message: string): never {
+  throw invalid([{ field, message }]);
 }

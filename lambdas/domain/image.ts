@@ -1,11 +1,10 @@
 /**
- * An image in a catalog: what is stored, what the API returns, and the rules for creating and
- * editing one.
+ * An image in a catalog: what is stored, what the API returns, and the commands that create and
+ * edit one.
  */
 import { randomInt } from 'node:crypto';
-import * as z from 'zod/mini';
-import { description, displayName, imageReference, imageType, secretReference, type ImageType } from './fields.ts';
-import { buildSpecSchema } from './build-spec.ts';
+import type { ImageType } from './fields.ts';
+import type { BuildSpec } from './build-spec.ts';
 import type { Vulnerabilities } from './image-scans.ts';
 
 export type BuildStatus = 'queued' | 'building' | 'succeeded' | 'failed' | 'cancelled';
@@ -82,25 +81,25 @@ export function imageNameFor(display: string, suffix: string = randomNameSuffix(
   return `${base || 'image'}-${suffix}`;
 }
 
-export const createImageBody = z.strictObject({
-  displayName,
-  description: z.optional(z.nullable(description)),
-  type: imageType,
-  url: z.optional(imageReference),
-  urlForGpu: z.optional(imageReference),
-  pullSecret: z.optional(z.nullable(secretReference)),
-  build: z.optional(buildSpecSchema),
-});
-export type CreateImageBody = z.infer<typeof createImageBody>;
+/** A new image: an existing image's `url`, or a `build` spec (exactly one; the catalog checks the rules between fields). */
+export interface NewImage {
+  displayName: string;
+  description?: string | null;
+  type: ImageType;
+  url?: string;
+  urlForGpu?: string;
+  pullSecret?: string | null;
+  build?: BuildSpec;
+}
 
-export const updateImageBody = z.strictObject({
-  displayName: z.optional(displayName),
-  description: z.optional(z.nullable(description)),
-  type: z.optional(imageType),
-  url: z.optional(imageReference),
-  urlForGpu: z.optional(z.nullable(imageReference)),
-  pullSecret: z.optional(z.nullable(secretReference)),
-});
-export type UpdateImageBody = z.infer<typeof updateImageBody>;
+/** An edit of an image: the fields to change (null clears an optional one). */
+export interface ImageEdit {
+  displayName?: string;
+  description?: string | null;
+  type?: ImageType;
+  url?: string;
+  urlForGpu?: string | null;
+  pullSecret?: string | null;
+}
 
 export type ImageChanges = Partial<Pick<ImageRecord, 'displayName' | 'description' | 'type' | 'url' | 'urlForGpu' | 'pullSecret'>>;

@@ -12,7 +12,8 @@ import type { BuildRecord } from './build.ts';
 import { invalidField, notFound } from './errors.ts';
 import type { StoredBuildSpec } from './image.ts';
 
-const FIELD = '/lockedFrom';
+/** The rebuild command's field a refusal names. */
+const FIELD = ['lockedFrom'];
 /** An apt or conda entry's package name: what comes before its version, release or channel parts. */
 const aptName = (entry: string) => /^[a-z0-9][a-z0-9+.-]*/.exec(entry)?.[0] ?? entry;
 const condaName = (entry: string) => /^(?:[^:]+::)?([A-Za-z0-9_.-]+)/.exec(entry)?.[1] ?? entry;

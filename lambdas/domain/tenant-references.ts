@@ -7,7 +7,7 @@
  *   a build of its own scope produced, or a system build. Never the layer-cache repository, never
  *   by digest (a digest does not say whose image it is).
  *
- * Anything else is a 422 at the field's pointer. Another group's secret or image is refused by its
+ * Anything else is a 422 naming the command's field. Another group's secret or image is refused by its
  * text alone, before anything is looked up, with the same words whether or not it exists: the
  * answer never tells whether another group holds such a secret or built such an image.
  *
@@ -18,7 +18,7 @@
  */
 import { parseImageReference } from '../builds/image-reference.ts';
 import { hashPrefixOfTag } from './build-spec.ts';
-import { invalid, unavailable, type FieldError } from './errors.ts';
+import { invalid, unavailable, type FieldError, type FieldPath } from './errors.ts';
 import { SECRET_REFERENCE } from './fields.ts';
 import { SYSTEM, type Scope } from './scope.ts';
 
@@ -76,10 +76,10 @@ export interface TenantReferenceDependencies {
   ownImages?: OwnImages;
 }
 
-/** The references one request makes: each value with the JSON Pointer of its field. */
+/** The references one command makes: each value with the command field it is in. */
 export interface ReferencesToCheck {
-  secrets?: { value: string | null | undefined; pointer: string }[];
-  images?: { value: string | null | undefined; pointer: string }[];
+  secrets?: { value: string | null | undefined; field: FieldPath }[];
+  images?: { value: string | null | undefined; field: FieldPath }[];
 }
 
 export class TenantReferences {
@@ -88,43 +88,43 @@ export class TenantReferences {
   /** Checks every reference of a request for an image or build spec of `scope`; one 422 names each bad one. */
   async require(scope: Scope, refs: ReferencesToCheck): Promise<void> {
     const problems = await Promise.all([
-      ...(refs.secrets ?? []).map(({ value, pointer }) => (value ? this.secretProblem(scope, value, pointer) : undefined)),
-      ...(refs.images ?? []).map(({ value, pointer }) => (value ? this.imageProblem(scope, value, pointer) : undefined)),
+      ...(refs.secrets ?? []).map(({ value, field }) => (value ? this.secretProblem(scope, value, field) : undefined)),
+      ...(refs.images ?? []).map(({ value, field }) => (value ? this.imageProblem(scope, value, field) : undefined)),
     ]);
     const errors = problems.filter((p): p is FieldError => p !== undefined);
     if (errors.length) throw invalid(errors);
   }
 
-  private async secretProblem(scope: Scope, text: string, path: string): Promise<FieldError | undefined> {
+  private async secretProblem(scope: Scope, text: string, field: FieldPath): Promise<FieldError | undefined> {
     const ref = parseSecretReference(text);
     const allowed =
       scope.group === null
         ? 'a system image may name only a system pull secret ("<name>", from GET /secrets)'
         : `may name only a pull secret of group "${scope.group}" ("${scope.group}/<name>", from GET /groups/${scope.group}/secrets) or a system pull secret ("<name>", from GET /secrets)`;
     // Another scope's secret: refused by its text, never looked up.
-    if (!ref || (ref.group !== null && ref.group !== scope.group)) return { path, message: allowed };
+    if (!ref || (ref.group !== null && ref.group !== scope.group)) return { field, message: allowed };
     if (!this.deps.secrets) throw unavailable('pull secrets cannot be checked by this function');
     if (!(await this.deps.secrets.exists(ref))) {
       return {
-        path,
+        field,
         message: `names no pull secret "${text}": ${ref.group === null ? 'ask a system admin to create it, or choose one from GET /secrets' : `create it with PUT /groups/${ref.group}/secrets/${ref.name}`}`,
       };
     }
     return undefined;
   }
 
-  private async imageProblem(scope: Scope, reference: string, path: string): Promise<FieldError | undefined> {
+  private async imageProblem(scope: Scope, reference: string, field: FieldPath): Promise<FieldError | undefined> {
     if (!this.deps.ownImages) return undefined;
     const { repositories, builtTags } = this.deps.ownImages;
     if (sameRepository(reference, repositories.cache))
-      return { path, message: "names the service's build cache repository, which holds no images to run or build on" };
+      return { field, message: "names the service's build cache repository, which holds no images to run or build on" };
     if (!sameRepository(reference, repositories.image)) return undefined;
     const { tag, digest } = locate(reference);
     const own = scope.group === null ? 'a system build' : `a build of group "${scope.group}" or a system build`;
     const message = `names an image of this service's repository that is not ${own}'s: name one by the tag such a build produced (its imageUrl)`;
-    if (digest !== undefined || tag === undefined || hashPrefixOfTag(tag) === undefined) return { path, message };
+    if (digest !== undefined || tag === undefined || hashPrefixOfTag(tag) === undefined) return { field, message };
     const owners = scope.group === null ? [SYSTEM] : [scope, SYSTEM];
     const found = await Promise.all(owners.map((owner) => builtTags.builtIn(owner, tag)));
-    return found.some(Boolean) ? undefined : { path, message };
+    return found.some(Boolean) ? undefined : { field, message };
   }
 }

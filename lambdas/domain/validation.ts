@@ -1,9 +1,6 @@
-/** Turns zod issues into the contract's `errors: [{path, message}]` with JSON Pointer paths. */
+/** Turns zod issues into the domain's field errors: each names the field it is about by its path in the value checked. */
 import type * as z from 'zod/mini';
-import { invalid, type FieldError } from './errors.ts';
-
-const escapeToken = (t: PropertyKey) => String(t).replace(/~/g, '~0').replace(/\//g, '~1');
-export const pointer = (base: string, path: readonly PropertyKey[]) => base + path.map((p) => `/${escapeToken(p)}`).join('');
+import type { FieldError } from './errors.ts';
 
 type Issue = z.core.$ZodIssue;
 
@@ -20,29 +17,16 @@ function describe(issue: Issue): string {
   }
 }
 
-/** What a request body that is missing or not an object is told (its path is empty: the message says what is wrong). */
-const bodyProblem = (input: unknown) =>
-  input === undefined
-    ? 'is missing: send a JSON object (Content-Type: application/json)'
-    : `must be a JSON object, not ${input === null ? 'null' : Array.isArray(input) ? 'an array' : typeof input}`;
-
-export function fieldErrors(issues: readonly Issue[], base = '', input?: unknown): FieldError[] {
+/** One error per issue, and one per unknown key; `within` is where the checked value sits in the command. */
+export function fieldErrors(issues: readonly Issue[], within: readonly (string | number)[] = []): FieldError[] {
   const errors: FieldError[] = [];
+  const at = (path: readonly PropertyKey[]) => [...within, ...path.map((k) => (typeof k === 'number' ? k : String(k)))];
   for (const issue of issues) {
-    if (base === '' && issue.path.length === 0 && issue.code === 'invalid_type') {
-      errors.push({ path: '', message: bodyProblem(input) });
-    } else if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) errors.push({ path: pointer(base, [...issue.path, key]), message: 'is not a known field' });
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) errors.push({ field: at([...issue.path, key]), message: 'is not a known field' });
     } else {
-      errors.push({ path: pointer(base, issue.path), message: describe(issue) });
+      errors.push({ field: at(issue.path), message: describe(issue) });
     }
   }
   return errors;
-}
-
-/** Parses or throws a 422 naming every wrong field. */
-export function parseOrThrow<S extends z.ZodMiniType>(schema: S, input: unknown, base = ''): z.infer<S> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data as z.infer<S>;
-  throw invalid(fieldErrors(result.error.issues, base, input));
 }

@@ -13,6 +13,7 @@ import { errorFields, log, withCorrelationId } from '../observability/log.ts';
 import { METRIC } from '../observability/metric-names.ts';
 import { emitMetrics } from '../observability/metrics.ts';
 import { problem, problemResponse, type Problem } from './problem.ts';
+import { inBody, InvalidRequest, pointed } from './request-validation.ts';
 import { routeKey, routesOf, type HttpFunction, type Operation, type Route } from './routes.ts';
 
 /** Bodies are small JSON documents; anything larger is refused before parsing. */
@@ -74,7 +75,10 @@ const BUSY_AWS_ERRORS = new Set([
 ]);
 
 export function toProblem(error: unknown, requestId: string): Problem {
-  if (error instanceof DomainError) return problem(error.kind, error.message, { errors: error.errors, requestId });
+  if (error instanceof InvalidRequest) return problem('validation', error.message, { errors: error.errors, requestId });
+  // A domain refusal an operation did not place (answeringAt): its command came from the body.
+  if (error instanceof DomainError && error.kind === 'validation') return toProblem(new InvalidRequest(pointed(error.errors, inBody)), requestId);
+  if (error instanceof DomainError) return problem(error.kind, error.message, { requestId });
   if (BUSY_AWS_ERRORS.has((error as { name?: string } | undefined)?.name ?? '')) {
     return problem('unavailable', 'the service is busy right now; nothing was changed unless a later read shows it: retry after the Retry-After seconds', {
       requestId,

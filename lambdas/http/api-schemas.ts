@@ -3,21 +3,28 @@
  * that hold every response to it). The handlers build their responses from the domain types; the
  * unit tests check that each schema's type is exactly that domain type, so the two cannot drift.
  *
- * Request bodies and query parameters are the handlers' own schemas (the ones they parse with);
- * their documentation is attached here, to those very schema instances, so that the domain code
- * carries no prose for the document and the document has no copy of the rules.
+ * Request bodies and query parameters are the handlers' own schemas (request-schemas.ts, the ones
+ * they parse with); their documentation is attached here, to those very schema instances, so that
+ * the parsing code carries no prose for the document and the document has no copy of the rules.
  */
 import * as z from 'zod/mini';
 import { buildSpecSchema, MAX_ENTRIES_PER_MANAGER, MAX_ENTRY_LENGTH } from '../domain/build-spec.ts';
 import { ARCHIVE, CONTROL, NEVER, PACKAGE_MANAGERS, type PackageManager } from '../builds/package-grammars.ts';
 import { PAGE_DEFAULT, PAGE_MAX } from '../domain/catalog.ts';
-import { rebuildBody } from '../domain/builds.ts';
-import { description, DESCRIPTION_CONTROL, DESCRIPTION_MAX, GROUP_ID, IMAGE_NAME, imageReference, IMAGE_TYPES, SECRET_NAME } from '../domain/fields.ts';
+import { description, DESCRIPTION_CONTROL, DESCRIPTION_MAX, IMAGE_NAME, imageReference, IMAGE_TYPES, SECRET_NAME } from '../domain/fields.ts';
 import { IMAGE_REFERENCE } from '../builds/image-reference.ts';
-import { createImageBody, updateImageBody } from '../domain/image.ts';
-import { LOGIN_CONTROL, registryLoginBody } from '../domain/pull-secrets.ts';
 import { PROBLEM_TYPE_BASE, PROBLEMS } from './problem.ts';
-import { BUILD_ID, cursorQuery, pageQuery, Q_MAX, selectionQuery } from './request-parts.ts';
+import {
+  createImageBody,
+  cursorQuery,
+  LOGIN_CONTROL,
+  pageQuery,
+  Q_MAX,
+  rebuildBody,
+  registryLoginBody,
+  selectionQuery,
+  updateImageBody,
+} from './request-schemas.ts';
 
 type Described = Record<string, unknown> & { description: string };
 
@@ -169,16 +176,6 @@ for (const limit of [pageQuery.shape.limit, cursorQuery.shape.limit]) {
 document(selectionQuery.shape.type, {
   description: 'The instance type the user launches on: `cpu` (default) or `gpu`. Only images that run on it are listed, with `url` resolved for it.',
 });
-
-/** Path parameters: a value outside these patterns cannot name anything, so it is a 404. */
-export const pathParameters = {
-  group: z.string().check(z.regex(GROUP_ID), z.describe('The group id, as the identity provider names it.')),
-  name: z.string().check(z.regex(IMAGE_NAME), z.describe('The image name (generated, a DNS-1123 label such as `python-x7k2p`).')),
-  buildId: z.string().check(z.regex(BUILD_ID), z.describe('The build id.')),
-  secret: z
-    .string()
-    .check(z.regex(SECRET_NAME), z.describe('The pull secret name: 1 to 63 lowercase letters, digits and `-`, starting and ending with a letter or digit.')),
-} as const;
 
 // ---------------------------------------------------------------------------------------------
 // Response bodies.

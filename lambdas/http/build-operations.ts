@@ -1,28 +1,32 @@
-/** HTTP glue for the build routes. */
+/** HTTP glue for the build routes: authorize (access.ts), parse into the build service's command, one call, response out. */
 import type { BuildService } from '../domain/builds.ts';
-import { assertCanRead } from '../domain/principal.ts';
-import type { ApiRequest, Operations } from './api-handler.ts';
+import { reader, writer } from './access.ts';
+import type { Operations } from './api-handler.ts';
 import { imagesPath } from './image-operations.ts';
-import { buildIdOf, cursorQuery, imageNameOf, parseQuery, scopeOf } from './request-parts.ts';
-import * as z from 'zod/mini';
+import { buildIdOf, imageNameOf, parseBody, parseQuery, scopeOf } from './request-parts.ts';
+import { cursorQuery, logsQuery, rebuildBody } from './request-schemas.ts';
+import { answeringAt, inBody } from './request-validation.ts';
 import { conflict } from '../domain/errors.ts';
 import { sbomOf, SBOM_MEDIA_TYPE } from '../domain/sbom.ts';
-
-const caller = (request: ApiRequest) => request.principal!;
-export const logsQuery = z.strictObject({ cursor: cursorQuery.shape.cursor });
 
 export function buildReadOperations(builds: BuildService): Operations {
   return {
     listBuilds: async (request) => {
-      // Authorization before validation: a caller who may not read the history learns nothing from a 422.
-      assertCanRead(caller(request), scopeOf(request));
+      const scope = scopeOf(request);
+      reader(request, scope);
       const query = parseQuery(cursorQuery, request);
-      return { status: 200, body: await builds.list(caller(request), scopeOf(request), imageNameOf(request), query) };
+      return { status: 200, body: await builds.list(scope, imageNameOf(request), query) };
     },
-    getBuild: async (request) => ({ status: 200, body: await builds.get(caller(request), scopeOf(request), imageNameOf(request), buildIdOf(request)) }),
+    getBuild: async (request) => {
+      const [scope, name, buildId] = [scopeOf(request), imageNameOf(request), buildIdOf(request)];
+      reader(request, scope);
+      return { status: 200, body: await builds.get(scope, name, buildId) };
+    },
     // Issue 18 (lambdas/domain/sbom.ts).
     getBuildSbom: async (request) => {
-      const build = await builds.get(caller(request), scopeOf(request), imageNameOf(request), buildIdOf(request));
+      const [scope, name, buildId] = [scopeOf(request), imageNameOf(request), buildIdOf(request)];
+      reader(request, scope);
+      const build = await builds.get(scope, name, buildId);
       if (build.status !== 'succeeded' || !build.facts?.packages) {
         const why =
           build.status !== 'succeeded'
@@ -46,20 +50,28 @@ export function buildReadOperations(builds: BuildService): Operations {
 export function buildWriteOperations(builds: BuildService): Operations {
   return {
     startBuild: async (request) => {
-      const name = imageNameOf(request);
-      const build = await builds.rebuild(caller(request), scopeOf(request), name, request.body);
+      const [name, scope] = [imageNameOf(request), scopeOf(request)];
+      const caller = writer(request, scope);
+      // No body rebuilds the current spec; a body must be the object, so `null` is refused.
+      const command = parseBody(rebuildBody, request, {});
+      const build = await answeringAt(inBody, () => builds.rebuild(caller, scope, name, command));
       return { status: 202, body: build, headers: { location: `${imagesPath(request)}/${name}/builds/${build.id}` } };
     },
-    cancelBuild: async (request) => ({ status: 202, body: await builds.cancel(caller(request), scopeOf(request), imageNameOf(request), buildIdOf(request)) }),
+    cancelBuild: async (request) => {
+      const [scope, name, buildId] = [scopeOf(request), imageNameOf(request), buildIdOf(request)];
+      writer(request, scope);
+      return { status: 202, body: await builds.cancel(scope, name, buildId) };
+    },
   };
 }
 
 export function buildLogOperations(builds: BuildService): Operations {
   return {
     getBuildLogs: async (request) => {
-      assertCanRead(caller(request), scopeOf(request));
+      const scope = scopeOf(request);
+      reader(request, scope);
       const { cursor } = parseQuery(logsQuery, request);
-      return { status: 200, body: await builds.logs(caller(request), scopeOf(request), imageNameOf(request), buildIdOf(request), cursor) };
+      return { status: 200, body: await builds.logs(scope, imageNameOf(request), buildIdOf(request), cursor) };
     },
   };
 }

@@ -1,28 +1,34 @@
-/** HTTP glue for the catalog routes: request in, one catalog call, response out. */
+/**
+ * HTTP glue for the catalog routes: authorize the caller (access.ts), parse the request into the
+ * catalog's command (request-parts.ts), one catalog call, response out.
+ */
 import type { ImageCatalog } from '../domain/catalog.ts';
-import { assertCanRead } from '../domain/principal.ts';
 import { groupScope } from '../domain/scope.ts';
+import { reader, writer } from './access.ts';
 import type { ApiRequest, Operations } from './api-handler.ts';
-import { groupOf, imageNameOf, keywordOf, pageQuery, parseQuery, scopeOf, selectionQuery } from './request-parts.ts';
-
-const caller = (request: ApiRequest) => request.principal!;
+import { groupOf, imageNameOf, keywordOf, parseBody, parseQuery, scopeOf } from './request-parts.ts';
+import { createImageBody, pageQuery, selectionQuery, updateImageBody } from './request-schemas.ts';
+import { answeringAt, inBody, inQuery } from './request-validation.ts';
 
 export function imageReadOperations(catalog: ImageCatalog): Operations {
   return {
     listImages: async (request) => {
-      // Authorization before validation: a caller who may not read the list learns nothing from a 422.
-      assertCanRead(caller(request), scopeOf(request));
+      const scope = scopeOf(request);
+      reader(request, scope);
       const query = parseQuery(pageQuery, request);
-      return { status: 200, body: await catalog.list(caller(request), scopeOf(request), { ...query, q: keywordOf(query.q) }) };
+      return { status: 200, body: await answeringAt(inQuery, () => catalog.list(scope, { ...query, q: keywordOf(query.q) })) };
     },
     getImage: async (request) => {
-      const { image, etag } = await catalog.get(caller(request), scopeOf(request), imageNameOf(request));
+      const [scope, name] = [scopeOf(request), imageNameOf(request)];
+      reader(request, scope);
+      const { image, etag } = await catalog.get(scope, name);
       return { status: 200, body: image, headers: { etag } };
     },
     imageSelection: async (request) => {
-      assertCanRead(caller(request), groupScope(groupOf(request)));
+      const group = groupOf(request);
+      reader(request, groupScope(group));
       const query = parseQuery(selectionQuery, request);
-      return { status: 200, body: await catalog.selection(caller(request), groupOf(request), { ...query, q: keywordOf(query.q) }) };
+      return { status: 200, body: await answeringAt(inQuery, () => catalog.selection(group, { ...query, q: keywordOf(query.q) })) };
     },
   };
 }
@@ -31,15 +37,22 @@ export function imageWriteOperations(catalog: ImageCatalog): Operations {
   return {
     createImage: async (request) => {
       const scope = scopeOf(request);
-      const { image, etag } = await catalog.create(caller(request), scope, request.body);
+      const caller = writer(request, scope);
+      const command = parseBody(createImageBody, request);
+      const { image, etag } = await answeringAt(inBody, () => catalog.create(caller, scope, command));
       return { status: 201, body: image, headers: { etag, location: `${imagesPath(request)}/${image.name}` } };
     },
     updateImage: async (request) => {
-      const { image, etag } = await catalog.update(caller(request), scopeOf(request), imageNameOf(request), request.body, request.headers['if-match']);
+      const [scope, name] = [scopeOf(request), imageNameOf(request)];
+      const caller = writer(request, scope);
+      const edit = parseBody(updateImageBody, request);
+      const { image, etag } = await answeringAt(inBody, () => catalog.update(caller, scope, name, edit, request.headers['if-match']));
       return { status: 200, body: image, headers: { etag } };
     },
     deleteImage: async (request) => {
-      await catalog.delete(caller(request), scopeOf(request), imageNameOf(request), request.headers['if-match']);
+      const [scope, name] = [scopeOf(request), imageNameOf(request)];
+      writer(request, scope);
+      await catalog.delete(scope, name, request.headers['if-match']);
       return { status: 204 };
     },
   };

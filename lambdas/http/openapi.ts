@@ -6,9 +6,8 @@
  */
 import * as z from 'zod/mini';
 import { MAX_BODY_BYTES } from './api-handler.ts';
-import { COMPONENT_SCHEMAS, pathParameters, type ComponentName } from './api-schemas.ts';
-import { logsQuery } from './build-operations.ts';
-import { cursorQuery, pageQuery, selectionQuery } from './request-parts.ts';
+import { COMPONENT_SCHEMAS, type ComponentName } from './api-schemas.ts';
+import { cursorQuery, logsQuery, pageQuery, pathParameters, selectionQuery } from './request-schemas.ts';
 import { ROUTES, type Operation, type Route } from './routes.ts';
 
 export type JsonSchema = Record<string, unknown>;

@@ -1,6 +1,7 @@
 /** RFC 9457 problem+json bodies for every error the API returns. */
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { ErrorKind, FieldError } from '../domain/errors.ts';
+import type { ErrorKind } from '../domain/errors.ts';
+import type { RequestFieldError } from './request-validation.ts';
 
 export const PROBLEM_TYPE_BASE = 'https://group-images.dev/problems/';
 
@@ -30,11 +31,11 @@ export interface Problem {
   title: string;
   status: number;
   detail: string;
-  errors?: FieldError[];
+  errors?: RequestFieldError[];
   requestId?: string;
 }
 
-export function problem(kind: ProblemKind, detail: string, extra: { errors?: FieldError[]; requestId?: string } = {}): Problem {
+export function problem(kind: ProblemKind, detail: string, extra: { errors?: RequestFieldError[]; requestId?: string } = {}): Problem {
   const { status, title } = PROBLEMS[kind];
   return {
     type: PROBLEM_TYPE_BASE + kind,

@@ -7,6 +7,7 @@ import {
   validateBuildSpec,
   type BuildSpec,
 } from '../../lambdas/domain/build-spec.ts';
+import { pointer } from '../../lambdas/http/request-validation.ts';
 
 const validSpec = () => ({
   baseImage: 'registry.example.com/team/python:3.12',
@@ -18,10 +19,11 @@ const validSpec = () => ({
   },
 });
 
-const errorsOf = (input: unknown, basePath?: string) => {
-  const result = validateBuildSpec(input, basePath);
+/** The refusals, each with its field written as the JSON Pointer the API answers with. */
+const errorsOf = (input: unknown, within?: string[]) => {
+  const result = validateBuildSpec(input, within);
   if (result.ok) throw new Error('expected the spec to be rejected');
-  return result.errors;
+  return result.errors.map((e) => ({ path: pointer('', e.field), message: e.message }));
 };
 
 describe('validateBuildSpec', () => {
@@ -89,8 +91,8 @@ describe('validateBuildSpec', () => {
     );
   });
 
-  it('puts paths under the given base path', () => {
-    expect(errorsOf({ baseImage: 'python:3.12', packages: { apt: ['Curl'] } }, '')[0].path).toBe('/packages/apt/0');
+  it('puts paths under the field the spec is in', () => {
+    expect(errorsOf({ baseImage: 'python:3.12', packages: { apt: ['Curl'] } }, [])[0].path).toBe('/packages/apt/0');
   });
 
   it('rejects a body that is not an object', () => {

@@ -292,7 +292,7 @@ describe('StartBuild and StopBuild throttled or failing, through the CodeBuild a
       expect(build.failureReason).toContain(says);
       expect(build.failureReason).toContain('Rebuild to try again');
       expect((await h.images.get(TEAM_A, image.name))!.latestBuild).toEqual(expect.objectContaining({ id: build.id, status: 'failed' }));
-      const again = await service.rebuild(ADMIN, TEAM_A, image.name, undefined);
+      const again = await service.rebuild(ADMIN, TEAM_A, image.name, {});
       expect((await h.builds.get(TEAM_A, image.name, again.id))!.builderId).toEqual(expect.stringContaining(PROJECT));
       figures.count('startBuildFailuresSurvived');
     },
@@ -307,7 +307,7 @@ describe('StartBuild and StopBuild throttled or failing, through the CodeBuild a
       const injected = failing('StopBuildCommand', () => throttled(), 1);
 
       // Act
-      const cancelled = await service.cancel(ADMIN, TEAM_A, image.name, image.latestBuild!.id);
+      const cancelled = await service.cancel(TEAM_A, image.name, image.latestBuild!.id);
 
       // Assess
       healed();
@@ -327,7 +327,7 @@ describe('StartBuild and StopBuild throttled or failing, through the CodeBuild a
       failing('StopBuildCommand', () => throttled());
 
       // Act
-      const error = await service.cancel(ADMIN, TEAM_A, image.name, image.latestBuild!.id).then(
+      const error = await service.cancel(TEAM_A, image.name, image.latestBuild!.id).then(
         () => undefined,
         (e: unknown) => e,
       );
@@ -337,7 +337,7 @@ describe('StartBuild and StopBuild throttled or failing, through the CodeBuild a
       expect(error).toBeInstanceOf(DomainError);
       expect(error).toMatchObject({ kind: 'unavailable', message: expect.stringMatching(/could not stop .* try again/i) });
       expect({ build: await record(image), image: await h.images.get(TEAM_A, image.name) }).toEqual(before);
-      const retried = await service.cancel(ADMIN, TEAM_A, image.name, image.latestBuild!.id);
+      const retried = await service.cancel(TEAM_A, image.name, image.latestBuild!.id);
       expect(retried.status).toBe('cancelled');
       figures.count('stopBuildFailuresSurvived');
     },
@@ -353,7 +353,7 @@ describe('StartBuild and StopBuild throttled or failing, through the CodeBuild a
       failing('StopBuildCommand', () => awsError('InternalFailure', 'We encountered an internal error', 500));
 
       // Act
-      const deleted = await catalog.delete(ADMIN, TEAM_A, image.name).then(
+      const deleted = await catalog.delete(TEAM_A, image.name).then(
         () => 'deleted',
         (e: unknown) => e,
       );

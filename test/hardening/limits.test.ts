@@ -364,7 +364,7 @@ describe('queued timeout', () => {
       failureReason: 'The build waited in the build queue longer than its queued timeout and never started: the platform is busy, rebuild later.',
     });
     expect((await h.images.get(TEAM_A, ref.image))!.latestBuild).toMatchObject({ id: ref.buildId, status: 'failed' });
-    expect((await h.service.rebuild(ADMIN, TEAM_A, ref.image, undefined)).status).toBe('queued');
+    expect((await h.service.rebuild(ADMIN, TEAM_A, ref.image, {})).status).toBe('queued');
     figures.set('queuedTimeout', 'a TIMED_OUT event in QUEUED: failed, saying it never left the queue; image free');
   });
 });

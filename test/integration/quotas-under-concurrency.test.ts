@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { isTerminal } from '../../lambdas/domain/build.ts';
-import type { Image } from '../../lambdas/domain/image.ts';
+import type { Image, NewImage } from '../../lambdas/domain/image.ts';
 import { ADMIN, customImage, harnessFactory, quotaCounters, RecordingBuilder, TEAM_A, type Harness } from '../support/build-service-harness.ts';
 
 process.env.LOG_LEVEL ??= 'silent';
@@ -97,7 +97,7 @@ describe('the concurrent-build quota under 50 parallel requests', () => {
 
     // Act
     await h.service.reconcile(0);
-    await Promise.allSettled([1, 2].map(() => h.service.cancel(ADMIN, TEAM_A, cancelled!.image, cancelled!.id)));
+    await Promise.allSettled([1, 2].map(() => h.service.cancel(TEAM_A, cancelled!.image, cancelled!.id)));
 
     // Assess
     expect(await unfinishedBuilds(h)).toHaveLength(LIMIT - 2);
@@ -109,14 +109,14 @@ describe('the image quota under parallel creates and deletes', () => {
   it('never holds more images than the limit, and a delete gives its place back once', async () => {
     // Prepare
     const h = await factory.harness({ maxImagesPerGroup: LIMIT });
-    const existing = (n: number) => ({ displayName: `existing-${n}`, type: 'cpu', url: `registry.example.com/team/image:${n}` });
+    const existing = (n: number): NewImage => ({ displayName: `existing-${n}`, type: 'cpu', url: `registry.example.com/team/image:${n}` });
 
     // Act
     const first = await settled(Array.from({ length: 50 }, (_, n) => h.catalog.create(ADMIN, TEAM_A, existing(n))));
     const victim = first.accepted[0]!.image.name;
     const second = await settled<unknown>([
-      h.catalog.delete(ADMIN, TEAM_A, victim),
-      h.catalog.delete(ADMIN, TEAM_A, victim),
+      h.catalog.delete(TEAM_A, victim),
+      h.catalog.delete(TEAM_A, victim),
       ...Array.from({ length: 20 }, (_, n) => h.catalog.create(ADMIN, TEAM_A, existing(100 + n))),
     ]);
 
@@ -182,9 +182,9 @@ describe('a model of interleaved requests (fast-check)', () => {
                   if (latest) h.builder.known.set(RecordingBuilder.idOf(latest.id), { status: 'failed', phase: 'BUILD', at: new Date().toISOString() });
                   return h.service.reconcile(0);
                 case 'cancel':
-                  return latest && h.service.cancel(ADMIN, TEAM_A, image.name, latest.id);
+                  return latest && h.service.cancel(TEAM_A, image.name, latest.id);
                 case 'delete':
-                  return h.catalog.delete(ADMIN, TEAM_A, image.name);
+                  return h.catalog.delete(TEAM_A, image.name);
               }
             }),
           );

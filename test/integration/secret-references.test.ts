@@ -4,6 +4,7 @@
  * secret being deleted cannot gain a user, whatever the order in which the two meet.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { NewImage } from '../../lambdas/domain/image.ts';
 import { DynamoSecretReferences } from '../../lambdas/store/secret-references.ts';
 import { ADMIN, customImage, harnessFactory, TEAM_A, type Harness } from '../support/build-service-harness.ts';
 
@@ -19,7 +20,7 @@ beforeAll(async () => {
 });
 afterAll(() => factory.stop());
 
-const existing = (n: number, pullSecret: string) => ({ displayName: `private.${n}`, type: 'cpu', url: `registry.example.com/private/image:${n}`, pullSecret });
+const existing = (n: number, pullSecret: string): NewImage => ({ displayName: `private.${n}`, type: 'cpu', url: `registry.example.com/private/image:${n}`, pullSecret });
 
 /** A secret the secrets store knows and has declared. */
 async function secret(name: string) {
@@ -37,9 +38,9 @@ describe('a pull secret in use', () => {
 
     // Act
     const whileBoth = await references.retire(name);
-    await h.catalog.delete(ADMIN, TEAM_A, running.name);
+    await h.catalog.delete(TEAM_A, running.name);
     const whileBuilt = await references.retire(name);
-    await h.catalog.delete(ADMIN, TEAM_A, built.name);
+    await h.catalog.delete(TEAM_A, built.name);
     const afterBoth = await references.retire(name);
 
     // Assess

@@ -25,6 +25,8 @@ import { buildItem, DynamoBuildStore } from '../../lambdas/store/dynamo-build-st
 import { DynamoSecretReferences } from '../../lambdas/store/secret-references.ts';
 import { DynamoImageStore } from '../../lambdas/store/dynamo-image-store.ts';
 import { ImageScans } from '../../lambdas/domain/image-scans.ts';
+import type { BuildSpec, PackageLists } from '../../lambdas/domain/build-spec.ts';
+import type { NewImage } from '../../lambdas/domain/image.ts';
 import type { BuildOutcome } from '../../lambdas/domain/build-outcomes.ts';
 import { DynamoImageScans } from '../../lambdas/store/dynamo-image-scans.ts';
 
@@ -40,7 +42,7 @@ export const MEMBER = principal({ sub: 'mel', groups: new Set(['team-a']) });
 export const ADMIN_B = principal({ sub: 'oto', groups: new Set(['team-b']), adminGroups: new Set(['team-b']) });
 
 /** A custom image's create body. */
-export const customImage = (packages: Record<string, string[]> = { pip: ['requests==2.32.3'] }, extra: Record<string, unknown> = {}) => ({
+export const customImage = (packages: PackageLists = { pip: ['requests==2.32.3'] }, extra: Partial<BuildSpec> = {}): NewImage & { build: BuildSpec } => ({
   displayName: 'jupyter-ds',
   type: 'cpu',
   build: { baseImage: 'quay.io/jupyter/scipy-notebook:2024-05-27', packages, ...extra },

@@ -91,7 +91,7 @@ describe('scan results on the builds', () => {
     const tag = tagOf((await h.builds.get(TEAM_A, image.name, buildId))!.targetUrl);
     return { ref, builderId, tag, digest, succeed: () => h.service.report(ref, builderId, { status: 'succeeded', at: new Date().toISOString() }) };
   }
-  const buildOf = (b: { ref: { image: string; buildId: string } }) => h.service.get(ADMIN, TEAM_A, b.ref.image, b.ref.buildId);
+  const buildOf = (b: { ref: { image: string; buildId: string } }) => h.service.get(TEAM_A, b.ref.image, b.ref.buildId);
   const imageOf = (b: { ref: { image: string } }) => h.images.get(TEAM_A, b.ref.image);
   const digestOf = (n: number) => `sha256:${n.toString(16).padStart(2, '0').repeat(32)}`;
 
@@ -123,7 +123,7 @@ describe('scan results on the builds', () => {
     await handle(scanEvent({ tags: [a.tag] }, { CRITICAL: 1 }));
     await handle(scanEvent({ tags: [b.tag] }, { HIGH: 5 }));
     const flags = async (request: Record<string, unknown>) =>
-      Object.fromEntries((await h.catalog.selection(ADMIN, 'team-a', request)).items.map((i) => [i.name, i.criticalFindings]));
+      Object.fromEntries((await h.catalog.selection('team-a', request)).items.map((i) => [i.name, i.criticalFindings]));
 
     // Assess
     for (const request of [{}, { type: 'cpu' }, { q: 'jupyter' }]) expect(await flags(request)).toEqual({ [a.ref.image]: true, [b.ref.image]: false });

@@ -16,7 +16,6 @@ import {
   harnessFactory,
   IMAGE_REPOSITORY,
   latestBuildOf,
-  MEMBER,
   RecordingBuilder,
   TEAM_A,
   TEAM_B,
@@ -115,7 +114,7 @@ describe('starting a build', () => {
     h.builder.failStart = undefined;
 
     // Act
-    const build = await h.service.rebuild(ADMIN, TEAM_A, image.name, undefined);
+    const build = await h.service.rebuild(ADMIN, TEAM_A, image.name, {});
 
     // Assess
     expect(build).toEqual(expect.objectContaining({ status: 'queued', reused: false }));
@@ -131,9 +130,9 @@ describe('a build record that cannot be written', () => {
     const faults = injectFaults(h.dynamo.client, 'before', (call) => (call.command === 'TransactWriteItemsCommand' ? throughputExceeded() : undefined));
 
     // Act
-    const refused = await h.service.rebuild(ADMIN, TEAM_A, image.name, undefined).catch((e: Error) => e);
+    const refused = await h.service.rebuild(ADMIN, TEAM_A, image.name, {}).catch((e: Error) => e);
     faults.remove();
-    const retried = await h.service.rebuild(ADMIN, TEAM_A, image.name, undefined);
+    const retried = await h.service.rebuild(ADMIN, TEAM_A, image.name, {});
 
     // Assess
     expect(refused).toEqual(expect.objectContaining({ name: 'ProvisionedThroughputExceededException' }));
@@ -256,7 +255,7 @@ describe('rebuilding', () => {
 
     // Assess
     expect(error.kind).toBe('validation');
-    expect(error.errors).toEqual([{ path: '/build/pullSecret', message: expect.stringContaining('no-such-secret') }]);
+    expect(error.errors).toEqual([{ field: ['build', 'pullSecret'], message: expect.stringContaining('no-such-secret') }]);
     expect(h.builder.started).toHaveLength(1);
   });
 
@@ -270,10 +269,11 @@ describe('rebuilding', () => {
 
     // Assess
     expect(error.kind).toBe('validation');
-    expect(error.errors.map((e) => e.path)).toEqual(['/build/packages/pip/1']);
+    expect(error.errors.map((e) => e.field)).toEqual([['build', 'packages', 'pip', 1]]);
   });
 
-  it('refuses to build an image that uses an existing url (409), and a stranger (404), and a member (403)', async () => {
+  // Who may rebuild is decided at the HTTP edge (lambdas/http/access.ts; test/hardening/authorization-matrix.test.ts).
+  it('refuses to build an image that uses an existing url (409), and a stranger (404)', async () => {
     // Prepare
     const { image: existing } = await h.catalog.create(ADMIN, TEAM_A, { displayName: 'python', type: 'cpu', url: 'python:3.12' });
 
@@ -281,11 +281,10 @@ describe('rebuilding', () => {
     const errors = await Promise.all([
       rejection(h.service.rebuild(ADMIN, TEAM_A, existing.name, {})),
       rejection(h.service.rebuild(ADMIN, TEAM_A, 'no-such-image', {})),
-      rejection(h.service.rebuild(MEMBER, TEAM_A, existing.name, {})),
     ]);
 
     // Assess
-    expect(errors.map((e) => e.kind)).toEqual(['conflict', 'not-found', 'forbidden']);
+    expect(errors.map((e) => e.kind)).toEqual(['conflict', 'not-found']);
     expect(h.builder.started).toHaveLength(0);
   });
 });
@@ -379,7 +378,7 @@ describe('identical specs', () => {
     const leader = h.builder.started[0]!.build;
 
     // Act
-    await h.service.cancel(ADMIN, TEAM_A, leader.image, leader.id);
+    await h.service.cancel(TEAM_A, leader.image, leader.id);
 
     // Assess
     const follower = (await Promise.all(images.map((i) => latestBuildOf(h, TEAM_A, i.name)))).find((b) => b.id !== leader.id)!;
@@ -410,9 +409,9 @@ describe('dry runs', () => {
     await finish(TEAM_A, image.name, image.latestBuild!.id, 'succeeded');
 
     // Assess
-    const build = await h.service.get(ADMIN, TEAM_A, image.name, image.latestBuild!.id);
+    const build = await h.service.get(TEAM_A, image.name, image.latestBuild!.id);
     expect(build).toEqual(expect.objectContaining({ status: 'failed', dryRun: true, imageUrl: null, failureReason: DRY_RUN_REASON }));
-    expect((await h.catalog.get(ADMIN, TEAM_A, image.name)).image).toEqual(expect.objectContaining({ ready: false, url: null }));
+    expect((await h.catalog.get(TEAM_A, image.name)).image).toEqual(expect.objectContaining({ ready: false, url: null }));
   });
 
   it('are never reused: an identical spec starts the builder again', async () => {
@@ -426,7 +425,7 @@ describe('dry runs', () => {
 
     // Assess
     expect(h.builder.started).toHaveLength(2);
-    expect(await h.service.get(ADMIN, TEAM_A, second.name, second.latestBuild!.id)).toEqual(expect.objectContaining({ reused: false, dryRun: true }));
+    expect(await h.service.get(TEAM_A, second.name, second.latestBuild!.id)).toEqual(expect.objectContaining({ reused: false, dryRun: true }));
   });
 });
 
@@ -438,7 +437,7 @@ describe('cancelling', () => {
     await h.service.report({ scope: TEAM_A, image: image.name, buildId }, RecordingBuilder.idOf(buildId), { status: 'building', phase: 'BUILD', at: at(1) });
 
     // Act
-    const cancelled = await h.service.cancel(ADMIN, TEAM_A, image.name, buildId);
+    const cancelled = await h.service.cancel(TEAM_A, image.name, buildId);
 
     // Assess
     expect(h.builder.stopped).toEqual([RecordingBuilder.idOf(buildId)]);
@@ -453,7 +452,7 @@ describe('cancelling', () => {
     const image = await create();
 
     // Act
-    const cancelled = await h.service.cancel(ADMIN, TEAM_A, image.name, image.latestBuild!.id);
+    const cancelled = await h.service.cancel(TEAM_A, image.name, image.latestBuild!.id);
 
     // Assess
     expect(cancelled.status).toBe('cancelled');
@@ -466,25 +465,23 @@ describe('cancelling', () => {
     await finish(TEAM_A, image.name, image.latestBuild!.id, 'succeeded');
 
     // Act
-    const error = await rejection(h.service.cancel(ADMIN, TEAM_A, image.name, image.latestBuild!.id));
+    const error = await rejection(h.service.cancel(TEAM_A, image.name, image.latestBuild!.id));
 
     // Assess
     expect(error.kind).toBe('conflict');
     expect(h.builder.stopped).toEqual([]);
   });
 
-  it('refuses a member (403) and an unknown build (404), stopping nothing', async () => {
+  // Who may cancel is decided at the HTTP edge (lambdas/http/access.ts; test/hardening/authorization-matrix.test.ts).
+  it('refuses an unknown build (404), stopping nothing', async () => {
     // Prepare
     const image = await create();
 
     // Act
-    const errors = await Promise.all([
-      rejection(h.service.cancel(MEMBER, TEAM_A, image.name, image.latestBuild!.id)),
-      rejection(h.service.cancel(ADMIN, TEAM_A, image.name, 'b0lz4k2m1nothere')),
-    ]);
+    const errors = await Promise.all([rejection(h.service.cancel(TEAM_A, image.name, 'b0lz4k2m1nothere'))]);
 
     // Assess
-    expect(errors.map((e) => e.kind)).toEqual(['forbidden', 'not-found']);
+    expect(errors.map((e) => e.kind)).toEqual(['not-found']);
     expect(h.builder.stopped).toEqual([]);
   });
 
@@ -492,7 +489,7 @@ describe('cancelling', () => {
     // Prepare: the cancel comes in before StartBuild has answered
     const cancelled: string[] = [];
     h.builder.beforeAnswer = async (job) => {
-      cancelled.push((await h.service.cancel(ADMIN, TEAM_A, job.build.image, job.build.id)).status);
+      cancelled.push((await h.service.cancel(TEAM_A, job.build.image, job.build.id)).status);
     };
 
     // Act
@@ -512,7 +509,7 @@ describe('cancelling', () => {
     const follower = [await latestBuildOf(h, TEAM_A, a.name), await latestBuildOf(h, TEAM_A, b.name)].find((x) => x.id !== leader.id)!;
 
     // Act
-    await h.service.cancel(ADMIN, TEAM_A, follower.image, follower.id);
+    await h.service.cancel(TEAM_A, follower.image, follower.id);
     await finish(TEAM_A, leader.image, leader.id, 'succeeded');
 
     // Assess
@@ -530,7 +527,7 @@ describe('deleting an image', () => {
     const buildId = image.latestBuild!.id;
 
     // Act
-    await h.catalog.delete(ADMIN, TEAM_A, image.name);
+    await h.catalog.delete(TEAM_A, image.name);
 
     // Assess
     expect(h.builder.stopped).toEqual([RecordingBuilder.idOf(buildId)]);
@@ -544,7 +541,7 @@ describe('deleting an image', () => {
     await finish(TEAM_A, image.name, image.latestBuild!.id, 'succeeded');
 
     // Act
-    await h.catalog.delete(ADMIN, TEAM_A, image.name);
+    await h.catalog.delete(TEAM_A, image.name);
 
     // Assess
     expect(h.builder.stopped).toEqual([]);
@@ -570,7 +567,7 @@ describe('build history', () => {
     const pages: Build[][] = [];
     let cursor: string | undefined;
     do {
-      const page = await h.service.list(MEMBER, TEAM_A, image.name, { limit: 1, cursor });
+      const page = await h.service.list(TEAM_A, image.name, { limit: 1, cursor });
       pages.push(page.items);
       cursor = page.nextCursor ?? undefined;
     } while (cursor && pages.length < 10);
@@ -584,7 +581,7 @@ describe('build history', () => {
     const image = await create();
 
     // Act
-    const build = await h.service.get(MEMBER, TEAM_A, image.name, image.latestBuild!.id);
+    const build = await h.service.get(TEAM_A, image.name, image.latestBuild!.id);
 
     // Assess
     expect(Object.keys(build).sort()).toEqual(

@@ -166,7 +166,7 @@ describe('BuildService.report: status only moves forward', () => {
   it('writes the terminal status once: a success reported after a cancel leaves the build cancelled and the image without a url', async () => {
     // Prepare
     const b = await startedBuild();
-    await h.service.cancel(ADMIN, TEAM_A, b.image.name, b.ref.buildId);
+    await h.service.cancel(TEAM_A, b.image.name, b.ref.buildId);
 
     // Act
     const outcome = await h.service.report(b.ref, b.builderId, { status: 'succeeded', phase: 'FINALIZING', at: at(9) });
@@ -477,9 +477,9 @@ describe('BuildService.logs', () => {
     h.logs.append(b.builderId, '[Container] Entering phase PRE_BUILD');
 
     // Act
-    const first = await h.service.logs(ADMIN, TEAM_A, b.image.name, b.ref.buildId, undefined);
+    const first = await h.service.logs(TEAM_A, b.image.name, b.ref.buildId, undefined);
     h.logs.append(b.builderId, '[Container] Entering phase BUILD');
-    const second = await h.service.logs(ADMIN, TEAM_A, b.image.name, b.ref.buildId, first.nextCursor!);
+    const second = await h.service.logs(TEAM_A, b.image.name, b.ref.buildId, first.nextCursor!);
 
     // Assess
     expect(first.lines.map((l) => l.message)).toEqual(['[Container] Entering phase INSTALL', '[Container] Entering phase PRE_BUILD']);
@@ -495,7 +495,7 @@ describe('BuildService.logs', () => {
     await h.service.report(b.ref, b.builderId, progress({ status: 'succeeded', phase: 'FINALIZING' }));
 
     // Act
-    const page = await h.service.logs(ADMIN, TEAM_A, b.image.name, b.ref.buildId, undefined);
+    const page = await h.service.logs(TEAM_A, b.image.name, b.ref.buildId, undefined);
 
     // Assess
     expect(page).toEqual({ lines: [{ timestamp: expect.any(String), message: '[Container] Build SUCCEEDED' }], nextCursor: null });
@@ -506,10 +506,10 @@ describe('BuildService.logs', () => {
     const one = await startedBuild({ pip: ['numpy'] });
     const other = await startedBuild({ pip: ['pandas'] });
     h.logs.append(one.builderId, 'line');
-    const { nextCursor } = await h.service.logs(ADMIN, TEAM_A, one.image.name, one.ref.buildId, undefined);
+    const { nextCursor } = await h.service.logs(TEAM_A, one.image.name, one.ref.buildId, undefined);
 
     // Act
-    const error = await h.service.logs(ADMIN, TEAM_A, other.image.name, other.ref.buildId, nextCursor!).catch((e: Error) => e);
+    const error = await h.service.logs(TEAM_A, other.image.name, other.ref.buildId, nextCursor!).catch((e: Error) => e);
 
     // Assess
     expect(error).toEqual(expect.objectContaining({ kind: 'bad-request' }));

@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { ImageCatalog, type PullSecretDirectory } from '../../../lambdas/domain/catalog.ts';
 import { cursorCodec } from '../../../lambdas/domain/cursor.ts';
-import type { ImageRecord } from '../../../lambdas/domain/image.ts';
+import type { FieldPath } from '../../../lambdas/domain/errors.ts';
+import type { ImageEdit, ImageRecord, NewImage } from '../../../lambdas/domain/image.ts';
 import type { Principal } from '../../../lambdas/domain/principal.ts';
 import { groupScope, SYSTEM } from '../../../lambdas/domain/scope.ts';
 import { secretReferenceText, type SecretRef } from '../../../lambdas/domain/tenant-references.ts';
@@ -12,8 +13,6 @@ const TEAM_A = groupScope('team-a');
 
 const principal = (p: Partial<Principal> & { sub: string }): Principal => ({ groups: new Set(), adminGroups: new Set(), systemAdmin: false, ...p });
 const admin = principal({ sub: 'ada', groups: new Set(['team-a']), adminGroups: new Set(['team-a']) });
-const member = principal({ sub: 'mel', groups: new Set(['team-a']) });
-const outsider = principal({ sub: 'oto', groups: new Set(['team-b']), adminGroups: new Set(['team-b']) });
 const sysAdmin = principal({ sub: 'sys', systemAdmin: true });
 
 class SecretNames implements PullSecretDirectory {
@@ -40,8 +39,8 @@ beforeEach(() => {
   });
 });
 
-const universal = { displayName: 'tf', type: 'universal', url: 'tensorflow/tensorflow:2.15.0', urlForGpu: 'tensorflow/tensorflow:2.15.0-gpu' };
-const cpuImage = { displayName: 'python', type: 'cpu', url: 'python:3.12' };
+const universal: NewImage = { displayName: 'tf', type: 'universal', url: 'tensorflow/tensorflow:2.15.0', urlForGpu: 'tensorflow/tensorflow:2.15.0-gpu' };
+const cpuImage: NewImage = { displayName: 'python', type: 'cpu', url: 'python:3.12' };
 
 /** A custom image as the build service leaves it after its first successful build. */
 async function storeBuiltImage(): Promise<ImageRecord> {
@@ -131,22 +130,22 @@ describe('ImageCatalog.create', () => {
     expect(image).toMatchObject({ name: 'python-aaaaa', scope: 'system', group: null });
   });
 
-  it.each([
-    ['urlForGpu on a cpu image', { ...cpuImage, urlForGpu: 'python:3.12-cuda' }, ['/urlForGpu']],
-    ['urlForGpu on a gpu image', { ...cpuImage, type: 'gpu', urlForGpu: 'python:3.12-cuda' }, ['/urlForGpu']],
-    ['neither url nor build', { displayName: 'python', type: 'cpu' }, ['']],
-    ['both url and build', { ...cpuImage, build: { baseImage: 'python:3.12', packages: {} } }, ['/build']],
-    ['an unknown pull secret', { ...cpuImage, pullSecret: 'nope' }, ['/pullSecret']],
-    ['an unknown field', { ...cpuImage, zzz: true }, ['/zzz']],
-    ['a supplied name', { ...cpuImage, name: 'mine' }, ['/name']],
-  ])('refuses %s as a validation error', async (_label, body, paths) => {
+  // Unknown and read-only fields are the request schema's to refuse (test/unit/http/request-commands.test.ts).
+  it.each<[string, NewImage, FieldPath[]]>([
+    ['urlForGpu on a cpu image', { ...cpuImage, urlForGpu: 'python:3.12-cuda' }, [['urlForGpu']]],
+    ['urlForGpu on a gpu image', { ...cpuImage, type: 'gpu', urlForGpu: 'python:3.12-cuda' }, [['urlForGpu']]],
+    ['neither url nor build', { displayName: 'python', type: 'cpu' }, [[]]],
+    ['both url and build', { ...cpuImage, build: { baseImage: 'python:3.12', packages: {} } }, [['build']]],
+    ['an unknown pull secret', { ...cpuImage, pullSecret: 'nope' }, [['pullSecret']]],
+    ['a package entry its grammar refuses', { displayName: 'py', type: 'cpu', build: { baseImage: 'python:3.12', packages: { pip: ['requests', '$(id)'] } } }, [['build', 'packages', 'pip', 1]]],
+  ])('refuses %s as a validation error naming the field', async (_label, command, fields) => {
     // Act
-    const error = await rejection(catalog.create(admin, TEAM_A, body));
+    const error = await rejection(catalog.create(admin, TEAM_A, command));
 
     // Assess
     expect(error.kind).toBe('validation');
-    expect(error.errors.map((e) => e.path)).toEqual(paths);
-    expect((await catalog.list(admin, TEAM_A, {})).items).toEqual([]);
+    expect(error.errors.map((e) => e.field)).toEqual(fields);
+    expect((await catalog.list(TEAM_A, {})).items).toEqual([]);
   });
 
   it('accepts a pull secret that exists', async () => {
@@ -155,18 +154,6 @@ describe('ImageCatalog.create', () => {
 
     // Assess
     expect(image.pullSecret).toBe('registry-cred');
-  });
-
-  it.each([
-    ['a member', member, TEAM_A],
-    ['an admin of another group', outsider, TEAM_A],
-    ['a group admin, in the system scope', admin, SYSTEM],
-  ])('forbids %s to create', async (_label, who, scope) => {
-    // Act
-    const error = await rejection(catalog.create(who, scope, cpuImage));
-
-    // Assess
-    expect(error.kind).toBe('forbidden');
   });
 });
 
@@ -184,7 +171,7 @@ describe('ImageCatalog image quota', () => {
 
     // Assess
     expect(error.kind).toBe('quota');
-    expect((await catalog.list(admin, TEAM_A, {})).items).toHaveLength(2);
+    expect((await catalog.list(TEAM_A, {})).items).toHaveLength(2);
   });
 
   it('does not limit the system images', async () => {
@@ -204,7 +191,7 @@ describe('ImageCatalog image quota', () => {
     const catalog = limited();
     const first = await catalog.create(admin, TEAM_A, cpuImage);
     await catalog.create(admin, TEAM_A, cpuImage);
-    await catalog.delete(admin, TEAM_A, first.image.name);
+    await catalog.delete(TEAM_A, first.image.name);
 
     // Act
     const { image } = await catalog.create(admin, TEAM_A, cpuImage);
@@ -215,7 +202,7 @@ describe('ImageCatalog image quota', () => {
 });
 
 describe('ImageCatalog.update', () => {
-  it.each([['cpu'], ['gpu']])('clears urlForGpu when a universal image becomes %s', async (type) => {
+  it.each<['cpu' | 'gpu']>([['cpu'], ['gpu']])('clears urlForGpu when a universal image becomes %s', async (type) => {
     // Prepare
     const { image } = await catalog.create(admin, TEAM_A, universal);
 
@@ -249,11 +236,11 @@ describe('ImageCatalog.update', () => {
     expect(updated.image).toMatchObject({ type: 'universal', url: 'python:3.12', urlForGpu: 'python:3.12-cuda' });
   });
 
-  it.each([
+  it.each<[string, NewImage, ImageEdit]>([
     ['urlForGpu on a cpu image', cpuImage, { urlForGpu: 'python:3.12-cuda' }],
     ['urlForGpu on a gpu image', { ...cpuImage, type: 'gpu' }, { urlForGpu: 'python:3.12-cuda' }],
     ['urlForGpu while turning a universal image into cpu', universal, { type: 'cpu', urlForGpu: 'python:3.12-cuda' }],
-  ])('refuses %s with a 422 on /urlForGpu and changes nothing', async (_label, body, patch) => {
+  ])('refuses %s naming urlForGpu and changes nothing', async (_label, body, patch) => {
     // Prepare
     const { image } = await catalog.create(admin, TEAM_A, body);
 
@@ -262,7 +249,7 @@ describe('ImageCatalog.update', () => {
 
     // Assess
     expect(error.kind).toBe('validation');
-    expect(error.errors).toEqual([{ path: '/urlForGpu', message: expect.any(String) }]);
+    expect(error.errors).toEqual([{ field: ['urlForGpu'], message: expect.any(String) }]);
     expect(await store.get(TEAM_A, image.name)).toMatchObject({ version: 1, type: body.type });
   });
 
@@ -275,7 +262,7 @@ describe('ImageCatalog.update', () => {
 
     // Assess
     expect(error.kind).toBe('validation');
-    expect(error.errors).toEqual([{ path: '/url', message: expect.any(String) }]);
+    expect(error.errors).toEqual([{ field: ['url'], message: expect.any(String) }]);
     expect(await store.get(TEAM_A, built.name)).toMatchObject({ url: built.url, version: built.version });
   });
 
@@ -288,7 +275,7 @@ describe('ImageCatalog.update', () => {
 
     // Assess
     expect(error.kind).toBe('validation');
-    expect(error.errors.map((e) => e.path)).toEqual(['/urlForGpu']);
+    expect(error.errors.map((e) => e.field)).toEqual([['urlForGpu']]);
   });
 
   it('edits the descriptive fields of an image a build produces', async () => {
@@ -311,17 +298,6 @@ describe('ImageCatalog.update', () => {
 
     // Assess
     expect(error.kind).toBe('validation');
-  });
-
-  it.each([['name'], ['scope'], ['group'], ['createdBy'], ['source'], ['version']])('refuses an edit of the read-only field %s', async (field) => {
-    // Prepare
-    const { image } = await catalog.create(admin, TEAM_A, cpuImage);
-
-    // Act
-    const error = await rejection(catalog.update(admin, TEAM_A, image.name, { [field]: 'x' }));
-
-    // Assess
-    expect(error.errors.map((e) => e.path)).toEqual([`/${field}`]);
   });
 
   it('removes the description when it is set to null', async () => {
@@ -452,7 +428,7 @@ describe('ImageCatalog.update', () => {
     const { image } = await catalog.create(admin, TEAM_A, cpuImage);
     store.beforeWrite = async () => {
       store.beforeWrite = undefined;
-      await catalog.delete(sysAdmin, TEAM_A, image.name);
+      await catalog.delete(TEAM_A, image.name);
     };
 
     // Act
@@ -481,18 +457,7 @@ describe('ImageCatalog.update', () => {
     const error = await rejection(catalog.update(admin, TEAM_A, image.name, { pullSecret: 'nope' }));
 
     // Assess
-    expect(error.errors.map((e) => e.path)).toEqual(['/pullSecret']);
-  });
-
-  it('forbids a member to edit', async () => {
-    // Prepare
-    const { image } = await catalog.create(admin, TEAM_A, cpuImage);
-
-    // Act
-    const error = await rejection(catalog.update(member, TEAM_A, image.name, { description: 'x' }));
-
-    // Assess
-    expect(error.kind).toBe('forbidden');
+    expect(error.errors.map((e) => e.field)).toEqual([['pullSecret']]);
   });
 });
 
@@ -502,7 +467,7 @@ describe('ImageCatalog.delete', () => {
     const { image, etag } = await catalog.create(admin, TEAM_A, cpuImage);
 
     // Act
-    await catalog.delete(admin, TEAM_A, image.name, etag);
+    await catalog.delete(TEAM_A, image.name, etag);
 
     // Assess
     expect(await store.get(TEAM_A, image.name)).toBeUndefined();
@@ -514,7 +479,7 @@ describe('ImageCatalog.delete', () => {
     await catalog.update(admin, TEAM_A, image.name, { description: 'changed' });
 
     // Act
-    const error = await rejection(catalog.delete(admin, TEAM_A, image.name, etag));
+    const error = await rejection(catalog.delete(TEAM_A, image.name, etag));
 
     // Assess
     expect(error.kind).toBe('precondition-failed');
@@ -524,10 +489,10 @@ describe('ImageCatalog.delete', () => {
   it('is not found the second time', async () => {
     // Prepare
     const { image } = await catalog.create(admin, TEAM_A, cpuImage);
-    await catalog.delete(admin, TEAM_A, image.name);
+    await catalog.delete(TEAM_A, image.name);
 
     // Act
-    const error = await rejection(catalog.delete(admin, TEAM_A, image.name));
+    const error = await rejection(catalog.delete(TEAM_A, image.name));
 
     // Assess
     expect(error.kind).toBe('not-found');
@@ -535,17 +500,17 @@ describe('ImageCatalog.delete', () => {
 });
 
 describe('ImageCatalog reads', () => {
-  it('lets a member read and forbids an outsider', async () => {
+  it('reads an image with its ETag, and answers 404 for a name it does not hold', async () => {
     // Prepare
-    const { image } = await catalog.create(admin, TEAM_A, cpuImage);
+    const { image, etag } = await catalog.create(admin, TEAM_A, cpuImage);
 
     // Act
-    const read = await catalog.get(member, TEAM_A, image.name);
-    const error = await rejection(catalog.get(outsider, TEAM_A, image.name));
+    const read = await catalog.get(TEAM_A, image.name);
+    const error = await rejection(catalog.get(TEAM_A, 'no-such-image'));
 
     // Assess
-    expect(read.image.name).toBe(image.name);
-    expect(error.kind).toBe('forbidden');
+    expect([read.image.name, read.etag]).toEqual([image.name, etag]);
+    expect(error.kind).toBe('not-found');
   });
 
   it('pages through a scope in name order without gaps or duplicates', async () => {
@@ -553,9 +518,9 @@ describe('ImageCatalog reads', () => {
     for (let i = 0; i < 7; i++) await catalog.create(admin, TEAM_A, { ...cpuImage, displayName: `img${i}` });
 
     // Act
-    const first = await catalog.list(member, TEAM_A, { limit: 3 });
-    const second = await catalog.list(member, TEAM_A, { limit: 3, cursor: first.nextCursor! });
-    const third = await catalog.list(member, TEAM_A, { limit: 3, cursor: second.nextCursor! });
+    const first = await catalog.list(TEAM_A, { limit: 3 });
+    const second = await catalog.list(TEAM_A, { limit: 3, cursor: first.nextCursor! });
+    const third = await catalog.list(TEAM_A, { limit: 3, cursor: second.nextCursor! });
 
     // Assess
     expect([first, second, third].map((p) => p.items.map((i) => i.displayName))).toEqual([['img0', 'img1', 'img2'], ['img3', 'img4', 'img5'], ['img6']]);
@@ -565,10 +530,10 @@ describe('ImageCatalog reads', () => {
   it('refuses a list cursor replayed with another keyword', async () => {
     // Prepare
     for (let i = 0; i < 3; i++) await catalog.create(admin, TEAM_A, { ...cpuImage, displayName: `img${i}` });
-    const first = await catalog.list(member, TEAM_A, { limit: 1 });
+    const first = await catalog.list(TEAM_A, { limit: 1 });
 
     // Act
-    const error = await rejection(catalog.list(member, TEAM_A, { limit: 1, q: 'img', cursor: first.nextCursor! }));
+    const error = await rejection(catalog.list(TEAM_A, { limit: 1, q: 'img', cursor: first.nextCursor! }));
 
     // Assess
     expect(error.kind).toBe('bad-request');
@@ -577,10 +542,10 @@ describe('ImageCatalog reads', () => {
   it('accepts a list cursor with the same keyword in another case', async () => {
     // Prepare
     for (let i = 0; i < 3; i++) await catalog.create(admin, TEAM_A, { ...cpuImage, displayName: `img${i}` });
-    const first = await catalog.list(member, TEAM_A, { limit: 1, q: 'img' });
+    const first = await catalog.list(TEAM_A, { limit: 1, q: 'img' });
 
     // Act
-    const second = await catalog.list(member, TEAM_A, { limit: 1, q: 'IMG', cursor: first.nextCursor! });
+    const second = await catalog.list(TEAM_A, { limit: 1, q: 'IMG', cursor: first.nextCursor! });
 
     // Assess
     expect(second.items.map((i) => i.displayName)).toEqual(['img1']);
@@ -593,7 +558,7 @@ describe('ImageCatalog reads', () => {
     await catalog.create(sysAdmin, SYSTEM, cpuImage);
 
     // Act
-    const gpu = await catalog.selection(member, 'team-a', { type: 'gpu' });
+    const gpu = await catalog.selection('team-a', { type: 'gpu' });
 
     // Assess
     expect(gpu).toEqual({
@@ -614,7 +579,7 @@ describe('ImageCatalog reads', () => {
 
     // Act
     do {
-      const page = await catalog.selection(member, 'team-a', { limit: 2, cursor });
+      const page = await catalog.selection('team-a', { limit: 2, cursor });
       seen.push(...page.items.map((i) => i.displayName));
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
@@ -635,7 +600,7 @@ describe('ImageCatalog reads', () => {
 
     // Act
     do {
-      const page = await catalog.selection(member, 'team-a', { ...request, q: 'note', limit: 2, cursor });
+      const page = await catalog.selection('team-a', { ...request, q: 'note', limit: 2, cursor });
       expect(page.items.length).toBeLessThanOrEqual(2);
       seen.push(...page.items.map((i) => i.displayName));
       cursor = page.nextCursor ?? undefined;
@@ -645,12 +610,12 @@ describe('ImageCatalog reads', () => {
     expect(seen).toEqual(['grp0', 'grp2', 'sys0', 'sys1', 'sys2', 'sys3']);
   });
 
-  it('refuses a keyword without letters or digits at /query/q', async () => {
+  it('refuses a keyword without letters or digits, naming the q field', async () => {
     // Act
-    const error = await rejection(catalog.list(member, TEAM_A, { q: '--' }));
+    const error = await rejection(catalog.list(TEAM_A, { q: '--' }));
 
     // Assess
-    expect([error.kind, error.errors]).toEqual(['validation', [{ path: '/query/q', message: 'has no letters or digits to search for' }]]);
+    expect([error.kind, error.errors]).toEqual(['validation', [{ field: ['q'], message: 'has no letters or digits to search for' }]]);
   });
 });
 
@@ -679,7 +644,7 @@ describe('ImageCatalog keyword pages over stale index entries', () => {
 
     // Act
     do {
-      const page = await staleCatalog.list(member, TEAM_A, { q: 'notebook', limit: 2, cursor });
+      const page = await staleCatalog.list(TEAM_A, { q: 'notebook', limit: 2, cursor });
       pages.push(page.items.map((i) => i.displayName));
       cursor = page.nextCursor ?? undefined;
     } while (cursor);

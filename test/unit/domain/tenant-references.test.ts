@@ -59,8 +59,8 @@ describe('pull secret references', () => {
     const { guard } = references();
     await guard.require(TEAM_A, {
       secrets: [
-        { value: 'team-a/ghcr', pointer: '/pullSecret' },
-        { value: 'shared', pointer: '/build/pullSecret' },
+        { value: 'team-a/ghcr', field: ['pullSecret'] },
+        { value: 'shared', field: ['build', 'pullSecret'] },
       ],
     });
   });
@@ -68,21 +68,21 @@ describe('pull secret references', () => {
   it("refuses another group's secret without looking it up, in the same words whether it exists or not", async () => {
     // Act
     const { guard, asked } = references();
-    const existing = await problemOf(guard.require(TEAM_A, { secrets: [{ value: 'team-b/ghcr', pointer: '/pullSecret' }] }));
-    const missing = await problemOf(guard.require(TEAM_A, { secrets: [{ value: 'team-b/nothing', pointer: '/pullSecret' }] }));
+    const existing = await problemOf(guard.require(TEAM_A, { secrets: [{ value: 'team-b/ghcr', field: ['pullSecret'] }] }));
+    const missing = await problemOf(guard.require(TEAM_A, { secrets: [{ value: 'team-b/nothing', field: ['pullSecret'] }] }));
 
     // Assess
     expect(existing).toEqual(missing);
-    expect(existing[0]!.path).toBe('/pullSecret');
+    expect(existing[0]!.field).toEqual(['pullSecret']);
     expect(asked).toEqual([]);
   });
 
   it("refuses a group's secret in a system image, and an unqualified name that is only a group's", async () => {
     const { guard } = references();
-    expect((await problemOf(guard.require(SYSTEM, { secrets: [{ value: 'team-a/ghcr', pointer: '/pullSecret' }] })))[0]!.message).toContain(
+    expect((await problemOf(guard.require(SYSTEM, { secrets: [{ value: 'team-a/ghcr', field: ['pullSecret'] }] })))[0]!.message).toContain(
       'only a system pull secret',
     );
-    expect((await problemOf(guard.require(TEAM_A, { secrets: [{ value: 'ghcr', pointer: '/pullSecret' }] })))[0]!.message).toContain(
+    expect((await problemOf(guard.require(TEAM_A, { secrets: [{ value: 'ghcr', field: ['pullSecret'] }] })))[0]!.message).toContain(
       'names no pull secret "ghcr"',
     );
   });
@@ -97,7 +97,7 @@ describe("images of the service's repository", () => {
     ['a repository whose name begins like ours', `${REPO}-other:${TAG_B}`],
   ])('accepts %s', async (_what, reference) => {
     const { guard } = references();
-    await guard.require(TEAM_A, { images: [{ value: reference, pointer: '/url' }] });
+    await guard.require(TEAM_A, { images: [{ value: reference, field: ['url'] }] });
   });
 
   it.each([
@@ -112,12 +112,12 @@ describe("images of the service's repository", () => {
   ])('refuses %s, in the same words', async (_what, reference) => {
     // Act
     const { guard } = references();
-    const errors = await problemOf(guard.require(TEAM_A, { images: [{ value: reference, pointer: '/build/baseImage' }] }));
+    const errors = await problemOf(guard.require(TEAM_A, { images: [{ value: reference, field: ['build', 'baseImage'] }] }));
 
     // Assess
     expect(errors).toEqual([
       {
-        path: '/build/baseImage',
+        field: ['build', 'baseImage'],
         message: `names an image of this service's repository that is not a build of group "team-a" or a system build's: name one by the tag such a build produced (its imageUrl)`,
       },
     ]);
@@ -126,8 +126,8 @@ describe("images of the service's repository", () => {
   it('refuses the build cache repository, and looks a tag up only in its own scope and the system one', async () => {
     // Act
     const { guard, asked } = references();
-    const cache = await problemOf(guard.require(TEAM_A, { images: [{ value: `${CACHE}:scope-abc`, pointer: '/url' }] }));
-    await rejection(guard.require(TEAM_A, { images: [{ value: `${REPO}:${TAG_B}`, pointer: '/url' }] }));
+    const cache = await problemOf(guard.require(TEAM_A, { images: [{ value: `${CACHE}:scope-abc`, field: ['url'] }] }));
+    await rejection(guard.require(TEAM_A, { images: [{ value: `${REPO}:${TAG_B}`, field: ['url'] }] }));
 
     // Assess
     expect(cache[0]!.message).toContain('build cache');
@@ -136,8 +136,8 @@ describe("images of the service's repository", () => {
 
   it('lets a system image name system builds only', async () => {
     const { guard } = references();
-    await guard.require(SYSTEM, { images: [{ value: `${REPO}:${TAG_SYS}`, pointer: '/url' }] });
-    await rejection(guard.require(SYSTEM, { images: [{ value: `${REPO}:${TAG_A}`, pointer: '/url' }] }));
+    await guard.require(SYSTEM, { images: [{ value: `${REPO}:${TAG_SYS}`, field: ['url'] }] });
+    await rejection(guard.require(SYSTEM, { images: [{ value: `${REPO}:${TAG_A}`, field: ['url'] }] }));
   });
 
   it('treats 127.0.0.1 and localhost as one local registry', async () => {
@@ -145,7 +145,7 @@ describe("images of the service's repository", () => {
       secrets: { exists: async () => false },
       ownImages: { repositories: { image: 'localhost:5000/group-images', cache: '' }, builtTags: { builtIn: async () => false } },
     });
-    await rejection(local.require(TEAM_A, { images: [{ value: `127.0.0.1:5000/group-images:${TAG_B}`, pointer: '/url' }] }));
-    await local.require(TEAM_A, { images: [{ value: `127.0.0.1:5001/group-images:${TAG_B}`, pointer: '/url' }] });
+    await rejection(local.require(TEAM_A, { images: [{ value: `127.0.0.1:5000/group-images:${TAG_B}`, field: ['url'] }] }));
+    await local.require(TEAM_A, { images: [{ value: `127.0.0.1:5001/group-images:${TAG_B}`, field: ['url'] }] });
   });
 });
