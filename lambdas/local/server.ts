@@ -26,12 +26,12 @@ import { DynamoImageStore } from '../store/dynamo-image-store.ts';
 import { DynamoBuildStore } from '../store/dynamo-build-store.ts';
 import { DynamoSecretReferences } from '../store/secret-references.ts';
 import { BuildService } from '../domain/builds.ts';
-import { buildEventHandler } from '../events/build-events.ts';
+import type { BuildProgress } from '../domain/build.ts';
 import { RepositoryRegistry } from '../aws/repository-registry.ts';
 import { loggedOutcomes } from '../aws/eventbridge-outcomes.ts';
 import type { BaseImageMirrors } from '../builds/base-image-mirrors.ts';
 import { LocalBuildLogs } from './local-build-logs.ts';
-import { LocalBuilder, LOCAL_ACCOUNT, LOCAL_PROJECT } from './local-builder.ts';
+import { LocalBuilder, type LocalBuildRef } from './local-builder.ts';
 import { connectDynamo, ensureTable, localDatabaseDir, startEmbeddedDynamo, type EmbeddedDynamo } from './dynamodb.ts';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, localCursorKey, localSigningKeys } from './keys.ts';
 import { LocalSecretStore } from './local-secrets.ts';
@@ -96,7 +96,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const cursors = cursorCodec(cursorKey);
   const secrets = new LocalSecretStore(join(dataDir, 'secrets'));
   const logs = new LocalBuildLogs(join(dataDir, 'build-logs'));
-  let onBuildEvent: (event: unknown) => Promise<unknown> = async () => undefined;
+  let onProgress: (ref: LocalBuildRef, builderId: string, progress: BuildProgress) => Promise<unknown> = async () => undefined;
   const containerCli = detectContainerCli(options.containerCli);
   const builder = new LocalBuilder({
     dataDir,
@@ -110,7 +110,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       const ref = parseSecretReference(reference);
       return ref ? secrets.dockerConfigJson(ref) : undefined;
     },
-    emit: (event) => onBuildEvent(event),
+    report: (ref, builderId, progress) => onProgress(ref, builderId, progress),
     baseImageMirrors: options.baseImageMirrors,
   });
   const imageRepository = options.imageRepository ?? `${options.localRegistry ?? 'localhost'}/group-images`;
@@ -128,7 +128,10 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     maxConcurrentBuildsPerGroup: options.maxConcurrentBuildsPerGroup ?? DEFAULT_LIMITS.maxConcurrentBuildsPerGroup,
     outcomes: loggedOutcomes,
   });
-  onBuildEvent = buildEventHandler(builds, { project: LOCAL_PROJECT, account: LOCAL_ACCOUNT });
+  onProgress = async (ref, builderId, progress) => {
+    const outcome = await builds.report(ref, builderId, progress);
+    log('info', 'build progress', { outcome, buildId: ref.buildId, image: ref.image, group: ref.scope.group, status: progress.status, phase: progress.phase });
+  };
   const catalog = new ImageCatalog({
     store,
     cursors,

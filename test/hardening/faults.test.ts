@@ -18,7 +18,7 @@ import { ImageCatalog } from '../../lambdas/domain/catalog.ts';
 import { cursorCodec } from '../../lambdas/domain/cursor.ts';
 import { DomainError } from '../../lambdas/domain/errors.ts';
 import type { Image } from '../../lambdas/domain/image.ts';
-import { buildEventHandler } from '../../lambdas/events/build-events.ts';
+import { buildEventHandler } from '../../lambdas/aws/build-event-handlers.ts';
 import { pollBuild, TERMINAL_STATUSES } from '../support/build-polling.ts';
 import {
   ADMIN,
@@ -166,7 +166,7 @@ describe('CodeBuild events: duplicated, reordered, lost, foreign, malformed', ()
             const truth = eventFor(s.terminal, ref, builderId);
             h.builder.known.set(builderId, {
               status: expected,
-              phase: 'BUILD',
+              phase: 'building',
               at: truth.time,
               ...(expected === 'failed' ? { failureReason: 'The build failed; the build log says why.' } : {}),
             });

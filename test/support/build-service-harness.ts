@@ -68,14 +68,14 @@ export class RecordingBuilder implements Builder {
     if (this.failStart) throw this.failStart;
     this.started.push(job);
     const builderId = RecordingBuilder.idOf(job.build.id);
-    this.known.set(builderId, { status: 'building', phase: 'QUEUED', at: new Date().toISOString() });
+    this.known.set(builderId, { status: 'building', phase: 'queued', at: new Date().toISOString() });
     await this.beforeAnswer?.(job, builderId);
     return { builderId, dryRun: this.dryRun };
   }
 
   async stop(builderId: string): Promise<void> {
     this.stopped.push(builderId);
-    if (this.known.get(builderId)?.status === 'building') this.known.set(builderId, { status: 'cancelled', phase: 'BUILD', at: new Date().toISOString() });
+    if (this.known.get(builderId)?.status === 'building') this.known.set(builderId, { status: 'cancelled', phase: 'building', at: new Date().toISOString() });
   }
 
   async describe(builderIds: string[]): Promise<Map<string, BuildProgress>> {

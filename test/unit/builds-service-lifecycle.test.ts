@@ -46,7 +46,7 @@ async function create(packages?: Record<string, string[]>, scope: Scope = TEAM_A
 async function finish(scope: Scope, image: string, buildId: string, status: 'succeeded' | 'failed' | 'cancelled', minute = 5) {
   const outcome = await h.service.report({ scope, image, buildId }, RecordingBuilder.idOf(buildId), {
     status,
-    phase: status === 'succeeded' ? 'FINALIZING' : 'BUILD',
+    phase: status === 'succeeded' ? 'finishing' : 'building',
     ...(status === 'failed' ? { failureReason: 'Installing the packages failed (BUILD FAILED).' } : {}),
     at: at(minute),
   });
@@ -435,7 +435,7 @@ describe('cancelling', () => {
     // Prepare
     const image = await create();
     const buildId = image.latestBuild!.id;
-    await h.service.report({ scope: TEAM_A, image: image.name, buildId }, RecordingBuilder.idOf(buildId), { status: 'building', phase: 'BUILD', at: at(1) });
+    await h.service.report({ scope: TEAM_A, image: image.name, buildId }, RecordingBuilder.idOf(buildId), { status: 'building', phase: 'building', at: at(1) });
 
     // Act
     const cancelled = await h.service.cancel(ADMIN, TEAM_A, image.name, buildId);
@@ -443,7 +443,7 @@ describe('cancelling', () => {
     // Assess
     expect(h.builder.stopped).toEqual([RecordingBuilder.idOf(buildId)]);
     expect(cancelled).toEqual(
-      expect.objectContaining({ id: buildId, status: 'cancelled', phase: 'BUILD', failureReason: null, finishedAt: expect.any(String) }),
+      expect.objectContaining({ id: buildId, status: 'cancelled', phase: 'building', failureReason: null, finishedAt: expect.any(String) }),
     );
     expect((await imageNow(image.name)).latestBuild).toEqual(expect.objectContaining({ id: buildId, status: 'cancelled' }));
   });
