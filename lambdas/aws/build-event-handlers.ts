@@ -6,7 +6,7 @@
  * EventBridge retries and, in the end, dead-letters the event.
  */
 import { recogniseEvent } from './codebuild-events.ts';
-import type { BuildService } from '../domain/builds.ts';
+import type { BuildReports } from '../domain/build-lifecycle.ts';
 import { log } from '../observability/log.ts';
 import { recogniseScanEvent } from './ecr-scan-events.ts';
 import type { ImageScans } from '../domain/image-scans.ts';
@@ -16,7 +16,7 @@ export interface BuildEventOutcome {
   buildId?: string;
 }
 
-export function buildEventHandler(builds: BuildService, ours: { project: string; account?: string }) {
+export function buildEventHandler(builds: Pick<BuildReports, 'report'>, ours: { project: string; account?: string }) {
   return async (event: unknown): Promise<BuildEventOutcome> => {
     const recognised = recogniseEvent(event, ours);
     if (!recognised.ok) {

@@ -7,7 +7,7 @@
 import * as z from 'zod/mini';
 import type { BuildProgress } from '../domain/build.ts';
 import { isCodeBuildPhase, nextCodeBuildPhase, phaseFailureReason, phaseOf, timedOutReason } from './codebuild-phases.ts';
-import type { Scope } from '../domain/scope.ts';
+import { parseScopeKey, type Scope } from '../domain/scope.ts';
 
 /** Environment variables every build carries, so that its events name the build they belong to. */
 export const BUILD_REF_ENV = { scope: 'GI_SCOPE', image: 'GI_IMAGE', build: 'GI_BUILD_ID' } as const;
@@ -16,12 +16,6 @@ export interface BuildRef {
   scope: Scope;
   image: string;
   buildId: string;
-}
-
-export const scopeRef = (scope: Scope) => (scope.group === null ? 'system' : `group:${scope.group}`);
-export function parseScopeRef(value: string): Scope | undefined {
-  if (value === 'system') return { group: null };
-  return value.startsWith('group:') && value.length > 6 ? { group: value.slice(6) } : undefined;
 }
 
 const phase = z.object({
@@ -66,7 +60,7 @@ export function recogniseEvent(event: unknown, ours: { project: string; account?
   if (d['project-name'] !== ours.project) return { ok: false, reason: 'foreign-project', detail: d['project-name'] };
   if (ours.account && e.account !== ours.account) return { ok: false, reason: 'foreign-account', detail: e.account };
   const env = new Map((d['additional-information'].environment?.['environment-variables'] ?? []).map((v) => [v.name, v.value ?? '']));
-  const scope = parseScopeRef(env.get(BUILD_REF_ENV.scope) ?? '');
+  const scope = parseScopeKey(env.get(BUILD_REF_ENV.scope) ?? '');
   const image = env.get(BUILD_REF_ENV.image);
   const buildId = env.get(BUILD_REF_ENV.build);
   if (!scope || !image || !buildId) return { ok: false, reason: 'not-a-build-of-ours', detail: d['build-id'] };

@@ -1,7 +1,7 @@
 /**
  * A build of a custom image. The rules its status and phase follow are in build-states.ts.
  */
-import type { StoredBuildSpec } from './image.ts';
+import type { LatestBuild, StoredBuildSpec } from './image.ts';
 import type { BuildPhase, BuildStatus } from './build-states.ts';
 import type { BuildFacts } from './build-facts.ts';
 import { vulnerabilitiesNote, type Vulnerabilities } from './image-scans.ts';
@@ -71,6 +71,9 @@ export function queuedBuild(fields: NewBuild): BuildRecord {
     finishedAt: null,
   };
 }
+
+/** What the image keeps of its latest build. */
+export const latestOf = (b: BuildRecord): LatestBuild => ({ id: b.id, status: b.status, createdAt: b.createdAt, finishedAt: b.finishedAt });
 
 /** Time-sortable build ids: newest-first listing is a reverse key order. */
 export function newBuildId(now: Date, random: () => string): string {

@@ -11,7 +11,7 @@ import * as z from 'zod/mini';
 import { buildSpecSchema, MAX_ENTRIES_PER_MANAGER, MAX_ENTRY_LENGTH } from '../domain/build-spec.ts';
 import { ARCHIVE, CONTROL, NEVER, PACKAGE_MANAGERS, type PackageManager } from '../builds/package-grammars.ts';
 import { PAGE_DEFAULT, PAGE_MAX } from '../domain/catalog.ts';
-import { rebuildBody } from '../domain/builds.ts';
+import { rebuildBody } from '../domain/build-lifecycle.ts';
 import { BUILD_PHASES, BUILD_STATUSES } from '../domain/build-states.ts';
 import { description, DESCRIPTION_CONTROL, DESCRIPTION_MAX, GROUP_ID, IMAGE_NAME, imageReference, IMAGE_TYPES, SECRET_NAME } from '../domain/fields.ts';
 import { IMAGE_REFERENCE } from '../builds/image-reference.ts';

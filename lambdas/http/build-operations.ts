@@ -1,5 +1,6 @@
 /** HTTP glue for the build routes. */
-import type { BuildService } from '../domain/builds.ts';
+import type { BuildLifecycle } from '../domain/build-lifecycle.ts';
+import type { BuildLogPages, BuildReads } from '../domain/build-reads.ts';
 import { assertCanRead } from '../domain/principal.ts';
 import type { ApiRequest, Operations } from './api-handler.ts';
 import { imagesPath } from './image-operations.ts';
@@ -11,7 +12,7 @@ import { sbomOf, SBOM_MEDIA_TYPE } from '../domain/sbom.ts';
 const caller = (request: ApiRequest) => request.principal!;
 export const logsQuery = z.strictObject({ cursor: cursorQuery.shape.cursor });
 
-export function buildReadOperations(builds: BuildService): Operations {
+export function buildReadOperations(builds: BuildReads): Operations {
   return {
     listBuilds: async (request) => {
       // Authorization before validation: a caller who may not read the history learns nothing from a 422.
@@ -43,7 +44,7 @@ export function buildReadOperations(builds: BuildService): Operations {
   };
 }
 
-export function buildWriteOperations(builds: BuildService): Operations {
+export function buildWriteOperations(builds: BuildLifecycle): Operations {
   return {
     startBuild: async (request) => {
       const name = imageNameOf(request);
@@ -54,7 +55,7 @@ export function buildWriteOperations(builds: BuildService): Operations {
   };
 }
 
-export function buildLogOperations(builds: BuildService): Operations {
+export function buildLogOperations(builds: BuildLogPages): Operations {
   return {
     getBuildLogs: async (request) => {
       assertCanRead(caller(request), scopeOf(request));

@@ -25,7 +25,8 @@ import { flattenClaims } from '../http/claims.ts';
 import { DynamoImageStore } from '../store/dynamo-image-store.ts';
 import { DynamoBuildStore } from '../store/dynamo-build-store.ts';
 import { DynamoSecretReferences } from '../store/secret-references.ts';
-import { BuildService } from '../domain/builds.ts';
+import { BuildLifecycle, BuildReconciler } from '../domain/build-lifecycle.ts';
+import { BuildLogPages, BuildReads } from '../domain/build-reads.ts';
 import type { BuildProgress } from '../domain/build.ts';
 import { RepositoryRegistry } from '../aws/repository-registry.ts';
 import { loggedOutcomes } from '../aws/eventbridge-outcomes.ts';
@@ -116,20 +117,19 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const imageRepository = options.imageRepository ?? `${options.localRegistry ?? 'localhost'}/group-images`;
   const buildStore = new DynamoBuildStore(dynamo.client, table);
   const ownImages = { repositories: { image: imageRepository, cache: '' }, builtTags: buildStore };
-  const builds = new BuildService({
-    images: store,
-    builds: buildStore,
-    cursors,
+  // Nothing is scanned locally, and no metrics are emitted.
+  const settlement = { images: store, builds: buildStore, logs, outcomes: loggedOutcomes, metrics: null, scans: null };
+  const builds = new BuildLifecycle({
+    ...settlement,
     builder,
     registry: new RepositoryRegistry(imageRepository, ''),
     secrets,
     ownImages,
-    logs,
     maxConcurrentBuildsPerGroup: options.maxConcurrentBuildsPerGroup ?? DEFAULT_LIMITS.maxConcurrentBuildsPerGroup,
-    outcomes: loggedOutcomes,
   });
+  const reads = new BuildReads({ images: store, builds: buildStore, cursors });
   onProgress = async (ref, builderId, progress) => {
-    const outcome = await builds.report(ref, builderId, progress);
+    const outcome = await builds.reports.report(ref, builderId, progress);
     log('info', 'build progress', { outcome, buildId: ref.buildId, image: ref.image, group: ref.scope.group, status: progress.status, phase: progress.phase });
   };
   const catalog = new ImageCatalog({
@@ -141,13 +141,13 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     maxImagesPerGroup: options.maxImagesPerGroup ?? DEFAULT_LIMITS.maxImagesPerGroup,
   });
   // The scheduled reconciler's local twin: builds a previous run of the server left unfinished.
-  await builds.reconcile(0);
+  await new BuildReconciler({ ...settlement, builder }).reconcile(0);
 
   const operations: Record<HttpFunction, Operations> = {
     public: publicOperations(),
-    catalogReader: catalogReaderOperations({ catalog, builds }),
+    catalogReader: catalogReaderOperations({ catalog, builds: reads }),
     catalogWriter: catalogWriterOperations({ catalog, builds }),
-    buildLogs: buildLogsOperations({ builds }),
+    buildLogs: buildLogsOperations({ builds: new BuildLogPages({ builds: buildStore, cursors, logs }) }),
     secrets: secretsOperations({ secrets: new PullSecrets(secrets, new DynamoSecretReferences(dynamo.client, table)) }),
   };
   const handlers = Object.fromEntries(

@@ -1,5 +1,5 @@
 /**
- * BuildService: starting builds, rebuilding, reusing identical specs, cancelling, and what deleting
+ * The build lifecycle (BuildLifecycle): starting builds, rebuilding, reusing identical specs, cancelling, and what deleting
  * an image does to its build, over the real DynamoDB stores on dynalite with a recording builder.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';

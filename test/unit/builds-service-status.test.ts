@@ -1,5 +1,5 @@
 /**
- * BuildService: what builders report about builds (events, the reconciler), over the real DynamoDB
+ * BuildReports and BuildReconciler: what builders report about builds (events, the reconciler), over the real DynamoDB
  * stores on dynalite. Status only moves forward, terminal is written once, strangers are ignored.
  */
 import { failureMarker, failureNonceOf } from '../../lambdas/builds/buildspec-env.ts';
@@ -85,7 +85,7 @@ function orphanImage(build: BuildRecord): ImageRecord {
 const stored = (b: { ref: { image: string; buildId: string } }) => h.builds.get(TEAM_A, b.ref.image, b.ref.buildId) as Promise<BuildRecord>;
 const imageOf = async (b: { image: Image }) => (await h.images.get(TEAM_A, b.image.name))!;
 
-describe('BuildService.report: status only moves forward', () => {
+describe('BuildReports.report: status only moves forward', () => {
   it('applies a report that moves the build on, and records when it started', async () => {
     // Prepare
     const b = await startedBuild();
@@ -255,7 +255,7 @@ describe("a build stored before issue 19, in CodeBuild's phase words", () => {
   });
 });
 
-describe('BuildService.report: reports that are not about our builds', () => {
+describe('BuildReports.report: reports that are not about our builds', () => {
   it('answers unknown-build for a build id it never recorded', async () => {
     // Prepare
     const b = await startedBuild();
@@ -439,7 +439,7 @@ describe('the build-events handler with real-shaped CodeBuild events', () => {
   });
 });
 
-describe('BuildService.reconcile', () => {
+describe('BuildReconciler.reconcile', () => {
   it('settles a build whose events were lost, from what the builder says now', async () => {
     // Prepare
     const b = await startedBuild();
@@ -516,7 +516,7 @@ describe('BuildService.reconcile', () => {
   });
 });
 
-describe('BuildService.logs', () => {
+describe('BuildLogPages.logs', () => {
   const progress = (p: Partial<BuildProgress>): BuildProgress => ({ at: at(1), ...p });
 
   it('pages through the log with a cursor, and keeps a cursor while the build runs', async () => {
