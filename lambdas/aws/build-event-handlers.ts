@@ -1,9 +1,9 @@
 /**
  * The one inbound adapter of the build-events function: CodeBuild's state and phase changes
- * (codebuild-events.ts reads them) -> the build service, and ECR's scan results (ecr-scan-events.ts)
- * -> the builds' scans. Events that are malformed, not ours or not
- * news are logged and dropped (retrying them cannot help); storage errors are thrown so that
- * EventBridge retries and, in the end, dead-letters the event.
+ * (codebuild-events.ts reads them) -> the build lifecycle's reports, and ECR's scan results
+ * (ecr-scan-events.ts) -> the builds' scans. Events that are malformed, not ours or not news are
+ * logged and dropped (retrying them cannot help); storage errors are thrown so that EventBridge
+ * retries and, in the end, dead-letters the event.
  */
 import { recogniseEvent } from './codebuild-events.ts';
 import type { BuildReports } from '../domain/build-lifecycle.ts';
