@@ -39,19 +39,19 @@ export interface ReuseResult {
 
 /** N identical create-with-build requests at once, the leader succeeds, then `later` more identical requests one by one. */
 export async function measureBuildReuse(options: { concurrent: number; later: number }): Promise<ReuseResult> {
-  return withBuildServices('build-reuse', {}, async ({ images, builder, service, catalog }) => {
+  return withBuildServices('build-reuse', {}, async ({ images, builder, service, reads, catalog }) => {
     const create = (i: number) => catalog.create(ADMIN, SCOPE, { displayName: `same.spec.${i}`, type: 'cpu', build: BASE_SPEC });
 
     const first = await Promise.all(Array.from({ length: options.concurrent }, (_, i) => create(i)));
     const leader = builder.started[0];
-    if (leader) await service.progress(SCOPE, leader.build.image, leader.build.id, { status: 'succeeded', at: new Date().toISOString() });
+    if (leader) await service.reports.progress(SCOPE, leader.build.image, leader.build.id, { status: 'succeeded', at: new Date().toISOString() });
     const later = [];
     for (let i = 0; i < options.later; i++) later.push(await create(options.concurrent + i));
 
     const builds = await Promise.all(
       [...first, ...later].map(async ({ image }) => {
         const stored = await images.get(SCOPE, image.name);
-        return service.get(SCOPE, image.name, stored!.latestBuild!.id);
+        return reads.get(SCOPE, image.name, stored!.latestBuild!.id);
       }),
     );
     const statuses: Record<string, number> = {};

@@ -4,7 +4,8 @@
  * drive the domain directly (write round trips, build reuse).
  */
 import { RepositoryRegistry } from '../lambdas/aws/repository-registry.ts';
-import { BuildService } from '../lambdas/domain/builds.ts';
+import { BuildLifecycle } from '../lambdas/domain/build-lifecycle.ts';
+import { BuildReads } from '../lambdas/domain/build-reads.ts';
 import { ImageCatalog } from '../lambdas/domain/catalog.ts';
 import { cursorCodec } from '../lambdas/domain/cursor.ts';
 import { ensureTable, startEmbeddedDynamo, type EmbeddedDynamo } from '../lambdas/local/dynamodb.ts';
@@ -17,7 +18,8 @@ export interface BuildServices {
   dynamo: EmbeddedDynamo;
   images: DynamoImageStore;
   builder: RecordingBuilder;
-  service: BuildService;
+  service: BuildLifecycle;
+  reads: BuildReads;
   catalog: ImageCatalog;
 }
 
@@ -33,21 +35,29 @@ export async function withBuildServices<T>(
     const images = new DynamoImageStore(dynamo.client, table);
     const builder = new RecordingBuilder();
     const cursors = cursorCodec(FUNCTION_SETTINGS.CURSOR_KEY!);
-    const service = new BuildService({
+    const builds = new DynamoBuildStore(dynamo.client, table);
+    const service = new BuildLifecycle({
       images,
-      builds: new DynamoBuildStore(dynamo.client, table),
-      cursors,
+      builds,
       builder,
       registry: new RepositoryRegistry(FUNCTION_SETTINGS.IMAGE_REPOSITORY_URI!, FUNCTION_SETTINGS.CACHE_REPOSITORY_URI!),
-      ...(limits.maxConcurrentBuildsPerGroup === undefined ? {} : { maxConcurrentBuildsPerGroup: limits.maxConcurrentBuildsPerGroup }),
+      // No pull secret exists here: the benches' specs name none.
+      secrets: { exists: async () => false },
+      ownImages: null,
+      logs: null,
+      outcomes: null,
+      metrics: null,
+      scans: null,
+      maxConcurrentBuildsPerGroup: limits.maxConcurrentBuildsPerGroup,
     });
+    const reads = new BuildReads({ images, builds, cursors });
     const catalog = new ImageCatalog({
       store: images,
       cursors,
       builds: service,
       ...(limits.maxImagesPerGroup === undefined ? {} : { maxImagesPerGroup: limits.maxImagesPerGroup }),
     });
-    return await use({ dynamo, images, builder, service, catalog });
+    return await use({ dynamo, images, builder, service, reads, catalog });
   } finally {
     await dynamo.close();
   }

@@ -7,7 +7,8 @@
 import type { Context } from 'aws-lambda';
 import { RepositoryRegistry } from '../lambdas/aws/repository-registry.ts';
 import { claimNamesFrom, DEFAULT_LIMITS, ENV } from '../lambdas/config.ts';
-import { BuildService } from '../lambdas/domain/builds.ts';
+import { BuildLifecycle } from '../lambdas/domain/build-lifecycle.ts';
+import { BuildReads } from '../lambdas/domain/build-reads.ts';
 import { ImageCatalog, type PullSecretDirectory } from '../lambdas/domain/catalog.ts';
 import { cursorCodec } from '../lambdas/domain/cursor.ts';
 import { apiHandler, type ApiEvent, type ApiResult } from '../lambdas/http/api-handler.ts';
@@ -48,15 +49,19 @@ export async function startCatalogFunctions(): Promise<CatalogFunctions> {
 
   // As lambdas/functions/catalog-reader.ts.
   const readerCatalog = new ImageCatalog({ store: images, cursors: cursors() });
-  const readerBuilds = new BuildService({ images, builds: buildStore(), cursors: cursors() });
+  const readerBuilds = new BuildReads({ images, builds: buildStore(), cursors: cursors() });
   const reader = apiHandler('catalogReader', catalogReaderOperations({ catalog: readerCatalog, builds: readerBuilds }), { claims: claimNamesFrom(env) });
 
   // As lambdas/functions/catalog-writer.ts (CodeBuild and Secrets Manager replaced).
-  const builds = new BuildService({
+  const builds = new BuildLifecycle({
     images,
     builds: buildStore(),
-    cursors: cursors(),
     builder,
+    ownImages: null,
+    logs: null,
+    outcomes: null,
+    metrics: null,
+    scans: null,
     registry: new RepositoryRegistry(env[ENV.imageRepositoryUri]!, env[ENV.cacheRepositoryUri]!),
     secrets: noSecrets,
     maxConcurrentBuildsPerGroup: DEFAULT_LIMITS.maxConcurrentBuildsPerGroup,

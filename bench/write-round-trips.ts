@@ -47,10 +47,10 @@ export async function measureWriteRoundTrips(iterations = 10): Promise<WriteRoun
       const buildId = image.latestBuild!.id;
       const ref = { scope: SCOPE, image: image.name, buildId };
       const builderId = `group-images-image-build:${buildId}`; // what the recording builder answers
-      await service.report(ref, builderId, { status: 'building', phase: 'PROVISIONING', at: new Date().toISOString() });
-      await measure('phase event', () => service.report(ref, builderId, { status: 'building', phase: 'BUILD', at: new Date().toISOString() }));
+      await service.reports.report(ref, builderId, { status: 'building', phase: 'preparing', at: new Date().toISOString() });
+      await measure('phase event', () => service.reports.report(ref, builderId, { status: 'building', phase: 'building', at: new Date().toISOString() }));
       await measure('edit', () => catalog.update(ADMIN, SCOPE, image.name, { description: i % 2 ? 'Python 3.12 with pandas' : 'Python 3.12 with polars' }));
-      await service.report(ref, builderId, { status: 'succeeded', phase: 'COMPLETED', at: new Date().toISOString() });
+      await service.reports.report(ref, builderId, { status: 'succeeded', phase: 'finishing', at: new Date().toISOString() });
       await measure('delete', () => catalog.delete(SCOPE, image.name));
     }
     return {

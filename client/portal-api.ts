@@ -593,8 +593,8 @@ export interface components {
              * @enum {string}
              */
             status: "queued" | "building" | "succeeded" | "failed" | "cancelled";
-            /** @description The current or last build phase (`PROVISIONING`, `BUILD`, `POST_BUILD`, ...); null before the builder reports one. */
-            phase: string | null;
+            /** @description The current or last build phase; null before the builder reports one. */
+            phase: ("queued" | "preparing" | "building" | "pushing" | "finishing") | null;
             spec: components["schemas"]["BuildSpec"];
             /** @description The produced image, set when the build succeeds. */
             imageUrl: string | null;

@@ -272,7 +272,10 @@ export class PortalClient {
     return reply.body;
   }
 
-  /** The build each time its status or phase changes, until it has ended (the last one yielded is terminal). */
+  /**
+   * The build each time its status or phase changes, until it has ended (the last one yielded is
+   * terminal). Phases are the service's words, in order: queued, preparing, building, pushing, finishing.
+   */
   async *watchBuild(scope: Scope, name: string, buildId: string, options: WatchOptions = {}): AsyncGenerator<Build> {
     const backOff = this.backOff(options);
     let last: string | undefined;

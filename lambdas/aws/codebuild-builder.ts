@@ -6,7 +6,8 @@ import { BUILDSPEC_ENV } from '../builds/buildspec-env.ts';
 import type { BuildProgress } from '../domain/build.ts';
 import type { Builder, BuildJob } from '../domain/builder.ts';
 import { parseSecretReference, type SecretRef } from '../domain/tenant-references.ts';
-import { BUILD_REF_ENV, progressOf, scopeRef } from './codebuild-events.ts';
+import { BUILD_REF_ENV, progressOf } from './codebuild-events.ts';
+import { scopeKey } from '../domain/scope.ts';
 import { pullSecretId } from './secrets-manager-directory.ts';
 
 /** CodeBuild's BatchGetBuilds takes at most 100 ids. */
@@ -25,7 +26,7 @@ export function buildVariables(job: BuildJob, mirrors: BaseImageMirrors = {}): R
     [BUILDSPEC_ENV.baseImagePullReason]: pull.reason,
     [BUILDSPEC_ENV.imageUri]: job.build.targetUrl,
     [BUILDSPEC_ENV.cacheRef]: job.cacheRef,
-    [BUILD_REF_ENV.scope]: scopeRef(job.scope),
+    [BUILD_REF_ENV.scope]: scopeKey(job.scope),
     [BUILD_REF_ENV.image]: job.build.image,
     [BUILD_REF_ENV.build]: job.build.id,
   };

@@ -1,11 +1,13 @@
 /**
  * CodeBuild's "Build State Change" and "Build Phase Change" events, and CodeBuild's own build
- * descriptions, in the build service's words: which build, and how far it got. Anything malformed or
+ * descriptions, in the build service's words: which build, and how far it got (its phases mapped by
+ * codebuild-phases.ts). Anything malformed or
  * not ours is recognised as such, never guessed at.
  */
 import * as z from 'zod/mini';
-import { PHASES, type BuildProgress } from '../domain/build.ts';
-import type { Scope } from '../domain/scope.ts';
+import type { BuildProgress } from '../domain/build.ts';
+import { isCodeBuildPhase, nextCodeBuildPhase, phaseFailureReason, phaseOf, timedOutReason } from './codebuild-phases.ts';
+import { parseScopeKey, type Scope } from '../domain/scope.ts';
 
 /** Environment variables every build carries, so that its events name the build they belong to. */
 export const BUILD_REF_ENV = { scope: 'GI_SCOPE', image: 'GI_IMAGE', build: 'GI_BUILD_ID' } as const;
@@ -14,12 +16,6 @@ export interface BuildRef {
   scope: Scope;
   image: string;
   buildId: string;
-}
-
-export const scopeRef = (scope: Scope) => (scope.group === null ? 'system' : `group:${scope.group}`);
-export function parseScopeRef(value: string): Scope | undefined {
-  if (value === 'system') return { group: null };
-  return value.startsWith('group:') && value.length > 6 ? { group: value.slice(6) } : undefined;
 }
 
 const phase = z.object({
@@ -64,7 +60,7 @@ export function recogniseEvent(event: unknown, ours: { project: string; account?
   if (d['project-name'] !== ours.project) return { ok: false, reason: 'foreign-project', detail: d['project-name'] };
   if (ours.account && e.account !== ours.account) return { ok: false, reason: 'foreign-account', detail: e.account };
   const env = new Map((d['additional-information'].environment?.['environment-variables'] ?? []).map((v) => [v.name, v.value ?? '']));
-  const scope = parseScopeRef(env.get(BUILD_REF_ENV.scope) ?? '');
+  const scope = parseScopeKey(env.get(BUILD_REF_ENV.scope) ?? '');
   const image = env.get(BUILD_REF_ENV.image);
   const buildId = env.get(BUILD_REF_ENV.build);
   if (!scope || !image || !buildId) return { ok: false, reason: 'not-a-build-of-ours', detail: d['build-id'] };
@@ -92,12 +88,11 @@ export function codeBuildIdOf(buildId: string): string {
   return buildId.startsWith('arn:') && at >= 0 ? buildId.slice(at + ':build/'.length) : buildId;
 }
 
-/** After a phase completes successfully the build is in the next one. */
+/** After a phase completes successfully the build is in the next one; a failed phase is where it stays until its state change. */
 function phaseProgress(completed: string | undefined, status: string | undefined, at: string): BuildProgress | undefined {
-  if (!completed) return undefined;
-  const i = PHASES.indexOf(completed as (typeof PHASES)[number]);
-  const current = status === 'SUCCEEDED' && i >= 0 && i + 1 < PHASES.length ? PHASES[i + 1]! : completed;
-  return current === 'COMPLETED' ? undefined : { status: 'building', phase: current, at };
+  if (!completed || !isCodeBuildPhase(completed)) return undefined;
+  const current = status === 'SUCCEEDED' ? nextCodeBuildPhase(completed) : completed;
+  return current === undefined || current === 'COMPLETED' ? undefined : { status: 'building', phase: phaseOf(current), at };
 }
 
 /** A build's status as CodeBuild reports it (events and BatchGetBuilds alike). */
@@ -111,50 +106,29 @@ export function progressOf(
   const failedPhase = phases.find((p) => p['phase-status'] && !['SUCCEEDED', 'IN_PROGRESS'].includes(p['phase-status']));
   const lastPhase =
     failedPhase?.['phase-type'] ?? [...phases].reverse().find((p) => p['phase-type'] !== 'COMPLETED')?.['phase-type'] ?? currentPhase ?? undefined;
+  const phase = phaseOf(lastPhase);
+  const reported = (progress: BuildProgress): BuildProgress => (phase ? { ...progress, phase } : progress);
   switch (buildStatus) {
-    case 'IN_PROGRESS':
-      return { status: 'building', phase: currentPhase && currentPhase !== 'COMPLETED' ? currentPhase : undefined, at };
+    case 'IN_PROGRESS': {
+      const current = currentPhase && currentPhase !== 'COMPLETED' ? phaseOf(currentPhase) : undefined;
+      return current ? { status: 'building', phase: current, at } : { status: 'building', at };
+    }
     case 'SUCCEEDED':
-      return { status: 'succeeded', phase: lastPhase, at };
+      return reported({ status: 'succeeded', at });
     case 'STOPPED':
-      return { status: 'cancelled', phase: lastPhase, at };
+      return reported({ status: 'cancelled', at });
     case 'TIMED_OUT':
-      if (lastPhase === 'SUBMITTED' || lastPhase === 'QUEUED') {
-        return {
-          status: 'failed',
-          phase: lastPhase,
-          failureReason: 'The build waited in the build queue longer than its queued timeout and never started: the platform is busy, rebuild later.',
-          at,
-        };
-      }
-      return {
-        status: 'failed',
-        phase: lastPhase,
-        failureReason: `The build ran longer than its ${timeoutMinutes ?? 'configured'}-minute limit${lastPhase ? ` (in ${lastPhase})` : ''} and was stopped. Fewer or lighter packages build faster; ask the platform team if the limit is too low.`,
-        at,
-      };
+      return reported({ status: 'failed', failureReason: timedOutReason(lastPhase, timeoutMinutes), at });
     case 'FAILED':
     case 'FAULT':
-      return { status: 'failed', phase: lastPhase, failureReason: failureReason(failedPhase), at };
+      return reported({
+        status: 'failed',
+        failureReason: phaseFailureReason(
+          failedPhase && { name: failedPhase['phase-type'], status: failedPhase['phase-status'], context: failedPhase['phase-context'] },
+        ),
+        at,
+      });
     default:
       return undefined;
   }
-}
-
-const PHASE_MEANING: Record<string, string> = {
-  SUBMITTED: 'The build was not accepted',
-  QUEUED: 'The build waited too long in the queue',
-  PROVISIONING: 'The build environment could not be provisioned',
-  DOWNLOAD_SOURCE: 'The build context could not be prepared',
-  INSTALL: 'Preparing the builder failed',
-  PRE_BUILD: 'Logging in to the registries or pulling the base image failed: check the base image url and its pull secret',
-  BUILD: 'Installing the packages failed: the end of the build log names the package that could not be installed',
-  POST_BUILD: 'Pushing the built image failed',
-};
-
-function failureReason(failed: CodeBuildPhase | undefined): string {
-  if (!failed) return 'The build failed; the build log says why.';
-  const what = PHASE_MEANING[failed['phase-type']] ?? `The ${failed['phase-type']} phase failed`;
-  const context = (failed['phase-context'] ?? []).filter((c) => c && c !== ': ').join(' ');
-  return `${what} (${failed['phase-type']} ${failed['phase-status']}${context ? `: ${context}` : ''}).`;
 }

@@ -2,7 +2,7 @@
  * The facts of a built image: what it is (digest, size, layers, how many were reused) and what it holds
  * (its packages, exactly as its package managers list them once the template's installs are done).
  * Read back from the builder after a build succeeds, kept on the build record, shown by the API.
- * Kept apart from the build lifecycle (builds.ts calls `withFacts` once, on success).
+ * Kept apart from the build lifecycle (build-lifecycle.ts calls `withFacts` once, on success).
  */
 import type { BuildRecord } from './build.ts';
 import type { Scope } from './scope.ts';

@@ -71,11 +71,12 @@ export function normaliseBuildSpec(spec: BuildSpec): BuildSpec {
 }
 
 /**
- * sha256 (hex) of the scope, the normalised spec and the template version. The pull secret is left
- * out: it decides who may read the base image, not what the image contains.
+ * sha256 (hex) of the scope (scope.ts: scopeKey), the spec and the template version. The spec must be
+ * normalised already (normaliseBuildSpec: the build lifecycle does it once, when a spec comes in). The
+ * pull secret is left out: it decides who may read the base image, not what the image contains.
  */
 export function buildSpecHash(scopeKey: string, spec: BuildSpec, templateVersion: number): string {
-  const { baseImage, packages } = normaliseBuildSpec(spec);
+  const { baseImage, packages } = spec;
   const canonical = canonicalJson({ scope: scopeKey, template: templateVersion, baseImage, packages });
   return createHash('sha256').update(canonical).digest('hex');
 }

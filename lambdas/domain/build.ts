@@ -1,19 +1,21 @@
 /**
- * A build of a custom image, and the rules its status follows: it only moves forward
- * (queued < building < terminal), a terminal status is written once, and phases only advance.
+ * A build of a custom image. The rules its status and phase follow are in build-states.ts.
  */
-import type { BuildStatus, StoredBuildSpec } from './image.ts';
+import type { LatestBuild, StoredBuildSpec } from './image.ts';
+import type { BuildPhase, BuildStatus } from './build-states.ts';
 import type { BuildFacts } from './build-facts.ts';
 import { vulnerabilitiesNote, type Vulnerabilities } from './image-scans.ts';
 
-export type { BuildStatus };
+export type { BuildPhase, BuildStatus };
+export { isTerminal, phaseRank, STATUS_RANK, TERMINAL } from './build-states.ts';
 
 export interface BuildRecord {
   id: string;
   image: string;
   group: string | null;
   status: BuildStatus;
-  phase: string | null;
+  /** Where the build is (build-states.ts); null before the builder reports. */
+  phase: BuildPhase | null;
   spec: StoredBuildSpec;
   specHash: string;
   /** Where the image is pushed: content-addressed, known before the build runs. */
@@ -70,25 +72,8 @@ export function queuedBuild(fields: NewBuild): BuildRecord {
   };
 }
 
-export const TERMINAL: readonly BuildStatus[] = ['succeeded', 'failed', 'cancelled'];
-export const isTerminal = (s: BuildStatus) => TERMINAL.includes(s);
-export const STATUS_RANK: Record<BuildStatus, number> = { queued: 0, building: 1, succeeded: 2, failed: 2, cancelled: 2 };
-
-/** CodeBuild's phases in the order a build goes through them. */
-export const PHASES = [
-  'SUBMITTED',
-  'QUEUED',
-  'PROVISIONING',
-  'DOWNLOAD_SOURCE',
-  'INSTALL',
-  'PRE_BUILD',
-  'BUILD',
-  'POST_BUILD',
-  'UPLOAD_ARTIFACTS',
-  'FINALIZING',
-  'COMPLETED',
-] as const;
-export const phaseRank = (phase: string | null) => (phase === null ? -1 : PHASES.indexOf(phase as (typeof PHASES)[number]));
+/** What the image keeps of its latest build. */
+export const latestOf = (b: BuildRecord): LatestBuild => ({ id: b.id, status: b.status, createdAt: b.createdAt, finishedAt: b.finishedAt });
 
 /** Time-sortable build ids: newest-first listing is a reverse key order. */
 export function newBuildId(now: Date, random: () => string): string {
@@ -98,7 +83,7 @@ export function newBuildId(now: Date, random: () => string): string {
 /** What a builder reports about a build, whatever the builder. */
 export interface BuildProgress {
   status?: BuildStatus;
-  phase?: string;
+  phase?: BuildPhase;
   failureReason?: string;
   at: string;
 }

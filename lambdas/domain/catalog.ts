@@ -5,25 +5,15 @@
 import { conflict, invalid, invalidField, notFound, preconditionFailed, quotaReached, unavailable, type FieldError } from './errors.ts';
 import type { CursorCodec } from './cursor.ts';
 import type { ImageStore, InsertOptions, SelectionRecord } from './image-store.ts';
-import { isTerminal, type BuildRecord } from './build.ts';
+import { isTerminal, latestOf, type BuildRecord } from './build.ts';
+import type { FirstBuild } from './build-lifecycle.ts';
+import type { BuildSpec } from './build-spec.ts';
 import { keywordQuery, matchesKeyword, type KeywordQuery } from './search.ts';
-import {
-  etagOf,
-  imageNameFor,
-  toImage,
-  typesFor,
-  urlFor,
-  type Image,
-  type ImageChanges,
-  type ImageEdit,
-  type NewImage,
-  type ImageRecord,
-  type StoredBuildSpec,
-} from './image.ts';
+import { etagOf, imageNameFor, toImage, typesFor, urlFor, type Image, type ImageChanges, type ImageEdit, type NewImage, type ImageRecord } from './image.ts';
 import type { Principal } from './principal.ts';
 import { describeScope, groupScope, SYSTEM, type Scope } from './scope.ts';
 import { TenantReferences, type OwnImages, type PullSecretDirectory, type ReferencesToCheck } from './tenant-references.ts';
-import { normaliseBuildSpec, requireBuildSpec } from './build-spec.ts';
+import { requireBuildSpec } from './build-spec.ts';
 
 export const PAGE_DEFAULT = 20;
 export const PAGE_MAX = 100;
@@ -41,16 +31,15 @@ export interface Page<T> {
 
 export type { PullSecretDirectory } from './tenant-references.ts';
 
-/** Makes and starts a custom image's first build; the build service implements it. */
+/** Decides a custom image's first build and starts it once stored; the build lifecycle implements it. */
 export interface FirstBuildStarter {
-  /** The first build's record (stored with the image) and the group's build limit. */
-  firstBuild(principal: Principal, scope: Scope, image: ImageRecord): { build: BuildRecord; maxBuilds?: number };
+  /** The first build (its spec normalised, its record, the group's build limit), to store with the image. */
+  firstBuildOf(principal: Principal, scope: Scope, spec: BuildSpec): FirstBuild;
   /** Starts the build once stored with its image; the build as it then is. */
-  launchFirstBuild(scope: Scope, build: BuildRecord): Promise<BuildRecord>;
-  buildQuotaReached(scope: Scope): Error;
+  startFirstBuild(scope: Scope, build: BuildRecord): Promise<BuildRecord>;
 }
 
-/** Stops an image's running build when it is deleted; the build service implements it. */
+/** Stops an image's running build when it is deleted; the build lifecycle implements it. */
 export interface BuildStopper {
   stopBuildsOf(scope: Scope, image: ImageRecord): Promise<void>;
 }
@@ -168,22 +157,16 @@ export class ImageCatalog {
       version: 1,
     };
     if (input.build === undefined) {
-      const { record } = await this.insertWithFreshName(scope, draft, () => ({}));
+      const { record } = await this.insertWithFreshName(scope, draft);
       return { image: toImage(record), etag: etagOf(record) };
     }
     const builds = this.deps.builds;
     if (!builds) throw unavailable('custom image builds are not available in this deployment');
-    const buildSpec: StoredBuildSpec = normaliseBuildSpec(input.build);
-    // The image, its first build and both quota places in one write: nothing to take back if refused.
-    const { record, build } = await this.insertWithFreshName(scope, { ...draft, buildSpec }, (image) => {
-      const first = builds.firstBuild(principal, scope, image);
-      return {
-        firstBuild: first.build,
-        maxBuilds: first.maxBuilds,
-        latestBuild: { id: first.build.id, status: first.build.status, createdAt: first.build.createdAt, finishedAt: null },
-      };
-    });
-    const started = await builds.launchFirstBuild(scope, build!);
+    // The lifecycle decides the first build (the spec normalised once, its record, the group's build
+    // limit); the image, the build and both quota places go in one write: nothing to take back if refused.
+    const first = builds.firstBuildOf(principal, scope, input.build);
+    const { record, build } = await this.insertWithFreshName(scope, { ...draft, buildSpec: first.spec }, first);
+    const started = await builds.startFirstBuild(scope, build!);
     // Still queued or building, the image is as stored; a build that ended at once (reused, or failed to start) told it: read it.
     const image = isTerminal(started.status) ? ((await this.deps.store.get(scope, record.name)) ?? record) : record;
     return { image: toImage(image), etag: etagOf(image) };
@@ -191,23 +174,19 @@ export class ImageCatalog {
 
   /**
    * Inserts the image under a generated name, trying again with a new suffix in the (rare) case the
-   * name is taken: the conditional insert makes uniqueness a property of the table. `extra` gives what
-   * goes with the image under a name (its first build). The group's image limit is checked by the
-   * same write.
+   * name is taken: the conditional insert makes uniqueness a property of the table. `first` is the
+   * image's first build, stored with it under its name. The group's limits are checked by the same write.
    */
-  private async insertWithFreshName(
-    scope: Scope,
-    draft: ImageRecord,
-    extra: (image: ImageRecord) => Omit<InsertOptions, 'maxImages'> & { latestBuild?: ImageRecord['latestBuild'] },
-  ): Promise<{ record: ImageRecord; build?: BuildRecord }> {
+  private async insertWithFreshName(scope: Scope, draft: ImageRecord, first?: FirstBuild): Promise<{ record: ImageRecord; build?: BuildRecord }> {
     for (let attempt = 0; attempt < NAME_ATTEMPTS; attempt++) {
       const named = { ...draft, name: imageNameFor(draft.displayName, this.deps.nameSuffix?.()) };
-      const { latestBuild, ...options } = extra(named);
-      const record = latestBuild ? { ...named, latestBuild } : named;
-      const result = await this.deps.store.insert(scope, record, { ...options, maxImages: this.imageLimit(scope) });
-      if (result.ok) return { record, build: options.firstBuild };
+      const firstBuild = first?.recordFor(named.name);
+      const record = firstBuild ? { ...named, latestBuild: latestOf(firstBuild) } : named;
+      const options: InsertOptions = { firstBuild, maxBuilds: first?.maxBuilds, maxImages: this.imageLimit(scope) };
+      const result = await this.deps.store.insert(scope, record, options);
+      if (result.ok) return { record, build: firstBuild };
       if (result.reason === 'image-quota') throw this.imageQuotaReached(scope);
-      if (result.reason === 'build-quota') throw this.deps.builds!.buildQuotaReached(scope);
+      if (result.reason === 'build-quota') throw first!.quotaReached();
       if (result.reason === 'secret')
         invalidField(
           record.buildSpec?.pullSecret === result.secret && record.pullSecret !== result.secret ? ['build', 'pullSecret'] : ['pullSecret'],

@@ -6,13 +6,13 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { Context } from 'aws-lambda';
 import { ENV, required } from '../config.ts';
 import { CloudWatchBuildLogs } from '../aws/cloudwatch-build-logs.ts';
-import { BuildService } from '../domain/builds.ts';
-import { buildEventHandler, imageScanHandler } from '../events/build-events.ts';
+import { BuildReports } from '../domain/build-lifecycle.ts';
+import { buildEventHandler, imageScanHandler } from '../aws/build-event-handlers.ts';
 import { isImageScanEvent } from '../aws/ecr-scan-events.ts';
 import { env } from './aws-wiring.ts';
 import { settlement } from './build-settlement.ts';
 
-const builds = new BuildService({
+const builds = new BuildReports({
   ...settlement(),
   logs: new CloudWatchBuildLogs(new CloudWatchLogsClient({}), required(env, ENV.buildLogGroup)),
 });

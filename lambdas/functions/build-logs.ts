@@ -1,13 +1,12 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { claimNamesFrom, ENV, required } from '../config.ts';
 import { CloudWatchBuildLogs } from '../aws/cloudwatch-build-logs.ts';
-import { BuildService } from '../domain/builds.ts';
+import { BuildLogPages } from '../domain/build-reads.ts';
 import { apiHandler } from '../http/api-handler.ts';
 import { buildLogsOperations } from '../http/function-operations.ts';
-import { buildStore, cursors, env, imageStore } from './aws-wiring.ts';
+import { buildStore, cursors, env } from './aws-wiring.ts';
 
-const builds = new BuildService({
-  images: imageStore(),
+const builds = new BuildLogPages({
   builds: buildStore(),
   cursors: cursors(),
   logs: new CloudWatchBuildLogs(new CloudWatchLogsClient({}), required(env, ENV.buildLogGroup)),

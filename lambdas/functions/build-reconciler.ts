@@ -7,18 +7,16 @@ import { CodeBuildClient } from '@aws-sdk/client-codebuild';
 import { ENV, required } from '../config.ts';
 import { CloudWatchBuildLogs } from '../aws/cloudwatch-build-logs.ts';
 import { CodeBuildBuilder } from '../aws/codebuild-builder.ts';
-import { RepositoryRegistry } from '../aws/repository-registry.ts';
-import { BuildService } from '../domain/builds.ts';
+import { BuildReconciler } from '../domain/build-lifecycle.ts';
 import { log } from '../observability/log.ts';
 import { METRIC } from '../observability/metric-names.ts';
 import { emitMetrics } from '../observability/metrics.ts';
 import { env, stuckBuildMinutes } from './aws-wiring.ts';
 import { settlement } from './build-settlement.ts';
 
-const builds = new BuildService({
+const builds = new BuildReconciler({
   ...settlement(),
   builder: new CodeBuildBuilder(new CodeBuildClient({}), required(env, ENV.buildProjectName), required(env, ENV.secretPrefix)),
-  registry: new RepositoryRegistry(required(env, ENV.imageRepositoryUri), required(env, ENV.cacheRepositoryUri)),
   logs: new CloudWatchBuildLogs(new CloudWatchLogsClient({}), required(env, ENV.buildLogGroup)),
 });
 

@@ -5,7 +5,7 @@ import { CodeBuildBuilder } from '../aws/codebuild-builder.ts';
 import { baseImageMirrorsFrom } from '../builds/base-image-mirrors.ts';
 import { RepositoryRegistry } from '../aws/repository-registry.ts';
 import { SecretsManagerDirectory } from '../aws/secrets-manager-directory.ts';
-import { BuildService } from '../domain/builds.ts';
+import { BuildLifecycle } from '../domain/build-lifecycle.ts';
 import { ImageCatalog } from '../domain/catalog.ts';
 import { apiHandler } from '../http/api-handler.ts';
 import { catalogWriterOperations } from '../http/function-operations.ts';
@@ -18,8 +18,10 @@ const secrets = new SecretsManagerDirectory(new SecretsManagerClient({}), secret
 const imageRepository = required(env, ENV.imageRepositoryUri);
 const cacheRepository = required(env, ENV.cacheRepositoryUri);
 const ownImages = { repositories: { image: imageRepository, cache: cacheRepository }, builtTags: shared.builds };
-const builds = new BuildService({
+const builds = new BuildLifecycle({
   ...shared,
+  // Its builds only fail to start or reuse another's image: no build log to read.
+  logs: null,
   builder: new CodeBuildBuilder(new CodeBuildClient({}), required(env, ENV.buildProjectName), secretPrefix, baseImageMirrorsFrom(env)),
   registry: new RepositoryRegistry(imageRepository, cacheRepository),
   secrets,

@@ -11,6 +11,7 @@ import * as z from 'zod/mini';
 import { buildSpecSchema, MAX_ENTRIES_PER_MANAGER, MAX_ENTRY_LENGTH } from '../domain/build-spec.ts';
 import { ARCHIVE, CONTROL, NEVER, PACKAGE_MANAGERS, type PackageManager } from '../builds/package-grammars.ts';
 import { PAGE_DEFAULT, PAGE_MAX } from '../domain/catalog.ts';
+import { BUILD_PHASES, BUILD_STATUSES } from '../domain/build-states.ts';
 import { description, DESCRIPTION_CONTROL, DESCRIPTION_MAX, IMAGE_NAME, imageReference, IMAGE_TYPES, SECRET_NAME } from '../domain/fields.ts';
 import { IMAGE_REFERENCE } from '../builds/image-reference.ts';
 import { PROBLEM_TYPE_BASE, PROBLEMS } from './problem.ts';
@@ -180,9 +181,14 @@ document(selectionQuery.shape.type, {
 // ---------------------------------------------------------------------------------------------
 // Response bodies.
 
-const buildStatus = z
-  .enum(['queued', 'building', 'succeeded', 'failed', 'cancelled'])
-  .check(z.describe('queued, then building, then one of succeeded, failed or cancelled; it only moves forward.'));
+const buildStatus = z.enum(BUILD_STATUSES).check(z.describe('queued, then building, then one of succeeded, failed or cancelled; it only moves forward.'));
+const buildPhase = z
+  .enum(BUILD_PHASES)
+  .check(
+    z.describe(
+      'Where the build is, in this order (it only moves forward): `queued` (waiting for a build host), `preparing` (starting the build host, logging in to the registries, pulling the base image), `building` (installing the packages into the image), `pushing` (pushing the image), `finishing` (recording the result). A finished build keeps the phase it ended in.',
+    ),
+  );
 const imageName = z
   .string()
   .check(z.regex(IMAGE_NAME), z.describe('Generated from the display name plus a random suffix: a DNS-1123 label, unique in its scope.'));
@@ -269,7 +275,7 @@ export const buildSchema = z
     id: text('The build id: time-sortable, newest last.'),
     image: imageName.check(z.describe('The name of the image this build belongs to.')),
     status: buildStatus,
-    phase: nullable(z.string(), 'The current or last build phase (`PROVISIONING`, `BUILD`, `POST_BUILD`, ...); null before the builder reports one.'),
+    phase: nullable(buildPhase, 'The current or last build phase; null before the builder reports one.'),
     spec: buildSpecSchema,
     imageUrl: nullable(z.string(), 'The produced image, set when the build succeeds.'),
     reused: z.boolean().check(z.describe('True when an identical spec had already been built in this scope and its image was reused without building.')),

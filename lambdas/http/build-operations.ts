@@ -1,5 +1,6 @@
-/** HTTP glue for the build routes: authorize (access.ts), parse into the build service's command, one call, response out. */
-import type { BuildService } from '../domain/builds.ts';
+/** HTTP glue for the build routes: authorize (access.ts), parse into the build lifecycle's command, one call, response out. */
+import type { BuildLifecycle } from '../domain/build-lifecycle.ts';
+import type { BuildLogPages, BuildReads } from '../domain/build-reads.ts';
 import { reader, writer } from './access.ts';
 import type { Operations } from './api-handler.ts';
 import { imagesPath } from './image-operations.ts';
@@ -9,7 +10,7 @@ import { answeringAt, inBody } from './request-validation.ts';
 import { conflict } from '../domain/errors.ts';
 import { sbomOf, SBOM_MEDIA_TYPE } from '../domain/sbom.ts';
 
-export function buildReadOperations(builds: BuildService): Operations {
+export function buildReadOperations(builds: BuildReads): Operations {
   return {
     listBuilds: async (request) => {
       const scope = scopeOf(request);
@@ -47,7 +48,7 @@ export function buildReadOperations(builds: BuildService): Operations {
   };
 }
 
-export function buildWriteOperations(builds: BuildService): Operations {
+export function buildWriteOperations(builds: BuildLifecycle): Operations {
   return {
     startBuild: async (request) => {
       const [name, scope] = [imageNameOf(request), scopeOf(request)];
@@ -65,7 +66,7 @@ export function buildWriteOperations(builds: BuildService): Operations {
   };
 }
 
-export function buildLogOperations(builds: BuildService): Operations {
+export function buildLogOperations(builds: BuildLogPages): Operations {
   return {
     getBuildLogs: async (request) => {
       const scope = scopeOf(request);

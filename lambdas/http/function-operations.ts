@@ -3,7 +3,8 @@
  * entries (lambdas/functions/) and the local server both build their handlers from these, so a
  * route is served the same way in both.
  */
-import type { BuildService } from '../domain/builds.ts';
+import type { BuildLifecycle } from '../domain/build-lifecycle.ts';
+import type { BuildLogPages, BuildReads } from '../domain/build-reads.ts';
 import type { ImageCatalog } from '../domain/catalog.ts';
 import type { PullSecrets } from '../domain/pull-secrets.ts';
 import type { Operations } from './api-handler.ts';
@@ -15,16 +16,16 @@ import { secretOperations } from './secret-operations.ts';
 // (the other operations, their zod schemas, the package grammars) would otherwise be in its bundle.
 export { publicOperations } from './public-operations.ts';
 
-export const catalogReaderOperations = (s: { catalog: ImageCatalog; builds: BuildService }): Operations => ({
+export const catalogReaderOperations = (s: { catalog: ImageCatalog; builds: BuildReads }): Operations => ({
   ...imageReadOperations(s.catalog),
   ...buildReadOperations(s.builds),
 });
 
-export const catalogWriterOperations = (s: { catalog: ImageCatalog; builds: BuildService }): Operations => ({
+export const catalogWriterOperations = (s: { catalog: ImageCatalog; builds: BuildLifecycle }): Operations => ({
   ...imageWriteOperations(s.catalog),
   ...buildWriteOperations(s.builds),
 });
 
-export const buildLogsOperations = (s: { builds: BuildService }): Operations => buildLogOperations(s.builds);
+export const buildLogsOperations = (s: { builds: BuildLogPages }): Operations => buildLogOperations(s.builds);
 
 export const secretsOperations = (s: { secrets: PullSecrets }): Operations => secretOperations(s.secrets);

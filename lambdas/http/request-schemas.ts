@@ -8,7 +8,7 @@
  */
 import * as z from 'zod/mini';
 import { buildSpecSchema } from '../domain/build-spec.ts';
-import type { RebuildCommand } from '../domain/builds.ts';
+import type { RebuildCommand } from '../domain/build-lifecycle.ts';
 import { PAGE_MAX, type PageRequest, type SelectionRequest } from '../domain/catalog.ts';
 import { description, displayName, GROUP_ID, IMAGE_NAME, imageReference, imageType, SECRET_NAME, secretReference } from '../domain/fields.ts';
 import type { ImageEdit, NewImage } from '../domain/image.ts';
@@ -30,9 +30,9 @@ export const pathParameters = {
 } as const;
 
 /** The name a pull secret is stored under (PUT): a name that breaks the rule is a 422 on `/path/name`, not a 404. */
-export const secretNameToStore = z.string().check(
-  z.regex(SECRET_NAME, 'the secret name in the path must be 1 to 63 lowercase letters, digits and "-", starting and ending with a letter or digit'),
-);
+export const secretNameToStore = z
+  .string()
+  .check(z.regex(SECRET_NAME, 'the secret name in the path must be 1 to 63 lowercase letters, digits and "-", starting and ending with a letter or digit'));
 
 // ---------------------------------------------------------------------------------------------
 // Query parameters.

@@ -1,7 +1,8 @@
 /**
  * Local mode's builder: runs the real buildspec's phases on this machine with the chosen container
  * CLI (or the dry-run CLI), writes their output where the logs route reads it, and reports progress
- * as CodeBuild-shaped events fed into the same event handler the build-events Lambda uses.
+ * to the build service in the service's own words (its phases mapped as CodeBuild's are: the
+ * buildspec's phases are CodeBuild's).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -12,12 +13,13 @@ import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { BUILD_REF_ENV, progressOf } from '../aws/codebuild-events.ts';
+import { phaseFailureReason, phaseOf, timedOutReason } from '../aws/codebuild-phases.ts';
 import { buildVariables } from '../aws/codebuild-builder.ts';
 import type { BaseImageMirrors } from '../builds/base-image-mirrors.ts';
 import { BUILDSPEC_ENV, BUILDSPEC_PATH, CODEBUILD_ENV, failureMarker, failureNonceOf } from '../builds/buildspec-env.ts';
 import { mirrorVariables, type PackageMirrors } from '../builds/package-mirrors.ts';
-import type { BuildProgress } from '../domain/build.ts';
+import type { BuildPhase, BuildProgress } from '../domain/build.ts';
+import type { Scope } from '../domain/scope.ts';
 import { DRY_RUN_REASON } from '../domain/dry-run.ts';
 import type { Builder, BuildJob } from '../domain/builder.ts';
 import { log } from '../observability/log.ts';
@@ -25,18 +27,23 @@ import type { LocalBuildLogs } from './local-build-logs.ts';
 import { containerCliChoiceOf, type ContainerCliChoice } from './container-cli.ts';
 
 export const LOCAL_PROJECT = 'group-images-local';
-export const LOCAL_ACCOUNT = '000000000000';
 export const DRY_RUN_CLI = fileURLToPath(new URL('./dry-run-cli.sh', import.meta.url));
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BUILDSPEC_PHASES = ['install', 'pre_build', 'build', 'post_build'] as const;
 
-type PhaseRecord = { 'phase-type': string; 'phase-status'?: string; 'phase-context'?: string[] };
+/** Which build a report is about. */
+export interface LocalBuildRef {
+  scope: Scope;
+  image: string;
+  buildId: string;
+}
 
 interface Run {
   child?: ChildProcess;
-  status: 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED' | 'STOPPED' | 'TIMED_OUT';
-  phases: PhaseRecord[];
-  currentPhase: string;
+  /** Where the run is, in the service's words, while it runs. */
+  phase: BuildPhase;
+  /** What it reported last, once it has ended. */
+  outcome?: BuildProgress;
   stopping?: 'STOPPED' | 'TIMED_OUT';
   done: Promise<void>;
 }
@@ -53,8 +60,8 @@ export interface LocalBuilderOptions {
   timeoutMinutes: number;
   /** Reads a pull secret's .dockerconfigjson (the local stand-in for a SECRETS_MANAGER variable). */
   pullSecretJson: (name: string) => Promise<string | undefined>;
-  /** Where CodeBuild-shaped events go: the build-events handler. */
-  emit: (event: unknown) => Promise<unknown>;
+  /** Where progress goes: the build service's report(). */
+  report: (ref: LocalBuildRef, builderId: string, progress: BuildProgress) => Promise<unknown>;
   /** Registry host -> mirror prefix base images are pulled through (BASE_IMAGE_MIRRORS); none by default. */
   baseImageMirrors?: BaseImageMirrors;
 }
@@ -77,7 +84,7 @@ export class LocalBuilder implements Builder {
 
   /** Stops every running build (the server is stopping) and waits for them to report. */
   async shutdown(): Promise<void> {
-    for (const run of this.runs.values()) if (run.status === 'IN_PROGRESS') this.kill(run, 'STOPPED');
+    for (const run of this.runs.values()) if (!run.outcome) this.kill(run, 'STOPPED');
     await this.idle();
   }
 
@@ -109,10 +116,11 @@ export class LocalBuilder implements Builder {
       variables[BUILDSPEC_ENV.pullSecretJson] = secret;
     }
     prepareWorkDir(workDir);
-    const run: Run = { status: 'IN_PROGRESS', phases: [], currentPhase: 'SUBMITTED', done: Promise.resolve() };
+    const run: Run = { phase: 'queued', done: Promise.resolve() };
     this.runs.set(builderId, run);
     this.builderIds.set(job.build.id, builderId);
-    run.done = this.execute(builderId, run, variables, dryRun)
+    const ref = { scope: job.scope, image: job.build.image, buildId: job.build.id };
+    run.done = this.execute(builderId, ref, run, variables, dryRun)
       .catch((e) => log('error', 'local build runner failed', { builderId, error: String(e) }))
       // No registry login outlives its build: the build's own auth files go with it.
       .finally(() => rmSync(join(workDir, AUTH_DIR), { recursive: true, force: true }));
@@ -121,7 +129,7 @@ export class LocalBuilder implements Builder {
 
   async stop(builderId: string): Promise<void> {
     const run = this.runs.get(builderId);
-    if (!run || run.status !== 'IN_PROGRESS') return;
+    if (!run || run.outcome) return;
     this.kill(run, 'STOPPED');
   }
 
@@ -138,8 +146,7 @@ export class LocalBuilder implements Builder {
         });
         continue;
       }
-      const progress = progressOf(run.status, run.currentPhase, run.phases, this.options.timeoutMinutes, new Date().toISOString());
-      if (progress) found.set(id, progress);
+      found.set(id, run.outcome ?? { status: 'building', phase: run.phase, at: new Date().toISOString() });
     }
     return found;
   }
@@ -163,36 +170,37 @@ export class LocalBuilder implements Builder {
     }, 3000).unref();
   }
 
-  private async execute(builderId: string, run: Run, variables: Record<string, string>, dryRun: boolean) {
+  private async execute(builderId: string, ref: LocalBuildRef, run: Run, variables: Record<string, string>, dryRun: boolean) {
     const write = (message: string) => this.options.logs.append(builderId, message);
     const marker = failureMarker(failureNonceOf(builderId));
-    const event = (detailType: 'CodeBuild Build State Change' | 'CodeBuild Build Phase Change', detail: Record<string, unknown>) =>
-      this.options.emit(codeBuildEvent(builderId, detailType, detail, variables, run, this.options.timeoutMinutes));
+    const report = (progress: Omit<BuildProgress, 'at'>) => this.options.report(ref, builderId, { ...progress, at: new Date().toISOString() });
 
     const timer = setTimeout(() => this.kill(run, 'TIMED_OUT'), this.options.timeoutMinutes * 60_000);
     timer.unref();
     write(this.containerCli.why);
     if (dryRun) write('DRY RUN: every phase but post_build runs with a stand-in CLI that checks the build context; nothing is built or pushed');
-    for (const phase of ['SUBMITTED', 'QUEUED', 'PROVISIONING']) {
-      run.phases.push({ 'phase-type': phase, 'phase-status': 'SUCCEEDED' });
-    }
-    run.currentPhase = 'INSTALL';
-    await event('CodeBuild Build State Change', { 'build-status': 'IN_PROGRESS', 'current-phase': 'INSTALL' });
+    run.phase = 'preparing';
+    await report({ status: 'building', phase: run.phase });
 
     const spec = parse(await readFile(join(PROJECT_ROOT, BUILDSPEC_PATH), 'utf8')) as { phases: Record<string, { commands?: string[] }> };
-    let failed: PhaseRecord | undefined;
+    let ended: { phaseType: string; status: string; context: string[] } | undefined;
     for (const name of BUILDSPEC_PHASES) {
       const phaseType = name.toUpperCase();
       // post_build announces the built image; a dry run has none to announce.
       if (dryRun && name === 'post_build') break;
-      run.currentPhase = phaseType;
+      const phase: BuildPhase = phaseOf(phaseType) ?? run.phase;
+      // Told on entering a phase whose word is new (install and pre_build are both "preparing").
+      if (phase !== run.phase) {
+        run.phase = phase;
+        await report({ status: 'building', phase });
+      }
       write(`[Container] Entering phase ${phaseType}`);
       let status = 'SUCCEEDED';
       let context: string[] = [];
       for (const command of spec.phases[name]?.commands ?? []) {
         const exit = await this.runCommand(run, command, variables, write, marker);
         if (run.stopping) {
-          status = run.stopping === 'TIMED_OUT' ? 'TIMED_OUT' : 'STOPPED';
+          status = run.stopping;
           break;
         }
         if (exit !== 0) {
@@ -201,28 +209,37 @@ export class LocalBuilder implements Builder {
           break;
         }
       }
-      const record = { 'phase-type': phaseType, 'phase-status': status, 'phase-context': context };
-      run.phases.push(record);
       write(`[Container] Phase complete: ${phaseType} State: ${status}`);
-      // As CodeBuild sends it: the completed phase's context as one string, "[a, b]".
-      await event('CodeBuild Build Phase Change', {
-        'completed-phase': phaseType,
-        'completed-phase-status': status,
-        'completed-phase-context': `[${context.join(', ')}]`,
-      });
       if (status !== 'SUCCEEDED') {
-        failed = record;
+        ended = { phaseType, status, context };
         break;
       }
     }
     clearTimeout(timer);
     // A dry run never succeeds: nothing was built. (The build service holds to this too, whatever a builder says.)
-    if (dryRun && !run.stopping && !failed) write(`${marker}${DRY_RUN_REASON}`);
-    run.status = run.stopping ?? (failed || dryRun ? 'FAILED' : 'SUCCEEDED');
-    run.currentPhase = 'COMPLETED';
-    run.phases.push({ 'phase-type': 'COMPLETED' });
-    write(`[Container] Build ${run.status}${dryRun ? ' (dry run)' : ''}`);
-    await event('CodeBuild Build State Change', { 'build-status': run.status, 'current-phase': 'COMPLETED' });
+    if (dryRun && !run.stopping && !ended) write(`${marker}${DRY_RUN_REASON}`);
+    const outcome = this.outcomeOf(run, ended, dryRun);
+    write(`[Container] Build ${outcome.said}${dryRun ? ' (dry run)' : ''}`);
+    run.outcome = { ...outcome.progress, at: new Date().toISOString() };
+    await report(outcome.progress);
+  }
+
+  /** How the run ended, in the service's words (and as the log says it, in CodeBuild's). */
+  private outcomeOf(
+    run: Run,
+    ended: { phaseType: string; status: string; context: string[] } | undefined,
+    dryRun: boolean,
+  ): { said: string; progress: Omit<BuildProgress, 'at'> } {
+    const phase = run.phase;
+    if (run.stopping === 'STOPPED') return { said: 'STOPPED', progress: { status: 'cancelled', phase } };
+    if (run.stopping === 'TIMED_OUT') {
+      return { said: 'TIMED_OUT', progress: { status: 'failed', phase, failureReason: timedOutReason(ended?.phaseType, this.options.timeoutMinutes) } };
+    }
+    if (ended || dryRun) {
+      const failed = ended && { name: ended.phaseType, status: ended.status, context: ended.context };
+      return { said: 'FAILED', progress: { status: 'failed', phase, failureReason: phaseFailureReason(failed) } };
+    }
+    return { said: 'SUCCEEDED', progress: { status: 'succeeded', phase } };
   }
 
   private runCommand(run: Run, command: string, variables: Record<string, string>, write: (m: string) => void, marker: string): Promise<number> {
@@ -266,36 +283,4 @@ function prepareWorkDir(workDir: string) {
   // docker finds CLI plugins (buildx) under DOCKER_CONFIG too: keep the user's.
   const plugins = join(homedir(), '.docker', 'cli-plugins');
   if (existsSync(plugins) && !existsSync(join(docker, 'cli-plugins'))) symlinkSync(plugins, join(docker, 'cli-plugins'));
-}
-
-/** An event as EventBridge would deliver it from CodeBuild, carrying the build's own variables. */
-function codeBuildEvent(
-  builderId: string,
-  detailType: string,
-  detail: Record<string, unknown>,
-  variables: Record<string, string>,
-  run: Run,
-  timeoutMinutes: number,
-) {
-  const refs = Object.values(BUILD_REF_ENV).map((name) => ({ name, type: 'PLAINTEXT', value: variables[name] }));
-  return {
-    version: '0',
-    id: `local-${Date.now()}`,
-    'detail-type': detailType,
-    source: 'aws.codebuild',
-    account: LOCAL_ACCOUNT,
-    time: new Date().toISOString(),
-    region: 'local',
-    resources: [builderId],
-    detail: {
-      'project-name': LOCAL_PROJECT,
-      'build-id': builderId,
-      ...detail,
-      'additional-information': {
-        environment: { 'environment-variables': refs },
-        phases: run.phases,
-        'timeout-in-minutes': timeoutMinutes,
-      },
-    },
-  };
 }

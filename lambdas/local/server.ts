@@ -25,13 +25,14 @@ import { flattenClaims } from '../http/claims.ts';
 import { DynamoImageStore } from '../store/dynamo-image-store.ts';
 import { DynamoBuildStore } from '../store/dynamo-build-store.ts';
 import { DynamoSecretReferences } from '../store/secret-references.ts';
-import { BuildService } from '../domain/builds.ts';
-import { buildEventHandler } from '../events/build-events.ts';
+import { BuildLifecycle, BuildReconciler } from '../domain/build-lifecycle.ts';
+import { BuildLogPages, BuildReads } from '../domain/build-reads.ts';
+import type { BuildProgress } from '../domain/build.ts';
 import { RepositoryRegistry } from '../aws/repository-registry.ts';
 import { loggedOutcomes } from '../aws/eventbridge-outcomes.ts';
 import type { BaseImageMirrors } from '../builds/base-image-mirrors.ts';
 import { LocalBuildLogs } from './local-build-logs.ts';
-import { LocalBuilder, LOCAL_ACCOUNT, LOCAL_PROJECT } from './local-builder.ts';
+import { LocalBuilder, type LocalBuildRef } from './local-builder.ts';
 import { connectDynamo, ensureTable, localDatabaseDir, startEmbeddedDynamo, type EmbeddedDynamo } from './dynamodb.ts';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, localCursorKey, localSigningKeys } from './keys.ts';
 import { LocalSecretStore } from './local-secrets.ts';
@@ -96,7 +97,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const cursors = cursorCodec(cursorKey);
   const secrets = new LocalSecretStore(join(dataDir, 'secrets'));
   const logs = new LocalBuildLogs(join(dataDir, 'build-logs'));
-  let onBuildEvent: (event: unknown) => Promise<unknown> = async () => undefined;
+  let onProgress: (ref: LocalBuildRef, builderId: string, progress: BuildProgress) => Promise<unknown> = async () => undefined;
   const containerCli = detectContainerCli(options.containerCli);
   const builder = new LocalBuilder({
     dataDir,
@@ -110,25 +111,27 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       const ref = parseSecretReference(reference);
       return ref ? secrets.dockerConfigJson(ref) : undefined;
     },
-    emit: (event) => onBuildEvent(event),
+    report: (ref, builderId, progress) => onProgress(ref, builderId, progress),
     baseImageMirrors: options.baseImageMirrors,
   });
   const imageRepository = options.imageRepository ?? `${options.localRegistry ?? 'localhost'}/group-images`;
   const buildStore = new DynamoBuildStore(dynamo.client, table);
   const ownImages = { repositories: { image: imageRepository, cache: '' }, builtTags: buildStore };
-  const builds = new BuildService({
-    images: store,
-    builds: buildStore,
-    cursors,
+  // Nothing is scanned locally, and no metrics are emitted.
+  const settlement = { images: store, builds: buildStore, logs, outcomes: loggedOutcomes, metrics: null, scans: null };
+  const builds = new BuildLifecycle({
+    ...settlement,
     builder,
     registry: new RepositoryRegistry(imageRepository, ''),
     secrets,
     ownImages,
-    logs,
     maxConcurrentBuildsPerGroup: options.maxConcurrentBuildsPerGroup ?? DEFAULT_LIMITS.maxConcurrentBuildsPerGroup,
-    outcomes: loggedOutcomes,
   });
-  onBuildEvent = buildEventHandler(builds, { project: LOCAL_PROJECT, account: LOCAL_ACCOUNT });
+  const reads = new BuildReads({ images: store, builds: buildStore, cursors });
+  onProgress = async (ref, builderId, progress) => {
+    const outcome = await builds.reports.report(ref, builderId, progress);
+    log('info', 'build progress', { outcome, buildId: ref.buildId, image: ref.image, group: ref.scope.group, status: progress.status, phase: progress.phase });
+  };
   const catalog = new ImageCatalog({
     store,
     cursors,
@@ -138,13 +141,13 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     maxImagesPerGroup: options.maxImagesPerGroup ?? DEFAULT_LIMITS.maxImagesPerGroup,
   });
   // The scheduled reconciler's local twin: builds a previous run of the server left unfinished.
-  await builds.reconcile(0);
+  await new BuildReconciler({ ...settlement, builder }).reconcile(0);
 
   const operations: Record<HttpFunction, Operations> = {
     public: publicOperations(),
-    catalogReader: catalogReaderOperations({ catalog, builds }),
+    catalogReader: catalogReaderOperations({ catalog, builds: reads }),
     catalogWriter: catalogWriterOperations({ catalog, builds }),
-    buildLogs: buildLogsOperations({ builds }),
+    buildLogs: buildLogsOperations({ builds: new BuildLogPages({ builds: buildStore, cursors, logs }) }),
     secrets: secretsOperations({ secrets: new PullSecrets(secrets, new DynamoSecretReferences(dynamo.client, table)) }),
   };
   const handlers = Object.fromEntries(

@@ -1,6 +1,8 @@
 /** Builds and spec claims in the single DynamoDB table, under their scope's partition. */
 import { GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand, type DynamoDBClient, type Update } from '@aws-sdk/client-dynamodb';
-import { isTerminal, phaseRank, STATUS_RANK, type BuildProgress, type BuildRecord } from '../domain/build.ts';
+import type { BuildProgress, BuildRecord } from '../domain/build.ts';
+import { isForward, isTerminal, STATUS_RANK } from '../domain/build-states.ts';
+import { storedPhase, storedPhaseRank } from './stored-phases.ts';
 import type { BuildStore, ImageTold, SpecClaim } from '../domain/build-store.ts';
 import type { Scope } from '../domain/scope.ts';
 import type { BuildFacts } from '../domain/build-facts.ts';
@@ -38,6 +40,7 @@ export function buildFromItem(item: Item): BuildRecord {
   const record = Object.fromEntries(BUILD_FIELDS.map((f) => [f, raw[f] ?? null])) as unknown as BuildRecord;
   return {
     ...record,
+    phase: storedPhase(raw.phase),
     reused: raw.reused === true,
     dryRun: raw.dryRun === true,
     ...factsFromItem(raw),
@@ -56,7 +59,7 @@ export function buildItem(scope: Scope, build: BuildRecord): Item {
     sk: buildKey(build.image, build.id),
     ...withoutNulls(build),
     statusRank: STATUS_RANK[build.status],
-    phaseRank: phaseRank(build.phase),
+    phaseRank: storedPhaseRank(build.phase),
     ...running,
   });
 }
@@ -151,7 +154,7 @@ export class DynamoBuildStore implements BuildStore, BuiltTags {
   ): Promise<{ build: BuildRecord; imageTold: boolean } | undefined> {
     const status = progress.status ?? 'building';
     const rank = STATUS_RANK[status];
-    const pRank = phaseRank(progress.phase ?? null);
+    const pRank = storedPhaseRank(progress.phase);
     const set: Record<string, unknown> = { status, statusRank: rank };
     if (progress.phase) Object.assign(set, { phase: progress.phase, phaseRank: pRank });
     if (isTerminal(status)) Object.assign(set, { finishedAt: progress.at, failureReason: progress.failureReason ?? null });
@@ -164,7 +167,7 @@ export class DynamoBuildStore implements BuildStore, BuiltTags {
     const values: Record<string, unknown> = { ':rank': rank };
     if (progress.phase) {
       names['#pr'] = 'phaseRank';
-      Object.assign(values, { ':pr': pRank, ':two': 2 });
+      Object.assign(values, { ':pr': pRank, ':terminal': STATUS_RANK.succeeded });
     }
     const assignments: string[] = [];
     for (const [field, value] of Object.entries(set)) {
@@ -180,9 +183,9 @@ export class DynamoBuildStore implements BuildStore, BuiltTags {
     }
     // A finished build stays in the running index until retire(): until the image and the builds
     // waiting for it have been told, the reconciler must be able to find it.
-    // Forward only: a higher status, or a later phase within the same unfinished status.
+    // Forward only (build-states.ts: isForward, as ranks): a higher status, or a later phase within the same unfinished status.
     const condition = progress.phase
-      ? 'attribute_exists(pk) AND (#rank < :rank OR (#rank = :rank AND #rank < :two AND #pr < :pr))'
+      ? 'attribute_exists(pk) AND (#rank < :rank OR (#rank = :rank AND #rank < :terminal AND #pr < :pr))'
       : 'attribute_exists(pk) AND #rank < :rank';
     const update: Update = {
       TableName: this.table,
@@ -217,9 +220,7 @@ export class DynamoBuildStore implements BuildStore, BuiltTags {
       // Believed only once a read shows the build where the condition said: a refusal of a forward
       // move would otherwise lose the move without a trace.
       const now = await this.get(scope, image, buildId);
-      const forward =
-        now !== undefined &&
-        (now.status === status ? rank < 2 && progress.phase !== undefined && phaseRank(now.phase) < pRank : STATUS_RANK[now.status] < rank);
+      const forward = now !== undefined && isForward(now, { status, phase: progress.phase });
       if (forward) throw e;
       return undefined;
     }

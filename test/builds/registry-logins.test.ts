@@ -66,7 +66,7 @@ it('logs each build in with its own auth files under its work directory, removed
     containerCli: join(dir, 'cli'),
     timeoutMinutes: 5,
     pullSecretJson: async (name) => (name === 'team-b-registry' ? secret : undefined),
-    emit: async () => undefined,
+    report: async () => undefined,
   });
 
   // Act

@@ -13,12 +13,12 @@ import fc from 'fast-check';
 import { CodeBuildBuilder } from '../../lambdas/aws/codebuild-builder.ts';
 import { RepositoryRegistry } from '../../lambdas/aws/repository-registry.ts';
 import { STATUS_RANK, type Build, type BuildRecord, type BuildStatus } from '../../lambdas/domain/build.ts';
-import { BuildService } from '../../lambdas/domain/builds.ts';
+import { BuildLifecycle } from '../../lambdas/domain/build-lifecycle.ts';
 import { ImageCatalog } from '../../lambdas/domain/catalog.ts';
 import { cursorCodec } from '../../lambdas/domain/cursor.ts';
 import { DomainError } from '../../lambdas/domain/errors.ts';
 import type { Image } from '../../lambdas/domain/image.ts';
-import { buildEventHandler } from '../../lambdas/events/build-events.ts';
+import { buildEventHandler } from '../../lambdas/aws/build-event-handlers.ts';
 import { pollBuild, TERMINAL_STATUSES } from '../support/build-polling.ts';
 import {
   ADMIN,
@@ -166,7 +166,7 @@ describe('CodeBuild events: duplicated, reordered, lost, foreign, malformed', ()
             const truth = eventFor(s.terminal, ref, builderId);
             h.builder.known.set(builderId, {
               status: expected,
-              phase: 'BUILD',
+              phase: 'building',
               at: truth.time,
               ...(expected === 'failed' ? { failureReason: 'The build failed; the build log says why.' } : {}),
             });
@@ -199,7 +199,7 @@ describe('StartBuild and StopBuild throttled or failing, through the CodeBuild a
   const PROJECT = 'group-images-image-build';
   let h: Harness;
   let codebuild: CodeBuildClient;
-  let service: BuildService;
+  let service: BuildLifecycle;
   let catalog: ImageCatalog;
   let calls: Record<string, number>;
   let fault: FaultInjector | undefined;
@@ -216,14 +216,18 @@ describe('StartBuild and StopBuild throttled or failing, through the CodeBuild a
       return {};
     });
     const builder = new CodeBuildBuilder(codebuild, PROJECT, 'group-images/');
-    service = new BuildService({
+    service = new BuildLifecycle({
       images: h.images,
       builds: h.builds,
-      cursors: cursorCodec('faults'),
       builder,
       registry: new RepositoryRegistry(IMAGE_REPOSITORY, CACHE_REPOSITORY),
       secrets: h.secrets,
+      ownImages: null,
       logs: h.logs,
+      outcomes: null,
+      metrics: null,
+      scans: null,
+      maxConcurrentBuildsPerGroup: undefined,
       now: h.clock.now,
     });
     catalog = new ImageCatalog({ store: h.images, cursors: cursorCodec('faults'), secrets: h.secrets, builds: service, now: h.clock.now });
@@ -358,7 +362,7 @@ describe('StartBuild and StopBuild throttled or failing, through the CodeBuild a
         (e: unknown) => e,
       );
       healed();
-      const handler = buildEventHandler(service, { project: FIXTURE_PROJECT, account: FIXTURE_ACCOUNT });
+      const handler = buildEventHandler(service.reports, { project: FIXTURE_PROJECT, account: FIXTURE_ACCOUNT });
       const { outcome } = await handler(eventFor('build-state-stopped', { scope: TEAM_A, image: image.name, buildId: image.latestBuild!.id }, builderId));
 
       // Assess

@@ -11,7 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Build } from '../../lambdas/domain/build.ts';
 import type { Image } from '../../lambdas/domain/image.ts';
-import { buildEventHandler } from '../../lambdas/events/build-events.ts';
+import { buildEventHandler } from '../../lambdas/aws/build-event-handlers.ts';
 import { MAX_BODY_BYTES } from '../../lambdas/http/api-handler.ts';
 import { WORD_INDEX_MAX } from '../../lambdas/domain/search.ts';
 import { DESCRIPTION_MAX, IMAGE_REFERENCE_MAX } from '../../lambdas/domain/fields.ts';
@@ -319,7 +319,7 @@ describe('build timeout', () => {
       // Assess
       expect(build.status).toBe('failed');
       expect(build.failureReason).toMatch(
-        new RegExp(`^The build ran longer than its ${LIMIT_MINUTES}-minute limit \\(in (PRE_BUILD|BUILD)\\) and was stopped\\.`),
+        new RegExp(`^The build ran longer than its ${LIMIT_MINUTES}-minute limit \\(while (preparing|building)\\) and was stopped\\.`),
       );
       // Every process the build left (none when the limit struck before BUILD, on a busy machine) ends.
       await slow.server.builder.idle();
@@ -360,7 +360,7 @@ describe('queued timeout', () => {
     const build = (await h.builds.get(TEAM_A, ref.image, ref.buildId))!;
     expect(build).toMatchObject({
       status: 'failed',
-      phase: 'QUEUED',
+      phase: 'queued',
       failureReason: 'The build waited in the build queue longer than its queued timeout and never started: the platform is busy, rebuild later.',
     });
     expect((await h.images.get(TEAM_A, ref.image))!.latestBuild).toMatchObject({ id: ref.buildId, status: 'failed' });

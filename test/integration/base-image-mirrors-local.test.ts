@@ -42,7 +42,7 @@ const builder = () =>
     containerCli: cli.path,
     timeoutMinutes: 5,
     pullSecretJson: async () => PULL_SECRET,
-    emit: async () => undefined,
+    report: async () => undefined,
     baseImageMirrors: { 'docker.io': MIRROR },
   });
 

@@ -1,29 +1,28 @@
 /**
  * The local runner (LocalBuilder) on its own: the real buildspec run phase by phase with a stand-in
- * container CLI, the CodeBuild-shaped events it emits, and stopping it at any moment.
+ * container CLI, the progress it reports in the build service's words, and stopping it at any moment.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { recogniseEvent } from '../../lambdas/aws/codebuild-events.ts';
 import { renderBuildContext } from '../../lambdas/builds/build-context.ts';
-import { queuedBuild } from '../../lambdas/domain/build.ts';
+import { queuedBuild, type BuildProgress } from '../../lambdas/domain/build.ts';
 import type { StoredBuildSpec } from '../../lambdas/domain/image.ts';
 import { LocalBuildLogs } from '../../lambdas/local/local-build-logs.ts';
-import { LOCAL_ACCOUNT, LOCAL_PROJECT, LocalBuilder } from '../../lambdas/local/local-builder.ts';
+import { LocalBuilder, type LocalBuildRef } from '../../lambdas/local/local-builder.ts';
 import { waitFor } from '../support/build-polling.ts';
 import { isRunning, writeStandInCli, type StandInCli } from '../support/stand-in-cli.ts';
 
 process.env.LOG_LEVEL ??= 'silent';
 
-type Event = { 'detail-type': string; detail: Record<string, unknown> & { 'completed-phase'?: string; 'build-status'?: string } };
+type Report = { ref: LocalBuildRef; builderId: string; progress: BuildProgress };
 
 let cli: StandInCli;
 let dataDir: string;
 let logs: LocalBuildLogs;
-let events: Event[];
-let onEvent: (event: Event) => Promise<void>;
+let reports: Report[];
+let onReport: (report: Report) => Promise<void>;
 let serial = 0;
 
 beforeAll(async () => {
@@ -36,8 +35,8 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 beforeEach(() => {
-  events = [];
-  onEvent = async () => undefined;
+  reports = [];
+  onReport = async () => undefined;
 });
 
 function runner(options: { timeoutMinutes?: number; containerCli?: string | null } = {}) {
@@ -47,9 +46,9 @@ function runner(options: { timeoutMinutes?: number; containerCli?: string | null
     containerCli: options.containerCli === undefined ? cli.path : options.containerCli,
     timeoutMinutes: options.timeoutMinutes ?? 5,
     pullSecretJson: async () => undefined,
-    emit: async (event) => {
-      events.push(event as Event);
-      await onEvent(event as Event);
+    report: async (ref, builderId, progress) => {
+      reports.push({ ref, builderId, progress });
+      await onReport({ ref, builderId, progress });
     },
   });
 }
@@ -74,33 +73,45 @@ function job(pip: string[], pullSecret: string | null = null) {
 const settles = (builder: LocalBuilder, deadlineMs = 20_000) =>
   Promise.race([builder.idle().then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), deadlineMs).unref())]);
 
-const finalStatus = () => events.filter((e) => e['detail-type'] === 'CodeBuild Build State Change').at(-1)?.detail['build-status'];
+const final = () => reports.at(-1)?.progress;
+const finalStatus = () => final()?.status;
 
 describe('LocalBuilder', () => {
-  it('emits CodeBuild-shaped events, in order, that the status code recognises as ours', async () => {
+  it("reports each phase once, in order and in the service's words, about the build it runs", async () => {
+    // Prepare
+    const builder = runner();
+    const started = job(['numpy']);
+
+    // Act
+    const { builderId } = await builder.start(started);
+    await builder.idle();
+
+    // Assess
+    expect(reports.map((r) => `${r.progress.status}/${r.progress.phase}`)).toEqual([
+      'building/preparing',
+      'building/building',
+      'building/pushing',
+      'succeeded/pushing',
+    ]);
+    expect(reports.map((r) => r.builderId)).toEqual(Array.from({ length: 4 }, () => builderId));
+    expect(reports.map((r) => r.ref)).toEqual(
+      Array.from({ length: 4 }, () => ({ scope: { group: 'team-a' }, image: 'runner-check', buildId: started.build.id })),
+    );
+    expect(await builder.describe([builderId])).toEqual(new Map([[builderId, expect.objectContaining({ status: 'succeeded', phase: 'pushing' })]]));
+  });
+
+  it('reports a failed phase as failed there, with why in words', async () => {
     // Prepare
     const builder = runner();
 
     // Act
-    const { builderId } = await builder.start(job(['numpy']));
+    await builder.start(job(['standin-fails']));
     await builder.idle();
 
     // Assess
-    expect(
-      events.map(
-        (e) =>
-          `${e['detail-type'].replace('CodeBuild Build ', '')} ${e.detail['build-status'] ?? `${e.detail['completed-phase']} ${e.detail['completed-phase-status']}`}`,
-      ),
-    ).toEqual([
-      'State Change IN_PROGRESS',
-      'Phase Change INSTALL SUCCEEDED',
-      'Phase Change PRE_BUILD SUCCEEDED',
-      'Phase Change BUILD SUCCEEDED',
-      'Phase Change POST_BUILD SUCCEEDED',
-      'State Change SUCCEEDED',
-    ]);
-    const recognised = events.map((e) => recogniseEvent(e, { project: LOCAL_PROJECT, account: LOCAL_ACCOUNT }));
-    expect(recognised.filter((r) => r.ok).map((r) => r.ok && r.builderId)).toEqual(Array.from({ length: 6 }, () => builderId));
+    expect(final()).toEqual(
+      expect.objectContaining({ status: 'failed', phase: 'building', failureReason: expect.stringMatching(/^Installing the packages failed.*\(BUILD FAILED/) }),
+    );
   });
 
   it('is idempotent per build, like StartBuild with an idempotency token', async () => {
@@ -140,7 +151,7 @@ describe('LocalBuilder', () => {
         `type=registry,ref=${cached.cacheRef},mode=max,image-manifest=true,oci-mediatypes=true,ignore-error=true`,
       ]),
     );
-    expect(finalStatus()).toBe('SUCCEEDED');
+    expect(finalStatus()).toBe('succeeded');
   });
 
   it('refuses to start a build whose pull secret does not exist', async () => {
@@ -154,12 +165,12 @@ describe('LocalBuilder', () => {
   });
 
   it('stops a build stopped between two phases, before the next phase starts', async () => {
-    // Prepare: stop while no phase command runs (as the PRE_BUILD phase-change event is handled)
+    // Prepare: stop while no phase command runs (as the report of entering "building" is handled)
     const builder = runner();
     const hanging = job(['standin-hangs', 'between-phases']);
     let builderId = '';
-    onEvent = async (event) => {
-      if (event.detail['completed-phase'] === 'PRE_BUILD') await builder.stop(builderId);
+    onReport = async ({ progress }) => {
+      if (progress.phase === 'building') await builder.stop(builderId);
     };
     ({ builderId } = await builder.start(hanging));
 
@@ -169,17 +180,17 @@ describe('LocalBuilder', () => {
     // Assess
     if (!settled) await builder.shutdown();
     expect(settled).toBe(true);
-    expect(finalStatus()).toBe('STOPPED');
+    expect(finalStatus()).toBe('cancelled');
     expect((await cli.callsOf(hanging.build.id)).filter((c) => c.args[1] === 'build')).toEqual([]);
   });
 
   it('times a build out even when the limit falls between two phases', async () => {
-    // Prepare: a 3-second limit, and a PRE_BUILD phase-change event that takes longer to handle than
+    // Prepare: a 3-second limit, and a report of entering "building" that takes longer to handle than
     // that, so the limit passes at the latest while no phase command runs (the BUILD phase would hang)
     const builder = runner({ timeoutMinutes: 0.05 });
     const hanging = job(['standin-hangs', 'timeout-between-phases']);
-    onEvent = async (event) => {
-      if (event.detail['completed-phase'] === 'PRE_BUILD') await new Promise((resolve) => setTimeout(resolve, 3_500));
+    onReport = async ({ progress }) => {
+      if (progress.phase === 'building') await new Promise((resolve) => setTimeout(resolve, 3_500));
     };
     await builder.start(hanging);
 
@@ -189,7 +200,7 @@ describe('LocalBuilder', () => {
     // Assess
     if (!settled) await builder.shutdown();
     expect(settled).toBe(true);
-    expect(finalStatus()).toBe('TIMED_OUT');
+    expect(final()).toEqual(expect.objectContaining({ status: 'failed', failureReason: expect.stringMatching(/ran longer than its 0.05-minute limit/) }));
   });
 
   it('kills the whole process tree of a stopped build', async () => {
@@ -207,7 +218,7 @@ describe('LocalBuilder', () => {
     await builder.idle();
 
     // Assess
-    expect(finalStatus()).toBe('STOPPED');
+    expect(finalStatus()).toBe('cancelled');
     expect(await waitFor(() => pids.every((p) => !isRunning(p)), 'the processes to end', 10_000).catch(() => false)).toBe(true);
   });
 });

@@ -142,7 +142,7 @@ describe('a custom image build that fails', () => {
   it('ends failed in BUILD, with a reason naming the failure in words a group admin can act on', () => {
     // Assess
     expect(build.status).toBe('failed');
-    expect(build.phase).toBe('BUILD');
+    expect(build.phase).toBe('building');
     expect(build.imageUrl).toBeNull();
     expect(build.failureReason).toMatch(new RegExp(`^${STAND_IN_FAILURE} \\(Installing the packages failed`));
     expect(build.failureReason).not.toContain('evil.example.com');
@@ -185,7 +185,7 @@ describe('a hanging build, cancelled (steps in order)', () => {
     const build = (await api.call<Build>('GET', path, { token: t.member })).body;
 
     // Assess
-    expect(build).toEqual(expect.objectContaining({ status: 'building', phase: 'BUILD' }));
+    expect(build).toEqual(expect.objectContaining({ status: 'building', phase: 'building' }));
     expect(pids.map(isRunning)).toEqual([true, true]);
   });
 

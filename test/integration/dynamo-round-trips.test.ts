@@ -265,10 +265,12 @@ describe('DynamoDB round trips per build request (the build service over the sam
     const { image } = await h.catalog.create(ADMIN, TEAM, customImage({ pip: ['phase-event'] }));
     const ref = { scope: TEAM, image: image.name, buildId: image.latestBuild!.id };
     const builderId = RecordingBuilder.idOf(ref.buildId);
-    await h.service.report(ref, builderId, { status: 'building', phase: 'PROVISIONING', at: new Date().toISOString() });
+    await h.service.report(ref, builderId, { status: 'building', phase: 'preparing', at: new Date().toISOString() });
 
     // Act
-    const { result, sent } = await builds.during(() => h.service.report(ref, builderId, { status: 'building', phase: 'BUILD', at: new Date().toISOString() }));
+    const { result, sent } = await builds.during(() =>
+      h.service.report(ref, builderId, { status: 'building', phase: 'building', at: new Date().toISOString() }),
+    );
 
     // Assess
     expect(result).toBe('applied');

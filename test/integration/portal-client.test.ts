@@ -65,6 +65,9 @@ describe('a build, from create to log', () => {
     const order = ['queued', 'building', 'failed'];
     const keys = seen.map((b) => `${b.status}/${b.phase}`);
     expect(new Set(keys).size).toBe(keys.length);
+    // Phases in the service's own words (null before the first report), never CodeBuild's.
+    expect(seen.map((b) => b.phase).filter((p) => p !== null && !['queued', 'preparing', 'building', 'pushing', 'finishing'].includes(p))).toEqual([]);
+    expect(seen.map((b) => b.phase)).toContain('building');
     expect(seen.map((b) => order.indexOf(b.status))).toEqual([...seen.map((b) => order.indexOf(b.status))].sort((a, b) => a - b));
     expect(lines.join('\n')).toContain('DRY RUN');
     // Back-off: pauses never exceed the longest, and double while nothing changes.

@@ -23,7 +23,7 @@ const spec = (n: number) => customImage({ pip: [`package-${n}`] });
 
 /** Reports a build's end as its builder would (a duplicate or late report is a no-op). */
 const end = (h: Harness, image: string, buildId: string, status: 'succeeded' | 'failed' | 'cancelled' = 'succeeded') =>
-  h.service.report({ scope: TEAM_A, image, buildId }, RecordingBuilder.idOf(buildId), { status, phase: 'FINALIZING', at: new Date().toISOString() });
+  h.service.report({ scope: TEAM_A, image, buildId }, RecordingBuilder.idOf(buildId), { status, phase: 'finishing', at: new Date().toISOString() });
 
 /** The builds that are queued or building, as stored (the harness's table holds one group's). */
 async function unfinishedBuilds(h: Harness): Promise<{ image: string; id: string }[]> {
@@ -93,7 +93,7 @@ describe('the concurrent-build quota under 50 parallel requests', () => {
   it('gives a place back when a lost end is settled by the reconciler, and a cancel gives its place back once', async () => {
     // Prepare: one build's end is lost (CodeBuild knows it ended; no event comes), one is cancelled twice at once
     const [lost, cancelled] = await unfinishedBuilds(h);
-    h.builder.known.set(RecordingBuilder.idOf(lost!.id), { status: 'succeeded', phase: 'COMPLETED', at: new Date().toISOString() });
+    h.builder.known.set(RecordingBuilder.idOf(lost!.id), { status: 'succeeded', phase: 'finishing', at: new Date().toISOString() });
 
     // Act
     await h.service.reconcile(0);
@@ -179,7 +179,7 @@ describe('a model of interleaved requests (fast-check)', () => {
                   return;
                 case 'lose':
                   // The end happened at the builder, its event never came: the reconciler settles it.
-                  if (latest) h.builder.known.set(RecordingBuilder.idOf(latest.id), { status: 'failed', phase: 'BUILD', at: new Date().toISOString() });
+                  if (latest) h.builder.known.set(RecordingBuilder.idOf(latest.id), { status: 'failed', phase: 'building', at: new Date().toISOString() });
                   return h.service.reconcile(0);
                 case 'cancel':
                   return latest && h.service.cancel(TEAM_A, image.name, latest.id);
@@ -197,7 +197,7 @@ describe('a model of interleaved requests (fast-check)', () => {
         }
         // Once every build has ended (the reconciler asks the builder about each), every place is back.
         for (const job of h.builder.started)
-          h.builder.known.set(RecordingBuilder.idOf(job.build.id), { status: 'failed', phase: 'BUILD', at: new Date().toISOString() });
+          h.builder.known.set(RecordingBuilder.idOf(job.build.id), { status: 'failed', phase: 'building', at: new Date().toISOString() });
         await h.service.reconcile(0);
         expect((await quotaCounters(h, TEAM_A)).builds).toBe(0);
       }),

@@ -20,7 +20,12 @@ beforeAll(async () => {
 });
 afterAll(() => factory.stop());
 
-const existing = (n: number, pullSecret: string): NewImage => ({ displayName: `private.${n}`, type: 'cpu', url: `registry.example.com/private/image:${n}`, pullSecret });
+const existing = (n: number, pullSecret: string): NewImage => ({
+  displayName: `private.${n}`,
+  type: 'cpu',
+  url: `registry.example.com/private/image:${n}`,
+  pullSecret,
+});
 
 /** A secret the secrets store knows and has declared. */
 async function secret(name: string) {

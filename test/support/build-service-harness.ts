@@ -14,7 +14,8 @@ import { partitionOf } from '../../lambdas/store/table.ts';
 import { RepositoryRegistry } from '../../lambdas/aws/repository-registry.ts';
 import type { BuildProgress, BuildRecord } from '../../lambdas/domain/build.ts';
 import type { Builder, BuildJob } from '../../lambdas/domain/builder.ts';
-import { BuildService } from '../../lambdas/domain/builds.ts';
+import { BuildLifecycle, BuildReconciler, type BuildReports } from '../../lambdas/domain/build-lifecycle.ts';
+import { BuildLogPages, BuildReads } from '../../lambdas/domain/build-reads.ts';
 import { ImageCatalog, type PullSecretDirectory } from '../../lambdas/domain/catalog.ts';
 import { cursorCodec } from '../../lambdas/domain/cursor.ts';
 import type { Principal } from '../../lambdas/domain/principal.ts';
@@ -70,14 +71,14 @@ export class RecordingBuilder implements Builder {
     if (this.failStart) throw this.failStart;
     this.started.push(job);
     const builderId = RecordingBuilder.idOf(job.build.id);
-    this.known.set(builderId, { status: 'building', phase: 'QUEUED', at: new Date().toISOString() });
+    this.known.set(builderId, { status: 'building', phase: 'queued', at: new Date().toISOString() });
     await this.beforeAnswer?.(job, builderId);
     return { builderId, dryRun: this.dryRun };
   }
 
   async stop(builderId: string): Promise<void> {
     this.stopped.push(builderId);
-    if (this.known.get(builderId)?.status === 'building') this.known.set(builderId, { status: 'cancelled', phase: 'BUILD', at: new Date().toISOString() });
+    if (this.known.get(builderId)?.status === 'building') this.known.set(builderId, { status: 'cancelled', phase: 'building', at: new Date().toISOString() });
   }
 
   async describe(builderIds: string[]): Promise<Map<string, BuildProgress>> {
@@ -106,8 +107,15 @@ export class SecretNames implements PullSecretDirectory {
   }
 }
 
+/** The build services over the harness's stores, as one object for the tests (each function is wired with only its own). */
+export type HarnessBuilds = Pick<BuildLifecycle, 'rebuild' | 'cancel'> &
+  Pick<BuildReports, 'report' | 'progress'> &
+  Pick<BuildReads, 'get' | 'list'> &
+  Pick<BuildLogPages, 'logs'> &
+  Pick<BuildReconciler, 'reconcile'>;
+
 export interface Harness {
-  service: BuildService;
+  service: HarnessBuilds;
   catalog: ImageCatalog;
   builder: RecordingBuilder;
   builds: DynamoBuildStore;
@@ -171,21 +179,38 @@ export function harnessFactory() {
       const cursors = cursorCodec('unit-test-key');
       let suffix = 0;
       const published: BuildOutcome[] = [];
-      const service = new BuildService({
+      const settlement = {
         images,
         builds,
-        cursors,
+        logs,
+        now: clock.now,
+        scans: new ImageScans(new DynamoImageScans(dynamo.client, table)),
+        outcomes: { publish: async (o: BuildOutcome) => void published.push(o) },
+        metrics: null,
+      };
+      const lifecycle = new BuildLifecycle({
+        ...settlement,
         builder,
         registry: new RepositoryRegistry(IMAGE_REPOSITORY, CACHE_REPOSITORY),
         secrets,
-        logs,
-        now: clock.now,
+        ownImages: null,
         random: () => `r${String(++suffix).padStart(4, '0')}`,
         maxConcurrentBuildsPerGroup: options.maxConcurrentBuildsPerGroup,
-        scans: new ImageScans(new DynamoImageScans(dynamo.client, table)),
-        outcomes: { publish: async (o) => void published.push(o) },
       });
-      const catalog = new ImageCatalog({ store: images, cursors, secrets, builds: service, now: clock.now, maxImagesPerGroup: options.maxImagesPerGroup });
+      const reads = new BuildReads({ images, builds, cursors });
+      const logPages = new BuildLogPages({ builds, cursors, logs });
+      const reconciler = new BuildReconciler({ ...settlement, builder });
+      const service: HarnessBuilds = {
+        rebuild: lifecycle.rebuild.bind(lifecycle),
+        cancel: lifecycle.cancel.bind(lifecycle),
+        report: lifecycle.reports.report.bind(lifecycle.reports),
+        progress: lifecycle.reports.progress.bind(lifecycle.reports),
+        get: reads.get.bind(reads),
+        list: reads.list.bind(reads),
+        logs: logPages.logs.bind(logPages),
+        reconcile: reconciler.reconcile.bind(reconciler),
+      };
+      const catalog = new ImageCatalog({ store: images, cursors, secrets, builds: lifecycle, now: clock.now, maxImagesPerGroup: options.maxImagesPerGroup });
       return { service, catalog, builder, builds, images, logs, secrets, clock, dynamo: { client: dynamo.client, table }, db: dynamo.client, table, published };
     },
   };

@@ -4,8 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { scopeRef } from '../../lambdas/aws/codebuild-events.ts';
-import type { Scope } from '../../lambdas/domain/scope.ts';
+import { scopeKey, type Scope } from '../../lambdas/domain/scope.ts';
 
 export const FIXTURE_PROJECT = 'group-images-image-build';
 export const FIXTURE_ACCOUNT = '123456789012';
@@ -42,7 +41,7 @@ export function codeBuildEvent(name: CodeBuildFixture): CodeBuildEvent {
 /** The fixture event, about another build: its GI_* variables and, when given, the CodeBuild build (by its id). */
 export function eventFor(name: CodeBuildFixture, ref: { scope: Scope; image: string; buildId: string }, codeBuildId?: string): CodeBuildEvent {
   const event = codeBuildEvent(name);
-  const values: Record<string, string> = { GI_SCOPE: scopeRef(ref.scope), GI_IMAGE: ref.image, GI_BUILD_ID: ref.buildId };
+  const values: Record<string, string> = { GI_SCOPE: scopeKey(ref.scope), GI_IMAGE: ref.image, GI_BUILD_ID: ref.buildId };
   for (const variable of event.detail['additional-information'].environment['environment-variables']) {
     if (variable.name in values) variable.value = values[variable.name];
   }

@@ -273,14 +273,14 @@ describe('CodeBuildBuilder.describe', () => {
     // Assess
     expect(cb.commandCalls(BatchGetBuildsCommand).map((c) => c.args[0].input)).toEqual([{ ids }]);
     expect([...found.keys()]).toEqual(ids.slice(0, 3));
-    expect(found.get(ids[0]!)).toEqual({ status: 'succeeded', phase: 'POST_BUILD', at: '2025-06-03T09:16:43.000Z' });
+    expect(found.get(ids[0]!)).toEqual({ status: 'succeeded', phase: 'pushing', at: '2025-06-03T09:16:43.000Z' });
     expect(found.get(ids[1]!)).toEqual({
       status: 'failed',
-      phase: 'BUILD',
+      phase: 'building',
       failureReason: expect.stringContaining('(BUILD FAILED: COMMAND_EXECUTION_ERROR: Error while executing command: (...). Reason: exit status 1)'),
       at: '2025-06-03T09:20:00.000Z',
     });
-    expect(found.get(ids[2]!)).toEqual(expect.objectContaining({ status: 'building', phase: 'BUILD' }));
+    expect(found.get(ids[2]!)).toEqual(expect.objectContaining({ status: 'building', phase: 'building' }));
   });
 
   it('asks about at most 100 builds per BatchGetBuilds call', async () => {

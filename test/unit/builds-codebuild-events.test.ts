@@ -37,7 +37,7 @@ describe('recogniseEvent: build state changes', () => {
       ok: true,
       builderId: FIXTURE_BUILD_ID,
       ref: FIXTURE_REF,
-      progress: { status: 'building', phase: 'SUBMITTED', at: '2025-06-03T09:12:29Z' },
+      progress: { status: 'building', phase: 'queued', at: '2025-06-03T09:12:29Z' },
     });
   });
 
@@ -68,7 +68,7 @@ describe('recogniseEvent: build state changes', () => {
     const { progress } = recognised(codeBuildEvent('build-state-succeeded'));
 
     // Assess
-    expect(progress).toEqual({ status: 'succeeded', phase: 'FINALIZING', at: '2025-06-03T09:16:43Z' });
+    expect(progress).toEqual({ status: 'succeeded', phase: 'finishing', at: '2025-06-03T09:16:43Z' });
   });
 
   it('reads FAILED as failed in the phase that failed, with a reason in words and the phase context', () => {
@@ -77,7 +77,7 @@ describe('recogniseEvent: build state changes', () => {
 
     // Assess
     expect(progress.status).toBe('failed');
-    expect(progress.phase).toBe('BUILD');
+    expect(progress.phase).toBe('building');
     expect(progress.failureReason).toMatch(/^Installing the packages failed/);
     expect(progress.failureReason).toContain('BUILD FAILED');
     expect(progress.failureReason).toContain('COMMAND_EXECUTION_ERROR: Error while executing command');
@@ -115,7 +115,7 @@ describe('recogniseEvent: build state changes', () => {
     const { progress } = recognised(event);
 
     // Assess
-    expect(progress.phase).toBe('PRE_BUILD');
+    expect(progress.phase).toBe('preparing');
     expect(progress.failureReason).toMatch(/base image url and its pull secret/);
   });
 
@@ -125,8 +125,8 @@ describe('recogniseEvent: build state changes', () => {
 
     // Assess
     expect(progress.status).toBe('failed');
-    expect(progress.phase).toBe('BUILD');
-    expect(progress.failureReason).toContain('longer than its 60-minute limit (in BUILD)');
+    expect(progress.phase).toBe('building');
+    expect(progress.failureReason).toContain('longer than its 60-minute limit (while building)');
   });
 
   it('reads a TIMED_OUT that never left the queue as a queued timeout, not as a long build', () => {
@@ -142,7 +142,7 @@ describe('recogniseEvent: build state changes', () => {
 
     // Assess
     expect(progress.status).toBe('failed');
-    expect(progress.phase).toBe('QUEUED');
+    expect(progress.phase).toBe('queued');
     expect(progress.failureReason).toMatch(/waited in the build queue longer than its queued timeout/);
   });
 
@@ -151,7 +151,7 @@ describe('recogniseEvent: build state changes', () => {
     const { progress } = recognised(codeBuildEvent('build-state-stopped'));
 
     // Assess
-    expect(progress).toEqual({ status: 'cancelled', phase: 'BUILD', at: '2025-06-03T09:14:04Z' });
+    expect(progress).toEqual({ status: 'cancelled', phase: 'building', at: '2025-06-03T09:14:04Z' });
   });
 
   it('reads FAULT (a CodeBuild-side failure) as failed', () => {
@@ -196,7 +196,7 @@ describe('recogniseEvent: build phase changes', () => {
       ok: true,
       builderId: FIXTURE_BUILD_ID,
       ref: FIXTURE_REF,
-      progress: { status: 'building', phase: 'BUILD', at: '2025-06-03T09:13:21Z' },
+      progress: { status: 'building', phase: 'building', at: '2025-06-03T09:13:21Z' },
     });
   });
 
@@ -205,7 +205,7 @@ describe('recogniseEvent: build phase changes', () => {
     const { progress } = recognised(codeBuildEvent('build-phase-build-failed'));
 
     // Assess
-    expect(progress).toEqual({ status: 'building', phase: 'BUILD', at: '2025-06-03T09:16:40Z' });
+    expect(progress).toEqual({ status: 'building', phase: 'building', at: '2025-06-03T09:16:40Z' });
   });
 
   it('accepts the completed phase context as a list too (older senders, the local runner before it matched CodeBuild)', () => {

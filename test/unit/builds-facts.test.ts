@@ -115,7 +115,7 @@ describe('lock parsers: only well-formed entries, bounded', () => {
   });
 });
 
-describe('BuildService: a succeeded build keeps the facts it reported', () => {
+describe('BuildReports: a succeeded build keeps the facts it reported', () => {
   const factory = harnessFactory();
   beforeAll(() => factory.start());
   afterAll(() => factory.stop());
@@ -160,7 +160,7 @@ describe('BuildService: a succeeded build keeps the facts it reported', () => {
   });
 });
 
-describe('BuildService.rebuild with lockedFrom (issue 18)', () => {
+describe('BuildLifecycle.rebuild with lockedFrom (issue 18)', () => {
   const factory = harnessFactory();
   beforeAll(() => factory.start());
   afterAll(() => factory.stop());

@@ -10,7 +10,7 @@ import { recogniseScanEvent } from '../../lambdas/aws/ecr-scan-events.ts';
 import { tagOf } from '../../lambdas/domain/image-scans.ts';
 import { ImageScans } from '../../lambdas/domain/image-scans.ts';
 import type { Scope } from '../../lambdas/domain/scope.ts';
-import { imageScanHandler } from '../../lambdas/events/build-events.ts';
+import { imageScanHandler } from '../../lambdas/aws/build-event-handlers.ts';
 import { DynamoImageScans } from '../../lambdas/store/dynamo-image-scans.ts';
 import { ADMIN, customImage, harnessFactory, RecordingBuilder, TEAM_A, type Harness } from '../support/build-service-harness.ts';
 import { factsReport, reportLines } from '../support/facts-report.ts';

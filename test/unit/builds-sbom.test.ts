@@ -39,7 +39,7 @@ const build = (packages: PackageLock = lock): Build & { facts: BuildFacts & { pa
   id: 'b0lz4k2m1abcdef1',
   image: 'jupyter-ds-x7k2p',
   status: 'succeeded',
-  phase: 'COMPLETED',
+  phase: 'finishing',
   spec: { baseImage: 'quay.io/jupyter/scipy-notebook:2024-05-27', packages: { apt: ['libc6'] } },
   imageUrl: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/group-images:sha-0123456789abcdef0123456789abcdef',
   reused: false,

@@ -1,5 +1,5 @@
 /**
- * BuildService: starting builds, rebuilding, reusing identical specs, cancelling, and what deleting
+ * The build lifecycle (BuildLifecycle): starting builds, rebuilding, reusing identical specs, cancelling, and what deleting
  * an image does to its build, over the real DynamoDB stores on dynalite with a recording builder.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
@@ -45,7 +45,7 @@ async function create(packages?: Record<string, string[]>, scope: Scope = TEAM_A
 async function finish(scope: Scope, image: string, buildId: string, status: 'succeeded' | 'failed' | 'cancelled', minute = 5) {
   const outcome = await h.service.report({ scope, image, buildId }, RecordingBuilder.idOf(buildId), {
     status,
-    phase: status === 'succeeded' ? 'FINALIZING' : 'BUILD',
+    phase: status === 'succeeded' ? 'finishing' : 'building',
     ...(status === 'failed' ? { failureReason: 'Installing the packages failed (BUILD FAILED).' } : {}),
     at: at(minute),
   });
@@ -434,7 +434,7 @@ describe('cancelling', () => {
     // Prepare
     const image = await create();
     const buildId = image.latestBuild!.id;
-    await h.service.report({ scope: TEAM_A, image: image.name, buildId }, RecordingBuilder.idOf(buildId), { status: 'building', phase: 'BUILD', at: at(1) });
+    await h.service.report({ scope: TEAM_A, image: image.name, buildId }, RecordingBuilder.idOf(buildId), { status: 'building', phase: 'building', at: at(1) });
 
     // Act
     const cancelled = await h.service.cancel(TEAM_A, image.name, buildId);
@@ -442,7 +442,7 @@ describe('cancelling', () => {
     // Assess
     expect(h.builder.stopped).toEqual([RecordingBuilder.idOf(buildId)]);
     expect(cancelled).toEqual(
-      expect.objectContaining({ id: buildId, status: 'cancelled', phase: 'BUILD', failureReason: null, finishedAt: expect.any(String) }),
+      expect.objectContaining({ id: buildId, status: 'cancelled', phase: 'building', failureReason: null, finishedAt: expect.any(String) }),
     );
     expect((await imageNow(image.name)).latestBuild).toEqual(expect.objectContaining({ id: buildId, status: 'cancelled' }));
   });

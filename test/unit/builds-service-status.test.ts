@@ -1,5 +1,5 @@
 /**
- * BuildService: what builders report about builds (events, the reconciler), over the real DynamoDB
+ * BuildReports and BuildReconciler: what builders report about builds (events, the reconciler), over the real DynamoDB
  * stores on dynalite. Status only moves forward, terminal is written once, strangers are ignored.
  */
 import { failureMarker, failureNonceOf } from '../../lambdas/builds/buildspec-env.ts';
@@ -7,7 +7,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { queuedBuild, type BuildProgress, type BuildRecord } from '../../lambdas/domain/build.ts';
 import type { Image, ImageRecord } from '../../lambdas/domain/image.ts';
 import type { Scope } from '../../lambdas/domain/scope.ts';
-import { buildEventHandler } from '../../lambdas/events/build-events.ts';
+import { buildEventHandler } from '../../lambdas/aws/build-event-handlers.ts';
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { toItem } from '../../lambdas/store/dynamo.ts';
+import { buildKey, partitionOf } from '../../lambdas/store/table.ts';
 import {
   ADMIN,
   customImage,
@@ -82,27 +85,27 @@ function orphanImage(build: BuildRecord): ImageRecord {
 const stored = (b: { ref: { image: string; buildId: string } }) => h.builds.get(TEAM_A, b.ref.image, b.ref.buildId) as Promise<BuildRecord>;
 const imageOf = async (b: { image: Image }) => (await h.images.get(TEAM_A, b.image.name))!;
 
-describe('BuildService.report: status only moves forward', () => {
+describe('BuildReports.report: status only moves forward', () => {
   it('applies a report that moves the build on, and records when it started', async () => {
     // Prepare
     const b = await startedBuild();
 
     // Act
-    const outcome = await h.service.report(b.ref, b.builderId, { status: 'building', phase: 'PROVISIONING', at: at(1) });
+    const outcome = await h.service.report(b.ref, b.builderId, { status: 'building', phase: 'preparing', at: at(1) });
 
     // Assess
     expect(outcome).toBe('applied');
-    expect(await stored(b)).toEqual(expect.objectContaining({ status: 'building', phase: 'PROVISIONING', startedAt: at(1), finishedAt: null }));
+    expect(await stored(b)).toEqual(expect.objectContaining({ status: 'building', phase: 'preparing', startedAt: at(1), finishedAt: null }));
   });
 
   it('treats a duplicate report as a no-op', async () => {
     // Prepare
     const b = await startedBuild();
-    await h.service.report(b.ref, b.builderId, { status: 'building', phase: 'BUILD', at: at(1) });
+    await h.service.report(b.ref, b.builderId, { status: 'building', phase: 'building', at: at(1) });
     const before = await stored(b);
 
     // Act
-    const outcome = await h.service.report(b.ref, b.builderId, { status: 'building', phase: 'BUILD', at: at(2) });
+    const outcome = await h.service.report(b.ref, b.builderId, { status: 'building', phase: 'building', at: at(2) });
 
     // Assess
     expect(outcome).toBe('no-op');
@@ -112,50 +115,50 @@ describe('BuildService.report: status only moves forward', () => {
   it('ignores an earlier phase reported after a later one', async () => {
     // Prepare
     const b = await startedBuild();
-    await h.service.report(b.ref, b.builderId, { status: 'building', phase: 'POST_BUILD', at: at(2) });
+    await h.service.report(b.ref, b.builderId, { status: 'building', phase: 'pushing', at: at(2) });
 
     // Act
-    const outcome = await h.service.report(b.ref, b.builderId, { status: 'building', phase: 'BUILD', at: at(1) });
+    const outcome = await h.service.report(b.ref, b.builderId, { status: 'building', phase: 'building', at: at(1) });
 
     // Assess
     expect(outcome).toBe('no-op');
-    expect((await stored(b)).phase).toBe('POST_BUILD');
+    expect((await stored(b)).phase).toBe('pushing');
   });
 
   it('ignores a BUILD phase reported after SUCCEEDED', async () => {
     // Prepare
     const b = await startedBuild();
-    await h.service.report(b.ref, b.builderId, { status: 'succeeded', phase: 'FINALIZING', at: at(5) });
+    await h.service.report(b.ref, b.builderId, { status: 'succeeded', phase: 'finishing', at: at(5) });
 
     // Act
-    const outcome = await h.service.report(b.ref, b.builderId, { status: 'building', phase: 'BUILD', at: at(3) });
+    const outcome = await h.service.report(b.ref, b.builderId, { status: 'building', phase: 'building', at: at(3) });
 
     // Assess
     expect(outcome).toBe('no-op');
-    expect(await stored(b)).toEqual(expect.objectContaining({ status: 'succeeded', phase: 'FINALIZING', finishedAt: at(5) }));
+    expect(await stored(b)).toEqual(expect.objectContaining({ status: 'succeeded', phase: 'finishing', finishedAt: at(5) }));
   });
 
   it('ignores building reported after failed', async () => {
     // Prepare
     const b = await startedBuild();
-    await h.service.report(b.ref, b.builderId, { status: 'failed', phase: 'BUILD', failureReason: 'Installing the packages failed', at: at(5) });
+    await h.service.report(b.ref, b.builderId, { status: 'failed', phase: 'building', failureReason: 'Installing the packages failed', at: at(5) });
 
     // Act
-    const outcome = await h.service.report(b.ref, b.builderId, { status: 'building', phase: 'POST_BUILD', at: at(6) });
+    const outcome = await h.service.report(b.ref, b.builderId, { status: 'building', phase: 'pushing', at: at(6) });
 
     // Assess
     expect(outcome).toBe('no-op');
-    expect(await stored(b)).toEqual(expect.objectContaining({ status: 'failed', phase: 'BUILD', failureReason: 'Installing the packages failed' }));
+    expect(await stored(b)).toEqual(expect.objectContaining({ status: 'failed', phase: 'building', failureReason: 'Installing the packages failed' }));
   });
 
   it('writes the terminal status once: a later failure does not undo a success or its url', async () => {
     // Prepare
     const b = await startedBuild();
-    await h.service.report(b.ref, b.builderId, { status: 'succeeded', phase: 'FINALIZING', at: at(5) });
+    await h.service.report(b.ref, b.builderId, { status: 'succeeded', phase: 'finishing', at: at(5) });
     const succeeded = await stored(b);
 
     // Act
-    const outcome = await h.service.report(b.ref, b.builderId, { status: 'failed', phase: 'POST_BUILD', failureReason: 'late', at: at(6) });
+    const outcome = await h.service.report(b.ref, b.builderId, { status: 'failed', phase: 'pushing', failureReason: 'late', at: at(6) });
 
     // Assess
     expect(outcome).toBe('no-op');
@@ -169,7 +172,7 @@ describe('BuildService.report: status only moves forward', () => {
     await h.service.cancel(TEAM_A, b.image.name, b.ref.buildId);
 
     // Act
-    const outcome = await h.service.report(b.ref, b.builderId, { status: 'succeeded', phase: 'FINALIZING', at: at(9) });
+    const outcome = await h.service.report(b.ref, b.builderId, { status: 'succeeded', phase: 'finishing', at: at(9) });
 
     // Assess
     expect(outcome).toBe('no-op');
@@ -180,10 +183,10 @@ describe('BuildService.report: status only moves forward', () => {
   it('applies an end reported before any running report, and ignores the running report when it comes late', async () => {
     // Prepare
     const b = await startedBuild();
-    await h.service.report(b.ref, b.builderId, { status: 'succeeded', phase: 'FINALIZING', at: at(5) });
+    await h.service.report(b.ref, b.builderId, { status: 'succeeded', phase: 'finishing', at: at(5) });
 
     // Act
-    const outcome = await h.service.report(b.ref, b.builderId, { status: 'building', phase: 'SUBMITTED', at: at(1) });
+    const outcome = await h.service.report(b.ref, b.builderId, { status: 'building', phase: 'queued', at: at(1) });
 
     // Assess
     expect(outcome).toBe('no-op');
@@ -195,7 +198,7 @@ describe('BuildService.report: status only moves forward', () => {
     const b = await startedBuild();
 
     // Act
-    await h.service.report(b.ref, b.builderId, { status: 'succeeded', phase: 'FINALIZING', at: at(5) });
+    await h.service.report(b.ref, b.builderId, { status: 'succeeded', phase: 'finishing', at: at(5) });
 
     // Assess
     const build = await stored(b);
@@ -206,7 +209,53 @@ describe('BuildService.report: status only moves forward', () => {
   });
 });
 
-describe('BuildService.report: reports that are not about our builds', () => {
+describe("a build stored before issue 19, in CodeBuild's phase words", () => {
+  /** Writes the build's phase as items written then hold it: CodeBuild's name and its rank in CodeBuild's order. */
+  async function storedAsBefore(b: { ref: { image: string; buildId: string } }, phase: string, phaseRank: number) {
+    await h.dynamo.client.send(
+      new UpdateItemCommand({
+        TableName: h.dynamo.table,
+        Key: toItem({ pk: partitionOf(TEAM_A), sk: buildKey(b.ref.image, b.ref.buildId) }),
+        UpdateExpression: 'SET #s = :s, statusRank = :sr, phase = :p, phaseRank = :pr',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: toItem({ ':s': 'building', ':sr': 1, ':p': phase, ':pr': phaseRank }),
+      }),
+    );
+  }
+
+  it.each([
+    ['SUBMITTED', 0, 'queued'],
+    ['PRE_BUILD', 5, 'preparing'],
+    ['BUILD', 6, 'building'],
+    ['POST_BUILD', 7, 'pushing'],
+    ['FINALIZING', 9, 'finishing'],
+  ])('reads %s (rank %d then) as %s', async (old, rank, ours) => {
+    // Prepare
+    const b = await startedBuild();
+    await storedAsBefore(b, old, rank);
+
+    // Act
+    const read = await h.service.get(TEAM_A, b.ref.image, b.ref.buildId);
+
+    // Assess
+    expect(read.phase).toBe(ours);
+  });
+
+  it("moves on with the next report in the service's words", async () => {
+    // Prepare: in BUILD (rank 6 in CodeBuild's order), higher than any rank of the service's phases
+    const b = await startedBuild();
+    await storedAsBefore(b, 'BUILD', 6);
+
+    // Act
+    const outcome = await h.service.report(b.ref, b.builderId, { status: 'building', phase: 'pushing', at: at(3) });
+
+    // Assess
+    expect(outcome).toBe('applied');
+    expect((await stored(b)).phase).toBe('pushing');
+  });
+});
+
+describe('BuildReports.report: reports that are not about our builds', () => {
   it('answers unknown-build for a build id it never recorded', async () => {
     // Prepare
     const b = await startedBuild();
@@ -250,7 +299,7 @@ describe('BuildService.report: reports that are not about our builds', () => {
       outcomes.push(
         await h.service.report({ scope: TEAM_A, image: job.build.image, buildId: job.build.id }, builderId, {
           status: 'building',
-          phase: 'SUBMITTED',
+          phase: 'queued',
           at: at(1),
         }),
       );
@@ -261,7 +310,7 @@ describe('BuildService.report: reports that are not about our builds', () => {
 
     // Assess
     expect(outcomes).toEqual(['applied']);
-    expect(await stored(b)).toEqual(expect.objectContaining({ status: 'building', phase: 'SUBMITTED', builderId: b.builderId }));
+    expect(await stored(b)).toEqual(expect.objectContaining({ status: 'building', phase: 'queued', builderId: b.builderId }));
   });
 });
 
@@ -281,7 +330,7 @@ describe('the build-events handler with real-shaped CodeBuild events', () => {
     expect(outcomes).toEqual(['applied', 'applied', 'applied', 'no-op']);
     const build = await stored(b);
     expect(build).toEqual(
-      expect.objectContaining({ status: 'succeeded', phase: 'FINALIZING', startedAt: '2025-06-03T09:12:29Z', finishedAt: '2025-06-03T09:16:43Z' }),
+      expect.objectContaining({ status: 'succeeded', phase: 'finishing', startedAt: '2025-06-03T09:12:29Z', finishedAt: '2025-06-03T09:16:43Z' }),
     );
     expect((await imageOf(b)).url).toBe(build.imageUrl);
   });
@@ -296,7 +345,7 @@ describe('the build-events handler with real-shaped CodeBuild events', () => {
 
     // Assess
     expect(outcome).toBe('no-op');
-    expect(await stored(b)).toEqual(expect.objectContaining({ status: 'succeeded', phase: 'FINALIZING' }));
+    expect(await stored(b)).toEqual(expect.objectContaining({ status: 'succeeded', phase: 'finishing' }));
   });
 
   it("fails the build with its template's last marker first, then what CodeBuild says of the phase", async () => {
@@ -390,11 +439,11 @@ describe('the build-events handler with real-shaped CodeBuild events', () => {
   });
 });
 
-describe('BuildService.reconcile', () => {
+describe('BuildReconciler.reconcile', () => {
   it('settles a build whose events were lost, from what the builder says now', async () => {
     // Prepare
     const b = await startedBuild();
-    h.builder.known.set(b.builderId, { status: 'succeeded', phase: 'FINALIZING', at: at(7) });
+    h.builder.known.set(b.builderId, { status: 'succeeded', phase: 'finishing', at: at(7) });
 
     // Act
     const result = await h.service.reconcile(0);
@@ -409,8 +458,8 @@ describe('BuildService.reconcile', () => {
   it('leaves a build alone that the builder still runs where we last saw it', async () => {
     // Prepare
     const b = await startedBuild();
-    await h.service.report(b.ref, b.builderId, { status: 'building', phase: 'BUILD', at: at(2) });
-    h.builder.known.set(b.builderId, { status: 'building', phase: 'BUILD', at: at(3) });
+    await h.service.report(b.ref, b.builderId, { status: 'building', phase: 'building', at: at(2) });
+    h.builder.known.set(b.builderId, { status: 'building', phase: 'building', at: at(3) });
 
     // Act
     const result = await h.service.reconcile(0);
@@ -456,7 +505,7 @@ describe('BuildService.reconcile', () => {
   it('checks only builds older than the threshold', async () => {
     // Prepare
     const b = await startedBuild();
-    h.builder.known.set(b.builderId, { status: 'succeeded', phase: 'FINALIZING', at: at(7) });
+    h.builder.known.set(b.builderId, { status: 'succeeded', phase: 'finishing', at: at(7) });
 
     // Act
     const result = await h.service.reconcile(60);
@@ -467,7 +516,7 @@ describe('BuildService.reconcile', () => {
   });
 });
 
-describe('BuildService.logs', () => {
+describe('BuildLogPages.logs', () => {
   const progress = (p: Partial<BuildProgress>): BuildProgress => ({ at: at(1), ...p });
 
   it('pages through the log with a cursor, and keeps a cursor while the build runs', async () => {
@@ -492,7 +541,7 @@ describe('BuildService.logs', () => {
     // Prepare
     const b = await startedBuild();
     h.logs.append(b.builderId, '[Container] Build SUCCEEDED');
-    await h.service.report(b.ref, b.builderId, progress({ status: 'succeeded', phase: 'FINALIZING' }));
+    await h.service.report(b.ref, b.builderId, progress({ status: 'succeeded', phase: 'finishing' }));
 
     // Act
     const page = await h.service.logs(TEAM_A, b.image.name, b.ref.buildId, undefined);

@@ -50,7 +50,9 @@ describe('the domain', () => {
 
   it('finds a request pointer in a module, as the scan above would', () => {
     // Act
-    const found = ["invalidField('/query/q', 'x')", 'at `/path/name`', 'fine: /build/pullSecret in prose'].flatMap((text) => [...text.matchAll(TRANSPORT_POINTER)].map((m) => m[0]));
+    const found = ["invalidField('/query/q', 'x')", 'at `/path/name`', 'fine: /build/pullSecret in prose'].flatMap((text) =>
+      [...text.matchAll(TRANSPORT_POINTER)].map((m) => m[0]),
+    );
 
     // Assess
     expect(found).toEqual(["'/query/q'", '`/path/name`']);

@@ -103,7 +103,7 @@ describe('the import graph of lambdas/', () => {
   });
 
   it('keeps the HTTP adapter beside the other adapters, not under them', () => {
-    for (const adapter of ['store', 'aws', 'events', 'observability', 'builds', 'domain']) expect(graph.get(adapter)!.has('http')).toBe(false);
+    for (const adapter of ['store', 'aws', 'observability', 'builds', 'domain']) expect(graph.get(adapter)!.has('http')).toBe(false);
   });
 });
 

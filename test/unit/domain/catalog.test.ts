@@ -137,7 +137,11 @@ describe('ImageCatalog.create', () => {
     ['neither url nor build', { displayName: 'python', type: 'cpu' }, [[]]],
     ['both url and build', { ...cpuImage, build: { baseImage: 'python:3.12', packages: {} } }, [['build']]],
     ['an unknown pull secret', { ...cpuImage, pullSecret: 'nope' }, [['pullSecret']]],
-    ['a package entry its grammar refuses', { displayName: 'py', type: 'cpu', build: { baseImage: 'python:3.12', packages: { pip: ['requests', '$(id)'] } } }, [['build', 'packages', 'pip', 1]]],
+    [
+      'a package entry its grammar refuses',
+      { displayName: 'py', type: 'cpu', build: { baseImage: 'python:3.12', packages: { pip: ['requests', '$(id)'] } } },
+      [['build', 'packages', 'pip', 1]],
+    ],
   ])('refuses %s as a validation error naming the field', async (_label, command, fields) => {
     // Act
     const error = await rejection(catalog.create(admin, TEAM_A, command));

@@ -166,7 +166,10 @@ describe('the request schemas', () => {
 
     // Assess
     expect(error.errors).toEqual([
-      { path: '/path/name', message: 'the secret name in the path must be 1 to 63 lowercase letters, digits and "-", starting and ending with a letter or digit' },
+      {
+        path: '/path/name',
+        message: 'the secret name in the path must be 1 to 63 lowercase letters, digits and "-", starting and ending with a letter or digit',
+      },
     ]);
   });
 });

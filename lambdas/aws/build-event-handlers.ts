@@ -1,12 +1,14 @@
 /**
- * CodeBuild state and phase changes -> build status. Events that are malformed, not ours or not
- * news are logged and dropped (retrying them cannot help); storage errors are thrown so that
- * EventBridge retries and, in the end, dead-letters the event.
+ * The one inbound adapter of the build-events function: CodeBuild's state and phase changes
+ * (codebuild-events.ts reads them) -> the build lifecycle's reports, and ECR's scan results
+ * (ecr-scan-events.ts) -> the builds' scans. Events that are malformed, not ours or not news are
+ * logged and dropped (retrying them cannot help); storage errors are thrown so that EventBridge
+ * retries and, in the end, dead-letters the event.
  */
-import { recogniseEvent } from '../aws/codebuild-events.ts';
-import type { BuildService } from '../domain/builds.ts';
+import { recogniseEvent } from './codebuild-events.ts';
+import type { BuildReports } from '../domain/build-lifecycle.ts';
 import { log } from '../observability/log.ts';
-import { recogniseScanEvent } from '../aws/ecr-scan-events.ts';
+import { recogniseScanEvent } from './ecr-scan-events.ts';
 import type { ImageScans } from '../domain/image-scans.ts';
 
 export interface BuildEventOutcome {
@@ -14,7 +16,7 @@ export interface BuildEventOutcome {
   buildId?: string;
 }
 
-export function buildEventHandler(builds: BuildService, ours: { project: string; account?: string }) {
+export function buildEventHandler(builds: Pick<BuildReports, 'report'>, ours: { project: string; account?: string }) {
   return async (event: unknown): Promise<BuildEventOutcome> => {
     const recognised = recogniseEvent(event, ours);
     if (!recognised.ok) {
