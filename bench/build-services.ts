@@ -1,15 +1,19 @@
 /**
- * The catalog and the build service wired as the writer function wires them, over the DynamoDB stores
- * on an in-memory DynamoDB Local, with a recording builder in place of CodeBuild: for the benches that
- * drive the domain directly (write round trips, build reuse).
+ * The catalog and the build service wired by the writer function's factory (lambdas/wiring/
+ * catalog-writer.ts), over the DynamoDB stores on an in-memory DynamoDB Local, with a recording
+ * builder in place of CodeBuild: for the benches that drive the domain directly (write round trips,
+ * build reuse).
  */
-import { RepositoryRegistry } from '../lambdas/aws/repository-registry.ts';
-import { BuildService } from '../lambdas/domain/builds.ts';
-import { ImageCatalog } from '../lambdas/domain/catalog.ts';
+import { claimNamesFrom } from '../lambdas/config.ts';
+import type { BuildService } from '../lambdas/domain/builds.ts';
+import type { ImageCatalog } from '../lambdas/domain/catalog.ts';
 import { cursorCodec } from '../lambdas/domain/cursor.ts';
+import { randomNameSuffix } from '../lambdas/domain/image.ts';
 import { ensureTable, startEmbeddedDynamo, type EmbeddedDynamo } from '../lambdas/local/dynamodb.ts';
 import { DynamoBuildStore } from '../lambdas/store/dynamo-build-store.ts';
 import { DynamoImageStore } from '../lambdas/store/dynamo-image-store.ts';
+import { catalogWriter } from '../lambdas/wiring/catalog-writer.ts';
+import { noBuildMetrics, systemClock } from '../lambdas/wiring/ports.ts';
 import { FUNCTION_SETTINGS } from './lambda-env.ts';
 import { RecordingBuilder } from './recording-builder.ts';
 
@@ -32,20 +36,23 @@ export async function withBuildServices<T>(
     await ensureTable(dynamo.client, table);
     const images = new DynamoImageStore(dynamo.client, table);
     const builder = new RecordingBuilder();
-    const cursors = cursorCodec(FUNCTION_SETTINGS.CURSOR_KEY!);
-    const service = new BuildService({
-      images,
-      builds: new DynamoBuildStore(dynamo.client, table),
-      cursors,
+    const { catalog, builds: service } = catalogWriter({
+      claims: claimNamesFrom({}),
+      imageStore: images,
+      buildStore: new DynamoBuildStore(dynamo.client, table),
+      cursors: cursorCodec(FUNCTION_SETTINGS.CURSOR_KEY!),
+      clock: systemClock,
+      random: randomNameSuffix,
+      // Outcome events are not what these benches measure: dropped, not logged.
+      outcomes: { publish: async () => undefined },
+      metrics: noBuildMetrics,
+      scans: null,
       builder,
-      registry: new RepositoryRegistry(FUNCTION_SETTINGS.IMAGE_REPOSITORY_URI!, FUNCTION_SETTINGS.CACHE_REPOSITORY_URI!),
-      ...(limits.maxConcurrentBuildsPerGroup === undefined ? {} : { maxConcurrentBuildsPerGroup: limits.maxConcurrentBuildsPerGroup }),
-    });
-    const catalog = new ImageCatalog({
-      store: images,
-      cursors,
-      builds: service,
-      ...(limits.maxImagesPerGroup === undefined ? {} : { maxImagesPerGroup: limits.maxImagesPerGroup }),
+      repositories: { image: FUNCTION_SETTINGS.IMAGE_REPOSITORY_URI!, cache: FUNCTION_SETTINGS.CACHE_REPOSITORY_URI! },
+      // No pull secret exists (the benchmarked requests name none).
+      secretDirectory: { exists: async () => false },
+      limits: { maxImagesPerGroup: limits.maxImagesPerGroup, maxConcurrentBuildsPerGroup: limits.maxConcurrentBuildsPerGroup },
+      logs: null,
     });
     return await use({ dynamo, images, builder, service, catalog });
   } finally {

@@ -1,5 +1,9 @@
 import { claimNamesFrom } from '../config.ts';
-import { apiHandler } from '../http/api-handler.ts';
-import { publicOperations } from '../http/public-operations.ts';
+import { publicFunction } from '../wiring/public.ts';
 
-export const handler = apiHandler('public', publicOperations(), { claims: claimNamesFrom(process.env) });
+type Env = Readonly<Record<string, string | undefined>>;
+
+// Not through aws-wiring.ts: this bundle has no DynamoDB client.
+export const fromEnvironment = (env: Env) => publicFunction({ claims: claimNamesFrom(env) });
+
+export const { handler } = fromEnvironment(process.env);

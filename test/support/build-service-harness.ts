@@ -1,5 +1,6 @@
 /**
- * The build service over the real DynamoDB stores on an in-memory dynalite, with a recording
+ * The catalog and build service, wired by the writer function's factory, over the real DynamoDB
+ * stores on the tests' DynamoDB Local, with a recording
  * builder that behaves like CodeBuild as far as the service can tell: it hands out build ARNs,
  * remembers what it runs, stops builds and describes them.
  */
@@ -11,11 +12,13 @@ import { DeleteTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/cli
 import { toItem } from '../../lambdas/store/dynamo.ts';
 import { QUOTA_SORT_KEY } from '../../lambdas/store/quota.ts';
 import { partitionOf } from '../../lambdas/store/table.ts';
-import { RepositoryRegistry } from '../../lambdas/aws/repository-registry.ts';
 import type { BuildProgress, BuildRecord } from '../../lambdas/domain/build.ts';
 import type { Builder, BuildJob } from '../../lambdas/domain/builder.ts';
-import { BuildService } from '../../lambdas/domain/builds.ts';
-import { ImageCatalog, type PullSecretDirectory } from '../../lambdas/domain/catalog.ts';
+import type { BuildService } from '../../lambdas/domain/builds.ts';
+import type { ImageCatalog, PullSecretDirectory } from '../../lambdas/domain/catalog.ts';
+import { claimNamesFrom } from '../../lambdas/config.ts';
+import { catalogWriter, type CatalogWriterPorts } from '../../lambdas/wiring/catalog-writer.ts';
+import { noBuildMetrics } from '../../lambdas/wiring/ports.ts';
 import { cursorCodec } from '../../lambdas/domain/cursor.ts';
 import type { Principal } from '../../lambdas/domain/principal.ts';
 import { groupScope, type Scope } from '../../lambdas/domain/scope.ts';
@@ -105,6 +108,8 @@ export class SecretNames implements PullSecretDirectory {
 }
 
 export interface Harness {
+  /** What the service and catalog were wired with (lambdas/wiring/catalog-writer.ts). */
+  ports: CatalogWriterPorts;
   service: BuildService;
   catalog: ImageCatalog;
   builder: RecordingBuilder;
@@ -169,22 +174,40 @@ export function harnessFactory() {
       const cursors = cursorCodec('unit-test-key');
       let suffix = 0;
       const published: BuildOutcome[] = [];
-      const service = new BuildService({
-        images,
-        builds,
+      // Wired by the writer function's factory, with every port a test may look at: one service that
+      // starts, settles (reading logs, as build events and the reconciler do) and reads builds.
+      const ports: CatalogWriterPorts = {
+        claims: claimNamesFrom({}),
+        imageStore: images,
+        buildStore: builds,
         cursors,
-        builder,
-        registry: new RepositoryRegistry(IMAGE_REPOSITORY, CACHE_REPOSITORY),
-        secrets,
-        logs,
-        now: clock.now,
+        clock,
         random: () => `r${String(++suffix).padStart(4, '0')}`,
-        maxConcurrentBuildsPerGroup: options.maxConcurrentBuildsPerGroup,
-        scans: new ImageScans(new DynamoImageScans(dynamo.client, table)),
         outcomes: { publish: async (o) => void published.push(o) },
-      });
-      const catalog = new ImageCatalog({ store: images, cursors, secrets, builds: service, now: clock.now, maxImagesPerGroup: options.maxImagesPerGroup });
-      return { service, catalog, builder, builds, images, logs, secrets, clock, dynamo: { client: dynamo.client, table }, db: dynamo.client, table, published };
+        metrics: noBuildMetrics,
+        scans: new ImageScans(new DynamoImageScans(dynamo.client, table)),
+        builder,
+        repositories: { image: IMAGE_REPOSITORY, cache: CACHE_REPOSITORY },
+        secretDirectory: secrets,
+        limits: { maxImagesPerGroup: options.maxImagesPerGroup, maxConcurrentBuildsPerGroup: options.maxConcurrentBuildsPerGroup },
+        logs,
+      };
+      const { catalog, builds: service } = catalogWriter(ports);
+      return {
+        ports,
+        service,
+        catalog,
+        builder,
+        builds,
+        images,
+        logs,
+        secrets,
+        clock,
+        dynamo: { client: dynamo.client, table },
+        db: dynamo.client,
+        table,
+        published,
+      };
     },
   };
 }
