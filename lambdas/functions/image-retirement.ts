@@ -9,8 +9,7 @@ import { dynamoClient } from '../store/dynamo.ts';
 import { DynamoImageReferences } from '../store/dynamo-image-references.ts';
 import { systemClock } from '../wiring/ports.ts';
 import { imageRetirement } from '../wiring/image-retirement.ts';
-
-type Env = Readonly<Record<string, string | undefined>>;
+import type { Env } from './aws-wiring.ts';
 
 export function fromEnvironment(env: Env) {
   const store = new DynamoImageReferences(dynamoClient(), required(env, ENV.tableName));
