@@ -13,6 +13,9 @@
  *   buildEvents      table read/write, read the build log group        (EventBridge: build events)
  *   buildReconciler  table read/write, read the build log group, BatchGetBuilds   (every 5 minutes)
  *   imageRetirement  table scan and its own marks, DescribeImages/BatchDeleteImage on the image repository (daily)
+ *
+ * `needs` below is the one table of it: each environment variable with the grant that makes it usable,
+ * and each function's timeout, dead-letter queue and description (test/infra/function-needs.test.ts).
  */
 import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';

@@ -35,6 +35,14 @@ describe('wiring', () => {
     expect(constructing).toEqual([]);
   });
 
+  it('is called by the Lambda entries and the local server only, within lambdas/ (it sits above the adapters and the domain)', () => {
+    const importers = sourcesUnder(join(ROOT, 'lambdas'))
+      .map((f) => relative(join(ROOT, 'lambdas'), f))
+      .filter((f) => !f.startsWith('wiring/') && /from '\.\.\/wiring\//.test(readFileSync(join(ROOT, 'lambdas', f), 'utf8')))
+      .map((f) => f.split('/')[0]);
+    expect([...new Set(importers)].sort()).toEqual(['functions', 'local']);
+  });
+
   it('wires the writer from the ports it is given', () => {
     const wired = catalogWriter(writerPorts());
     expect(typeof wired.handler).toBe('function');
