@@ -1,16 +1,21 @@
 /**
- * The catalog and the build service wired as the writer function wires them, over the DynamoDB stores
- * on an in-memory DynamoDB Local, with a recording builder in place of CodeBuild: for the benches that
- * drive the domain directly (write round trips, build reuse).
+ * The catalog and the build lifecycle wired by the writer function's factory (lambdas/wiring/
+ * catalog-writer.ts), the build history by the reader's, over the DynamoDB stores on an in-memory DynamoDB Local, with a recording
+ * builder in place of CodeBuild: for the benches that drive the domain directly (write round trips,
+ * build reuse).
  */
-import { RepositoryRegistry } from '../lambdas/aws/repository-registry.ts';
-import { BuildLifecycle } from '../lambdas/domain/build-lifecycle.ts';
-import { BuildReads } from '../lambdas/domain/build-reads.ts';
-import { ImageCatalog } from '../lambdas/domain/catalog.ts';
+import { claimNamesFrom } from '../lambdas/config.ts';
+import type { BuildLifecycle } from '../lambdas/domain/build-lifecycle.ts';
+import type { BuildReads } from '../lambdas/domain/build-reads.ts';
+import type { ImageCatalog } from '../lambdas/domain/catalog.ts';
 import { cursorCodec } from '../lambdas/domain/cursor.ts';
+import { randomNameSuffix } from '../lambdas/domain/image.ts';
 import { ensureTable, startEmbeddedDynamo, type EmbeddedDynamo } from '../lambdas/local/dynamodb.ts';
 import { DynamoBuildStore } from '../lambdas/store/dynamo-build-store.ts';
 import { DynamoImageStore } from '../lambdas/store/dynamo-image-store.ts';
+import { catalogReader } from '../lambdas/wiring/catalog-reader.ts';
+import { catalogWriter } from '../lambdas/wiring/catalog-writer.ts';
+import { noBuildMetrics, systemClock } from '../lambdas/wiring/ports.ts';
 import { FUNCTION_SETTINGS } from './lambda-env.ts';
 import { RecordingBuilder } from './recording-builder.ts';
 
@@ -19,6 +24,7 @@ export interface BuildServices {
   images: DynamoImageStore;
   builder: RecordingBuilder;
   service: BuildLifecycle;
+  /** The catalog reader's build history, over the same table. */
   reads: BuildReads;
   catalog: ImageCatalog;
 }
@@ -34,29 +40,26 @@ export async function withBuildServices<T>(
     await ensureTable(dynamo.client, table);
     const images = new DynamoImageStore(dynamo.client, table);
     const builder = new RecordingBuilder();
-    const cursors = cursorCodec(FUNCTION_SETTINGS.CURSOR_KEY!);
-    const builds = new DynamoBuildStore(dynamo.client, table);
-    const service = new BuildLifecycle({
-      images,
-      builds,
-      builder,
-      registry: new RepositoryRegistry(FUNCTION_SETTINGS.IMAGE_REPOSITORY_URI!, FUNCTION_SETTINGS.CACHE_REPOSITORY_URI!),
-      // No pull secret exists here: the benches' specs name none.
-      secrets: { exists: async () => false },
-      ownImages: null,
-      logs: null,
-      outcomes: null,
-      metrics: null,
+    const ports = {
+      claims: claimNamesFrom({}),
+      imageStore: images,
+      buildStore: new DynamoBuildStore(dynamo.client, table),
+      cursors: cursorCodec(FUNCTION_SETTINGS.CURSOR_KEY!),
+      clock: systemClock,
+      random: randomNameSuffix,
+      // Outcome events are not what these benches measure: dropped, not logged.
+      outcomes: { publish: async () => undefined },
+      metrics: noBuildMetrics,
       scans: null,
-      maxConcurrentBuildsPerGroup: limits.maxConcurrentBuildsPerGroup,
-    });
-    const reads = new BuildReads({ images, builds, cursors });
-    const catalog = new ImageCatalog({
-      store: images,
-      cursors,
-      builds: service,
-      ...(limits.maxImagesPerGroup === undefined ? {} : { maxImagesPerGroup: limits.maxImagesPerGroup }),
-    });
+      builder,
+      repositories: { image: FUNCTION_SETTINGS.IMAGE_REPOSITORY_URI!, cache: FUNCTION_SETTINGS.CACHE_REPOSITORY_URI! },
+      // No pull secret exists (the benchmarked requests name none).
+      secretDirectory: { exists: async () => false },
+      limits: { maxImagesPerGroup: limits.maxImagesPerGroup, maxConcurrentBuildsPerGroup: limits.maxConcurrentBuildsPerGroup },
+      logs: null,
+    };
+    const { catalog, builds: service } = catalogWriter(ports);
+    const reads = catalogReader(ports).builds;
     return await use({ dynamo, images, builder, service, reads, catalog });
   } finally {
     await dynamo.close();

@@ -1,21 +1,20 @@
 /**
- * The catalog functions wired exactly as their Lambda entries wire them (lambdas/functions/
+ * The catalog functions wired by the same factories as their Lambda entries (lambdas/wiring/
  * catalog-reader.ts and catalog-writer.ts: apiHandler over the function's operations, the real
  * DynamoDB stores and services), but on an in-memory DynamoDB Local whose client carries a recorder, and
  * with a recording builder in place of CodeBuild.
  */
 import type { Context } from 'aws-lambda';
-import { RepositoryRegistry } from '../lambdas/aws/repository-registry.ts';
 import { claimNamesFrom, DEFAULT_LIMITS, ENV } from '../lambdas/config.ts';
-import { BuildLifecycle } from '../lambdas/domain/build-lifecycle.ts';
-import { BuildReads } from '../lambdas/domain/build-reads.ts';
-import { ImageCatalog, type PullSecretDirectory } from '../lambdas/domain/catalog.ts';
 import { cursorCodec } from '../lambdas/domain/cursor.ts';
-import { apiHandler, type ApiEvent, type ApiResult } from '../lambdas/http/api-handler.ts';
-import { catalogReaderOperations, catalogWriterOperations } from '../lambdas/http/function-operations.ts';
+import { randomNameSuffix } from '../lambdas/domain/image.ts';
+import type { ApiEvent, ApiResult } from '../lambdas/http/api-handler.ts';
 import { ensureTable, startEmbeddedDynamo, type EmbeddedDynamo } from '../lambdas/local/dynamodb.ts';
 import { DynamoBuildStore } from '../lambdas/store/dynamo-build-store.ts';
 import { DynamoImageStore } from '../lambdas/store/dynamo-image-store.ts';
+import { catalogReader } from '../lambdas/wiring/catalog-reader.ts';
+import { catalogWriter } from '../lambdas/wiring/catalog-writer.ts';
+import { noBuildMetrics, systemClock } from '../lambdas/wiring/ports.ts';
 import { DynamoRecorder } from './dynamo-recorder.ts';
 import { FUNCTION_SETTINGS } from './lambda-env.ts';
 import { RecordingBuilder } from './recording-builder.ts';
@@ -33,41 +32,34 @@ export interface CatalogFunctions {
   close(): Promise<void>;
 }
 
-/** No pull secret exists (the benchmarked requests name none). */
-const noSecrets: PullSecretDirectory = { exists: async () => false };
-
 export async function startCatalogFunctions(): Promise<CatalogFunctions> {
   const table = FUNCTION_SETTINGS[ENV.tableName]!;
   const dynamo = await startEmbeddedDynamo();
   await ensureTable(dynamo.client, table);
   const recorder = new DynamoRecorder(dynamo.client);
   const env = FUNCTION_SETTINGS;
-  const cursors = () => cursorCodec(env[ENV.cursorKey]!);
   const images = new DynamoImageStore(dynamo.client, table);
-  const buildStore = () => new DynamoBuildStore(dynamo.client, table);
   const builder = new RecordingBuilder();
+  const stores = { imageStore: images, buildStore: new DynamoBuildStore(dynamo.client, table), cursors: cursorCodec(env[ENV.cursorKey]!) };
+  const claims = claimNamesFrom(env);
 
-  // As lambdas/functions/catalog-reader.ts.
-  const readerCatalog = new ImageCatalog({ store: images, cursors: cursors() });
-  const readerBuilds = new BuildReads({ images, builds: buildStore(), cursors: cursors() });
-  const reader = apiHandler('catalogReader', catalogReaderOperations({ catalog: readerCatalog, builds: readerBuilds }), { claims: claimNamesFrom(env) });
-
-  // As lambdas/functions/catalog-writer.ts (CodeBuild and Secrets Manager replaced).
-  const builds = new BuildLifecycle({
-    images,
-    builds: buildStore(),
-    builder,
-    ownImages: null,
-    logs: null,
-    outcomes: null,
-    metrics: null,
+  const reader = catalogReader({ claims, ...stores }).handler;
+  // CodeBuild, Secrets Manager, EventBridge, EMF metrics and scans replaced: the requests measured start builds but settle none.
+  const writer = catalogWriter({
+    claims,
+    ...stores,
+    clock: systemClock,
+    random: randomNameSuffix,
+    outcomes: { publish: async () => undefined },
+    metrics: noBuildMetrics,
     scans: null,
-    registry: new RepositoryRegistry(env[ENV.imageRepositoryUri]!, env[ENV.cacheRepositoryUri]!),
-    secrets: noSecrets,
-    maxConcurrentBuildsPerGroup: DEFAULT_LIMITS.maxConcurrentBuildsPerGroup,
-  });
-  const catalog = new ImageCatalog({ store: images, cursors: cursors(), secrets: noSecrets, builds, maxImagesPerGroup: DEFAULT_LIMITS.maxImagesPerGroup });
-  const writer = apiHandler('catalogWriter', catalogWriterOperations({ catalog, builds }), { claims: claimNamesFrom(env) });
+    builder,
+    repositories: { image: env[ENV.imageRepositoryUri]!, cache: env[ENV.cacheRepositoryUri]! },
+    // No pull secret exists (the benchmarked requests name none).
+    secretDirectory: { exists: async () => false },
+    limits: DEFAULT_LIMITS,
+    logs: null,
+  }).handler;
 
   return {
     dynamo,

@@ -13,6 +13,9 @@
  *   buildEvents      table read/write, read the build log group        (EventBridge: build events)
  *   buildReconciler  table read/write, read the build log group, BatchGetBuilds   (every 5 minutes)
  *   imageRetirement  table scan and its own marks, DescribeImages/BatchDeleteImage on the image repository (daily)
+ *
+ * `needs` below is the one table of it: each environment variable with the grant that makes it usable,
+ * and each function's timeout, dead-letter queue and description (test/infra/function-needs.test.ts).
  */
 import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
@@ -30,6 +33,7 @@ import { ENV } from '../lambdas/config.ts';
 import { METRIC, METRICS_NAMESPACE, SERVICE_DIMENSION } from '../lambdas/observability/metric-names.ts';
 import { HTTP_FUNCTIONS, type HttpFunction } from '../lambdas/http/routes.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
+import { environmentOf, type FunctionNeeds, type Need } from './function-needs.ts';
 import { OperationsDashboard } from './operations-dashboard.ts';
 import { ImageBuildProject, InlineYamlBuildSpec, acknowledgeSecretPrefix, kmsViaSecretsManager, secretPrefixArn } from './image-build-project.ts';
 import { RouteTableApi } from './route-table-api.ts';
@@ -63,6 +67,8 @@ export interface ApiStackProps extends StackProps {
 
 export class ApiStack extends Stack {
   readonly functions: Readonly<Record<ServiceFunctionName, ServiceFunction>>;
+  /** What each function needs: its environment with the grants that go with it, timeout, dead-letter queue. */
+  readonly needs: Readonly<Record<ServiceFunctionName, FunctionNeeds>>;
   readonly api: RouteTableApi;
   readonly builds: ImageBuildProject;
   readonly buildEventsDlq: DeadLetterQueue;
@@ -117,110 +123,230 @@ export class ApiStack extends Stack {
     this.reconcilerDlq = new DeadLetterQueue(this, 'ReconcilerDlq', { purpose: 'A scheduled run of the build reconciler', alarmTopic });
     this.retirementDlq = new DeadLetterQueue(this, 'RetirementDlq', { purpose: 'A scheduled run of image retirement', alarmTopic });
 
-    // --- Environment: each function gets the variables it reads (names from lambdas/config.ts). ---
-    const claims = {
-      [ENV.claimSub]: settings.claims.sub,
-      [ENV.claimGroups]: settings.claims.groups,
-      [ENV.claimAdminGroups]: settings.claims.adminGroups,
-      [ENV.claimRoles]: settings.claims.roles,
-      [ENV.systemAdminRole]: settings.claims.systemAdminRole,
-      // Set only when used, so a deployment without them keeps its functions' environment as it was.
-      ...(settings.claims.groupPrefix ? { [ENV.groupPrefix]: settings.claims.groupPrefix } : {}),
-      ...(settings.claims.adminGroupSuffix ? { [ENV.adminGroupSuffix]: settings.claims.adminGroupSuffix } : {}),
-    };
-    const table = { [ENV.tableName]: data.table.tableName };
-    const cursor = { [ENV.cursorKey]: cursorKey.secretValue.unsafeUnwrap() };
-    // Whoever publishes build outcomes: where to, and which deployment they come from (detail.stackName).
-    const bus: Record<string, string> = {
-      [ENV.stackName]: settings.stackName,
-      ...(settings.eventBusName ? { [ENV.eventBusName]: settings.eventBusName } : {}),
-    };
-    const repositories = {
+    // Build outcomes ("Image Build Succeeded / Failed / Cancelled") go to the named bus, else the
+    // account's default bus: whoever settles a build (writer, events, reconciler) may publish there.
+    const busName = settings.eventBusName ?? 'default';
+    const eventBus = busName.startsWith('arn:')
+      ? events.EventBus.fromEventBusArn(this, 'ServiceEventBus', busName)
+      : events.EventBus.fromEventBusName(this, 'ServiceEventBus', busName);
+    const secretsUnderPrefix = secretPrefixArn(this.secretPrefix);
+    const repositoryUris = {
       [ENV.imageRepositoryUri]: data.imageRepository.repositoryUri,
       [ENV.cacheRepositoryUri]: data.cacheRepository.repositoryUri,
     };
-    const logGroup = { [ENV.buildLogGroup]: data.buildLogGroup.logGroupName };
-    const builder = {
-      [ENV.buildProjectName]: project.projectName,
-      [ENV.secretPrefix]: this.secretPrefix,
-      ...repositories,
-    };
-    const environment: Record<ServiceFunctionName, Record<string, string>> = {
-      public: { ...claims },
-      catalogReader: { ...table, ...claims, ...cursor },
-      catalogWriter: {
-        ...table,
-        ...claims,
-        ...cursor,
-        ...builder,
-        ...bus,
-        [ENV.maxImagesPerGroup]: String(settings.limits.maxImagesPerGroup),
-        [ENV.maxConcurrentBuildsPerGroup]: String(settings.limits.maxConcurrentBuildsPerGroup),
-        ...(Object.keys(this.builds.baseImageMirrors).length ? { [ENV.baseImageMirrors]: this.toJsonString(this.builds.baseImageMirrors) } : {}),
+
+    // --- What each function needs: every variable (names from lambdas/config.ts) with its grant. ---
+    const need = {
+      claims: {
+        env: {
+          [ENV.claimSub]: settings.claims.sub,
+          [ENV.claimGroups]: settings.claims.groups,
+          [ENV.claimAdminGroups]: settings.claims.adminGroups,
+          [ENV.claimRoles]: settings.claims.roles,
+          [ENV.systemAdminRole]: settings.claims.systemAdminRole,
+          // Set only when used, so a deployment without them keeps its functions' environment as it was.
+          ...(settings.claims.groupPrefix ? { [ENV.groupPrefix]: settings.claims.groupPrefix } : {}),
+          ...(settings.claims.adminGroupSuffix ? { [ENV.adminGroupSuffix]: settings.claims.adminGroupSuffix } : {}),
+        },
       },
-      buildLogs: { ...table, ...claims, ...cursor, ...logGroup },
+      cursorKey: {
+        env: { [ENV.cursorKey]: cursorKey.secretValue.unsafeUnwrap() },
+        namesOnly: { [ENV.cursorKey]: 'a dynamic reference CloudFormation resolves at deployment: the function gets the value, never reads the secret' },
+      },
+      tableRead: { env: { [ENV.tableName]: data.table.tableName }, grant: (role) => data.grantCatalogRead(role) },
+      tableReadWrite: { env: { [ENV.tableName]: data.table.tableName }, grant: (role) => data.grantCatalogReadWrite(role) },
+      // The secrets function reads the table and writes only the items that track pull secrets.
+      tableReadAndSecretReferences: {
+        env: { [ENV.tableName]: data.table.tableName },
+        grant: (role) => {
+          data.grantCatalogRead(role);
+          data.grantSecretReferences(role);
+        },
+      },
+      // Image retirement reads the whole catalog (the service's one Scan, see lambdas/store/
+      // dynamo-image-references.ts) and writes only its own marks and the spec claims of the images it retires.
+      tableScanAndMarks: {
+        env: { [ENV.tableName]: data.table.tableName },
+        grant: (role) =>
+          role.addToPrincipalPolicy(
+            new iam.PolicyStatement({
+              actions: ['dynamodb:Scan', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+              resources: [data.table.tableArn],
+            }),
+          ),
+      },
+      // The logs route reads a build's log; the status and reconciler functions read a failed build's
+      // log for its "FAILED: " line (the failure reason).
+      buildLogRead: {
+        env: { [ENV.buildLogGroup]: data.buildLogGroup.logGroupName },
+        grant: (role) => data.buildLogGroup.grant(role, 'logs:GetLogEvents', 'logs:FilterLogEvents'),
+      },
+      startBuilds: {
+        env: { [ENV.buildProjectName]: project.projectName, [ENV.secretPrefix]: this.secretPrefix, ...repositoryUris },
+        grant: (role) =>
+          role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['codebuild:StartBuild', 'codebuild:StopBuild'], resources: [project.projectArn] })),
+        namesOnly: {
+          [ENV.secretPrefix]: "passed to the build, whose role reads the pull secret it names (the writer's own DescribeSecret comes with pullSecretMetadata)",
+          [ENV.imageRepositoryUri]: 'where builds push (the build role may) and what an image may name in it; the writer never calls ECR',
+          [ENV.cacheRepositoryUri]: 'where builds keep their layer cache (the build role may); the writer never calls ECR',
+        },
+      },
+      // The same builder, to ask CodeBuild about builds that stayed in progress too long.
+      describeBuilds: {
+        env: { [ENV.buildProjectName]: project.projectName, [ENV.secretPrefix]: this.secretPrefix },
+        grant: (role) => role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['codebuild:BatchGetBuilds'], resources: [project.projectArn] })),
+        namesOnly: {
+          [ENV.secretPrefix]: 'the builder it shares with the writer takes it; the reconciler starts no build',
+        },
+      },
+      // Which events are ours: this project's builds, this repository's scans.
+      recogniseEvents: {
+        env: { [ENV.buildProjectName]: project.projectName, [ENV.imageRepositoryUri]: data.imageRepository.repositoryUri },
+        namesOnly: {
+          [ENV.buildProjectName]: 'matched against the events of CodeBuild (the rule already filters on it); never called',
+          [ENV.imageRepositoryUri]: "matched against ECR's scan events; never called",
+        },
+      },
+      // The writer checks that a named pull secret exists (metadata only, never the value).
+      pullSecretMetadata: {
+        env: { [ENV.secretPrefix]: this.secretPrefix },
+        grant: (role) => {
+          role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:DescribeSecret'], resources: [secretsUnderPrefix] }));
+          acknowledgeSecretPrefix(
+            role,
+            this.secretPrefix,
+            'DescribeSecret on the pull-secret prefix: the writer checks that a pullSecret named in a request exists (metadata only, no value). Names are chosen at run time, so the prefix is the narrowest resource.',
+          );
+        },
+      },
+      // The secrets function manages them (TagResource: the registry is a tag, set on create and on
+      // replace) but cannot read a value back: no GetSecretValue.
+      managePullSecrets: {
+        env: {
+          [ENV.secretPrefix]: this.secretPrefix,
+          ...(settings.pullSecretKmsKeyArn ? { [ENV.secretsKmsKeyId]: settings.pullSecretKmsKeyArn } : {}),
+        },
+        grant: (role) => {
+          role.addToPrincipalPolicy(
+            new iam.PolicyStatement({
+              actions: [
+                'secretsmanager:CreateSecret',
+                'secretsmanager:PutSecretValue',
+                'secretsmanager:DescribeSecret',
+                'secretsmanager:DeleteSecret',
+                'secretsmanager:TagResource',
+              ],
+              resources: [secretsUnderPrefix],
+            }),
+          );
+          role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:ListSecrets'], resources: ['*'] }));
+          if (settings.pullSecretKmsKeyArn) {
+            // Creating or replacing a secret under a customer-managed key: Secrets Manager asks KMS for a
+            // data key on the caller's behalf (Decrypt: to re-encrypt on PutSecretValue).
+            role.addToPrincipalPolicy(kmsViaSecretsManager(settings.pullSecretKmsKeyArn, ['kms:GenerateDataKey', 'kms:Decrypt']));
+          }
+          acknowledgeSecretPrefix(
+            role,
+            this.secretPrefix,
+            'The secrets function creates, replaces and deletes pull secrets whose names are chosen at run time, all under the service prefix; it has no GetSecretValue.',
+          );
+          Validations.of(role).acknowledge({
+            id: 'AwsSolutions-IAM5[Resource::*]',
+            reason:
+              'secretsmanager:ListSecrets has no resource-level permissions; it returns names and metadata, never a secret value, and the function filters by the service prefix.',
+          });
+        },
+      },
+      // Whoever publishes build outcomes: where to, and which deployment they come from (detail.stackName).
+      publishOutcomes: {
+        env: { [ENV.stackName]: settings.stackName, ...(settings.eventBusName ? { [ENV.eventBusName]: settings.eventBusName } : {}) },
+        grant: (role) => eventBus.grantPutEventsTo(role),
+      },
+      groupLimits: {
+        env: {
+          [ENV.maxImagesPerGroup]: String(settings.limits.maxImagesPerGroup),
+          [ENV.maxConcurrentBuildsPerGroup]: String(settings.limits.maxConcurrentBuildsPerGroup),
+        },
+      },
+      baseImageMirrors: {
+        env: Object.keys(this.builds.baseImageMirrors).length
+          ? { [ENV.baseImageMirrors]: this.toJsonString(this.builds.baseImageMirrors) }
+          : ({} as Record<string, string>),
+        namesOnly: { [ENV.baseImageMirrors]: 'passed to the build, whose role pulls through the mirrors; the writer never calls them' },
+      },
+      stuckBuildMinutes: { env: { [ENV.stuckBuildMinutes]: String(settings.builds.stuckBuildMinutes) } },
+      retireImages: {
+        env: { [ENV.imageRepositoryUri]: data.imageRepository.repositoryUri, [ENV.imageRetentionDays]: String(settings.platform.imageRetentionDays) },
+        grant: (role) =>
+          role.addToPrincipalPolicy(
+            new iam.PolicyStatement({ actions: ['ecr:DescribeImages', 'ecr:BatchDeleteImage'], resources: [data.imageRepository.repositoryArn] }),
+          ),
+      },
+    } satisfies Record<string, Need>;
+
+    this.needs = {
+      public: { description: HTTP_FUNCTIONS.public, timeout: Duration.seconds(5), needs: [need.claims] },
+      catalogReader: { description: HTTP_FUNCTIONS.catalogReader, timeout: Duration.seconds(10), needs: [need.tableRead, need.claims, need.cursorKey] },
+      catalogWriter: {
+        description: HTTP_FUNCTIONS.catalogWriter,
+        timeout: Duration.seconds(20),
+        needs: [
+          need.tableReadWrite,
+          need.claims,
+          need.cursorKey,
+          need.startBuilds,
+          need.pullSecretMetadata,
+          need.publishOutcomes,
+          need.groupLimits,
+          need.baseImageMirrors,
+        ],
+      },
+      buildLogs: {
+        description: HTTP_FUNCTIONS.buildLogs,
+        timeout: Duration.seconds(10),
+        needs: [need.tableRead, need.claims, need.cursorKey, need.buildLogRead],
+      },
       secrets: {
-        ...table,
-        ...claims,
-        [ENV.secretPrefix]: this.secretPrefix,
-        ...(settings.pullSecretKmsKeyArn ? { [ENV.secretsKmsKeyId]: settings.pullSecretKmsKeyArn } : {}),
+        description: HTTP_FUNCTIONS.secrets,
+        timeout: Duration.seconds(10),
+        needs: [need.tableReadAndSecretReferences, need.claims, need.managePullSecrets],
       },
       buildEvents: {
-        ...table,
-        ...cursor,
-        ...logGroup,
-        ...bus,
-        [ENV.buildProjectName]: project.projectName,
-        [ENV.imageRepositoryUri]: data.imageRepository.repositoryUri,
+        description: "records CodeBuild state and phase changes on the build's record; DynamoDB read/write, build log read",
+        timeout: Duration.seconds(30),
+        deadLetterQueue: this.buildEventsDlq,
+        needs: [need.tableReadWrite, need.buildLogRead, need.publishOutcomes, need.recogniseEvents],
       },
       buildReconciler: {
-        ...table,
-        ...cursor,
-        ...logGroup,
-        ...builder,
-        ...bus,
-        [ENV.stuckBuildMinutes]: String(settings.builds.stuckBuildMinutes),
+        description: 'asks CodeBuild about builds that stayed in progress too long; DynamoDB read/write, build log read, BatchGetBuilds',
+        timeout: Duration.minutes(2),
+        deadLetterQueue: this.reconcilerDlq,
+        needs: [need.tableReadWrite, need.describeBuilds, need.buildLogRead, need.publishOutcomes, need.stuckBuildMinutes],
       },
       imageRetirement: {
-        ...table,
-        [ENV.imageRepositoryUri]: data.imageRepository.repositoryUri,
-        [ENV.imageRetentionDays]: String(settings.platform.imageRetentionDays),
+        description:
+          'deletes built images nothing points at any more, after the retention period; DynamoDB scan and marks, ECR DescribeImages/BatchDeleteImage',
+        timeout: Duration.minutes(10),
+        deadLetterQueue: this.retirementDlq,
+        needs: [need.tableScanAndMarks, need.retireImages],
       },
     };
 
-    const timeouts: Record<ServiceFunctionName, Duration> = {
-      public: Duration.seconds(5),
-      catalogReader: Duration.seconds(10),
-      catalogWriter: Duration.seconds(20),
-      buildLogs: Duration.seconds(10),
-      secrets: Duration.seconds(10),
-      buildEvents: Duration.seconds(30),
-      buildReconciler: Duration.minutes(2),
-      imageRetirement: Duration.minutes(10),
-    };
-    const descriptions: Record<ServiceFunctionName, string> = {
-      ...HTTP_FUNCTIONS,
-      buildEvents: "records CodeBuild state and phase changes on the build's record; DynamoDB read/write, build log read",
-      buildReconciler: 'asks CodeBuild about builds that stayed in progress too long; DynamoDB read/write, build log read, BatchGetBuilds',
-      imageRetirement:
-        'deletes built images nothing points at any more, after the retention period; DynamoDB scan and marks, ECR DescribeImages/BatchDeleteImage',
-    };
-    const deadLetterQueues: Partial<Record<ServiceFunctionName, DeadLetterQueue>> = {
-      buildEvents: this.buildEventsDlq,
-      buildReconciler: this.reconcilerDlq,
-      imageRetirement: this.retirementDlq,
-    };
-
-    const make = (name: ServiceFunctionName) =>
-      new ServiceFunction(this, name.charAt(0).toUpperCase() + name.slice(1), {
+    const make = (name: ServiceFunctionName) => {
+      const { description, timeout, memorySize, deadLetterQueue, needs } = this.needs[name];
+      const fn = new ServiceFunction(this, name.charAt(0).toUpperCase() + name.slice(1), {
         entry: entryOf(name),
-        description: descriptions[name],
-        environment: environment[name],
-        timeout: timeouts[name],
+        description,
+        environment: environmentOf(name, needs),
+        timeout,
+        memorySize,
         logRetentionDays: settings.functionLogRetentionDays,
         code,
-        deadLetterQueue: deadLetterQueues[name]?.queue,
+        deadLetterQueue: deadLetterQueue?.queue,
       });
+      for (const n of needs) n.grant?.(fn.role);
+      return fn;
+    };
     const fns = {
       public: make('public'),
       catalogReader: make('catalogReader'),
@@ -232,69 +358,6 @@ export class ApiStack extends Stack {
       imageRetirement: make('imageRetirement'),
     };
     this.functions = fns;
-
-    // --- Permissions ---
-    for (const fn of [fns.catalogReader, fns.buildLogs, fns.secrets]) data.grantCatalogRead(fn.role);
-    for (const fn of [fns.catalogWriter, fns.buildEvents, fns.buildReconciler]) data.grantCatalogReadWrite(fn.role);
-    data.grantSecretReferences(fns.secrets.role);
-
-    fns.catalogWriter.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['codebuild:StartBuild', 'codebuild:StopBuild'], resources: [project.projectArn] }),
-    );
-    fns.buildReconciler.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['codebuild:BatchGetBuilds'], resources: [project.projectArn] }));
-
-    // The logs route reads a build's log; the status and reconciler functions read a failed build's
-    // log for its "FAILED: " line (the failure reason).
-    for (const fn of [fns.buildLogs, fns.buildEvents, fns.buildReconciler]) {
-      data.buildLogGroup.grant(fn.role, 'logs:GetLogEvents', 'logs:FilterLogEvents');
-    }
-
-    const secretsUnderPrefix = secretPrefixArn(this.secretPrefix);
-    // The writer checks that a named pull secret exists (metadata only, never the value).
-    fns.catalogWriter.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:DescribeSecret'], resources: [secretsUnderPrefix] }));
-    // The secrets function manages them (TagResource: the registry is a tag, set on create and on
-    // replace) but cannot read a value back: no GetSecretValue.
-    fns.secrets.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: [
-          'secretsmanager:CreateSecret',
-          'secretsmanager:PutSecretValue',
-          'secretsmanager:DescribeSecret',
-          'secretsmanager:DeleteSecret',
-          'secretsmanager:TagResource',
-        ],
-        resources: [secretsUnderPrefix],
-      }),
-    );
-    fns.secrets.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:ListSecrets'], resources: ['*'] }));
-    if (settings.pullSecretKmsKeyArn) {
-      // Creating or replacing a secret under a customer-managed key: Secrets Manager asks KMS for a
-      // data key on the caller's behalf (Decrypt: to re-encrypt on PutSecretValue).
-      fns.secrets.role.addToPrincipalPolicy(kmsViaSecretsManager(settings.pullSecretKmsKeyArn, ['kms:GenerateDataKey', 'kms:Decrypt']));
-    }
-    acknowledgeSecretPrefix(
-      fns.catalogWriter.role,
-      this.secretPrefix,
-      'DescribeSecret on the pull-secret prefix: the writer checks that a pullSecret named in a request exists (metadata only, no value). Names are chosen at run time, so the prefix is the narrowest resource.',
-    );
-    acknowledgeSecretPrefix(
-      fns.secrets.role,
-      this.secretPrefix,
-      'The secrets function creates, replaces and deletes pull secrets whose names are chosen at run time, all under the service prefix; it has no GetSecretValue.',
-    );
-    Validations.of(fns.secrets.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'secretsmanager:ListSecrets has no resource-level permissions; it returns names and metadata, never a secret value, and the function filters by the service prefix.',
-    });
-
-    // Build outcomes ("Image Build Succeeded / Failed / Cancelled") go to the named bus, else the
-    // account's default bus: whoever settles a build (writer, events, reconciler) may publish there.
-    const busName = settings.eventBusName ?? 'default';
-    const eventBus = busName.startsWith('arn:')
-      ? events.EventBus.fromEventBusArn(this, 'ServiceEventBus', busName)
-      : events.EventBus.fromEventBusName(this, 'ServiceEventBus', busName);
-    for (const fn of [fns.catalogWriter, fns.buildEvents, fns.buildReconciler]) eventBus.grantPutEventsTo(fn.role);
 
     // --- Asynchronous wiring: build events and the reconciler schedule, each with retries and a DLQ. ---
     new events.Rule(this, 'BuildEventsRule', {
@@ -346,14 +409,6 @@ export class ApiStack extends Stack {
     });
 
     // --- Image retirement (issue 16): daily, with retries and a DLQ like the reconciler. ---
-    // It reads the whole catalog (the service's one Scan, see lambdas/store/dynamo-image-references.ts)
-    // and writes only its own marks and the spec claims of the images it retires.
-    fns.imageRetirement.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['dynamodb:Scan', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], resources: [data.table.tableArn] }),
-    );
-    fns.imageRetirement.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['ecr:DescribeImages', 'ecr:BatchDeleteImage'], resources: [data.imageRepository.repositoryArn] }),
-    );
     new events.Rule(this, 'RetirementSchedule', {
       description: 'Group Images: delete built images nothing points at any more, after the retention period',
       schedule: events.Schedule.rate(RETIRE_EVERY),

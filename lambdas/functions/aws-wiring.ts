@@ -1,23 +1,30 @@
 /**
- * The AWS adapters the functions build from their environment, created once per container. Each
- * entry imports only what it uses, so a bundle holds only the SDK clients its function needs.
+ * The AWS adapters the Lambda entries build from their environment, once per container. Every
+ * setting is read from the `env` an entry is given (process.env in Lambda), never from process.env
+ * here, so a test can wire an entry with a recording environment and see what it reads
+ * (test/infra/function-needs.test.ts). Each entry imports only what it uses, so a bundle holds only
+ * the SDK clients its function needs: the settling ones (EventBridge) are in build-settlement.ts.
  */
-import { DEFAULT_STUCK_BUILD_MINUTES, ENV, positiveInt, required } from '../config.ts';
+import { claimNamesFrom, ENV, required } from '../config.ts';
 import { cursorCodec } from '../domain/cursor.ts';
 import { dynamoClient } from '../store/dynamo.ts';
 import { DynamoImageStore } from '../store/dynamo-image-store.ts';
 import { DynamoBuildStore } from '../store/dynamo-build-store.ts';
-import { DynamoSecretReferences } from '../store/secret-references.ts';
-import { ImageScans } from '../domain/image-scans.ts';
-import { DynamoImageScans } from '../store/dynamo-image-scans.ts';
+import type { ClaimPorts, StorePorts, TablePorts } from '../wiring/ports.ts';
 
-export const env = process.env;
+export type Env = Readonly<Record<string, string | undefined>>;
 
 const db = dynamoClient();
-export const imageStore = () => new DynamoImageStore(db, required(env, ENV.tableName));
-export const buildStore = () => new DynamoBuildStore(db, required(env, ENV.tableName));
-export const secretReferences = () => new DynamoSecretReferences(db, required(env, ENV.tableName));
-/** Issue 18: scan results on the builds. */
-export const imageScans = () => new ImageScans(new DynamoImageScans(db, required(env, ENV.tableName)));
-export const cursors = () => cursorCodec(required(env, ENV.cursorKey));
-export const stuckBuildMinutes = () => positiveInt(env, ENV.stuckBuildMinutes, DEFAULT_STUCK_BUILD_MINUTES);
+export const table = (env: Env) => ({ db, name: required(env, ENV.tableName) });
+
+export const claimPortsFrom = (env: Env): ClaimPorts => ({ claims: claimNamesFrom(env) });
+
+export function tablePortsFrom(env: Env): TablePorts {
+  const { name } = table(env);
+  return { imageStore: new DynamoImageStore(db, name), buildStore: new DynamoBuildStore(db, name) };
+}
+
+/** Only the functions that answer pages read the cursor key (a secret). */
+export const cursorsFrom = (env: Env) => cursorCodec(required(env, ENV.cursorKey));
+
+export const storePortsFrom = (env: Env): StorePorts => ({ ...tablePortsFrom(env), cursors: cursorsFrom(env) });

@@ -1,12 +1,6 @@
-import { claimNamesFrom } from '../config.ts';
-import { BuildReads } from '../domain/build-reads.ts';
-import { ImageCatalog } from '../domain/catalog.ts';
-import { apiHandler } from '../http/api-handler.ts';
-import { catalogReaderOperations } from '../http/function-operations.ts';
-import { buildStore, cursors, env, imageStore } from './aws-wiring.ts';
+import { catalogReader } from '../wiring/catalog-reader.ts';
+import { claimPortsFrom, storePortsFrom, type Env } from './aws-wiring.ts';
 
-const images = imageStore();
-const catalog = new ImageCatalog({ store: images, cursors: cursors() });
-const builds = new BuildReads({ images, builds: buildStore(), cursors: cursors() });
+export const fromEnvironment = (env: Env) => catalogReader({ ...claimPortsFrom(env), ...storePortsFrom(env) });
 
-export const handler = apiHandler('catalogReader', catalogReaderOperations({ catalog, builds }), { claims: claimNamesFrom(env) });
+export const { handler } = fromEnvironment(process.env);

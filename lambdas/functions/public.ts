@@ -1,5 +1,8 @@
 import { claimNamesFrom } from '../config.ts';
-import { apiHandler } from '../http/api-handler.ts';
-import { publicOperations } from '../http/public-operations.ts';
+import { publicFunction } from '../wiring/public.ts';
+import type { Env } from './aws-wiring.ts';
 
-export const handler = apiHandler('public', publicOperations(), { claims: claimNamesFrom(process.env) });
+// Only a type from aws-wiring.ts: this bundle has no DynamoDB client.
+export const fromEnvironment = (env: Env) => publicFunction({ claims: claimNamesFrom(env) });
+
+export const { handler } = fromEnvironment(process.env);

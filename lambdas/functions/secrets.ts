@@ -1,12 +1,19 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { claimNamesFrom, ENV, required } from '../config.ts';
+import { ENV, required } from '../config.ts';
 import { SecretsManagerStore } from '../aws/secrets-manager-store.ts';
-import { PullSecrets } from '../domain/pull-secrets.ts';
-import { apiHandler } from '../http/api-handler.ts';
-import { secretsOperations } from '../http/function-operations.ts';
-import { env, secretReferences } from './aws-wiring.ts';
+import { DynamoSecretReferences } from '../store/secret-references.ts';
+import { systemClock } from '../wiring/ports.ts';
+import { secrets } from '../wiring/secrets.ts';
+import { claimPortsFrom, table, type Env } from './aws-wiring.ts';
 
-const store = new SecretsManagerStore(new SecretsManagerClient({}), required(env, ENV.secretPrefix), env[ENV.secretsKmsKeyId] || undefined);
-const secrets = new PullSecrets(store, secretReferences());
+export function fromEnvironment(env: Env) {
+  const { db, name } = table(env);
+  return secrets({
+    ...claimPortsFrom(env),
+    secretStore: new SecretsManagerStore(new SecretsManagerClient({}), required(env, ENV.secretPrefix), env[ENV.secretsKmsKeyId] || undefined),
+    secretUsage: new DynamoSecretReferences(db, name),
+    clock: systemClock,
+  });
+}
 
-export const handler = apiHandler('secrets', secretsOperations({ secrets }), { claims: claimNamesFrom(env) });
+export const { handler } = fromEnvironment(process.env);

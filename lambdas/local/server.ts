@@ -14,31 +14,34 @@ import type { Context } from 'aws-lambda';
 import { jwtVerify } from 'jose';
 import { claimNamesFrom, DEFAULT_LIMITS, type ClaimNames } from '../config.ts';
 import { cursorCodec } from '../domain/cursor.ts';
-import { ImageCatalog } from '../domain/catalog.ts';
-import { apiHandler, type ApiEvent, type ApiResult, type Operations } from '../http/api-handler.ts';
-import { buildLogsOperations, catalogReaderOperations, catalogWriterOperations, publicOperations, secretsOperations } from '../http/function-operations.ts';
-import { PullSecrets } from '../domain/pull-secrets.ts';
+import { randomNameSuffix } from '../domain/image.ts';
+import type { ApiEvent, ApiResult } from '../http/api-handler.ts';
 import { log } from '../observability/log.ts';
 import { problem, problemResponse, type ProblemKind } from '../http/problem.ts';
-import { CORS, HTTP_FUNCTIONS, matchPath, ROUTES, routeKey, type HttpFunction, type Route } from '../http/routes.ts';
+import { CORS, matchPath, ROUTES, routeKey, type HttpFunction, type Route } from '../http/routes.ts';
 import { flattenClaims } from '../http/claims.ts';
 import { DynamoImageStore } from '../store/dynamo-image-store.ts';
 import { DynamoBuildStore } from '../store/dynamo-build-store.ts';
 import { DynamoSecretReferences } from '../store/secret-references.ts';
-import { BuildLifecycle, BuildReconciler } from '../domain/build-lifecycle.ts';
-import { BuildLogPages, BuildReads } from '../domain/build-reads.ts';
-import type { BuildProgress } from '../domain/build.ts';
-import { RepositoryRegistry } from '../aws/repository-registry.ts';
 import { loggedOutcomes } from '../aws/eventbridge-outcomes.ts';
 import type { BaseImageMirrors } from '../builds/base-image-mirrors.ts';
 import { LocalBuildLogs } from './local-build-logs.ts';
-import { LocalBuilder, type LocalBuildRef } from './local-builder.ts';
+import { LocalBuilder, LOCAL_PROJECT, type LocalBuildRef } from './local-builder.ts';
+import type { BuildProgress } from '../domain/build.ts';
 import { connectDynamo, ensureTable, localDatabaseDir, startEmbeddedDynamo, type EmbeddedDynamo } from './dynamodb.ts';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, localCursorKey, localSigningKeys } from './keys.ts';
 import { LocalSecretStore } from './local-secrets.ts';
 import { chooseContainerCli, containerCliChoiceOf, type ContainerCliChoice } from './container-cli.ts';
 import type { PackageMirrors } from '../builds/package-mirrors.ts';
 import { parseSecretReference } from '../domain/tenant-references.ts';
+import { buildEvents } from '../wiring/build-events.ts';
+import { buildLogs } from '../wiring/build-logs.ts';
+import { buildReconciler } from '../wiring/build-reconciler.ts';
+import { catalogReader } from '../wiring/catalog-reader.ts';
+import { catalogWriter } from '../wiring/catalog-writer.ts';
+import { noBuildMetrics, systemClock } from '../wiring/ports.ts';
+import { publicFunction } from '../wiring/public.ts';
+import { secrets as secretsFunction } from '../wiring/secrets.ts';
 
 /** Like API Gateway's payload limit, but small: bodies are JSON documents of a few KB. */
 const MAX_READ_BYTES = 1024 * 1024;
@@ -93,8 +96,6 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     throw e;
   });
 
-  const store = new DynamoImageStore(dynamo.client, table);
-  const cursors = cursorCodec(cursorKey);
   const secrets = new LocalSecretStore(join(dataDir, 'secrets'));
   const logs = new LocalBuildLogs(join(dataDir, 'build-logs'));
   let onProgress: (ref: LocalBuildRef, builderId: string, progress: BuildProgress) => Promise<unknown> = async () => undefined;
@@ -115,44 +116,50 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     baseImageMirrors: options.baseImageMirrors,
   });
   const imageRepository = options.imageRepository ?? `${options.localRegistry ?? 'localhost'}/group-images`;
-  const buildStore = new DynamoBuildStore(dynamo.client, table);
-  const ownImages = { repositories: { image: imageRepository, cache: '' }, builtTags: buildStore };
-  // Nothing is scanned locally, and no metrics are emitted.
-  const settlement = { images: store, builds: buildStore, logs, outcomes: loggedOutcomes, metrics: null, scans: null };
-  const builds = new BuildLifecycle({
-    ...settlement,
+
+  // Every function's ports, with local adapters: each function below is wired by the same factory as
+  // its Lambda entry (lambdas/wiring/), given what it takes from these.
+  const ports = {
+    claims,
+    imageStore: new DynamoImageStore(dynamo.client, table),
+    buildStore: new DynamoBuildStore(dynamo.client, table),
+    cursors: cursorCodec(cursorKey),
+    clock: systemClock,
+    random: randomNameSuffix,
+    outcomes: loggedOutcomes,
+    metrics: noBuildMetrics,
+    // Local builds are not scanned.
+    scans: null,
     builder,
-    registry: new RepositoryRegistry(imageRepository, ''),
-    secrets,
-    ownImages,
-    maxConcurrentBuildsPerGroup: options.maxConcurrentBuildsPerGroup ?? DEFAULT_LIMITS.maxConcurrentBuildsPerGroup,
-  });
-  const reads = new BuildReads({ images: store, builds: buildStore, cursors });
+    repositories: { image: imageRepository, cache: '' },
+    secretDirectory: secrets,
+    limits: {
+      maxImagesPerGroup: options.maxImagesPerGroup ?? DEFAULT_LIMITS.maxImagesPerGroup,
+      maxConcurrentBuildsPerGroup: options.maxConcurrentBuildsPerGroup ?? DEFAULT_LIMITS.maxConcurrentBuildsPerGroup,
+    },
+    logs,
+    secretStore: secrets,
+    secretUsage: new DynamoSecretReferences(dynamo.client, table),
+    project: LOCAL_PROJECT,
+    imageRepository,
+    stuckBuildMinutes: 0,
+  };
+  // The local builder reports progress in the service's words straight to the build events function's twin.
+  const events = buildEvents(ports);
   onProgress = async (ref, builderId, progress) => {
-    const outcome = await builds.reports.report(ref, builderId, progress);
+    const outcome = await events.builds.report(ref, builderId, progress);
     log('info', 'build progress', { outcome, buildId: ref.buildId, image: ref.image, group: ref.scope.group, status: progress.status, phase: progress.phase });
   };
-  const catalog = new ImageCatalog({
-    store,
-    cursors,
-    secrets,
-    ownImages,
-    builds,
-    maxImagesPerGroup: options.maxImagesPerGroup ?? DEFAULT_LIMITS.maxImagesPerGroup,
-  });
   // The scheduled reconciler's local twin: builds a previous run of the server left unfinished.
-  await new BuildReconciler({ ...settlement, builder }).reconcile(0);
+  await buildReconciler(ports).builds.reconcile(ports.stuckBuildMinutes);
 
-  const operations: Record<HttpFunction, Operations> = {
-    public: publicOperations(),
-    catalogReader: catalogReaderOperations({ catalog, builds: reads }),
-    catalogWriter: catalogWriterOperations({ catalog, builds }),
-    buildLogs: buildLogsOperations({ builds: new BuildLogPages({ builds: buildStore, cursors, logs }) }),
-    secrets: secretsOperations({ secrets: new PullSecrets(secrets, new DynamoSecretReferences(dynamo.client, table)) }),
+  const handlers: Record<HttpFunction, Handler> = {
+    public: publicFunction(ports).handler as unknown as Handler,
+    catalogReader: catalogReader(ports).handler as unknown as Handler,
+    catalogWriter: catalogWriter(ports).handler as unknown as Handler,
+    buildLogs: buildLogs(ports).handler as unknown as Handler,
+    secrets: secretsFunction(ports).handler as unknown as Handler,
   };
-  const handlers = Object.fromEntries(
-    (Object.keys(HTTP_FUNCTIONS) as HttpFunction[]).map((fn) => [fn, apiHandler(fn, operations[fn], { claims }) as unknown as Handler]),
-  ) as Record<HttpFunction, Handler>;
 
   const server = createServer((req, res) => {
     serve(req, res).catch((e) => {

@@ -11,14 +11,16 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CodeBuildClient } from '@aws-sdk/client-codebuild';
 import fc from 'fast-check';
 import { CodeBuildBuilder } from '../../lambdas/aws/codebuild-builder.ts';
-import { RepositoryRegistry } from '../../lambdas/aws/repository-registry.ts';
 import { STATUS_RANK, type Build, type BuildRecord, type BuildStatus } from '../../lambdas/domain/build.ts';
-import { BuildLifecycle } from '../../lambdas/domain/build-lifecycle.ts';
-import { ImageCatalog } from '../../lambdas/domain/catalog.ts';
+import { claimNamesFrom } from '../../lambdas/config.ts';
+import type { BuildLifecycle } from '../../lambdas/domain/build-lifecycle.ts';
+import type { ImageCatalog } from '../../lambdas/domain/catalog.ts';
 import { cursorCodec } from '../../lambdas/domain/cursor.ts';
 import { DomainError } from '../../lambdas/domain/errors.ts';
-import type { Image } from '../../lambdas/domain/image.ts';
+import { randomNameSuffix, type Image } from '../../lambdas/domain/image.ts';
 import { buildEventHandler } from '../../lambdas/aws/build-event-handlers.ts';
+import { catalogWriter } from '../../lambdas/wiring/catalog-writer.ts';
+import { noBuildMetrics } from '../../lambdas/wiring/ports.ts';
 import { pollBuild, TERMINAL_STATUSES } from '../support/build-polling.ts';
 import {
   ADMIN,
@@ -216,21 +218,23 @@ describe('StartBuild and StopBuild throttled or failing, through the CodeBuild a
       return {};
     });
     const builder = new CodeBuildBuilder(codebuild, PROJECT, 'group-images/');
-    service = new BuildLifecycle({
-      images: h.images,
-      builds: h.builds,
-      builder,
-      registry: new RepositoryRegistry(IMAGE_REPOSITORY, CACHE_REPOSITORY),
-      secrets: h.secrets,
-      ownImages: null,
-      logs: h.logs,
-      outcomes: null,
-      metrics: null,
+    // The writer's factory over the harness's stores, with the CodeBuild adapter on a faulty client.
+    ({ builds: service, catalog } = catalogWriter({
+      claims: claimNamesFrom({}),
+      imageStore: h.images,
+      buildStore: h.builds,
+      cursors: cursorCodec('faults'),
+      clock: h.clock,
+      random: randomNameSuffix,
+      outcomes: { publish: async () => undefined },
+      metrics: noBuildMetrics,
       scans: null,
-      maxConcurrentBuildsPerGroup: undefined,
-      now: h.clock.now,
-    });
-    catalog = new ImageCatalog({ store: h.images, cursors: cursorCodec('faults'), secrets: h.secrets, builds: service, now: h.clock.now });
+      builder,
+      repositories: { image: IMAGE_REPOSITORY, cache: CACHE_REPOSITORY },
+      secretDirectory: h.secrets,
+      limits: { maxImagesPerGroup: undefined, maxConcurrentBuildsPerGroup: undefined },
+      logs: h.logs,
+    }));
   });
   afterAll(() => codebuild.destroy());
 

@@ -72,22 +72,9 @@ describe('functions', () => {
     ],
     ['buildLogs', ['BUILD_LOG_GROUP', 'CLAIM_ADMIN_GROUPS', 'CLAIM_GROUPS', 'CLAIM_ROLES', 'CLAIM_SUB', 'CURSOR_KEY', 'SYSTEM_ADMIN_ROLE', 'TABLE_NAME']],
     ['secrets', ['CLAIM_ADMIN_GROUPS', 'CLAIM_GROUPS', 'CLAIM_ROLES', 'CLAIM_SUB', 'SECRET_PREFIX', 'SYSTEM_ADMIN_ROLE', 'TABLE_NAME']],
-    ['buildEvents', ['BUILD_LOG_GROUP', 'BUILD_PROJECT_NAME', 'CURSOR_KEY', 'EVENT_BUS_NAME', 'IMAGE_REPOSITORY_URI', 'STACK_NAME', 'TABLE_NAME']],
-    [
-      'buildReconciler',
-      [
-        'BUILD_LOG_GROUP',
-        'BUILD_PROJECT_NAME',
-        'CACHE_REPOSITORY_URI',
-        'CURSOR_KEY',
-        'EVENT_BUS_NAME',
-        'IMAGE_REPOSITORY_URI',
-        'SECRET_PREFIX',
-        'STACK_NAME',
-        'STUCK_BUILD_MINUTES',
-        'TABLE_NAME',
-      ],
-    ],
+    // Neither answers pages, so neither gets the cursor key; the reconciler names no repository.
+    ['buildEvents', ['BUILD_LOG_GROUP', 'BUILD_PROJECT_NAME', 'EVENT_BUS_NAME', 'IMAGE_REPOSITORY_URI', 'STACK_NAME', 'TABLE_NAME']],
+    ['buildReconciler', ['BUILD_LOG_GROUP', 'BUILD_PROJECT_NAME', 'EVENT_BUS_NAME', 'SECRET_PREFIX', 'STACK_NAME', 'STUCK_BUILD_MINUTES', 'TABLE_NAME']],
   ])('%s gets the variables it reads', (name, expected) => {
     const variables = Object.keys((fnProps(name).Environment as { Variables: Record<string, unknown> }).Variables).filter((v) => v !== 'NODE_OPTIONS');
 

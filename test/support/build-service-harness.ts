@@ -1,5 +1,7 @@
 /**
- * The build service over the real DynamoDB stores on an in-memory dynalite, with a recording
+ * The catalog and the build services, wired by the functions' factories (the writer's, the reader's,
+ * the logs function's, build events' and the reconciler's), over the real DynamoDB stores on the
+ * tests' DynamoDB Local, with a recording
  * builder that behaves like CodeBuild as far as the service can tell: it hands out build ARNs,
  * remembers what it runs, stops builds and describes them.
  */
@@ -11,12 +13,20 @@ import { DeleteTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/cli
 import { toItem } from '../../lambdas/store/dynamo.ts';
 import { QUOTA_SORT_KEY } from '../../lambdas/store/quota.ts';
 import { partitionOf } from '../../lambdas/store/table.ts';
-import { RepositoryRegistry } from '../../lambdas/aws/repository-registry.ts';
 import type { BuildProgress, BuildRecord } from '../../lambdas/domain/build.ts';
 import type { Builder, BuildJob } from '../../lambdas/domain/builder.ts';
-import { BuildLifecycle, BuildReconciler, type BuildReports } from '../../lambdas/domain/build-lifecycle.ts';
-import { BuildLogPages, BuildReads } from '../../lambdas/domain/build-reads.ts';
-import { ImageCatalog, type PullSecretDirectory } from '../../lambdas/domain/catalog.ts';
+import type { BuildLifecycle, BuildReconciler, BuildReports } from '../../lambdas/domain/build-lifecycle.ts';
+import type { BuildLogPages, BuildReads } from '../../lambdas/domain/build-reads.ts';
+import type { BuildSpec, PackageLists } from '../../lambdas/domain/build-spec.ts';
+import type { NewImage } from '../../lambdas/domain/image.ts';
+import type { ImageCatalog, PullSecretDirectory } from '../../lambdas/domain/catalog.ts';
+import { claimNamesFrom } from '../../lambdas/config.ts';
+import { catalogWriter, type CatalogWriterPorts } from '../../lambdas/wiring/catalog-writer.ts';
+import { catalogReader } from '../../lambdas/wiring/catalog-reader.ts';
+import { buildLogs } from '../../lambdas/wiring/build-logs.ts';
+import { buildEvents } from '../../lambdas/wiring/build-events.ts';
+import { buildReconciler } from '../../lambdas/wiring/build-reconciler.ts';
+import { noBuildMetrics } from '../../lambdas/wiring/ports.ts';
 import { cursorCodec } from '../../lambdas/domain/cursor.ts';
 import type { Principal } from '../../lambdas/domain/principal.ts';
 import { groupScope, type Scope } from '../../lambdas/domain/scope.ts';
@@ -26,8 +36,6 @@ import { buildItem, DynamoBuildStore } from '../../lambdas/store/dynamo-build-st
 import { DynamoSecretReferences } from '../../lambdas/store/secret-references.ts';
 import { DynamoImageStore } from '../../lambdas/store/dynamo-image-store.ts';
 import { ImageScans } from '../../lambdas/domain/image-scans.ts';
-import type { BuildSpec, PackageLists } from '../../lambdas/domain/build-spec.ts';
-import type { NewImage } from '../../lambdas/domain/image.ts';
 import type { BuildOutcome } from '../../lambdas/domain/build-outcomes.ts';
 import { DynamoImageScans } from '../../lambdas/store/dynamo-image-scans.ts';
 
@@ -115,6 +123,8 @@ export type HarnessBuilds = Pick<BuildLifecycle, 'rebuild' | 'cancel'> &
   Pick<BuildReconciler, 'reconcile'>;
 
 export interface Harness {
+  /** What the service and catalog were wired with (lambdas/wiring/catalog-writer.ts). */
+  ports: CatalogWriterPorts;
   service: HarnessBuilds;
   catalog: ImageCatalog;
   builder: RecordingBuilder;
@@ -179,39 +189,55 @@ export function harnessFactory() {
       const cursors = cursorCodec('unit-test-key');
       let suffix = 0;
       const published: BuildOutcome[] = [];
-      const settlement = {
-        images,
-        builds,
-        logs,
-        now: clock.now,
-        scans: new ImageScans(new DynamoImageScans(dynamo.client, table)),
-        outcomes: { publish: async (o: BuildOutcome) => void published.push(o) },
-        metrics: null,
-      };
-      const lifecycle = new BuildLifecycle({
-        ...settlement,
-        builder,
-        registry: new RepositoryRegistry(IMAGE_REPOSITORY, CACHE_REPOSITORY),
-        secrets,
-        ownImages: null,
+      // Every function's ports, a test may look at any: each service below is wired by its function's
+      // factory (the writer's settles with a log reader here, as build events and the reconciler do).
+      const ports = {
+        claims: claimNamesFrom({}),
+        imageStore: images,
+        buildStore: builds,
+        cursors,
+        clock,
         random: () => `r${String(++suffix).padStart(4, '0')}`,
-        maxConcurrentBuildsPerGroup: options.maxConcurrentBuildsPerGroup,
-      });
-      const reads = new BuildReads({ images, builds, cursors });
-      const logPages = new BuildLogPages({ builds, cursors, logs });
-      const reconciler = new BuildReconciler({ ...settlement, builder });
+        outcomes: { publish: async (o: BuildOutcome) => void published.push(o) },
+        metrics: noBuildMetrics,
+        scans: new ImageScans(new DynamoImageScans(dynamo.client, table)),
+        builder,
+        repositories: { image: IMAGE_REPOSITORY, cache: CACHE_REPOSITORY },
+        secretDirectory: secrets,
+        limits: { maxImagesPerGroup: options.maxImagesPerGroup, maxConcurrentBuildsPerGroup: options.maxConcurrentBuildsPerGroup },
+        logs,
+      } satisfies CatalogWriterPorts;
+      const { catalog, builds: lifecycle } = catalogWriter(ports);
+      const [reads, logPages] = [catalogReader(ports).builds, buildLogs(ports).builds];
+      const [reports, reconciler] = [
+        buildEvents({ ...ports, project: CODEBUILD_PROJECT, imageRepository: IMAGE_REPOSITORY }).builds,
+        buildReconciler({ ...ports, stuckBuildMinutes: 0 }).builds,
+      ];
       const service: HarnessBuilds = {
         rebuild: lifecycle.rebuild.bind(lifecycle),
         cancel: lifecycle.cancel.bind(lifecycle),
-        report: lifecycle.reports.report.bind(lifecycle.reports),
-        progress: lifecycle.reports.progress.bind(lifecycle.reports),
+        report: reports.report.bind(reports),
+        progress: reports.progress.bind(reports),
         get: reads.get.bind(reads),
         list: reads.list.bind(reads),
         logs: logPages.logs.bind(logPages),
         reconcile: reconciler.reconcile.bind(reconciler),
       };
-      const catalog = new ImageCatalog({ store: images, cursors, secrets, builds: lifecycle, now: clock.now, maxImagesPerGroup: options.maxImagesPerGroup });
-      return { service, catalog, builder, builds, images, logs, secrets, clock, dynamo: { client: dynamo.client, table }, db: dynamo.client, table, published };
+      return {
+        ports,
+        service,
+        catalog,
+        builder,
+        builds,
+        images,
+        logs,
+        secrets,
+        clock,
+        dynamo: { client: dynamo.client, table },
+        db: dynamo.client,
+        table,
+        published,
+      };
     },
   };
 }

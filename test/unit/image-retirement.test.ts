@@ -22,6 +22,7 @@ import {
   type Harness,
 } from '../support/build-service-harness.ts';
 import type { Principal } from '../../lambdas/domain/principal.ts';
+import { catalogWriter } from '../../lambdas/wiring/catalog-writer.ts';
 
 const DAY = 86_400_000;
 const RETENTION = 14;
@@ -41,6 +42,13 @@ class FakeRepository {
     return [...this.images.keys()].sort();
   }
 }
+
+/**
+ * The catalog of a version before issue 12's checks of what an image names in the service's own
+ * repositories: the table can hold what it wrote (a system image naming a group's build, or any
+ * build by digest), and retirement must keep what such images name.
+ */
+const earlierCatalog = () => catalogWriter({ ...h.ports, repositories: { image: '', cache: '' } }).catalog;
 
 const ecrMock = mockClient(ECRClient);
 const factory = harnessFactory();
@@ -171,7 +179,7 @@ describe('image retirement', () => {
     repo.push((await latestBuildOf(h, TEAM_A, image.name)).imageUrl!);
     // A group build that a system admin added to the system catalog as an existing image.
     const shared = await builtImage(TEAM_B, { apt: ['curl'] });
-    await h.catalog.create(SYS_ADMIN, SYSTEM, { displayName: 'curl-for-all', type: 'cpu', url: shared.url });
+    await earlierCatalog().create(SYS_ADMIN, SYSTEM, { displayName: 'curl-for-all', type: 'cpu', url: shared.url });
     await remove(TEAM_B, shared.name);
 
     await retire(day(0));
@@ -183,7 +191,7 @@ describe('image retirement', () => {
 
   it('keeps an image a catalog image names by digest (<repository>@sha256:...)', async () => {
     const built = await builtImage(TEAM_A, { pip: ['jax'] });
-    await h.catalog.create(SYS_ADMIN, SYSTEM, {
+    await earlierCatalog().create(SYS_ADMIN, SYSTEM, {
       displayName: 'jax-pinned',
       type: 'cpu',
       url: `${IMAGE_REPOSITORY}@${repo.images.get(built.tag)!.imageDigest}`,
