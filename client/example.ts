@@ -1,9 +1,9 @@
 /**
  * Typed calls to the Group Images API with nothing but `fetch` and the generated types
- * (client/portal-api.ts, from openapi.json). tsc checks this file, and an integration test runs it
+ * (client/generated/portal-api.ts, from client/generated/openapi.json). tsc checks this file, and an integration test runs it
  * against the local server.
  */
-import type { CreateImage, Image, paths, Problem, SelectionPage } from './portal-api.ts';
+import type { CreateImage, Image, paths, Problem, SelectionPage } from './generated/portal-api.ts';
 
 /** An error answer of the API: its RFC 9457 problem details. */
 export class ApiProblem extends Error {

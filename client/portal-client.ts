@@ -1,7 +1,7 @@
 /**
  * The portal's SDK for the Group Images API: nothing but `fetch`. Every operation of the OpenAPI
- * document is callable, typed from it, with `call(operationId, ...)` (operations.ts and
- * portal-api.ts are generated from the document by `npm run openapi`); the methods below name the
+ * document is callable, typed from it, with `call(operationId, ...)` (generated/operations.ts and
+ * generated/portal-api.ts are generated from the document by `npm run openapi`); the methods below name the
  * common ones and scope them (`{ group: 'team-a' }` or `'system'`).
  *
  * - Errors are `ApiError`s: the status and the problem's fields, also for API Gateway's own
@@ -13,10 +13,21 @@
  * - `watchBuild()` yields a build each time its status or phase changes until it ends, polling
  *   with back-off; `followLog()` yields log lines as they come until the log ends.
  */
-import { OPERATIONS, type OperationId } from './operations.ts';
-import type { Build, CreateImage, FieldError, Image, LogLine, operations, PullSecret, RegistryLogin, SelectableImage, UpdateImage } from './portal-api.ts';
+import { OPERATIONS, type OperationId } from './generated/operations.ts';
+import type {
+  Build,
+  CreateImage,
+  FieldError,
+  Image,
+  LogLine,
+  operations,
+  PullSecret,
+  RegistryLogin,
+  SelectableImage,
+  UpdateImage,
+} from './generated/portal-api.ts';
 
-export type { Build, FieldError, Image, LogLine, PullSecret, SelectableImage } from './portal-api.ts';
+export type { Build, FieldError, Image, LogLine, PullSecret, SelectableImage } from './generated/portal-api.ts';
 
 type Ops = operations;
 type Params<O extends OperationId> = Ops[O]['parameters'];

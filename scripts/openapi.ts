@@ -1,30 +1,34 @@
 /**
- * Writes the checked-in API artifacts from the code: `openapi.json` (the OpenAPI 3.1 document the
- * API serves at GET /openapi.json) and `client/portal-api.ts` (the portal's TypeScript types,
- * generated from that document by openapi-typescript). `npm run openapi`; a unit test fails when
- * either file differs from what this would write.
+ * Writes the checked-in API artifacts from the code, all in one folder, client/generated/ (the SDK
+ * package ships them): `openapi.json` (the OpenAPI 3.1 document the API serves at GET /openapi.json,
+ * bundled into the public function), `portal-api.ts` (the portal's TypeScript types, generated from
+ * that document by openapi-typescript) and `operations.ts` (the SDK's operation table).
+ * `npm run openapi`; a unit test fails when any file differs from what this would write.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { openApiDocument } from '../lambdas/http/openapi.ts';
 
 const ROOT = new URL('..', import.meta.url);
 
+/** The one folder of generated files; nothing else in the repository is generated. */
+export const GENERATED_DIR = 'client/generated';
+
 export const ARTIFACTS = {
-  document: 'openapi.json',
-  clientTypes: 'client/portal-api.ts',
-  clientOperations: 'client/operations.ts',
+  document: `${GENERATED_DIR}/openapi.json`,
+  clientTypes: `${GENERATED_DIR}/portal-api.ts`,
+  clientOperations: `${GENERATED_DIR}/operations.ts`,
 } as const;
 
 const CLIENT_HEADER = `/**
- * The Group Images API's types for TypeScript clients, generated from openapi.json by
+ * The Group Images API's types for TypeScript clients, generated from client/generated/openapi.json by
  * openapi-typescript: do not edit, run \`npm run openapi\`. The portal SDK (client/portal-client.ts) is typed with them.
  */
 `;
 
 const OPERATIONS_HEADER = `/**
- * Where each operation of the Group Images API is, by operationId, generated from openapi.json:
+ * Where each operation of the Group Images API is, by operationId, generated from client/generated/openapi.json:
  * do not edit, run \`npm run openapi\`. The portal client (client/portal-client.ts) calls every
  * operation through this table, so a route added to the API is callable as soon as it is generated.
  */
@@ -64,6 +68,7 @@ export async function readArtifacts(): Promise<Record<keyof typeof ARTIFACTS, st
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const artifacts = await generateArtifacts();
+  await mkdir(fileURLToPath(new URL(GENERATED_DIR, ROOT)), { recursive: true });
   for (const name of Object.keys(ARTIFACTS) as (keyof typeof ARTIFACTS)[]) {
     await writeFile(artifactPath(name), artifacts[name]);
     console.log(`wrote ${ARTIFACTS[name]}`);

@@ -1,7 +1,7 @@
 /**
  * The API's OpenAPI 3.1 document, generated from the route table, the handlers' request schemas and
  * the response schemas (api-schemas.ts): one source of truth, no hand-kept copy. Served at
- * `GET /openapi.json`, checked in as `openapi.json` (`npm run openapi`), and the contract the
+ * `GET /openapi.json`, checked in as `client/generated/openapi.json` (`npm run openapi`), and the contract the
  * integration tests hold every response to.
  */
 import * as z from 'zod/mini';

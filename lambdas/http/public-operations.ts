@@ -5,11 +5,12 @@
 import type { Principal } from '../domain/principal.ts';
 import type { Operations } from './api-handler.ts';
 import type { OpenApiDocument } from './openapi.ts';
-import openApiJson from '../../openapi.json' with { type: 'json' };
+import openApiJson from '../../client/generated/openapi.json' with { type: 'json' };
 
 /**
- * The checked-in document, which `npm run openapi` writes from the code (test/unit/openapi.test.ts
- * fails when it is out of date), rather than generated here: a Lambda bundle is one file, so even a
+ * The checked-in document (client/generated/, with the SDK's types), which `npm run openapi` writes
+ * from the code (test/unit/openapi.test.ts fails when it is out of date), imported so that esbuild
+ * bundles it into the function, rather than generated here: a Lambda bundle is one file, so even a
  * dynamic import of the generator put the schemas, the package grammars and zod's JSON Schema code
  * into the public function's bundle, parsed on every cold start, health checks included (measured in
  * bench/: 99 KiB and ~39 ms of import before, ~60 KiB and ~15 ms after).

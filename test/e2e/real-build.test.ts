@@ -20,6 +20,7 @@ import type { Image } from '../../lambdas/domain/image.ts';
 import { chooseContainerCli } from '../../lambdas/local/container-cli.ts';
 import { cycloneDxErrors } from '../support/cyclonedx.ts';
 import { messagesOf, readLog, TERMINAL_STATUSES, waitFor } from '../support/build-polling.ts';
+import { WAIT_DEADLINE_MS } from '../support/hang-guard.ts';
 import { roleTokens, startLocalApi, type LocalApi } from '../support/local-api.ts';
 import {
   debianCandidates,
@@ -316,7 +317,7 @@ suite('a real image build through the API (podman, a local registry, Debian, a l
 
       // Act
       const cancelled = await api.call<Build>('POST', `${buildPath(stalled.name, id)}/cancel`, { token: admin });
-      await waitFor(() => index.stalledOpen() === 0, 'the stalled download to close', 60_000);
+      await waitFor(() => index.stalledOpen() === 0, 'the stalled download to close', WAIT_DEADLINE_MS);
       await api.server.builder.idle();
 
       // Assess

@@ -10,6 +10,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createHttpServer } from 'node:http';
 import { join, normalize } from 'node:path';
 import { promisify } from 'node:util';
+import { WAIT_DEADLINE_MS } from '../support/hang-guard.ts';
 
 export const run = promisify(execFile);
 
@@ -32,7 +33,7 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-async function until(probe: () => Promise<boolean>, what: string, deadlineMs = 60_000) {
+async function until(probe: () => Promise<boolean>, what: string, deadlineMs = WAIT_DEADLINE_MS) {
   const end = Date.now() + deadlineMs;
   while (!(await probe().catch(() => false))) {
     if (Date.now() > end) throw new Error(`gave up waiting for ${what}`);

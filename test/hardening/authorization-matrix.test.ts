@@ -28,8 +28,8 @@ import { startLocalApi, type CallOptions, type LocalApi, type Reply } from '../s
 import { expectInvalid, expectProblem } from '../support/problems.ts';
 import { allRoleTokens, ROLES, type Role } from '../support/roles.ts';
 import { writeStandInCli, type StandInCli } from '../support/stand-in-cli.ts';
+import { TEST_TIMEOUT_MS } from '../support/hang-guard.ts';
 
-const SETUP_MS = 120_000;
 const GROUP = 'team-a';
 const GROUP_IMAGES = `/groups/${GROUP}/images`;
 const SYSTEM_IMAGES = '/images';
@@ -439,7 +439,7 @@ beforeAll(async () => {
   }
   const made = await inBatches(realCases.map((c) => async () => [c.label, await RULES[c.route.operation].real!(c.route, c.label)] as const));
   for (const [label, real] of made) prepared.set(label, real);
-}, SETUP_MS);
+}, TEST_TIMEOUT_MS);
 
 afterAll(async () => {
   figures.set('routes', ROUTES.length);
@@ -520,7 +520,7 @@ describe('every route x every caller, without fixtures, over `npm start` (a sepa
       // Assess
       expect(mismatches).toEqual([]);
     },
-    SETUP_MS,
+    TEST_TIMEOUT_MS,
   );
 });
 
@@ -554,7 +554,7 @@ describe('ids from other tenants', () => {
       createCustom('/groups/team-b/images', 'tenant-b-hangs', ['standin-hangs', 'tenant-b-hangs'], otherAdmin),
     ]);
     teamBBuild = teamB.latestBuild!.id;
-  }, SETUP_MS);
+  }, TEST_TIMEOUT_MS);
 
   const bBuildPaths = () => ({
     "team-b's image and build under team-a's path": `${GROUP_IMAGES}/${teamB.name}/builds/${teamBBuild}`,
@@ -638,7 +638,7 @@ describe('pull secrets and images across groups', () => {
       'the system image url',
     );
     expect(teamA.url).toMatch(/:sha-[0-9a-f]{32}$/);
-  }, SETUP_MS);
+  }, TEST_TIMEOUT_MS);
 
   /** Every field of team-b's requests that names a pull secret, as [what, method, path, body]. */
   const secretFields = (ref: string): [string, string, string, unknown, string][] => [
@@ -799,7 +799,7 @@ describe('replayed cursors', () => {
     imagesCursor = (await call('GET', `${GROUP_IMAGES}?limit=1`, { token: sys })).body.nextCursor;
     logsCursor = (await call('GET', `${GROUP_IMAGES}/${running.name}/builds/${running.latestBuild!.id}/logs`, { token: sys })).body.nextCursor;
     expect([typeof buildsCursor, typeof imagesCursor, typeof logsCursor]).toEqual(['string', 'string', 'string']);
-  }, SETUP_MS);
+  }, TEST_TIMEOUT_MS);
 
   it('accepts a build-history cursor on the list that gave it out (the control)', async () => {
     // Act
@@ -856,7 +856,7 @@ describe('mass assignment: bodies that try to set what only the service sets', (
   beforeAll(async () => {
     custom = await createBuilt(GROUP_IMAGES, 'mass-custom', ['mass-custom'], tokens.groupAdmin!);
     customPath = `${GROUP_IMAGES}/${custom.name}`;
-  }, SETUP_MS);
+  }, TEST_TIMEOUT_MS);
 
   const SPEC = { baseImage: BASE, packages: { pip: ['mass-custom'] } };
   const FORBIDDEN: [string, unknown][] = [

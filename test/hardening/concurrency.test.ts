@@ -18,10 +18,10 @@ import { captureLogs } from '../support/log-capture.ts';
 import { roleTokens, startLocalApi, type LocalApi, type Reply } from '../support/local-api.ts';
 import { expectProblem } from '../support/problems.ts';
 import { isRunning, writeStandInCli, type StandInCli } from '../support/stand-in-cli.ts';
+import { TEST_TIMEOUT_MS } from '../support/hang-guard.ts';
 
 const GROUP = '/groups/team-a/images';
 const BASE = 'python:3.12-slim';
-const TEST_MS = 60_000;
 
 const figures = new Figures('concurrency');
 let api: LocalApi;
@@ -127,7 +127,7 @@ describe('concurrent rebuilds of one image', () => {
       await expectConsistent(image.name);
       figures.set('rebuildRace', `${N} concurrent rebuilds: 1 started, ${N - 1} refused with 409, 1 builder run`);
     },
-    TEST_MS,
+    TEST_TIMEOUT_MS,
   );
 });
 
@@ -176,7 +176,7 @@ describe('concurrent cancels of one build', () => {
         `${N} concurrent cancels: ${statuses.filter((s) => s === 202).length} answered 202, ${statuses.filter((s) => s === 409).length} answered 409; 1 terminal write, 1 outcome event, ${pids.length} processes gone`,
       );
     },
-    TEST_MS,
+    TEST_TIMEOUT_MS,
   );
 });
 
@@ -240,7 +240,7 @@ describe('rebuilds racing cancels', () => {
         `${ROUNDS} rounds of 1 cancel racing ${REBUILDS} rebuilds: ${outcomes.started} rebuilds started in the race, ${outcomes.refused} refused with 409; history and image consistent after every round`,
       );
     },
-    TEST_MS,
+    TEST_TIMEOUT_MS,
   );
 });
 
@@ -274,7 +274,7 @@ describe('concurrent identical build requests', () => {
       for (const image of images) await expectConsistent(image.name);
       figures.set('identicalRebuilds', `${N} concurrent identical rebuilds of ${N} images: 1 builder run, ${N - 1} reused`);
     },
-    TEST_MS,
+    TEST_TIMEOUT_MS,
   );
 
   it(
@@ -303,7 +303,7 @@ describe('concurrent identical build requests', () => {
       for (const r of replies) expect((await expectConsistent(r.body.name)).image.ready).toBe(true);
       figures.set('identicalCreates', `${N} concurrent creates with one spec: 1 builder run, ${N - 1} reused`);
     },
-    TEST_MS,
+    TEST_TIMEOUT_MS,
   );
 });
 
@@ -355,7 +355,7 @@ describe('concurrent creates at the group quotas', () => {
         `quota ${IMAGES}, 3 free, ${N} concurrent creates: ${created.length} created (overshoot ${Math.max(0, IMAGES - 3 + created.length - IMAGES)}), ${N - created.length} refused with 429`,
       );
     },
-    TEST_MS,
+    TEST_TIMEOUT_MS,
   );
 
   it(
@@ -394,6 +394,6 @@ describe('concurrent creates at the group quotas', () => {
         `build quota ${BUILDS}, ${M} concurrent custom creates: ${created.length} started, ${M - created.length} refused with 429; the next create refused`,
       );
     },
-    TEST_MS,
+    TEST_TIMEOUT_MS,
   );
 });

@@ -19,8 +19,8 @@ import { killIfRunning, startNpmStart, type StartedServer } from '../support/npm
 import { expectProblem } from '../support/problems.ts';
 import { conditionFailed, injectFaults, internalError, seeded, throughputExceeded } from '../support/sdk-faults.ts';
 import { writeStandInCli, type StandInCli } from '../support/stand-in-cli.ts';
+import { TEST_TIMEOUT_MS } from '../support/hang-guard.ts';
 
-const TEST_MS = 60_000;
 const figures = new Figures('faults-storage');
 afterAll(() => figures.record());
 
@@ -63,7 +63,7 @@ describe('DynamoDB faults under a concurrent load', () => {
         return image.name;
       }),
     );
-  }, TEST_MS);
+  }, TEST_TIMEOUT_MS);
   afterAll(async () => {
     await api.stop();
     await cli.remove();
@@ -164,7 +164,7 @@ describe('DynamoDB faults under a concurrent load', () => {
       figures.count('requestsUnderDynamoFaults', waves * WIDTH);
       figures.set(`dynamoFaults.${mode}`, { injected, ...Object.fromEntries(Object.entries(answers[mode] ?? {}).map(([s, c]) => [`answered${s}`, c])) });
     },
-    TEST_MS,
+    TEST_TIMEOUT_MS,
   );
 
   /** Every image a keyword search finds, following its cursors. */
@@ -224,7 +224,7 @@ describe('DynamoDB faults under a concurrent load', () => {
       await api.server.builder.idle();
       figures.set('imagesCheckedAfterDynamoFaults', listed.items.length);
     },
-    TEST_MS,
+    TEST_TIMEOUT_MS,
   );
 });
 
@@ -347,6 +347,6 @@ describe('the local server killed (SIGKILL) during a burst of concurrent writes'
         unansweredWhenKilled: unanswered,
       });
     },
-    TEST_MS,
+    TEST_TIMEOUT_MS,
   );
 });

@@ -38,10 +38,10 @@ import { roleTokens, startLocalApi, type LocalApi, type Reply } from '../support
 import { expectProblem } from '../support/problems.ts';
 import { awsError, fakeService, injectFaults, throttled, type FaultInjector } from '../support/sdk-faults.ts';
 import { writeStandInCli, type StandInCli } from '../support/stand-in-cli.ts';
+import { TEST_TIMEOUT_MS } from '../support/hang-guard.ts';
 
 process.env.LOG_LEVEL ??= 'silent';
 
-const TEST_MS = 60_000;
 const figures = new Figures('faults');
 afterAll(() => figures.record());
 
@@ -191,7 +191,7 @@ describe('CodeBuild events: duplicated, reordered, lost, foreign, malformed', ()
       );
       figures.set('eventRuns', RUNS);
     },
-    TEST_MS,
+    TEST_TIMEOUT_MS,
   );
 });
 
@@ -270,7 +270,7 @@ describe('StartBuild and StopBuild throttled or failing, through the CodeBuild a
       expect(await record(image)).toEqual(expect.objectContaining({ status: 'queued', builderId: expect.stringContaining(PROJECT) }));
       figures.count('startBuildThrottlesRetried', 2);
     },
-    TEST_MS,
+    TEST_TIMEOUT_MS,
   );
 
   it.each([
@@ -304,7 +304,7 @@ describe('StartBuild and StopBuild throttled or failing, through the CodeBuild a
       expect((await h.builds.get(TEAM_A, image.name, again.id))!.builderId).toEqual(expect.stringContaining(PROJECT));
       figures.count('startBuildFailuresSurvived');
     },
-    TEST_MS,
+    TEST_TIMEOUT_MS,
   );
 
   it(
@@ -323,7 +323,7 @@ describe('StartBuild and StopBuild throttled or failing, through the CodeBuild a
       expect(cancelled.status).toBe('cancelled');
       figures.count('stopBuildThrottlesRetried');
     },
-    TEST_MS,
+    TEST_TIMEOUT_MS,
   );
 
   it(
@@ -349,7 +349,7 @@ describe('StartBuild and StopBuild throttled or failing, through the CodeBuild a
       expect(retried.status).toBe('cancelled');
       figures.count('stopBuildFailuresSurvived');
     },
-    TEST_MS,
+    TEST_TIMEOUT_MS,
   );
 
   it(
@@ -376,7 +376,7 @@ describe('StartBuild and StopBuild throttled or failing, through the CodeBuild a
       expect((await record(image)).status).toBe('cancelled');
       figures.count('stopBuildFailuresSurvived');
     },
-    TEST_MS,
+    TEST_TIMEOUT_MS,
   );
 });
 
@@ -429,7 +429,7 @@ describe('the builder failing under the local server, over HTTP', () => {
       expect((await pollBuild(api, t.member, `${GROUP}/${created.body.name}/builds/${again.body.id}`)).status).toBe('succeeded');
       figures.count('startBuildFailuresSurvived');
     },
-    TEST_MS,
+    TEST_TIMEOUT_MS,
   );
 
   it(
@@ -467,6 +467,6 @@ describe('the builder failing under the local server, over HTTP', () => {
       expect([retried.status, retried.body.status]).toEqual([202, 'cancelled']);
       figures.count('stopBuildFailuresSurvived');
     },
-    TEST_MS,
+    TEST_TIMEOUT_MS,
   );
 });

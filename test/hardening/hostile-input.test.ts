@@ -22,10 +22,10 @@ import { Figures } from '../support/figures.ts';
 import { captureLogs, logLineProblem, type LogCapture } from '../support/log-capture.ts';
 import { roleTokens, startLocalApi, type CallOptions, type LocalApi, type Reply } from '../support/local-api.ts';
 import { writeStandInCli, type StandInCli } from '../support/stand-in-cli.ts';
+import { TEST_TIMEOUT_MS } from '../support/hang-guard.ts';
 
 const GROUP = '/groups/team-a/images';
 const BASE = 'python:3.12-slim';
-const SUITE_MS = 60_000;
 
 const figures = new Figures('hostile-input');
 let api: LocalApi;
@@ -45,7 +45,7 @@ beforeAll(async () => {
   });
   await pollBuild(api, t.groupAdmin, `${GROUP}/${created.body.name}/builds/${created.body.latestBuild!.id}`);
   fixture = created.body;
-}, SUITE_MS);
+}, TEST_TIMEOUT_MS);
 
 afterAll(async () => {
   await api?.stop();
@@ -282,7 +282,7 @@ describe('package entries', () => {
         }),
       );
     },
-    SUITE_MS,
+    TEST_TIMEOUT_MS,
   );
 
   it(
@@ -304,7 +304,7 @@ describe('package entries', () => {
         }),
       );
     },
-    SUITE_MS,
+    TEST_TIMEOUT_MS,
   );
 
   it(
@@ -348,7 +348,7 @@ describe('package entries', () => {
       figures.set('buildContextsChecked', checked);
       figures.set('acceptedBuildsFollowed', accepted.length);
     },
-    SUITE_MS,
+    TEST_TIMEOUT_MS,
   );
 });
 
@@ -372,7 +372,7 @@ describe('display names, descriptions and image urls', () => {
         }),
       );
     },
-    SUITE_MS,
+    TEST_TIMEOUT_MS,
   );
 
   it(
@@ -396,7 +396,7 @@ describe('display names, descriptions and image urls', () => {
         }),
       );
     },
-    SUITE_MS,
+    TEST_TIMEOUT_MS,
   );
 
   it(
@@ -421,7 +421,7 @@ describe('display names, descriptions and image urls', () => {
         ),
       );
     },
-    SUITE_MS,
+    TEST_TIMEOUT_MS,
   );
 
   it(
@@ -456,7 +456,7 @@ describe('display names, descriptions and image urls', () => {
       }
       expect(bases.length).toBeGreaterThan(0);
     },
-    SUITE_MS,
+    TEST_TIMEOUT_MS,
   );
 });
 
@@ -493,7 +493,7 @@ describe('pull secret names and bodies', () => {
       const listed = await send('GET', '/secrets', { token: t.systemAdmin });
       for (const s of listed.body.items) expect(s.name).toMatch(SECRET_NAME);
     },
-    SUITE_MS,
+    TEST_TIMEOUT_MS,
   );
 });
 
@@ -530,7 +530,7 @@ describe("a group's pull secrets, and references across groups", () => {
       const system = await send('GET', '/secrets', { token: t.otherAdmin });
       for (const s of listed.body.items) expect(system.body.items.map((x: { name: string }) => x.name)).not.toContain(s.name);
     },
-    SUITE_MS,
+    TEST_TIMEOUT_MS,
   );
 
   it(
@@ -612,7 +612,7 @@ describe("a group's pull secrets, and references across groups", () => {
         }),
       );
     },
-    SUITE_MS,
+    TEST_TIMEOUT_MS,
   );
 });
 
@@ -645,7 +645,7 @@ describe('query parameters, path segments and whole bodies', () => {
         }),
       );
     },
-    SUITE_MS,
+    TEST_TIMEOUT_MS,
   );
 
   it(
@@ -673,7 +673,7 @@ describe('query parameters, path segments and whole bodies', () => {
         }),
       );
     },
-    SUITE_MS,
+    TEST_TIMEOUT_MS,
   );
 
   it(
@@ -723,7 +723,7 @@ describe('query parameters, path segments and whole bodies', () => {
         }),
       );
     },
-    SUITE_MS,
+    TEST_TIMEOUT_MS,
   );
 });
 

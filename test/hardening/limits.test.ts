@@ -22,8 +22,8 @@ import { Figures } from '../support/figures.ts';
 import { roleTokens, startLocalApi, type LocalApi } from '../support/local-api.ts';
 import { expectInvalid, expectProblem } from '../support/problems.ts';
 import { isRunning, writeStandInCli, type StandInCli } from '../support/stand-in-cli.ts';
+import { TEST_TIMEOUT_MS } from '../support/hang-guard.ts';
 
-const TEST_MS = 60_000;
 const IMAGES = 3;
 const BUILDS = 2;
 const BASE = 'python:3.12-slim';
@@ -111,7 +111,7 @@ describe('the per-group concurrent-build quota', () => {
         (await api.call<Image>('POST', '/groups/team-b/images', { token: bAdmin, body: custom(`builds-hang-${i}`, ['standin-hangs', `builds-hang-${i}`]) }))
           .body,
       );
-  }, TEST_MS);
+  }, TEST_TIMEOUT_MS);
 
   it(`answers 429 to a rebuild while ${BUILDS} builds run in the group, saying so, and starts nothing`, async () => {
     // Act
@@ -142,7 +142,7 @@ describe('the per-group concurrent-build quota', () => {
       expect(replies.map((r) => r.status)).toEqual(Array(BUILDS + 1).fill(201));
       await Promise.all(replies.map((r) => pollBuild(api, t.systemAdmin, `/images/${r.body.name}/builds/${r.body.latestBuild!.id}`)));
     },
-    TEST_MS,
+    TEST_TIMEOUT_MS,
   );
 
   it(
@@ -162,7 +162,7 @@ describe('the per-group concurrent-build quota', () => {
       expect(reply.status).toBe(202);
       await pollBuild(api, bAdmin, `/groups/team-b/images/${done.name}/builds/${reply.body.id}`);
     },
-    TEST_MS,
+    TEST_TIMEOUT_MS,
   );
 });
 
@@ -250,7 +250,7 @@ describe('package list and entry lengths', () => {
       expect(build.status).toBe('succeeded');
       expect((await cli.contextOf(build.id))['pip.txt']!.split('\n').filter(Boolean)).toEqual([...pip].sort());
     },
-    TEST_MS,
+    TEST_TIMEOUT_MS,
   );
 });
 
@@ -259,7 +259,7 @@ describe('page size', () => {
   beforeAll(async () => {
     image = (await api.call<Image>('POST', '/images', { token: t.systemAdmin, body: custom('paged', ['paged']) })).body;
     await pollBuild(api, t.systemAdmin, `/images/${image.name}/builds/${image.latestBuild!.id}`);
-  }, TEST_MS);
+  }, TEST_TIMEOUT_MS);
 
   const paged = () => [
     ['a group image list', '/groups/team-c/images'],
@@ -331,7 +331,7 @@ describe('build timeout', () => {
         `${LIMIT_MINUTES} minutes: failed in ${build.phase} with a reason naming the limit; every process it left ended (${hangs.hangingPids().length} reached the hanging step); image free`,
       );
     },
-    TEST_MS,
+    TEST_TIMEOUT_MS,
   );
 });
 

@@ -141,7 +141,7 @@ describe('with every pull-through cache enabled', () => {
       pack.validateScope(s.app).violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath}`)),
     );
     expect(findings).toEqual([]);
-  }, 120_000);
+  });
 });
 
 describe('with mirrors configured by the platform', () => {

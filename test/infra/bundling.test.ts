@@ -67,7 +67,7 @@ describe('function bundling', () => {
     const { stdout } = await run(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', script], { cwd: outdir });
 
     expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toEqual({ statusCode: 200 });
-  }, 60_000);
+  });
 
   it('is what the benchmarks build: esbuild called with esbuildOptionsFor() gives the same bundle, byte for byte', async () => {
     // Prepare
@@ -81,5 +81,5 @@ describe('function bundling', () => {
     expect(readFileSync(options.outfile, 'utf8')).toBe(readFileSync(bundle, 'utf8'));
     const mappings = (file: string) => (JSON.parse(readFileSync(file, 'utf8')) as { mappings: string }).mappings;
     expect(mappings(`${options.outfile}.map`)).toBe(mappings(`${bundle}.map`));
-  }, 60_000);
+  });
 });

@@ -257,7 +257,7 @@ describe('`cdk synth` (bin/app.ts) as the CLI runs it', () => {
     } finally {
       out.cleanup();
     }
-  }, 60_000);
+  });
 
   it('is environment-agnostic by default, even when the CLI knows a default region (no us-east-1, no aws partition)', async () => {
     const out = await synthApp({}, { CDK_DEFAULT_ACCOUNT: '123456789012', CDK_DEFAULT_REGION: 'us-east-1' });
@@ -277,7 +277,7 @@ describe('`cdk synth` (bin/app.ts) as the CLI runs it', () => {
     } finally {
       out.cleanup();
     }
-  }, 180_000);
+  });
 
   /**
    * Runs bin/app.ts in this process, as the CLI would (context and output directory from the
@@ -319,5 +319,5 @@ describe('`cdk synth` (bin/app.ts) as the CLI runs it', () => {
     } finally {
       out.cleanup();
     }
-  }, 180_000);
+  });
 });

@@ -259,5 +259,5 @@ describe('deployment settings', () => {
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }
-  }, 60_000);
+  });
 });

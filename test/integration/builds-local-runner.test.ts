@@ -12,6 +12,7 @@ import type { StoredBuildSpec } from '../../lambdas/domain/image.ts';
 import { LocalBuildLogs } from '../../lambdas/local/local-build-logs.ts';
 import { LocalBuilder, type LocalBuildRef } from '../../lambdas/local/local-builder.ts';
 import { waitFor } from '../support/build-polling.ts';
+import { WAIT_DEADLINE_MS } from '../support/hang-guard.ts';
 import { isRunning, writeStandInCli, type StandInCli } from '../support/stand-in-cli.ts';
 
 process.env.LOG_LEVEL ??= 'silent';
@@ -70,7 +71,7 @@ function job(pip: string[], pullSecret: string | null = null) {
 }
 
 /** Waits for the runner to finish every build, or answers false if it is still running after the deadline. */
-const settles = (builder: LocalBuilder, deadlineMs = 20_000) =>
+const settles = (builder: LocalBuilder, deadlineMs = WAIT_DEADLINE_MS) =>
   Promise.race([builder.idle().then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), deadlineMs).unref())]);
 
 const final = () => reports.at(-1)?.progress;
@@ -219,6 +220,6 @@ describe('LocalBuilder', () => {
 
     // Assess
     expect(finalStatus()).toBe('cancelled');
-    expect(await waitFor(() => pids.every((p) => !isRunning(p)), 'the processes to end', 10_000).catch(() => false)).toBe(true);
+    expect(await waitFor(() => pids.every((p) => !isRunning(p)), 'the processes to end').catch(() => false)).toBe(true);
   });
 });

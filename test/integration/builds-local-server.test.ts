@@ -10,9 +10,9 @@ import { messagesOf, pollBuild, readLog, waitFor } from '../support/build-pollin
 import { roleTokens, startLocalApi, type LocalApi } from '../support/local-api.ts';
 import { expectInvalid, expectProblem } from '../support/problems.ts';
 import { isRunning, STAND_IN_BASE_USER, STAND_IN_FAILURE, STAND_IN_FORGED, writeStandInCli, type StandInCli } from '../support/stand-in-cli.ts';
+import { TEST_TIMEOUT_MS } from '../support/hang-guard.ts';
 
 const GROUP = '/groups/team-a/images';
-const BUILD_MS = 60_000;
 
 let api: LocalApi;
 let cli: StandInCli;
@@ -56,7 +56,7 @@ describe('a custom image build that succeeds', () => {
   beforeAll(async () => {
     created = await createCustom({ pip: ['requests==2.32.3', 'walk-succeeds'], apt: ['curl'] });
     build = await pollBuild(api, t.member, buildPath(created.name, created.latestBuild!.id));
-  }, BUILD_MS);
+  }, TEST_TIMEOUT_MS);
 
   it('answers the create with a custom image that is not ready yet and a queued build', () => {
     // Assess
@@ -137,7 +137,7 @@ describe('a custom image build that fails', () => {
   beforeAll(async () => {
     created = await createCustom({ pip: ['numpy', 'standin-fails'] });
     build = await pollBuild(api, t.member, buildPath(created.name, created.latestBuild!.id));
-  }, BUILD_MS);
+  }, TEST_TIMEOUT_MS);
 
   it('ends failed in BUILD, with a reason naming the failure in words a group admin can act on', () => {
     // Assess
@@ -178,7 +178,7 @@ describe('a hanging build, cancelled (steps in order)', () => {
     path = buildPath(created.name, created.latestBuild!.id);
     await reachedBuildx(created.latestBuild!.id);
     pids = await waitFor(() => (cli.hangingPids().length === 2 ? cli.hangingPids() : undefined), 'the hanging CLI to record its pids');
-  }, BUILD_MS);
+  }, TEST_TIMEOUT_MS);
 
   it('runs until cancelled: building in BUILD, its processes alive', async () => {
     // Act
@@ -202,7 +202,7 @@ describe('a hanging build, cancelled (steps in order)', () => {
 
   it('kills the whole process tree: the CLI and the child it started', async () => {
     // Act
-    const gone = await waitFor(() => pids.every((pid) => !isRunning(pid)), 'the hanging processes to end', 10_000).catch(() => false);
+    const gone = await waitFor(() => pids.every((pid) => !isRunning(pid)), 'the hanging processes to end').catch(() => false);
 
     // Assess
     expect({ gone, running: pids.filter(isRunning) }).toEqual({ gone: true, running: [] });
@@ -286,7 +286,7 @@ describe('rebuilding', () => {
       expect(after.url).not.toBe(first.imageUrl);
       expect(pages).toEqual([[second.id], [first.id]]);
     },
-    BUILD_MS,
+    TEST_TIMEOUT_MS,
   );
 
   it(
@@ -309,7 +309,7 @@ describe('rebuilding', () => {
         expect.objectContaining({ ready: true, url: first.imageUrl, latestBuild: expect.objectContaining({ status: 'failed' }) }),
       );
     },
-    BUILD_MS,
+    TEST_TIMEOUT_MS,
   );
 
   it(
@@ -330,7 +330,7 @@ describe('rebuilding', () => {
       expect(messagesOf(during)).toContain('[Container] Entering phase BUILD');
       expect(messagesOf(during)).not.toContain('[Container] Build SUCCEEDED');
     },
-    BUILD_MS,
+    TEST_TIMEOUT_MS,
   );
 });
 
@@ -354,7 +354,7 @@ describe('identical specs', () => {
       expect(await cli.callsOf(reused.id)).toEqual([]);
       expect((await cli.calls()).length).toBe(callsBefore);
     },
-    BUILD_MS,
+    TEST_TIMEOUT_MS,
   );
 });
 
@@ -377,9 +377,9 @@ describe('deleting an image while it builds', () => {
       // Assess
       expect(reply.status).toBe(204);
       expect((await api.call<Build>('GET', buildPath(created.name, buildId), { token: t.member })).body.status).toBe('cancelled');
-      expect(await waitFor(() => pids.every((p) => !isRunning(p)), 'the processes to end', 10_000).catch(() => false)).toBe(true);
+      expect(await waitFor(() => pids.every((p) => !isRunning(p)), 'the processes to end').catch(() => false)).toBe(true);
     },
-    BUILD_MS,
+    TEST_TIMEOUT_MS,
   );
 });
 
@@ -413,7 +413,7 @@ describe('package specs', () => {
       expect(context['pip.txt']!.split('\n').filter(Boolean).sort()).toEqual([...packages.pip].sort());
       expect(context['conda.txt']!.split('\n').filter(Boolean).sort()).toEqual(['conda-forge::numpy==1.17*', 'numpy', 'numpy==1.17*', 'numpy>=1.20,<2']);
     },
-    BUILD_MS,
+    TEST_TIMEOUT_MS,
   );
 
   const hostile: [string, 'apt' | 'conda' | 'pip', string[], number][] = [
@@ -467,7 +467,7 @@ describe('package specs', () => {
       // Assess
       expectInvalid(reply, '/build/packages/pip/1');
     },
-    BUILD_MS,
+    TEST_TIMEOUT_MS,
   );
 });
 
@@ -497,6 +497,6 @@ describe('who may do what with builds', () => {
       expect(replies).toEqual({ read: 200, logs: 200, history: 200, rebuild: 403, cancel: 403, outsiderRead: 403, outsiderCancel: 403, anonymous: 401 });
       expect(build.status).toBe('succeeded');
     },
-    BUILD_MS,
+    TEST_TIMEOUT_MS,
   );
 });

@@ -49,7 +49,7 @@ if (!haveChromium) console.warn(`cors-browser: skipped, ${CHROMIUM} is missing (
     });
     page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${(pageServer.address() as AddressInfo).port}/`);
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await browser?.close();

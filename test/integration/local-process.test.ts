@@ -2,15 +2,12 @@
  * `npm start` as a process: it prints its address, keeps every acknowledged write across a crash
  * (SIGKILL, with the data in DATA_DIR) and stops cleanly on Ctrl-C.
  */
-import { afterEach, describe, expect, it, jest } from '@jest/globals';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Image } from '../../lambdas/domain/image.ts';
 import { killIfRunning, startNpmStart, type StartedServer } from '../support/npm-start.ts';
-
-// Each test starts the server as a process once or twice (about a second each when the machine is idle).
-jest.setTimeout(90_000);
 
 const started: StartedServer[] = [];
 const dataDirs: string[] = [];

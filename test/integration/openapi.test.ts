@@ -18,7 +18,7 @@ afterAll(() => api.stop());
 describe('GET /openapi.json', () => {
   it('serves the checked-in document without a token', async () => {
     // Prepare
-    const checkedIn = JSON.parse(await readFile(new URL('../../openapi.json', import.meta.url), 'utf8'));
+    const checkedIn = JSON.parse(await readFile(new URL('../../client/generated/openapi.json', import.meta.url), 'utf8'));
 
     // Act
     const reply = await api.call('GET', '/openapi.json');

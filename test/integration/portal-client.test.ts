@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { OPERATIONS } from '../../client/operations.ts';
+import { OPERATIONS } from '../../client/generated/operations.ts';
 import { ApiError, PortalClient, retryAfterSeconds, type Build } from '../../client/portal-client.ts';
 import { startLocalApi, type LocalApi } from '../support/local-api.ts';
 

@@ -3,16 +3,13 @@
  * search, page, get, edit with a current and a stale ETag, pick as a member, be refused as an
  * outsider, delete, restart the server. The steps run in order and share the catalog they build.
  */
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Image } from '../../lambdas/domain/image.ts';
 import { killIfRunning, startNpmStart, type StartedServer } from '../support/npm-start.ts';
 import { expectProblem } from '../support/problems.ts';
-
-// Starting the server as a process takes about a second when the machine is idle.
-jest.setTimeout(90_000);
 
 let server: StartedServer;
 let dataDir: string;

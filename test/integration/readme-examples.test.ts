@@ -72,7 +72,7 @@ beforeAll(async () => {
     api.token({ sub: 'root', systemAdmin: true }),
   ]);
   env = { ...process.env, API: api.server.url, DATA_DIR: api.dataDir, ADMIN, MEMBER, ROOT: ROOT_TOKEN, LOG_LEVEL: 'silent' };
-}, 60_000);
+});
 afterAll(async () => {
   await api.stop();
   await rm(scratch, { recursive: true, force: true });
@@ -118,7 +118,7 @@ describe('README.md', () => {
     expect(output).toMatch(/^"v2" 412: /m);
     expect(output).toMatch(/^failed /m); // a dry run (no container CLI here) never pretends to succeed
     expect(output).toContain('DRY RUN');
-  }, 180_000);
+  });
 
   it('links only inside the repository', () => {
     const links = [...markdown.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]!).filter((l) => !/^[a-z]+:/i.test(l) && !l.startsWith('#'));

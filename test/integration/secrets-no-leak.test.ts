@@ -145,7 +145,7 @@ beforeAll(async () => {
   await call('group in use', 'DELETE', OWN, { token: admin });
   for (const stream of streams) stream.mockRestore();
   restoreLogLevel();
-}, 90_000);
+});
 
 function restoreLogLevel() {
   if (previousLogLevel === undefined) delete process.env.LOG_LEVEL;
@@ -308,7 +308,7 @@ describe('the progress reports of a local build with a pull secret', () => {
     });
     await builder.start({ scope: { group: 'team-a' }, build, files: renderBuildContext(spec).files, cacheRef: '', pullSecret: 'example-registry' });
     await builder.idle();
-  }, 60_000);
+  });
   afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
   it("come from a build that used the secret (its password went to the CLI's stdin)", async () => {

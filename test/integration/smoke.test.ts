@@ -18,7 +18,7 @@ let admin: string;
 beforeAll(async () => {
   api = await startLocalApi();
   admin = await api.token({ sub: 'ada', groups: ['team-a'], adminGroups: ['team-a'] });
-}, 60_000);
+});
 afterAll(() => api.stop());
 
 describe('npm run smoke', () => {
@@ -37,14 +37,14 @@ describe('npm run smoke', () => {
     expect(steps.filter((s) => !s.ok)).toEqual([]);
     const left = await api.call('GET', '/groups/team-a/images', { token: admin });
     expect(left.body.items).toEqual([]);
-  }, 60_000);
+  });
 
   it('walks the rest of the API in the group named by --group, whatever GET /me answers', async () => {
     const steps = await runSmoke({ url: api.server.url, token: admin, group: 'team-a' });
 
     expect(steps).toHaveLength(7);
     expect(steps.filter((s) => !s.ok && !s.name.startsWith('GET /me'))).toEqual([]);
-  }, 60_000);
+  });
 
   it('fails the steps a token may not do, saying what it got', async () => {
     const member = await api.token({ sub: 'mel', groups: ['team-a'] });
@@ -53,7 +53,7 @@ describe('npm run smoke', () => {
 
     const create = steps.find((s) => s.name.startsWith('POST'))!;
     expect(create).toMatchObject({ ok: false, detail: expect.stringContaining('expected 201, got 403') });
-  }, 60_000);
+  });
 
   it('prints PASS/FAIL per step from the command line and exits non-zero when one fails', async () => {
     const outcome = await run(
@@ -69,5 +69,5 @@ describe('npm run smoke', () => {
     expect(outcome.stdout).toMatch(/^PASS {2}GET \/health answers 200 without a token/m);
     expect(outcome.stdout).toMatch(/^FAIL {2}GET \/groups\/team-a\/images lists the group's images: expected 200, got 401/m);
     expect(outcome.stdout).toMatch(/steps failed$/m);
-  }, 60_000);
+  });
 });

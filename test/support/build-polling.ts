@@ -1,16 +1,17 @@
 /**
  * What a portal does while a build runs: poll it, read its log page by page. Waiting is "until the
- * condition holds, or give up after a generous deadline" (the deadline only turns a hang into a
- * failure that says what it waited for; no assertion depends on timing).
+ * condition holds, or give up after a generous deadline" (hang-guard.ts: the deadline only turns a
+ * hang into a failure that says what it waited for; no assertion depends on timing).
  */
 import type { Build } from '../../lambdas/domain/build.ts';
 import type { LogLine } from '../../lambdas/domain/builder.ts';
+import { WAIT_DEADLINE_MS } from './hang-guard.ts';
 import type { LocalApi } from './local-api.ts';
 
 export const TERMINAL_STATUSES = ['succeeded', 'failed', 'cancelled'];
 const POLL_MS = 25;
 
-export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, what: string, deadlineMs = 30_000): Promise<T> {
+export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, what: string, deadlineMs = WAIT_DEADLINE_MS): Promise<T> {
   const until = Date.now() + deadlineMs;
   for (;;) {
     const value = await probe();

@@ -23,6 +23,7 @@ import {
 } from '../support/build-service-harness.ts';
 import type { Principal } from '../../lambdas/domain/principal.ts';
 import { catalogWriter } from '../../lambdas/wiring/catalog-writer.ts';
+import { TEST_TIMEOUT_MS } from '../support/hang-guard.ts';
 
 const DAY = 86_400_000;
 const RETENTION = 14;
@@ -56,7 +57,7 @@ let h: Harness;
 let repo: FakeRepository;
 let references: DynamoImageReferences;
 
-beforeAll(() => factory.start(), 60_000);
+beforeAll(() => factory.start(), TEST_TIMEOUT_MS);
 afterAll(() => factory.stop());
 
 beforeEach(async () => {

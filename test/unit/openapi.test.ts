@@ -4,11 +4,13 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { createConfig, lintFromString } from '@redocly/openapi-core';
+import { readdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { BEARER, openApiDocument, operationIdOf, statusesOf } from '../../lambdas/http/openapi.ts';
 import { publicOperations } from '../../lambdas/http/function-operations.ts';
 import type { ApiRequest } from '../../lambdas/http/api-handler.ts';
 import { ROUTES, routeKey } from '../../lambdas/http/routes.ts';
-import { ARTIFACTS, generateArtifacts, readArtifacts } from '../../scripts/openapi.ts';
+import { ARTIFACTS, GENERATED_DIR, generateArtifacts, readArtifacts } from '../../scripts/openapi.ts';
 
 /**
  * Findings of the recommended ruleset that are right for this API, each with its reason. Anything
@@ -37,6 +39,18 @@ describe('the checked-in OpenAPI document and client types', () => {
     if (checkedIn[name] !== generated[name]) {
       throw new Error(`${ARTIFACTS[name]} is out of date with the code: run npm run openapi (and commit the result)`);
     }
+  });
+
+  it(`are the only files in ${GENERATED_DIR}/, and all of them are there`, async () => {
+    // Act
+    const present = await readdir(fileURLToPath(new URL(`../../${GENERATED_DIR}`, import.meta.url)));
+
+    // Assess
+    expect(present.sort()).toEqual(
+      Object.values(ARTIFACTS)
+        .map((path) => path.slice(GENERATED_DIR.length + 1))
+        .sort(),
+    );
   });
 });
 

@@ -99,7 +99,7 @@ describe('claim mapping in CDK context', () => {
       });
     }
     for (const v of plainEnvironments) expect([ENV.groupPrefix in v, ENV.adminGroupSuffix in v]).toEqual([false, false]);
-  }, 60_000);
+  });
 });
 
 describe('claim mapping in the environment (functions and npm start)', () => {
@@ -172,5 +172,5 @@ describe('claim mapping in the environment (functions and npm start)', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('environment variable CLAIM_ROLES: expected a JSON Pointer without empty segments');
     expect(result.stdout).not.toContain('listening');
-  }, 60_000);
+  });
 });

@@ -1,5 +1,5 @@
 /**
- * The Group Images API's types for TypeScript clients, generated from openapi.json by
+ * The Group Images API's types for TypeScript clients, generated from client/generated/openapi.json by
  * openapi-typescript: do not edit, run `npm run openapi`. The portal SDK (client/portal-client.ts) is typed with them.
  */
 export interface paths {

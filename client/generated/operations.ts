@@ -1,5 +1,5 @@
 /**
- * Where each operation of the Group Images API is, by operationId, generated from openapi.json:
+ * Where each operation of the Group Images API is, by operationId, generated from client/generated/openapi.json:
  * do not edit, run `npm run openapi`. The portal client (client/portal-client.ts) calls every
  * operation through this table, so a route added to the API is callable as soon as it is generated.
  */
