@@ -19,6 +19,7 @@ try {
 const server = await startLocalServer({
   dataDir,
   dynamoEndpoint: env.DYNAMODB_ENDPOINT || undefined,
+  dynamoTable: env.TABLE_NAME || undefined,
   port: portFrom(env),
   host: env.HOST || '127.0.0.1',
   claims,

@@ -54,6 +54,8 @@ export interface LocalServerOptions {
   inMemory?: boolean;
   /** Use this DynamoDB (DYNAMODB_ENDPOINT) instead of starting DynamoDB Local. */
   dynamoEndpoint?: string;
+  /** With dynamoEndpoint: the table there (TABLE_NAME; default group-images). */
+  dynamoTable?: string;
   /** How the caller is read from the token's claims. Default: the defaults of lambdas/config.ts. */
   claims?: ClaimNames;
   /** The container CLI builds run with; null for dry runs. Default: detectContainerCli(). */
@@ -88,7 +90,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const claims = options.claims ?? claimNamesFrom({});
   const [keys, cursorKey] = await Promise.all([localSigningKeys(dataDir), localCursorKey(dataDir)]);
   const dynamo = options.dynamoEndpoint
-    ? connectDynamo(options.dynamoEndpoint)
+    ? connectDynamo(options.dynamoEndpoint, options.dynamoTable)
     : await startEmbeddedDynamo(options.inMemory ? undefined : localDatabaseDir(dataDir));
   const table = dynamo.table;
   await ensureTable(dynamo.client, table).catch(async (e: unknown) => {

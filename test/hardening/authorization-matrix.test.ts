@@ -22,7 +22,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pollBuild, waitFor } from '../support/build-polling.ts';
-import { killIfRunning, startNpmStart, type StartedServer } from '../support/npm-start.ts';
+import { killIfRunning, onSharedDynamo, startNpmStart, type StartedServer } from '../support/npm-start.ts';
 import { Figures } from '../support/figures.ts';
 import { startLocalApi, type CallOptions, type LocalApi, type Reply } from '../support/local-api.ts';
 import { expectInvalid, expectProblem } from '../support/problems.ts';
@@ -504,7 +504,7 @@ describe('every route x every caller, without fixtures, over `npm start` (a sepa
     async () => {
       // Prepare
       dataDir = await mkdtemp(join(tmpdir(), 'group-images-matrix-'));
-      server = await startNpmStart(dataDir, { CONTAINER_CLI: '' });
+      server = await startNpmStart(dataDir, { CONTAINER_CLI: '', ...onSharedDynamo() });
       const processTokens = await allRoleTokens(server as unknown as LocalApi);
 
       // Act

@@ -18,7 +18,7 @@ import { parseSettings } from '../../bin/settings.ts';
 import { PROJECT_ROOT } from '../../lib/service-function.ts';
 import { envOf, PROVIDERS } from '../fixtures/identity-providers.ts';
 import { startLocalApi } from '../support/local-api.ts';
-import { killIfRunning, startNpmStart, type StartedServer } from '../support/npm-start.ts';
+import { killIfRunning, onSharedDynamo, startNpmStart, type StartedServer } from '../support/npm-start.ts';
 
 const run = promisify(execFile);
 
@@ -110,7 +110,7 @@ describe.each(DEPLOYMENTS)('over `npm start` with $provider', ({ env, callers, s
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'group-images-identity-'));
-    server = await startNpmStart(dataDir, { CONTAINER_CLI: '', ...env });
+    server = await startNpmStart(dataDir, { CONTAINER_CLI: '', ...onSharedDynamo(), ...env });
     for (const [who, claims] of Object.entries(callers)) tokens[who as keyof typeof tokens] = await server.token({ sub: who, claims });
   });
 

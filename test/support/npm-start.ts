@@ -9,9 +9,11 @@
  * 130: a test of that would fail now and then, for a reason that is not the server's.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { SHARED_DYNAMODB_ENV } from '../../lambdas/local/dynamodb.ts';
 import { mintLocalToken, type TokenRequest } from '../../lambdas/local/token.ts';
 import { assertKeepsContract } from './contract.ts';
 import type { Reply } from './local-api.ts';
@@ -33,6 +35,16 @@ export interface StartedServer {
   call<T = any>(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<Reply<T>>;
   /** Sends a signal: SIGKILL to the whole process group, anything else to the server process. */
   signal(signal: NodeJS.Signals): void;
+}
+
+/**
+ * The environment that points `npm start` at the run's shared DynamoDB Local, on a table of its own
+ * (DYNAMODB_ENDPOINT, TABLE_NAME): for suites that are not about the embedded database, so that they
+ * start no JVM of their own. Empty where the run has no shared instance (then npm start starts one).
+ */
+export function onSharedDynamo(): Record<string, string> {
+  const endpoint = process.env[SHARED_DYNAMODB_ENV];
+  return endpoint ? { DYNAMODB_ENDPOINT: endpoint, TABLE_NAME: `npm-start-${randomBytes(6).toString('hex')}` } : {};
 }
 
 export async function startNpmStart(dataDir: string, env: Record<string, string> = {}): Promise<StartedServer> {
