@@ -3,7 +3,9 @@
  * spoke CodeBuild's words then): they are read in the service's words, so existing builds still read.
  * Their `phaseRank` was CodeBuild's order (0..10); ranks written since start at PHASE_RANK_BASE, so
  * the first report in the service's words moves such a build on (its conditional write compares ranks).
+ * The old names are read with the CodeBuild adapter's own mapping: one table of what they mean.
  */
+import { phaseOf } from '../aws/codebuild-phases.ts';
 import { isBuildPhase, phaseRank, type BuildPhase } from '../domain/build-states.ts';
 
 const PHASE_RANK_BASE = 100;
@@ -11,22 +13,8 @@ const PHASE_RANK_BASE = 100;
 /** The `phaseRank` stored with a phase: the state machine's order, above every rank stored before issue 19. */
 export const storedPhaseRank = (phase: BuildPhase | null | undefined) => PHASE_RANK_BASE + phaseRank(phase);
 
-const BEFORE_ISSUE_19: Record<string, BuildPhase> = {
-  SUBMITTED: 'queued',
-  QUEUED: 'queued',
-  PROVISIONING: 'preparing',
-  DOWNLOAD_SOURCE: 'preparing',
-  INSTALL: 'preparing',
-  PRE_BUILD: 'preparing',
-  BUILD: 'building',
-  POST_BUILD: 'pushing',
-  UPLOAD_ARTIFACTS: 'finishing',
-  FINALIZING: 'finishing',
-  COMPLETED: 'finishing',
-};
-
 /** The stored phase in the service's words; null when none was recorded (or it is not one we know). */
 export function storedPhase(value: unknown): BuildPhase | null {
   if (isBuildPhase(value)) return value;
-  return typeof value === 'string' ? (BEFORE_ISSUE_19[value] ?? null) : null;
+  return typeof value === 'string' ? (phaseOf(value) ?? null) : null;
 }

@@ -65,12 +65,10 @@ describe("CodeBuild's vocabulary", () => {
     );
   // Quoted as a value: a phase name in code, not in prose or in a log line the buildspec prints.
   const quoted = new RegExp(`'(${CODEBUILD_PHASES.join('|')})'`);
-  // The store reads items written before issue 19 in the service's words (stored-phases.ts).
-  const allowed = new Set(['lambdas/store/stored-phases.ts']);
 
-  it('is quoted only in lambdas/aws/ (and the store that reads old items)', () => {
+  it('is quoted only in lambdas/aws/ (the store reads old items through its mapping)', () => {
     const speaking = [...sources('lambdas'), 'client/portal-client.ts']
-      .filter((f) => !f.startsWith('lambdas/aws/') && !allowed.has(f))
+      .filter((f) => !f.startsWith('lambdas/aws/'))
       .filter((f) => quoted.test(readFileSync(join(root, f), 'utf8')));
     expect(speaking).toEqual([]);
   });
