@@ -4,19 +4,14 @@
  * builder in place of CodeBuild: for the benches that drive the domain directly (write round trips,
  * build reuse).
  */
-import { claimNamesFrom } from '../lambdas/config.ts';
 import type { BuildLifecycle } from '../lambdas/domain/build-lifecycle.ts';
 import type { BuildReads } from '../lambdas/domain/build-reads.ts';
 import type { ImageCatalog } from '../lambdas/domain/catalog.ts';
-import { cursorCodec } from '../lambdas/domain/cursor.ts';
-import { randomNameSuffix } from '../lambdas/domain/image.ts';
 import { ensureTable, startEmbeddedDynamo, type EmbeddedDynamo } from '../lambdas/local/dynamodb.ts';
-import { DynamoBuildStore } from '../lambdas/store/dynamo-build-store.ts';
-import { DynamoImageStore } from '../lambdas/store/dynamo-image-store.ts';
+import type { DynamoImageStore } from '../lambdas/store/dynamo-image-store.ts';
 import { catalogReader } from '../lambdas/wiring/catalog-reader.ts';
 import { catalogWriter } from '../lambdas/wiring/catalog-writer.ts';
-import { noBuildMetrics, systemClock } from '../lambdas/wiring/ports.ts';
-import { FUNCTION_SETTINGS } from './lambda-env.ts';
+import { benchPorts } from './bench-ports.ts';
 import { RecordingBuilder } from './recording-builder.ts';
 
 export interface BuildServices {
@@ -38,26 +33,12 @@ export async function withBuildServices<T>(
   const dynamo = await startEmbeddedDynamo();
   try {
     await ensureTable(dynamo.client, table);
-    const images = new DynamoImageStore(dynamo.client, table);
     const builder = new RecordingBuilder();
-    const ports = {
-      claims: claimNamesFrom({}),
-      imageStore: images,
-      buildStore: new DynamoBuildStore(dynamo.client, table),
-      cursors: cursorCodec(FUNCTION_SETTINGS.CURSOR_KEY!),
-      clock: systemClock,
-      random: randomNameSuffix,
-      // Outcome events are not what these benches measure: dropped, not logged.
-      outcomes: { publish: async () => undefined },
-      metrics: noBuildMetrics,
-      scans: null,
-      builder,
-      repositories: { image: FUNCTION_SETTINGS.IMAGE_REPOSITORY_URI!, cache: FUNCTION_SETTINGS.CACHE_REPOSITORY_URI! },
-      // No pull secret exists (the benchmarked requests name none).
-      secretDirectory: { exists: async () => false },
-      limits: { maxImagesPerGroup: limits.maxImagesPerGroup, maxConcurrentBuildsPerGroup: limits.maxConcurrentBuildsPerGroup },
-      logs: null,
-    };
+    const ports = benchPorts(dynamo.client, table, builder, {
+      maxImagesPerGroup: limits.maxImagesPerGroup,
+      maxConcurrentBuildsPerGroup: limits.maxConcurrentBuildsPerGroup,
+    });
+    const images = ports.imageStore;
     const { catalog, builds: service } = catalogWriter(ports);
     const reads = catalogReader(ports).builds;
     return await use({ dynamo, images, builder, service, reads, catalog });

@@ -5,16 +5,13 @@
  * with a recording builder in place of CodeBuild.
  */
 import type { Context } from 'aws-lambda';
-import { claimNamesFrom, DEFAULT_LIMITS, ENV } from '../lambdas/config.ts';
-import { cursorCodec } from '../lambdas/domain/cursor.ts';
-import { randomNameSuffix } from '../lambdas/domain/image.ts';
+import { DEFAULT_LIMITS, ENV } from '../lambdas/config.ts';
 import type { ApiEvent, ApiResult } from '../lambdas/http/api-handler.ts';
 import { ensureTable, startEmbeddedDynamo, type EmbeddedDynamo } from '../lambdas/local/dynamodb.ts';
-import { DynamoBuildStore } from '../lambdas/store/dynamo-build-store.ts';
-import { DynamoImageStore } from '../lambdas/store/dynamo-image-store.ts';
+import type { DynamoImageStore } from '../lambdas/store/dynamo-image-store.ts';
 import { catalogReader } from '../lambdas/wiring/catalog-reader.ts';
 import { catalogWriter } from '../lambdas/wiring/catalog-writer.ts';
-import { noBuildMetrics, systemClock } from '../lambdas/wiring/ports.ts';
+import { benchPorts } from './bench-ports.ts';
 import { DynamoRecorder } from './dynamo-recorder.ts';
 import { FUNCTION_SETTINGS } from './lambda-env.ts';
 import { RecordingBuilder } from './recording-builder.ts';
@@ -37,29 +34,13 @@ export async function startCatalogFunctions(): Promise<CatalogFunctions> {
   const dynamo = await startEmbeddedDynamo();
   await ensureTable(dynamo.client, table);
   const recorder = new DynamoRecorder(dynamo.client);
-  const env = FUNCTION_SETTINGS;
-  const images = new DynamoImageStore(dynamo.client, table);
   const builder = new RecordingBuilder();
-  const stores = { imageStore: images, buildStore: new DynamoBuildStore(dynamo.client, table), cursors: cursorCodec(env[ENV.cursorKey]!) };
-  const claims = claimNamesFrom(env);
+  const ports = benchPorts(dynamo.client, table, builder, DEFAULT_LIMITS);
+  const images = ports.imageStore;
 
-  const reader = catalogReader({ claims, ...stores }).handler;
+  const reader = catalogReader(ports).handler;
   // CodeBuild, Secrets Manager, EventBridge, EMF metrics and scans replaced: the requests measured start builds but settle none.
-  const writer = catalogWriter({
-    claims,
-    ...stores,
-    clock: systemClock,
-    random: randomNameSuffix,
-    outcomes: { publish: async () => undefined },
-    metrics: noBuildMetrics,
-    scans: null,
-    builder,
-    repositories: { image: env[ENV.imageRepositoryUri]!, cache: env[ENV.cacheRepositoryUri]! },
-    // No pull secret exists (the benchmarked requests name none).
-    secretDirectory: { exists: async () => false },
-    limits: DEFAULT_LIMITS,
-    logs: null,
-  }).handler;
+  const writer = catalogWriter(ports).handler;
 
   return {
     dynamo,
