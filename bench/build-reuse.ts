@@ -58,7 +58,7 @@ export async function measureBuildReuse(options: { concurrent: number; later: nu
     for (const b of builds) statuses[b.status] = (statuses[b.status] ?? 0) + 1;
     return {
       method:
-        'BuildLifecycle and ImageCatalog over the DynamoDB stores on an in-memory DynamoDB Local, a recording builder in place of CodeBuild. ' +
+        'BuildLifecycle and ImageCatalogWrites over the DynamoDB stores on an in-memory DynamoDB Local, a recording builder in place of CodeBuild. ' +
         `${options.concurrent} identical create-with-build requests at once (Promise.all), then the leader build reports success, then ${options.later} more identical requests one by one.`,
       concurrentRequests: options.concurrent,
       laterRequests: options.later,

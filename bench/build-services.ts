@@ -6,7 +6,7 @@
  */
 import type { BuildLifecycle } from '../lambdas/domain/build-lifecycle.ts';
 import type { BuildReads } from '../lambdas/domain/build-reads.ts';
-import type { ImageCatalog } from '../lambdas/domain/catalog.ts';
+import type { ImageCatalogWrites } from '../lambdas/domain/catalog-writes.ts';
 import { ensureTable, startEmbeddedDynamo, type EmbeddedDynamo } from '../lambdas/local/dynamodb.ts';
 import type { DynamoImageStore } from '../lambdas/store/dynamo-image-store.ts';
 import { catalogReader } from '../lambdas/wiring/catalog-reader.ts';
@@ -21,7 +21,8 @@ export interface BuildServices {
   service: BuildLifecycle;
   /** The catalog reader's build history, over the same table. */
   reads: BuildReads;
-  catalog: ImageCatalog;
+  /** The catalog writer's: create, edit, delete. */
+  catalog: ImageCatalogWrites;
 }
 
 /** Runs `use` with the services on a table of their own, and stops DynamoDB Local afterwards. */

@@ -55,7 +55,7 @@ export async function measureWriteRoundTrips(iterations = 10): Promise<WriteRoun
     }
     return {
       method:
-        'BuildLifecycle and ImageCatalog over the DynamoDB stores on an in-memory DynamoDB Local whose client records every command, a recording builder in place of CodeBuild; ' +
+        'BuildLifecycle and ImageCatalogWrites over the DynamoDB stores on an in-memory DynamoDB Local whose client records every command, a recording builder in place of CodeBuild; ' +
         `${iterations} custom images, each created with its build, moved a phase on, edited, finished and deleted. Round trips: the longest chain of commands each sent after the previous one answered.`,
       iterations,
       requests: [...seen].map(([request, s]) => ({ request, ...s })),

@@ -214,7 +214,7 @@ export class BuildLifecycle {
 
   constructor(private readonly deps: BuildLifecycleDependencies) {
     this.reports = new BuildReports(deps);
-    this.references = new TenantReferences({ secrets: deps.secrets, ownImages: deps.ownImages ?? undefined });
+    this.references = new TenantReferences({ secrets: deps.secrets, ownImages: deps.ownImages });
     this.now = deps.now ?? (() => new Date());
     this.random = deps.random ?? randomNameSuffix;
   }

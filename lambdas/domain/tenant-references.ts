@@ -18,7 +18,7 @@
  */
 import { parseImageReference } from '../builds/image-reference.ts';
 import { hashPrefixOfTag } from './build-spec.ts';
-import { invalid, unavailable, type FieldError, type FieldPath } from './errors.ts';
+import { invalid, type FieldError, type FieldPath } from './errors.ts';
 import { SECRET_REFERENCE } from './fields.ts';
 import { SYSTEM, type Scope } from './scope.ts';
 
@@ -69,11 +69,11 @@ export interface OwnImages {
   builtTags: BuiltTags;
 }
 
+/** Both required, so that no check is skipped because a function was wired without its port. */
 export interface TenantReferenceDependencies {
-  /** Absent: a function that cannot check pull secrets (naming one is then a 503). */
-  secrets?: PullSecretDirectory;
-  /** Absent: no image is the service's own (a function that never builds). */
-  ownImages?: OwnImages;
+  secrets: PullSecretDirectory;
+  /** null, said explicitly: no image is the service's own (benches and tests without repositories). */
+  ownImages: OwnImages | null;
 }
 
 /** The references one command makes: each value with the command field it is in. */
@@ -103,7 +103,6 @@ export class TenantReferences {
         : `may name only a pull secret of group "${scope.group}" ("${scope.group}/<name>", from GET /groups/${scope.group}/secrets) or a system pull secret ("<name>", from GET /secrets)`;
     // Another scope's secret: refused by its text, never looked up.
     if (!ref || (ref.group !== null && ref.group !== scope.group)) return { field, message: allowed };
-    if (!this.deps.secrets) throw unavailable('pull secrets cannot be checked by this function');
     if (!(await this.deps.secrets.exists(ref))) {
       return {
         field,
@@ -114,7 +113,7 @@ export class TenantReferences {
   }
 
   private async imageProblem(scope: Scope, reference: string, field: FieldPath): Promise<FieldError | undefined> {
-    if (!this.deps.ownImages) return undefined;
+    if (this.deps.ownImages === null) return undefined;
     const { repositories, builtTags } = this.deps.ownImages;
     if (sameRepository(reference, repositories.cache))
       return { field, message: "names the service's build cache repository, which holds no images to run or build on" };

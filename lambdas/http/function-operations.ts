@@ -6,6 +6,7 @@
 import type { BuildLifecycle } from '../domain/build-lifecycle.ts';
 import type { BuildLogPages, BuildReads } from '../domain/build-reads.ts';
 import type { ImageCatalog } from '../domain/catalog.ts';
+import type { ImageCatalogWrites } from '../domain/catalog-writes.ts';
 import type { PullSecrets } from '../domain/pull-secrets.ts';
 import type { Operations } from './api-handler.ts';
 import { buildLogOperations, buildReadOperations, buildWriteOperations } from './build-operations.ts';
@@ -21,7 +22,7 @@ export const catalogReaderOperations = (s: { catalog: ImageCatalog; builds: Buil
   ...buildReadOperations(s.builds),
 });
 
-export const catalogWriterOperations = (s: { catalog: ImageCatalog; builds: BuildLifecycle }): Operations => ({
+export const catalogWriterOperations = (s: { catalog: ImageCatalogWrites; builds: BuildLifecycle }): Operations => ({
   ...imageWriteOperations(s.catalog),
   ...buildWriteOperations(s.builds),
 });

@@ -3,6 +3,7 @@
  * catalog's command (request-parts.ts), one catalog call, response out.
  */
 import type { ImageCatalog } from '../domain/catalog.ts';
+import type { ImageCatalogWrites } from '../domain/catalog-writes.ts';
 import { groupScope } from '../domain/scope.ts';
 import { reader, writer } from './access.ts';
 import type { ApiRequest, Operations } from './api-handler.ts';
@@ -33,7 +34,7 @@ export function imageReadOperations(catalog: ImageCatalog): Operations {
   };
 }
 
-export function imageWriteOperations(catalog: ImageCatalog): Operations {
+export function imageWriteOperations(catalog: ImageCatalogWrites): Operations {
   return {
     createImage: async (request) => {
       const scope = scopeOf(request);

@@ -6,9 +6,8 @@
  */
 import { access, mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { PullSecretDirectory } from '../domain/catalog.ts';
 import { GROUP_ID, SECRET_NAME } from '../domain/fields.ts';
-import type { SecretRef } from '../domain/tenant-references.ts';
+import type { PullSecretDirectory, SecretRef } from '../domain/tenant-references.ts';
 import { dockerConfigJson, type PullSecretMetadata, type PullSecretStore, type RegistryLogin } from '../domain/pull-secrets.ts';
 
 export interface LocalSecretFile {

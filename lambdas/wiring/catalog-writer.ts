@@ -1,5 +1,5 @@
 /** The catalog writer: image writes, builds started, cancelled and rebuilt. */
-import { ImageCatalog } from '../domain/catalog.ts';
+import { ImageCatalogWrites } from '../domain/catalog-writes.ts';
 import { apiHandler } from '../http/api-handler.ts';
 import { catalogWriterOperations } from '../http/function-operations.ts';
 import { ownImagesOf, writingBuilds } from './build-service.ts';
@@ -10,14 +10,13 @@ export type CatalogWriterPorts = WriterPorts;
 export function catalogWriter(p: CatalogWriterPorts) {
   const ownImages = ownImagesOf(p);
   const builds = writingBuilds({ ...p, ownImages });
-  const catalog = new ImageCatalog({
+  const catalog = new ImageCatalogWrites({
     store: p.imageStore,
-    cursors: p.cursors,
     secrets: p.secretDirectory,
     ownImages,
     builds,
+    maxImagesPerGroup: p.limits.maxImagesPerGroup,
     now: p.clock.now,
-    ...(p.limits.maxImagesPerGroup === undefined ? {} : { maxImagesPerGroup: p.limits.maxImagesPerGroup }),
   });
   return { catalog, builds, handler: apiHandler('catalogWriter', catalogWriterOperations({ catalog, builds }), { claims: p.claims }) };
 }

@@ -14,7 +14,7 @@ import { CodeBuildBuilder } from '../../lambdas/aws/codebuild-builder.ts';
 import { STATUS_RANK, type Build, type BuildRecord, type BuildStatus } from '../../lambdas/domain/build.ts';
 import { claimNamesFrom } from '../../lambdas/config.ts';
 import type { BuildLifecycle } from '../../lambdas/domain/build-lifecycle.ts';
-import type { ImageCatalog } from '../../lambdas/domain/catalog.ts';
+import type { ImageCatalogWrites } from '../../lambdas/domain/catalog-writes.ts';
 import { cursorCodec } from '../../lambdas/domain/cursor.ts';
 import { DomainError } from '../../lambdas/domain/errors.ts';
 import { randomNameSuffix, type Image } from '../../lambdas/domain/image.ts';
@@ -202,7 +202,7 @@ describe('StartBuild and StopBuild throttled or failing, through the CodeBuild a
   let h: Harness;
   let codebuild: CodeBuildClient;
   let service: BuildLifecycle;
-  let catalog: ImageCatalog;
+  let catalog: ImageCatalogWrites;
   let calls: Record<string, number>;
   let fault: FaultInjector | undefined;
   let n = 0;

@@ -5,7 +5,7 @@
  * builder that behaves like CodeBuild as far as the service can tell: it hands out build ARNs,
  * remembers what it runs, stops builds and describes them.
  */
-import { secretReferenceText, type SecretRef } from '../../lambdas/domain/tenant-references.ts';
+import { secretReferenceText, type PullSecretDirectory, type SecretRef } from '../../lambdas/domain/tenant-references.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +19,6 @@ import type { BuildLifecycle, BuildReconciler, BuildReports } from '../../lambda
 import type { BuildLogPages, BuildReads } from '../../lambdas/domain/build-reads.ts';
 import type { BuildSpec, PackageLists } from '../../lambdas/domain/build-spec.ts';
 import type { NewImage } from '../../lambdas/domain/image.ts';
-import type { ImageCatalog, PullSecretDirectory } from '../../lambdas/domain/catalog.ts';
 import { claimNamesFrom } from '../../lambdas/config.ts';
 import { catalogWriter, type CatalogWriterPorts } from '../../lambdas/wiring/catalog-writer.ts';
 import { catalogReader } from '../../lambdas/wiring/catalog-reader.ts';
@@ -38,6 +37,7 @@ import { DynamoImageStore } from '../../lambdas/store/dynamo-image-store.ts';
 import { ImageScans } from '../../lambdas/domain/image-scans.ts';
 import type { BuildOutcome } from '../../lambdas/domain/build-outcomes.ts';
 import { DynamoImageScans } from '../../lambdas/store/dynamo-image-scans.ts';
+import { readsAndWrites, type CatalogReadsAndWrites } from './catalog-reads-and-writes.ts';
 
 export const TEAM_A = groupScope('team-a');
 export const TEAM_B = groupScope('team-b');
@@ -126,7 +126,8 @@ export interface Harness {
   /** What the service and catalog were wired with (lambdas/wiring/catalog-writer.ts). */
   ports: CatalogWriterPorts;
   service: HarnessBuilds;
-  catalog: ImageCatalog;
+  /** The reader's catalog and the writer's, as one object (each function is wired with its own side). */
+  catalog: CatalogReadsAndWrites;
   builder: RecordingBuilder;
   builds: DynamoBuildStore;
   images: HookedImageStore;
@@ -207,8 +208,10 @@ export function harnessFactory() {
         limits: { maxImagesPerGroup: options.maxImagesPerGroup, maxConcurrentBuildsPerGroup: options.maxConcurrentBuildsPerGroup },
         logs,
       } satisfies CatalogWriterPorts;
-      const { catalog, builds: lifecycle } = catalogWriter(ports);
-      const [reads, logPages] = [catalogReader(ports).builds, buildLogs(ports).builds];
+      const { catalog: catalogWrites, builds: lifecycle } = catalogWriter(ports);
+      const reader = catalogReader(ports);
+      const [reads, logPages] = [reader.builds, buildLogs(ports).builds];
+      const catalog = readsAndWrites(reader.catalog, catalogWrites);
       const [reports, reconciler] = [
         buildEvents({ ...ports, project: CODEBUILD_PROJECT, imageRepository: IMAGE_REPOSITORY }).builds,
         buildReconciler({ ...ports, stuckBuildMinutes: 0 }).builds,

@@ -23,7 +23,7 @@ function sourcesUnder(dir: string): string[] {
 }
 
 /** The services whose construction lives in lambdas/wiring/ only. */
-const SERVICES = ['ImageCatalog', 'BuildLifecycle', 'BuildReports', 'BuildReconciler', 'BuildReads', 'BuildLogPages', 'PullSecrets'];
+const SERVICES = ['ImageCatalog', 'ImageCatalogWrites', 'BuildLifecycle', 'BuildReports', 'BuildReconciler', 'BuildReads', 'BuildLogPages', 'PullSecrets'];
 
 describe('wiring', () => {
   // The domain composes its own parts (the lifecycle applies reports through its BuildReports): those are not wiring.
@@ -76,6 +76,9 @@ function portsAreRequired(writer: CatalogWriterPorts, logs: BuildLogsPorts) {
   const { scans: _scans, ...withoutScans } = writer;
   // @ts-expect-error nor without saying whether builds are scanned (null: they are not)
   catalogWriter(withoutScans);
+  const { secretDirectory: _secrets, ...withoutSecrets } = writer;
+  // @ts-expect-error nor without its pull secrets: the images and specs it stores name them
+  catalogWriter(withoutSecrets);
   const { logs: _logs, ...withoutLogs } = logs;
   // @ts-expect-error the logs function reads logs
   buildLogs(withoutLogs);

@@ -1,11 +1,16 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { ImageCatalog, type PullSecretDirectory } from '../../../lambdas/domain/catalog.ts';
+import type { BuildRecord } from '../../../lambdas/domain/build.ts';
+import type { FirstBuild } from '../../../lambdas/domain/build-lifecycle.ts';
+import { ImageCatalog } from '../../../lambdas/domain/catalog.ts';
+import { ImageCatalogWrites, type BuildStopper, type CatalogWriteDependencies, type FirstBuildStarter } from '../../../lambdas/domain/catalog-writes.ts';
 import { cursorCodec } from '../../../lambdas/domain/cursor.ts';
 import type { FieldPath } from '../../../lambdas/domain/errors.ts';
+import type { ImageStore } from '../../../lambdas/domain/image-store.ts';
 import type { ImageEdit, ImageRecord, NewImage } from '../../../lambdas/domain/image.ts';
 import type { Principal } from '../../../lambdas/domain/principal.ts';
 import { groupScope, SYSTEM } from '../../../lambdas/domain/scope.ts';
-import { secretReferenceText, type SecretRef } from '../../../lambdas/domain/tenant-references.ts';
+import { secretReferenceText, type PullSecretDirectory, type SecretRef } from '../../../lambdas/domain/tenant-references.ts';
+import { readsAndWrites, type CatalogReadsAndWrites } from '../../support/catalog-reads-and-writes.ts';
 import { MemoryImageStore } from '../../support/memory-image-store.ts';
 import { rejection } from '../../support/rejection.ts';
 
@@ -22,18 +27,53 @@ class SecretNames implements PullSecretDirectory {
   }
 }
 
+/**
+ * The build lifecycle's side as these tests need it: they store no custom image through the catalog
+ * (the build services' tests do, over the real lifecycle), so it is never asked to build; it records
+ * which images deleting asked it to stop the builds of.
+ */
+class NoBuilds implements FirstBuildStarter, BuildStopper {
+  readonly stopsAsked: string[] = [];
+  firstBuildOf(): FirstBuild {
+    throw new Error('the catalog unit tests create no custom image');
+  }
+  startFirstBuild(): Promise<BuildRecord> {
+    throw new Error('the catalog unit tests start no build');
+  }
+  async stopBuildsOf(_scope: unknown, image: ImageRecord) {
+    this.stopsAsked.push(image.name);
+  }
+}
+
+type WriteOptions = Partial<Pick<CatalogWriteDependencies, 'maxImagesPerGroup' | 'now' | 'nameSuffix' | 'builds'>>;
+
+/** The catalog's reads and writes over one store, the writes with the pull secret "registry-cred" and no limit unless given. */
+function catalogOver(store: ImageStore, writes: WriteOptions = {}): CatalogReadsAndWrites {
+  return readsAndWrites(
+    new ImageCatalog({ store, cursors: cursorCodec('unit-test-key') }),
+    new ImageCatalogWrites({
+      store,
+      secrets: new SecretNames(['registry-cred']),
+      ownImages: null,
+      builds: new NoBuilds(),
+      maxImagesPerGroup: undefined,
+      ...writes,
+    }),
+  );
+}
+
 let store: MemoryImageStore;
-let catalog: ImageCatalog;
+let builds: NoBuilds;
+let catalog: CatalogReadsAndWrites;
 let suffixes: string[];
 
 beforeEach(() => {
   store = new MemoryImageStore();
+  builds = new NoBuilds();
   suffixes = [];
   let n = 0;
-  catalog = new ImageCatalog({
-    store,
-    cursors: cursorCodec('unit-test-key'),
-    secrets: new SecretNames(['registry-cred']),
+  catalog = catalogOver(store, {
+    builds,
     now: () => new Date(Date.UTC(2025, 0, 1, 0, 0, n++)),
     nameSuffix: () => suffixes.shift() ?? `s${String(n).padStart(4, '0')}`,
   });
@@ -66,7 +106,7 @@ async function storeBuiltImage(): Promise<ImageRecord> {
   return record;
 }
 
-describe('ImageCatalog.create', () => {
+describe('ImageCatalogWrites.create', () => {
   it('stores an existing image under a generated name with its owner and audit fields', async () => {
     // Prepare
     suffixes = ['x7k2p'];
@@ -161,8 +201,8 @@ describe('ImageCatalog.create', () => {
   });
 });
 
-describe('ImageCatalog image quota', () => {
-  const limited = () => new ImageCatalog({ store, cursors: cursorCodec('unit-test-key'), maxImagesPerGroup: 2 });
+describe('ImageCatalogWrites image quota', () => {
+  const limited = () => catalogOver(store, { maxImagesPerGroup: 2 });
 
   it("refuses a group's image beyond its limit as quota reached, storing nothing", async () => {
     // Prepare
@@ -205,7 +245,7 @@ describe('ImageCatalog image quota', () => {
   });
 });
 
-describe('ImageCatalog.update', () => {
+describe('ImageCatalogWrites.update', () => {
   it.each<['cpu' | 'gpu']>([['cpu'], ['gpu']])('clears urlForGpu when a universal image becomes %s', async (type) => {
     // Prepare
     const { image } = await catalog.create(admin, TEAM_A, universal);
@@ -465,7 +505,7 @@ describe('ImageCatalog.update', () => {
   });
 });
 
-describe('ImageCatalog.delete', () => {
+describe('ImageCatalogWrites.delete', () => {
   it('deletes with the current ETag', async () => {
     // Prepare
     const { image, etag } = await catalog.create(admin, TEAM_A, cpuImage);
@@ -500,6 +540,19 @@ describe('ImageCatalog.delete', () => {
 
     // Assess
     expect(error.kind).toBe('not-found');
+  });
+
+  it("asks the build lifecycle to stop a deleted custom image's builds, and never for an image with a url", async () => {
+    // Prepare
+    const built = await storeBuiltImage();
+    const { image: existing } = await catalog.create(admin, TEAM_A, cpuImage);
+
+    // Act
+    await catalog.delete(TEAM_A, existing.name);
+    await catalog.delete(TEAM_A, built.name);
+
+    // Assess
+    expect(builds.stopsAsked).toEqual([built.name]);
   });
 });
 
@@ -639,7 +692,7 @@ describe('ImageCatalog keyword pages over stale index entries', () => {
   it('leaves out the candidates that no longer match, and pages on after them', async () => {
     // Prepare
     const stale = new StaleIndexStore();
-    const staleCatalog = new ImageCatalog({ store: stale, cursors: cursorCodec('unit-test-key'), nameSuffix: () => 'xxxxx' });
+    const staleCatalog = catalogOver(stale, { nameSuffix: () => 'xxxxx' });
     for (const name of ['a1', 'b1', 'c1', 'd1'])
       await staleCatalog.create(admin, TEAM_A, { ...cpuImage, displayName: name, description: name === 'b1' ? 'changed' : 'notebook' });
     stale.stale = ['b1-xxxxx', 'bb-deleted'];
