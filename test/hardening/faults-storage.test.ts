@@ -14,7 +14,7 @@ import type { Build } from '../../lambdas/domain/build.ts';
 import type { Image } from '../../lambdas/domain/image.ts';
 import { pollBuild, TERMINAL_STATUSES } from '../support/build-polling.ts';
 import { Figures } from '../support/figures.ts';
-import { roleTokens, startLocalApi, type LocalApi, type Reply } from '../support/local-api.ts';
+import { roleTokens, sharedDynamoTable, startLocalApi, type LocalApi, type Reply } from '../support/local-api.ts';
 import { killIfRunning, startNpmStart, type StartedServer } from '../support/npm-start.ts';
 import { expectProblem } from '../support/problems.ts';
 import { conditionFailed, injectFaults, internalError, seeded, throughputExceeded } from '../support/sdk-faults.ts';
@@ -38,11 +38,14 @@ describe('DynamoDB faults under a concurrent load', () => {
   let existing: string[] = [];
   let customs: string[] = [];
   const answers: Record<string, Record<string, number>> = {};
+  // The faults are injected into the server's DynamoDB client, not the database: the run's shared
+  // DynamoDB Local serves, a table that outlives the restart (on disk where the run has none).
+  const database = sharedDynamoTable() ?? { inMemory: false };
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'group-images-dynamo-faults-'));
     cli = await writeStandInCli();
-    api = await startLocalApi({ dataDir, inMemory: false, containerCli: cli.path, maxConcurrentBuildsPerGroup: 1000, maxImagesPerGroup: 1000 });
+    api = await startLocalApi({ dataDir, ...database, containerCli: cli.path, maxConcurrentBuildsPerGroup: 1000, maxImagesPerGroup: 1000 });
     t = await roleTokens(api);
     existing = await Promise.all(
       Array.from(
@@ -189,7 +192,7 @@ describe('DynamoDB faults under a concurrent load', () => {
       // Prepare: the builds started under faults finish; a restart runs the reconciler on what is left.
       await api.server.builder.idle();
       await api.stop({ keepData: true });
-      api = await startLocalApi({ dataDir, inMemory: false, containerCli: cli.path, maxConcurrentBuildsPerGroup: 1000, maxImagesPerGroup: 1000 });
+      api = await startLocalApi({ dataDir, ...database, containerCli: cli.path, maxConcurrentBuildsPerGroup: 1000, maxImagesPerGroup: 1000 });
       t = await roleTokens(api);
 
       // Act

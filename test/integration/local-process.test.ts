@@ -7,15 +7,16 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Image } from '../../lambdas/domain/image.ts';
-import { killIfRunning, startNpmStart, type StartedServer } from '../support/npm-start.ts';
+import { killIfRunning, onSharedDynamo, startNpmStart, type StartedServer } from '../support/npm-start.ts';
 
 const started: StartedServer[] = [];
 const dataDirs: string[] = [];
 
-async function start(dataDir?: string) {
+/** `env`: onSharedDynamo() where the test is not about the embedded database (no JVM of its own). */
+async function start(dataDir?: string, env: Record<string, string> = {}) {
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'group-images-process-')));
   if (!dataDirs.includes(dir)) dataDirs.push(dir);
-  const server = await startNpmStart(dir);
+  const server = await startNpmStart(dir, env);
   started.push(server);
   return server;
 }
@@ -32,7 +33,7 @@ const body = (i: number) => ({ displayName: `durable.${i}`, type: 'cpu', url: `r
 describe('npm start', () => {
   it('prints the address it serves the API on', async () => {
     // Act
-    const server = await start();
+    const server = await start(undefined, onSharedDynamo());
 
     // Assess
     expect(server.url).toMatch(/^http:\/\/localhost:\d+$/);
@@ -76,8 +77,9 @@ describe('npm start', () => {
   });
 
   it('accepts tokens and cursors given out before a restart', async () => {
-    // Prepare
-    const first = await start();
+    // Prepare: the tokens' signing key and the cursor key are in DATA_DIR; the images on the run's DynamoDB Local.
+    const database = onSharedDynamo();
+    const first = await start(undefined, database);
     const member = await first.token({ sub: 'mel', groups: ['team-a'] });
     const admin = await first.token({ sub: 'ada', groups: ['team-a'], adminGroups: ['team-a'] });
     for (let i = 0; i < 3; i++) await first.call('POST', '/groups/team-a/images', { token: admin, body: body(i) });
@@ -86,7 +88,7 @@ describe('npm start', () => {
     await first.exited;
 
     // Act
-    const second = await start(first.dataDir);
+    const second = await start(first.dataDir, database);
     const next = await second.call('GET', `/groups/team-a/images?limit=2&cursor=${page.body.nextCursor}`, { token: member });
 
     // Assess

@@ -2,9 +2,11 @@
  * Integration-test harness: the real local server (same route table, same handlers) on an embedded
  * DynamoDB, called over real HTTP with real signed JWTs.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SHARED_DYNAMODB_ENV } from '../../lambdas/local/dynamodb.ts';
 import { startLocalServer, type LocalServer, type LocalServerOptions } from '../../lambdas/local/server.ts';
 import { mintLocalToken, type TokenRequest } from '../../lambdas/local/token.ts';
 import { assertKeepsContract } from './contract.ts';
@@ -24,6 +26,16 @@ export interface CallOptions {
   /** Sent as-is, for malformed-body tests. */
   rawBody?: string;
   headers?: Record<string, string>;
+}
+
+/**
+ * The run's shared DynamoDB Local and a new table on it, for a server whose test is not about the
+ * embedded database: no JVM of its own, and its data outlives a restart as on disk. Undefined where
+ * the run has no shared instance.
+ */
+export function sharedDynamoTable(): { dynamoEndpoint: string; dynamoTable: string } | undefined {
+  const endpoint = process.env[SHARED_DYNAMODB_ENV];
+  return endpoint ? { dynamoEndpoint: endpoint, dynamoTable: `local-${randomBytes(6).toString('hex')}` } : undefined;
 }
 
 export interface LocalApi {

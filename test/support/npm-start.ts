@@ -9,14 +9,12 @@
  * 130: a test of that would fail now and then, for a reason that is not the server's.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { SHARED_DYNAMODB_ENV } from '../../lambdas/local/dynamodb.ts';
 import { mintLocalToken, type TokenRequest } from '../../lambdas/local/token.ts';
 import { assertKeepsContract } from './contract.ts';
-import type { Reply } from './local-api.ts';
+import { sharedDynamoTable, type Reply } from './local-api.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSX_CLI = fileURLToPath(new URL('../../node_modules/tsx/dist/cli.mjs', import.meta.url));
@@ -43,8 +41,8 @@ export interface StartedServer {
  * start no JVM of their own. Empty where the run has no shared instance (then npm start starts one).
  */
 export function onSharedDynamo(): Record<string, string> {
-  const endpoint = process.env[SHARED_DYNAMODB_ENV];
-  return endpoint ? { DYNAMODB_ENDPOINT: endpoint, TABLE_NAME: `npm-start-${randomBytes(6).toString('hex')}` } : {};
+  const shared = sharedDynamoTable();
+  return shared ? { DYNAMODB_ENDPOINT: shared.dynamoEndpoint, TABLE_NAME: shared.dynamoTable } : {};
 }
 
 export async function startNpmStart(dataDir: string, env: Record<string, string> = {}): Promise<StartedServer> {
