@@ -33,7 +33,7 @@ import { describeScope, scopeKey, type Scope } from './scope.ts';
 import { dryRunHonest } from './dry-run.ts';
 import { withFacts } from './build-facts.ts';
 import type { ImageScans } from './image-scans.ts';
-import { requireBuild, requireImage } from './build-reads.ts';
+import { requireBuild, requireImage } from './required-records.ts';
 
 /** A rebuild: a new spec, or neither to build the current spec again (or, issue 18, the spec of one of its builds pinned to its lock). */
 export interface RebuildCommand {

@@ -3,32 +3,17 @@
  * what it reads, every dependency required: the catalog reader has no log reader, and the log
  * function no image store.
  */
-import { toBuild, type Build, type BuildRecord } from './build.ts';
+import { toBuild, type Build } from './build.ts';
 import { isTerminal } from './build-states.ts';
 import type { BuildStore } from './build-store.ts';
 import type { BuildLogReader, LogLine } from './builder.ts';
 import { PAGE_DEFAULT, type Page } from './catalog.ts';
 import type { CursorCodec } from './cursor.ts';
-import { notFound } from './errors.ts';
 import type { ImageStore } from './image-store.ts';
-import type { ImageRecord } from './image.ts';
-import { describeScope, type Scope } from './scope.ts';
+import { requireBuild, requireImage } from './required-records.ts';
+import type { Scope } from './scope.ts';
 
 export const LOG_PAGE = 500;
-
-/** The build (404 when the scope's image has none of that id). */
-export async function requireBuild(builds: BuildStore, scope: Scope, name: string, buildId: string): Promise<BuildRecord> {
-  const build = await builds.get(scope, name, buildId);
-  if (!build) throw notFound(`no build "${buildId}" of image "${name}" in ${describeScope(scope)}`);
-  return build;
-}
-
-/** The image (404 when the scope has none of that name). */
-export async function requireImage(images: Pick<ImageStore, 'get'>, scope: Scope, name: string): Promise<ImageRecord> {
-  const image = await images.get(scope, name);
-  if (!image) throw notFound(`no image "${name}" in ${describeScope(scope)}`);
-  return image;
-}
 
 export interface BuildReadsDependencies {
   images: ImageStore;

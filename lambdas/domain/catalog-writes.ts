@@ -9,7 +9,7 @@ import { conflict, invalid, invalidField, notFound, preconditionFailed, quotaRea
 import type { ImageStore, InsertOptions } from './image-store.ts';
 import { isTerminal, latestOf, type BuildRecord } from './build.ts';
 import type { FirstBuild } from './build-lifecycle.ts';
-import { requireImage } from './build-reads.ts';
+import { requireImage } from './required-records.ts';
 import { requireBuildSpec, type BuildSpec } from './build-spec.ts';
 import { etagOf, imageNameFor, toImage, type Image, type ImageChanges, type ImageEdit, type NewImage, type ImageRecord } from './image.ts';
 import type { Principal } from './principal.ts';

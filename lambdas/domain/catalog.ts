@@ -3,12 +3,13 @@
  * members pick from. Knows nothing of HTTP or AWS. The writes (create, edit, delete) are
  * catalog-writes.ts: the catalog reader function has none of what they need (pull secrets, builds).
  */
-import { invalidField, notFound } from './errors.ts';
+import { invalidField } from './errors.ts';
 import type { CursorCodec } from './cursor.ts';
 import type { ImageStore, SelectionRecord } from './image-store.ts';
 import { keywordQuery, matchesKeyword, type KeywordQuery } from './search.ts';
 import { etagOf, toImage, typesFor, urlFor, type Image, type ImageRecord } from './image.ts';
-import { describeScope, groupScope, SYSTEM, type Scope } from './scope.ts';
+import { requireImage } from './required-records.ts';
+import { groupScope, SYSTEM, type Scope } from './scope.ts';
 
 export const PAGE_DEFAULT = 20;
 export const PAGE_MAX = 100;
@@ -68,7 +69,7 @@ export class ImageCatalog {
   }
 
   async get(scope: Scope, name: string): Promise<{ image: Image; etag: string }> {
-    const record = await this.require(scope, name);
+    const record = await requireImage(this.deps.store, scope, name);
     return { image: toImage(record), etag: etagOf(record) };
   }
 
@@ -146,12 +147,6 @@ export class ImageCatalog {
       .map((k) => records.get(`${k.scope.group ?? ''}/${k.name}`))
       .filter((r): r is ImageRecord => r !== undefined && matchesKeyword(r, query) && accept(r));
     return { items, next };
-  }
-
-  private async require(scope: Scope, name: string): Promise<ImageRecord> {
-    const record = await this.deps.store.get(scope, name);
-    if (!record) throw notFound(`no image "${name}" in ${describeScope(scope)}`);
-    return record;
   }
 }
 
