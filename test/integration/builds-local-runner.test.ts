@@ -186,12 +186,13 @@ describe('LocalBuilder', () => {
   });
 
   it('times a build out even when the limit falls between two phases', async () => {
-    // Prepare: a 3-second limit, and a report of entering "building" that takes longer to handle than
-    // that, so the limit passes at the latest while no phase command runs (the BUILD phase would hang)
-    const builder = runner({ timeoutMinutes: 0.05 });
+    // Prepare: a 1.2-second limit (a whole stand-in build takes a fraction of that), and a report of
+    // entering "building" that takes longer to handle than the limit, which started before it, so the
+    // limit passes at the latest while no phase command runs (the BUILD phase would hang)
+    const builder = runner({ timeoutMinutes: 0.02 });
     const hanging = job(['standin-hangs', 'timeout-between-phases']);
     onReport = async ({ progress }) => {
-      if (progress.phase === 'building') await new Promise((resolve) => setTimeout(resolve, 3_500));
+      if (progress.phase === 'building') await new Promise((resolve) => setTimeout(resolve, 1_700));
     };
     await builder.start(hanging);
 
@@ -201,7 +202,7 @@ describe('LocalBuilder', () => {
     // Assess
     if (!settled) await builder.shutdown();
     expect(settled).toBe(true);
-    expect(final()).toEqual(expect.objectContaining({ status: 'failed', failureReason: expect.stringMatching(/ran longer than its 0.05-minute limit/) }));
+    expect(final()).toEqual(expect.objectContaining({ status: 'failed', failureReason: expect.stringMatching(/ran longer than its 0.02-minute limit/) }));
   });
 
   it('kills the whole process tree of a stopped build', async () => {

@@ -64,7 +64,9 @@ const script = (dir: string, behaviour: StandInBehaviour) => `#!/usr/bin/env bas
 set -u
 dir='${dir}'
 build_id="\${BUILD_WORKDIR##*/}"
-{ printf '%s' "$build_id"; for a in "$@"; do printf '\\x1f%s' "$a"; done; printf '\\n'; } >> "$dir/calls.log"
+# One write per record, under a lock: builds run side by side, and records written piecemeal interleave.
+printf -v record '%s' "$build_id"; for a in "$@"; do printf -v record '%s\\x1f%s' "$record" "$a"; done
+{ flock 9; printf '%s\\n' "$record" >> "$dir/calls.log"; } 9>>"$dir/calls.lock"
 case "\${1:-}" in
   --version) echo "Docker version 27.1.1, build stand-in" ;;
   info) echo "Server Version: 27.1.1 (stand-in)" ;;
