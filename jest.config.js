@@ -23,6 +23,6 @@ export default {
   // 25 s late in a 2-worker run, 54 s in one process).
   workerIdleMemoryLimit: '512MB',
   // One in-memory DynamoDB Local for every test file (a table each): the JVM starts once per run.
-  globalSetup: '<rootDir>/test/support/dynamodb-global-setup.ts',
-  globalTeardown: '<rootDir>/test/support/dynamodb-global-teardown.ts',
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
 };

@@ -4,7 +4,7 @@
  * loopback port, persisted under DATA_DIR or in memory. It has what the stores rely on and dynalite
  * had not: TransactWriteItems, ConditionCheck and cancellation reasons, as AWS documents them.
  *
- * The tests share one instance (test/support/dynamodb-global-setup.ts starts it and names it in
+ * The tests share one instance (test/support/global-setup.ts starts it and names it in
  * SHARED_DYNAMODB_ENV): an in-memory start then gets a table of its own on it instead of a JVM.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
