@@ -95,7 +95,17 @@ export class SchemaArbitraries {
     }
   }
 
+  /** By schema: object() builds its properties' arbitraries anew for every value it draws, and a pattern's is costly to build. */
+  private readonly strings = new Map<string, fc.Arbitrary<string>>();
+
   private string(schema: Schema): fc.Arbitrary<string> {
+    const key = JSON.stringify(schema);
+    let arbitrary = this.strings.get(key);
+    if (!arbitrary) this.strings.set(key, (arbitrary = this.uncachedString(schema)));
+    return arbitrary;
+  }
+
+  private uncachedString(schema: Schema): fc.Arbitrary<string> {
     const format = typeof schema.format === 'string' ? this.options.formats?.[schema.format] : undefined;
     const pattern = patternOf(schema);
     let base: fc.Arbitrary<string>;
