@@ -24,16 +24,16 @@ import type { Builder, BuildLogReader, ImageRegistry } from './builder.ts';
 import { TenantReferences, type OwnImages, type PullSecretDirectory } from './tenant-references.ts';
 import { outcomeOf, type BuildOutcomePublisher } from './build-outcomes.ts';
 import type { BuildMetrics } from './build-metrics.ts';
-import { conflict, DomainError, invalidField, notFound, quotaReached, unavailable } from './errors.ts';
+import { conflict, DomainError, invalidField, quotaReached, unavailable } from './errors.ts';
 import { lockedSpecFrom } from './locked-rebuild.ts';
 import type { ImageStore } from './image-store.ts';
 import { randomNameSuffix, type ImageRecord, type StoredBuildSpec } from './image.ts';
 import type { Principal } from './principal.ts';
-import { describeScope, scopeKey, type Scope } from './scope.ts';
+import { scopeKey, type Scope } from './scope.ts';
 import { dryRunHonest } from './dry-run.ts';
 import { withFacts } from './build-facts.ts';
 import type { ImageScans } from './image-scans.ts';
-import { requireBuild, requireImage } from './required-records.ts';
+import { imageNotFound, requireBuild, requireImage } from './required-records.ts';
 
 /** A rebuild: a new spec, or neither to build the current spec again (or, issue 18, the spec of one of its builds pinned to its lock). */
 export interface RebuildCommand {
@@ -323,7 +323,7 @@ export class BuildLifecycle {
       case 'busy':
         throw conflict(`build ${begun.image.latestBuild?.id} of "${name}" is still ${begun.image.latestBuild?.status}: cancel it or wait for it to finish`);
       case 'missing':
-        throw notFound(`no image "${name}" in ${describeScope(scope)}`);
+        throw imageNotFound(scope, name);
       case 'build-quota':
         throw this.buildQuotaReached(scope);
       case 'secret':

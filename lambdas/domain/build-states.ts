@@ -34,11 +34,16 @@ export const BUILD_PHASES = ['queued', 'preparing', 'building', 'pushing', 'fini
 export type BuildPhase = (typeof BUILD_PHASES)[number];
 export const isBuildPhase = (value: unknown): value is BuildPhase => BUILD_PHASES.includes(value as BuildPhase);
 
+/** How many moves the longest way to the status takes, through TRANSITIONS (queued: none). */
+const movesTo = (status: BuildStatus): number =>
+  Math.max(0, ...BUILD_STATUSES.filter((from) => TRANSITIONS[from].includes(status)).map((from) => movesTo(from) + 1));
+
 /**
  * A status's rank: a move is allowed exactly when it goes to a higher rank (the TRANSITIONS table,
- * as a number a DynamoDB condition can compare). Derived, and checked against the table by its test.
+ * as a number a DynamoDB condition can compare: queued 0, building 1, the terminal ones 2). Derived
+ * from the table, and checked against it by its test.
  */
-export const STATUS_RANK: Readonly<Record<BuildStatus, number>> = { queued: 0, building: 1, succeeded: 2, failed: 2, cancelled: 2 };
+export const STATUS_RANK = Object.fromEntries(BUILD_STATUSES.map((s) => [s, movesTo(s)])) as Readonly<Record<BuildStatus, number>>;
 export const phaseRank = (phase: BuildPhase | null | undefined) => (phase == null ? -1 : BUILD_PHASES.indexOf(phase));
 
 /** Whether the status may move from `from` to `to` (a terminal status is written once). */

@@ -5,16 +5,16 @@
  * its pull secrets, its builds or its image limit does not compile, rather than answering 503 or
  * skipping a check at run time.
  */
-import { conflict, invalid, invalidField, notFound, preconditionFailed, quotaReached, type FieldError } from './errors.ts';
+import { conflict, invalid, invalidField, preconditionFailed, quotaReached, type FieldError } from './errors.ts';
 import type { ImageStore, InsertOptions } from './image-store.ts';
 import { isTerminal, latestOf, type BuildRecord } from './build.ts';
 import type { FirstBuild } from './build-lifecycle.ts';
-import { requireImage } from './required-records.ts';
+import { imageNotFound, requireImage } from './required-records.ts';
 import { requireBuildSpec, type BuildSpec } from './build-spec.ts';
 import { etagOf, imageNameFor, toImage, type Image, type ImageChanges, type ImageEdit, type NewImage, type ImageRecord } from './image.ts';
 import type { Principal } from './principal.ts';
 import { describeScope, type Scope } from './scope.ts';
-import { TenantReferences, type OwnImages, type PullSecretDirectory, type ReferencesToCheck } from './tenant-references.ts';
+import { TenantReferences, type OwnImages, type PullSecretDirectory } from './tenant-references.ts';
 
 /** Decides a custom image's first build and starts it once stored; the build lifecycle implements it. */
 export interface FirstBuildStarter {
@@ -76,7 +76,7 @@ export class ImageCatalogWrites {
       errors.push({ field: ['urlForGpu'], message: 'is set by the build for a custom image' });
     }
     if (errors.length) throw invalid(errors);
-    await this.requireReferences(scope, {
+    await this.references.require(scope, {
       secrets: [
         { value: input.pullSecret, field: ['pullSecret'] },
         { value: input.build?.pullSecret, field: ['build', 'pullSecret'] },
@@ -159,7 +159,7 @@ export class ImageCatalogWrites {
       if (patch.urlForGpu) invalidField(['urlForGpu'], 'is only accepted for universal images');
       if (current.urlForGpu !== null) changes.urlForGpu = null; // a cpu or gpu image has one url
     }
-    await this.requireReferences(scope, {
+    await this.references.require(scope, {
       secrets: [{ value: patch.pullSecret, field: ['pullSecret'] }],
       images: [
         { value: patch.url, field: ['url'] },
@@ -178,7 +178,7 @@ export class ImageCatalogWrites {
     );
     if (!result.ok) {
       if (result.reason === 'secret') invalidField(['pullSecret'], `names no pull secret "${result.secret}"`);
-      if (result.reason === 'missing') throw notFound(`no image "${name}" in ${describeScope(scope)}`);
+      if (result.reason === 'missing') throw imageNotFound(scope, name);
       if (expected !== undefined) throw preconditionFailed('the image changed since you read it: get it again and retry with its new ETag');
       throw conflict("the image's type changed while you edited it: get it again and retry");
     }
@@ -190,7 +190,7 @@ export class ImageCatalogWrites {
     const expected = this.matchVersion(current, ifMatch);
     const result = await this.deps.store.remove(scope, name, expected !== undefined ? { version: expected } : {}, current);
     if (!result.ok) {
-      if (result.reason === 'missing') throw notFound(`no image "${name}" in ${describeScope(scope)}`);
+      if (result.reason === 'missing') throw imageNotFound(scope, name);
       throw preconditionFailed('the image changed since you read it: get it again and retry with its new ETag');
     }
     if (result.value.source === 'build') await this.deps.builds.stopBuildsOf(scope, result.value);
@@ -215,9 +215,5 @@ export class ImageCatalogWrites {
     if (!tags.includes(etagOf(current)))
       throw preconditionFailed(`the image changed since you read it (its ETag is now ${etagOf(current)}): get it again and retry`);
     return current.version;
-  }
-
-  private requireReferences(scope: Scope, refs: ReferencesToCheck): Promise<void> {
-    return this.references.require(scope, refs);
   }
 }

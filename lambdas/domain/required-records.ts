@@ -9,6 +9,9 @@ import type { ImageStore } from './image-store.ts';
 import type { ImageRecord } from './image.ts';
 import { describeScope, type Scope } from './scope.ts';
 
+/** The 404 for an image the scope has none of: every read and write says it alike. */
+export const imageNotFound = (scope: Scope, name: string) => notFound(`no image "${name}" in ${describeScope(scope)}`);
+
 /** The build (404 when the scope's image has none of that id). */
 export async function requireBuild(builds: BuildStore, scope: Scope, name: string, buildId: string): Promise<BuildRecord> {
   const build = await builds.get(scope, name, buildId);
@@ -19,6 +22,6 @@ export async function requireBuild(builds: BuildStore, scope: Scope, name: strin
 /** The image (404 when the scope has none of that name). */
 export async function requireImage(images: Pick<ImageStore, 'get'>, scope: Scope, name: string): Promise<ImageRecord> {
   const image = await images.get(scope, name);
-  if (!image) throw notFound(`no image "${name}" in ${describeScope(scope)}`);
+  if (!image) throw imageNotFound(scope, name);
   return image;
 }
